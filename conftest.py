@@ -1,0 +1,37 @@
+"""Shared test set-up: Chromium from Debian for Playwright, and the fixtures most tests need."""
+
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's guard against ORM use inside one
+# would stop the browser tests' own set-up queries, which are ordinary synchronous code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, object]) -> dict[str, object]:
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--disable-sync",
+            "--disable-quic",
+        ],
+    }
+
+
+@pytest.fixture(autouse=True)
+def _site_url(settings: pytest.FixtureRequest) -> None:
+    settings.SITE_URL = "http://testserver"  # type: ignore[attr-defined]
+
+
+pytest_plugins = ["tilts.core.tests.fixtures"]

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The whole suite: lint, types, then pytest on a real PostgreSQL server (browser tests included), then the
+# model and service tests again on SQLite. The server is stopped however the run ends.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+status=0
+step() { echo; echo "== $*"; }
+
+step "ruff"
+$BIN/ruff check . || status=1
+$BIN/ruff format --check . || status=1
+
+step "mypy (grant engine and services)"
+$BIN/mypy || status=1
+
+step "deploy check"
+DEBUG=0 SECRET_KEY="$(head -c 48 /dev/urandom | base64)" ALLOWED_HOSTS=tilts.example \
+  $BIN/python manage.py check --deploy --fail-level WARNING || status=1
+
+step "migrations are up to date"
+$BIN/python manage.py makemigrations --check --dry-run >/dev/null || { echo "missing migrations"; status=1; }
+
+step "PostgreSQL"
+eval "$(scripts/postgres.sh start)" || exit 1
+trap 'scripts/postgres.sh stop "$TILTS_PGDATA"' EXIT
+echo "started on ${DATABASE_URL}"
+
+step "pytest on PostgreSQL (all tests, browser included)"
+$BIN/pytest -q "$@" || status=1
+
+step "pytest on SQLite (models, services, views)"
+DATABASE_URL="sqlite:///$(mktemp -d)/tilts.sqlite3" $BIN/pytest -q -m "not browser and not pg_only and not api_fuzz" "$@" || status=1
+
+echo
+if [ $status -eq 0 ]; then echo "All checks passed."; else echo "Some checks FAILED."; fi
+exit $status

@@ -1,0 +1,99 @@
+"""Changes to people and their access. Views, the API, commands and tests all go through these."""
+
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from tilts.accounts.models import Role, User
+from tilts.consortium.models import Organisation
+from tilts.core.emails import absolute_url, send_templated_mail
+
+ROLES_WITH_INSTITUTION = (Role.MEMBER_CONTACT, Role.PARTICIPANT)
+
+
+def _check_role_and_institution(role: str, organisation: Organisation | None) -> None:
+    if role in ROLES_WITH_INSTITUTION and organisation is None:
+        raise ValidationError({"organisation": _("Member contacts and participants must belong to an institution.")})
+
+
+def invitation_url(user: User) -> str:
+    """A one-time link where the invited person sets their password (allauth's reset-by-key view)."""
+    key = default_token_generator.make_token(user)
+    with translation.override(user.language):
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": user_pk_to_url_str(user), "key": key})
+    return absolute_url(path)
+
+
+def send_invitation(user: User) -> None:
+    send_templated_mail(
+        "accounts/email/invitation",
+        user.email,
+        {"user": user, "url": invitation_url(user), "inviter": user.invited_by},
+        user.language,
+    )
+
+
+@transaction.atomic
+def invite_user(
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: str,
+    organisation: Organisation | None,
+    invited_by: User | None,
+    language: str = "lv",
+    position: str = "",
+) -> User:
+    """Create an account without a password and e-mail the person a link to set one.
+
+    Inviting an e-mail that already has an account is refused rather than silently changing that account.
+    """
+    email = User.objects.normalize_email(email).lower()
+    _check_role_and_institution(role, organisation)
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("A user with this e-mail address already exists.")})
+    user = User.objects.create_user(
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        role=role,
+        organisation=organisation,
+        language=language,
+        position=position,
+        invited_by=invited_by,
+        invited_at=timezone.now(),
+    )
+    transaction.on_commit(lambda: send_invitation(user))
+    return user
+
+
+def resend_invitation(user: User) -> None:
+    if user.has_accepted_invitation:
+        raise ValidationError(_("This person has already set a password."))
+    user.invited_at = timezone.now()
+    user.save(update_fields=["invited_at"])
+    send_invitation(user)
+
+
+@transaction.atomic
+def update_person(user: User, **changes: object) -> User:
+    role = changes.get("role", user.role)
+    organisation = changes.get("organisation", user.organisation)
+    assert organisation is None or isinstance(organisation, Organisation)
+    _check_role_and_institution(str(role), organisation)
+    for field, value in changes.items():
+        setattr(user, field, value)
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+def set_active(user: User, active: bool) -> None:
+    """Deactivating keeps the account and its history; the person can no longer log in."""
+    user.is_active = active
+    user.save(update_fields=["is_active"])

@@ -1,0 +1,145 @@
+"""People: the list of users one may see, invitations, role changes and one's own profile."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tilts.accounts import services
+from tilts.accounts.forms import InviteForm, PersonForm, ProfileForm
+from tilts.accounts.models import Role, User
+from tilts.accounts.permissions import can_edit_person, invitable_roles, people_visible_to, role_required
+from tilts.core.collation import latvian
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@role_required(Role.COORDINATOR, Role.AUDITOR, Role.MEMBER_CONTACT)
+def person_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    people = people_visible_to(user).select_related("organisation")
+    role = request.GET.get("role", "")
+    if role in Role.values:
+        people = people.filter(role=role)
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        people = people.filter(
+            Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(email__icontains=query)
+            | Q(organisation__legal_name__icontains=query)
+        )
+    people = people.order_by(latvian("last_name"), latvian("first_name"), "email")
+    return render(
+        request,
+        "accounts/person_list.html",
+        {
+            "people": people,
+            "role": role,
+            "q": query,
+            "roles": Role.choices,
+            "can_invite": bool(invitable_roles(user)),
+        },
+    )
+
+
+@role_required(Role.COORDINATOR, Role.MEMBER_CONTACT)
+def person_invite(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = InviteForm(request.POST or None, inviter=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.invite_user(invited_by=user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("An invitation has been sent to %(email)s.") % {"email": person.email})
+            return redirect("people:detail", pk=person.pk)
+    return render(request, "accounts/person_invite.html", {"form": form}, status=422 if form.errors else 200)
+
+
+def _person_for(request: HttpRequest, pk: int) -> User:
+    person = get_object_or_404(people_visible_to(_user(request)).select_related("organisation"), pk=pk)
+    return person
+
+
+@role_required(Role.COORDINATOR, Role.AUDITOR, Role.MEMBER_CONTACT)
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person_for(request, pk)
+    return render(
+        request,
+        "accounts/person_detail.html",
+        {
+            "person": person,
+            "can_edit": can_edit_person(_user(request), person) and person.pk != request.user.pk,
+            "history": person.history.select_related("history_user")[:20],
+        },
+    )
+
+
+@role_required(Role.COORDINATOR, Role.MEMBER_CONTACT)
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    person = _person_for(request, pk)
+    if not can_edit_person(user, person) or person.pk == user.pk:
+        raise Http404
+    form = PersonForm(request.POST or None, instance=person, editor=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_person(person, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("people:detail", pk=person.pk)
+    return render(
+        request,
+        "accounts/person_form.html",
+        {"form": form, "person": person},
+        status=422 if form.errors else 200,
+    )
+
+
+@require_POST
+@role_required(Role.COORDINATOR, Role.MEMBER_CONTACT)
+def person_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person_for(request, pk)
+    if not can_edit_person(_user(request), person):
+        raise Http404
+    try:
+        services.resend_invitation(person)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The invitation has been sent again to %(email)s.") % {"email": person.email})
+    return redirect("people:detail", pk=person.pk)
+
+
+@require_POST
+@role_required(Role.COORDINATOR, Role.MEMBER_CONTACT)
+def person_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    person = _person_for(request, pk)
+    if not can_edit_person(user, person) or person.pk == user.pk:
+        raise Http404
+    active = request.POST.get("active") == "1"
+    services.set_active(person, active)
+    messages.success(request, _("The account is active again.") if active else _("The account has been deactivated."))
+    return redirect("people:detail", pk=person.pk)
+
+
+@role_required()
+def profile(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = ProfileForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        services.update_person(user, **form.cleaned_data)
+        messages.success(request, _("Your profile has been saved."))
+        return redirect("people:profile")
+    return render(request, "accounts/profile.html", {"form": form}, status=422 if form.errors else 200)

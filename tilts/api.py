@@ -1,0 +1,49 @@
+"""The JSON API (django-ninja), documented at /api/v1/docs.
+
+Public reads and the join form need no login; everything else uses the browser session (with CSRF) and the
+same permission functions as the web pages. Validation errors are 422 with per-field messages.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+
+from tilts.consortium.api import router as consortium_router
+
+api = NinjaAPI(
+    title="Tilts API",
+    version="1",
+    description="Erasmus+ mobility consortium: members, goals, applications to join and grant quotes.",
+    urls_namespace="api",
+)
+
+
+def validation_error_body(error: ValidationError) -> dict[str, object]:
+    if hasattr(error, "error_dict"):
+        return {"errors": {field: [str(m) for m in msgs] for field, msgs in error.message_dict.items()}}
+    return {"errors": {"__all__": [str(m) for m in error.messages]}}
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(request, validation_error_body(exc), status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": _("You do not have permission to do this.")}, status=403)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"detail": _("Log in first.")}, status=401)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+api.add_router("/", consortium_router)

@@ -1,0 +1,266 @@
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+from ninja.security import django_auth
+
+from tilts.accounts.models import User
+from tilts.accounts.permissions import can_edit_organisation, organisations_visible_to
+from tilts.consortium import selectors, services
+from tilts.consortium.forms import JoinApplicationForm
+from tilts.consortium.models import Consortium, JoinApplication, Organisation
+from tilts.core.collation import latvian
+
+router = Router(tags=["consortium"])
+
+
+class GoalOut(Schema):
+    id: int
+    number: int
+    title_lv: str
+    title_en: str
+    description_lv: str
+    description_en: str
+
+
+class ConsortiumOut(Schema):
+    name_lv: str
+    name_en: str
+    accreditation_number: str
+    accreditation_start: datetime.date
+    accreditation_end: datetime.date | None
+    national_agency: str
+    country: str
+    coordinator: str | None
+    contact_email: str
+    contact_phones: list[str]
+    goals: list[GoalOut]
+
+
+class MemberOut(Schema):
+    id: int
+    legal_name: str
+    short_name: str
+    type: str
+    city: str
+    country: str
+    website: str
+
+
+class OrganisationOut(MemberOut):
+    registration_number: str
+    oid: str
+    address: str
+    email: str
+    phone: str
+
+
+class OrganisationPatch(Schema):
+    legal_name: str | None = None
+    short_name: str | None = None
+    oid: str | None = None
+    address: str | None = None
+    city: str | None = None
+    website: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+class JoinApplicationIn(Schema):
+    legal_name: str = Field(min_length=1, max_length=300)
+    type: str
+    registration_number: str = Field(max_length=30)
+    oid: str = ""
+    address: str = Field(min_length=1, max_length=300)
+    city: str = Field(min_length=1, max_length=100)
+    country: str = "LV"
+    website: str = ""
+    goals: list[int] = Field(description="Numbers of the goals the institution shares (at least one).")
+    motivation: str = Field(min_length=1)
+    planned_activities: str = Field(min_length=1)
+    contact_name: str = Field(min_length=1, max_length=200)
+    contact_position: str = ""
+    contact_email: str
+    contact_phone: str = ""
+    consent: bool = Field(description="The applicant agrees to the privacy notice (required).")
+    language: str = Field("", description="lv or en: the language of the replies; the request's if empty.")
+
+
+class JoinApplicationOut(Schema):
+    id: int
+    legal_name: str
+    type: str
+    registration_number: str
+    city: str
+    country: str
+    status: str
+    submitted_at: datetime.datetime
+    decided_at: datetime.datetime | None
+    rejection_reason: str
+    goals: list[int]
+    contact_name: str
+    contact_email: str
+    motivation: str
+    planned_activities: str
+
+    @staticmethod
+    def resolve_goals(obj: JoinApplication) -> list[int]:
+        return [goal.number for goal in obj.goals.all()]
+
+    @staticmethod
+    def resolve_country(obj: JoinApplication) -> str:
+        return str(obj.country)
+
+
+class RejectIn(Schema):
+    reason: str
+
+
+class Receipt(Schema):
+    id: int
+    status: str
+
+
+def _consortium() -> Consortium:
+    consortium = selectors.get_consortium()
+    if consortium is None:
+        raise Http404
+    return consortium
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@router.get("/consortium", response=ConsortiumOut, summary="The consortium, its contacts and goals")
+def consortium_detail(request: HttpRequest) -> dict[str, object]:
+    consortium = _consortium()
+    return {
+        "name_lv": consortium.name_lv,
+        "name_en": consortium.name_en,
+        "accreditation_number": consortium.accreditation_number,
+        "accreditation_start": consortium.accreditation_start,
+        "accreditation_end": consortium.accreditation_end,
+        "national_agency": consortium.national_agency,
+        "country": str(consortium.country),
+        "coordinator": str(consortium.coordinator) if consortium.coordinator else None,
+        "contact_email": consortium.contact_email,
+        "contact_phones": consortium.phone_list,
+        "goals": list(selectors.goals(consortium)),
+    }
+
+
+@router.get("/goals", response=list[GoalOut], summary="The consortium's development goals")
+def goal_list(request: HttpRequest) -> object:
+    return selectors.goals(_consortium())
+
+
+@router.get("/members", response=list[MemberOut], summary="Current members (public)")
+def member_list(request: HttpRequest) -> list[dict[str, object]]:
+    return [
+        {
+            **{f: getattr(o, f) for f in ("id", "legal_name", "short_name", "type", "city", "website")},
+            "country": str(o.country),
+        }
+        for o in selectors.active_members(_consortium())
+    ]
+
+
+@router.get("/organisations", response=list[OrganisationOut], auth=django_auth, tags=["back office"])
+def organisation_list(request: HttpRequest) -> list[dict[str, object]]:
+    return [_organisation_out(o) for o in organisations_visible_to(_user(request)).order_by(latvian("legal_name"))]
+
+
+def _organisation_out(o: Organisation) -> dict[str, object]:
+    fields = ("id", "legal_name", "short_name", "type", "city", "website", "registration_number", "oid")
+    return {
+        **{f: getattr(o, f) for f in fields},
+        "country": str(o.country),
+        "address": o.address,
+        "email": o.email,
+        "phone": o.phone,
+    }
+
+
+@router.get("/organisations/{organisation_id}", response=OrganisationOut, auth=django_auth, tags=["back office"])
+def organisation_detail(request: HttpRequest, organisation_id: int) -> dict[str, object]:
+    return _organisation_out(get_object_or_404(organisations_visible_to(_user(request)), pk=organisation_id))
+
+
+@router.patch("/organisations/{organisation_id}", response=OrganisationOut, auth=django_auth, tags=["back office"])
+def organisation_update(request: HttpRequest, organisation_id: int, payload: OrganisationPatch) -> dict[str, object]:
+    organisation = get_object_or_404(organisations_visible_to(_user(request)), pk=organisation_id)
+    if not can_edit_organisation(_user(request), organisation):
+        raise PermissionDenied
+    changes = payload.dict(exclude_unset=True, exclude_none=True)
+    return _organisation_out(services.update_organisation(organisation, **changes))
+
+
+@router.post("/join-applications", response={201: Receipt}, summary="Apply to join the consortium")
+def join_application_create(request: HttpRequest, payload: JoinApplicationIn) -> tuple[int, dict[str, object]]:
+    """The same checks as the public form: goals by number, registration number by country, consent."""
+    consortium = _consortium()
+    data = payload.dict()
+    language = data.pop("language") or get_language() or "lv"
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(
+            {"language": _("Choose one of: %(codes)s.") % {"codes": ", ".join(dict(settings.LANGUAGES))}}
+        )
+    numbers = set(data.pop("goals"))
+    goal_ids = dict(consortium.goals.filter(number__in=numbers).values_list("number", "pk"))
+    unknown = sorted(numbers - set(goal_ids))
+    if unknown:
+        raise ValidationError({"goals": _("No such goal: %(numbers)s.") % {"numbers": ", ".join(map(str, unknown))}})
+    form = JoinApplicationForm(data={**data, "goals": list(goal_ids.values())}, consortium=consortium)
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_data())
+    fields = {k: v for k, v in form.cleaned_data.items() if k not in {"goals", "consent", "nickname"}}
+    application = services.submit_join_application(
+        consortium, goals=form.cleaned_data["goals"], language=language, **fields
+    )
+    return 201, {"id": application.pk, "status": application.status}
+
+
+def _reader(request: HttpRequest) -> User:
+    user = _user(request)
+    if not user.can_view_everything:
+        raise PermissionDenied
+    return user
+
+
+@router.get("/join-applications", response=list[JoinApplicationOut], auth=django_auth, tags=["back office"])
+def join_application_list(request: HttpRequest, status: str = "") -> object:
+    _reader(request)
+    return selectors.applications(_consortium(), status=status)
+
+
+@router.get("/join-applications/{application_id}", response=JoinApplicationOut, auth=django_auth, tags=["back office"])
+def join_application_detail(request: HttpRequest, application_id: int) -> JoinApplication:
+    _reader(request)
+    return get_object_or_404(_consortium().join_applications, pk=application_id)
+
+
+@router.post("/join-applications/{application_id}/accept", response=Receipt, auth=django_auth, tags=["back office"])
+def join_application_accept(request: HttpRequest, application_id: int) -> dict[str, object]:
+    user = _user(request)
+    if not user.is_coordinator:
+        raise PermissionDenied
+    application = get_object_or_404(_consortium().join_applications, pk=application_id)
+    services.accept_join_application(application, by=user)
+    return {"id": application.pk, "status": "accepted"}
+
+
+@router.post("/join-applications/{application_id}/reject", response=Receipt, auth=django_auth, tags=["back office"])
+def join_application_reject(request: HttpRequest, application_id: int, payload: RejectIn) -> dict[str, object]:
+    user = _user(request)
+    if not user.is_coordinator:
+        raise PermissionDenied
+    application = get_object_or_404(_consortium().join_applications, pk=application_id)
+    services.reject_join_application(application, by=user, reason=payload.reason)
+    return {"id": application.pk, "status": "rejected"}

@@ -1,0 +1,387 @@
+"""Demo data: the LNB consortium from the seed page, its five goals, member institutions and one user per role.
+
+Institution names are real Latvian memory institutions; their registration numbers and OIDs here are
+invented for the demo and must not be used for reporting.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from tilts.accounts.models import Role, User
+from tilts.consortium.models import (
+    ApplicationStatus,
+    Consortium,
+    Goal,
+    JoinApplication,
+    Membership,
+    MembershipStatus,
+    Organisation,
+    OrganisationType,
+)
+
+DEMO_PASSWORD = "tilts-demo-2026"
+
+GOALS = [
+    (
+        "nodrošināt latviešu valodas dzīvotspēju digitālās vides uzmanības centrā",
+        "to keep the Latvian language alive at the centre of attention of the digital environment",
+        "Latviešu valoda digitālajos krājumos, meklēšanā, mākslīgā intelekta rīkos un tiešsaistes pakalpojumos.",
+        "The Latvian language in digital collections, search, artificial intelligence tools and online services.",
+    ),
+    (
+        "attīstīt kultūras atmiņas institūciju digitālās kompetences kultūras mantojuma veidošanai, uzturēšanai "
+        "un izmantošanai",
+        "to develop the digital competences of cultural memory institutions for creating, maintaining and using "
+        "cultural heritage",
+        "Digitalizācija, metadati, digitālā saglabāšana un kultūras mantojuma izmantošana izglītībā.",
+        "Digitisation, metadata, digital preservation and the use of cultural heritage in education.",
+    ),
+    (
+        "stiprināt sabiedrības noturību un pilsonisko kompetenci",
+        "to strengthen society's resilience and civic competence",
+        "Medijpratība, informācijpratība un pilsoniskā izglītība bibliotēkās, muzejos un arhīvos.",
+        "Media and information literacy and civic education in libraries, museums and archives.",
+    ),
+    (
+        "attīstīt sadarbību starp vadošajām Eiropas bibliotēkām, arhīviem un muzejiem starptautisku nozares "
+        "izglītojošu norišu organizēšanai",
+        "to develop cooperation between leading European libraries, archives and museums in organising "
+        "international educational events for the sector",
+        "Kopīgi semināri, konferences un mācību programmas ar Eiropas partneriem.",
+        "Joint seminars, conferences and training programmes with European partners.",
+    ),
+    (
+        "attīstīt izglītojošās darbības nozīmi bibliotēkās",
+        "to develop the role of educational activity in libraries",
+        "Bibliotēka kā mūžizglītības vieta: darbnīcas, kursi un programmas kolēģiem un sabiedrībai.",
+        "The library as a place of lifelong learning: workshops, courses and programmes for colleagues and the public.",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class DemoOrganisation:
+    legal_name: str
+    short_name: str
+    type: str
+    city: str
+    website: str
+    goals: tuple[int, ...]
+    joined: datetime.date
+
+
+COORDINATOR = DemoOrganisation(
+    "Latvijas Nacionālā bibliotēka",
+    "LNB",
+    OrganisationType.LIBRARY,
+    "Rīga",
+    "https://www.lnb.lv",
+    (1, 2, 3, 4, 5),
+    datetime.date(2021, 3, 1),
+)
+MEMBERS = [
+    DemoOrganisation(
+        "Latvijas Nacionālais arhīvs",
+        "LNA",
+        OrganisationType.ARCHIVE,
+        "Rīga",
+        "https://www.arhivi.gov.lv",
+        (1, 2, 3),
+        datetime.date(2021, 3, 1),
+    ),
+    DemoOrganisation(
+        "Latvijas Nacionālais mākslas muzejs",
+        "LNMM",
+        OrganisationType.MUSEUM,
+        "Rīga",
+        "https://www.lnmm.lv",
+        (2, 4),
+        datetime.date(2021, 3, 1),
+    ),
+    DemoOrganisation(
+        "Rīgas Centrālā bibliotēka",
+        "RCB",
+        OrganisationType.LIBRARY,
+        "Rīga",
+        "https://www.rcb.lv",
+        (1, 3, 5),
+        datetime.date(2021, 3, 1),
+    ),
+    DemoOrganisation(
+        "Latvijas Universitātes Akadēmiskā bibliotēka",
+        "LU AB",
+        OrganisationType.LIBRARY,
+        "Rīga",
+        "https://www.acadlib.lu.lv",
+        (1, 2),
+        datetime.date(2022, 1, 10),
+    ),
+    DemoOrganisation(
+        "Liepājas Centrālā zinātniskā bibliotēka",
+        "LCZB",
+        OrganisationType.LIBRARY,
+        "Liepāja",
+        "https://www.liepajasbiblioteka.lv",
+        (2, 5),
+        datetime.date(2021, 3, 1),
+    ),
+    DemoOrganisation(
+        "Valmieras bibliotēka",
+        "",
+        OrganisationType.LIBRARY,
+        "Valmiera",
+        "https://www.valmierasbiblioteka.lv",
+        (3, 5),
+        datetime.date(2022, 1, 10),
+    ),
+    DemoOrganisation(
+        "Cēsu Centrālā bibliotēka",
+        "",
+        OrganisationType.LIBRARY,
+        "Cēsis",
+        "https://www.cesubiblioteka.lv",
+        (5,),
+        datetime.date(2022, 9, 1),
+    ),
+    DemoOrganisation(
+        "Kuldīgas Galvenā bibliotēka",
+        "",
+        OrganisationType.LIBRARY,
+        "Kuldīga",
+        "https://www.kuldigasbiblioteka.lv",
+        (3, 5),
+        datetime.date(2023, 2, 1),
+    ),
+    DemoOrganisation(
+        "Latgales Centrālā bibliotēka",
+        "",
+        OrganisationType.LIBRARY,
+        "Daugavpils",
+        "https://www.lcb.lv",
+        (1, 3, 5),
+        datetime.date(2021, 3, 1),
+    ),
+    DemoOrganisation(
+        "Rēzeknes Centrālā bibliotēka",
+        "",
+        OrganisationType.LIBRARY,
+        "Rēzekne",
+        "https://www.rezeknesbiblioteka.lv",
+        (1, 5),
+        datetime.date(2023, 2, 1),
+    ),
+    DemoOrganisation(
+        "Ventspils muzejs",
+        "",
+        OrganisationType.MUSEUM,
+        "Ventspils",
+        "https://www.ventspilsmuzejs.lv",
+        (2, 4),
+        datetime.date(2022, 9, 1),
+    ),
+    DemoOrganisation(
+        "Ģ. Eliasa Jelgavas vēstures un mākslas muzejs",
+        "",
+        OrganisationType.MUSEUM,
+        "Jelgava",
+        "https://www.eliasmuzejs.lv",
+        (2, 3),
+        datetime.date(2023, 2, 1),
+    ),
+    DemoOrganisation(
+        "Madonas novadpētniecības un mākslas muzejs",
+        "",
+        OrganisationType.MUSEUM,
+        "Madona",
+        "https://www.madonasmuzejs.lv",
+        (2,),
+        datetime.date(2024, 1, 15),
+    ),
+]
+
+USERS = [
+    (
+        "koordinators@tilts.example",
+        "Anna",
+        "Bērziņa",
+        Role.COORDINATOR,
+        "LNB",
+        "Kompetenču attīstības centra vadītāja",
+    ),
+    (
+        "kontaktpersona@tilts.example",
+        "Jānis",
+        "Ozoliņš",
+        Role.MEMBER_CONTACT,
+        "Valmieras bibliotēka",
+        "Direktora vietnieks",
+    ),
+    (
+        "dalibnieks@tilts.example",
+        "Līga",
+        "Kalniņa",
+        Role.PARTICIPANT,
+        "Valmieras bibliotēka",
+        "Bibliotekāre, mācību vadītāja",
+    ),
+    ("vertetajs@tilts.example", "Pēteris", "Liepiņš", Role.EVALUATOR, "LNB", "Vecākais eksperts"),
+    (
+        "auditors@tilts.example",
+        "Marta",
+        "Zariņa",
+        Role.AUDITOR,
+        None,
+        "Valsts izglītības attīstības aģentūra",
+    ),
+]
+
+PENDING_APPLICATIONS = [
+    (
+        "Talsu novada muzejs",
+        OrganisationType.MUSEUM,
+        "Talsi",
+        "Ilze Krūmiņa",
+        "ilze.krumina@talsi.example",
+        (2, 3),
+    ),
+    (
+        "Alūksnes novada bibliotēka",
+        OrganisationType.LIBRARY,
+        "Alūksne",
+        "Edgars Vītols",
+        "edgars.vitols@aluksne.example",
+        (5,),
+    ),
+]
+
+
+def _registration_number(index: int) -> str:
+    return f"9000{index:07d}"
+
+
+@transaction.atomic
+def seed_demo() -> dict[str, int]:
+    """Create or refresh the demo consortium. Safe to run any number of times."""
+    coordinator_org = _organisation(COORDINATOR, 0)
+    consortium, _ = Consortium.objects.update_or_create(
+        accreditation_number="2020-1-LV01-KA120-ADU-000012345",
+        defaults={
+            "name_lv": "Latvijas Nacionālās bibliotēkas Erasmus+ mobilitātes konsorcijs",
+            "name_en": "National Library of Latvia Erasmus+ mobility consortium",
+            "short_name_lv": "LNB Erasmus+ konsorcijs",
+            "short_name_en": "LNB Erasmus+ consortium",
+            "accreditation_start": datetime.date(2021, 3, 1),
+            "accreditation_end": datetime.date(2027, 12, 31),
+            "national_agency": "Valsts izglītības attīstības aģentūra (VIAA)",
+            "country": "LV",
+            "coordinator": coordinator_org,
+            "contact_unit_lv": "Kompetenču attīstības centrs",
+            "contact_unit_en": "Competence Development Centre",
+            "contact_email": "kompetencu.centrs@lnb.lv",
+            "contact_phones": "+371 67806129, +371 67716054",
+            "address": "Mūkusalas iela 3, Rīga, LV-1423",
+            "about_lv": (
+                "Latvijas Nacionālā bibliotēka kopā ar citām kultūras mantojuma institūcijām – bibliotēkām, "
+                "muzejiem un arhīviem – īsteno kopīgus mācību braucienus starptautiskās pieredzes apmaiņai "
+                "izglītošanas jomā. Pēc mobilitātes pieredzējušais darbinieks vada mācības saviem kolēģiem."
+            ),
+            "about_en": (
+                "The National Library of Latvia, together with other cultural heritage institutions – libraries, "
+                "museums and archives – carries out joint study trips for international exchange of experience "
+                "in education. After the mobility, the staff member leads training for their colleagues."
+            ),
+        },
+    )
+    goals = {}
+    for number, (title_lv, title_en, desc_lv, desc_en) in enumerate(GOALS, start=1):
+        goals[number], _ = Goal.objects.update_or_create(
+            consortium=consortium,
+            number=number,
+            defaults={
+                "title_lv": title_lv,
+                "title_en": title_en,
+                "description_lv": desc_lv,
+                "description_en": desc_en,
+            },
+        )
+    organisations = {COORDINATOR.short_name: coordinator_org}
+    _membership(consortium, coordinator_org, COORDINATOR, goals, is_coordinator=True)
+    for index, demo in enumerate(MEMBERS, start=1):
+        organisation = _organisation(demo, index)
+        organisations[demo.short_name or demo.legal_name] = organisation
+        _membership(consortium, organisation, demo, goals)
+
+    for email, first, last, role, org_key, position in USERS:
+        user, created = User.objects.get_or_create(
+            email=email,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "role": role,
+                "organisation": organisations.get(org_key) if org_key else None,
+                "position": position,
+                "is_staff": role == Role.COORDINATOR,
+            },
+        )
+        if created or not user.has_usable_password():
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+
+    for index, (name, type_, city, contact, email, goal_numbers) in enumerate(PENDING_APPLICATIONS, start=50):
+        number = _registration_number(index)
+        if not JoinApplication.objects.filter(consortium=consortium, registration_number=number).exists():
+            application = JoinApplication.objects.create(
+                consortium=consortium,
+                legal_name=name,
+                type=type_,
+                registration_number=number,
+                address="Brīvības iela 1",
+                city=city,
+                motivation="Vēlamies stiprināt darbinieku kā pieaugušo izglītotāju prasmes un dalīties pieredzē.",
+                planned_activities="Tematiskās darbnīcas novada bibliotekāriem un muzeju speciālistiem.",
+                contact_name=contact,
+                contact_email=email,
+                status=ApplicationStatus.PENDING,
+            )
+            application.goals.set([goals[n] for n in goal_numbers])
+    return {
+        "organisations": Organisation.objects.count(),
+        "members": Membership.objects.filter(status=MembershipStatus.ACTIVE).count(),
+        "users": User.objects.count(),
+    }
+
+
+def _organisation(demo: DemoOrganisation, index: int) -> Organisation:
+    organisation, _ = Organisation.objects.update_or_create(
+        registration_number=_registration_number(index),
+        defaults={
+            "legal_name": demo.legal_name,
+            "short_name": demo.short_name,
+            "type": demo.type,
+            "city": demo.city,
+            "country": "LV",
+            "website": demo.website,
+            "oid": f"E1{index:07d}",
+        },
+    )
+    return organisation
+
+
+def _membership(
+    consortium: Consortium,
+    organisation: Organisation,
+    demo: DemoOrganisation,
+    goals: dict[int, Goal],
+    *,
+    is_coordinator: bool = False,
+) -> None:
+    membership, created = Membership.objects.get_or_create(
+        consortium=consortium,
+        organisation=organisation,
+        status=MembershipStatus.ACTIVE,
+        defaults={"joined_on": demo.joined, "is_coordinator": is_coordinator},
+    )
+    if created:
+        membership.goals.set([goals[n] for n in demo.goals])

@@ -1,0 +1,89 @@
+"""Reads of consortium data, sorted the way people expect (Latvian collation for names)."""
+
+from collections import OrderedDict
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from tilts.consortium.models import (
+    ApplicationStatus,
+    Consortium,
+    Goal,
+    JoinApplication,
+    Membership,
+    MembershipStatus,
+    Organisation,
+    OrganisationType,
+)
+from tilts.core.collation import latvian
+
+
+def get_consortium() -> Consortium | None:
+    """The consortium this installation runs; ``None`` until the coordinator has set it up."""
+    return Consortium.objects.select_related("coordinator").order_by("pk").first()
+
+
+def goals(consortium: Consortium) -> QuerySet[Goal]:
+    return consortium.goals.order_by("number")
+
+
+def active_members(consortium: Consortium) -> QuerySet[Organisation]:
+    return (
+        Organisation.objects.filter(memberships__consortium=consortium, memberships__status=MembershipStatus.ACTIVE)
+        .distinct()
+        .order_by(latvian("legal_name"))
+    )
+
+
+def public_members_by_type(consortium: Consortium) -> "OrderedDict[str, list[Organisation]]":
+    """Active members grouped by type (libraries, museums, archives, other), names in Latvian order."""
+    grouped: OrderedDict[str, list[Organisation]] = OrderedDict((value, []) for value in OrganisationType.values)
+    for organisation in active_members(consortium):
+        grouped[organisation.type].append(organisation)
+    return OrderedDict((key, items) for key, items in grouped.items() if items)
+
+
+def member_list(consortium: Consortium, *, status: str = "", type: str = "", query: str = "") -> QuerySet[Membership]:
+    memberships = (
+        Membership.objects.filter(consortium=consortium)
+        .select_related("organisation")
+        .prefetch_related("goals")
+        .annotate(people_count=Count("organisation__people", filter=Q(organisation__people__is_active=True)))
+    )
+    if status:
+        memberships = memberships.filter(status=status)
+    if type:
+        memberships = memberships.filter(organisation__type=type)
+    if query:
+        memberships = memberships.filter(
+            Q(organisation__legal_name__icontains=query)
+            | Q(organisation__short_name__icontains=query)
+            | Q(organisation__city__icontains=query)
+            | Q(organisation__registration_number__icontains=query)
+            | Q(organisation__oid__iexact=query)
+        )
+    return memberships.order_by(latvian("organisation__legal_name"), "-joined_on")
+
+
+def pending_applications(consortium: Consortium) -> QuerySet[JoinApplication]:
+    return consortium.join_applications.filter(status=ApplicationStatus.PENDING).order_by("submitted_at")
+
+
+def applications(consortium: Consortium, *, status: str = "") -> QuerySet[JoinApplication]:
+    qs = consortium.join_applications.prefetch_related(Prefetch("goals", queryset=Goal.objects.order_by("number")))
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-submitted_at")
+
+
+def dashboard_counts(consortium: Consortium) -> dict[str, int]:
+    by_type = dict(
+        Membership.objects.filter(consortium=consortium, status=MembershipStatus.ACTIVE)
+        .values_list("organisation__type")
+        .annotate(n=Count("pk"))
+        .values_list("organisation__type", "n")
+    )
+    return {
+        "members": sum(by_type.values()),
+        **{f"members_{key}": by_type.get(key, 0) for key in OrganisationType.values},
+        "pending_applications": pending_applications(consortium).count(),
+    }

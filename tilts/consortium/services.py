@@ -1,0 +1,241 @@
+"""Every change to the consortium, its members and applications to join goes through these functions."""
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tilts.accounts import services as account_services
+from tilts.accounts.models import Role, User
+from tilts.consortium.models import (
+    ApplicationStatus,
+    Consortium,
+    Goal,
+    JoinApplication,
+    Membership,
+    MembershipStatus,
+    Organisation,
+)
+from tilts.consortium.validators import normalise_registration_number
+from tilts.core.emails import send_templated_mail
+
+ORGANISATION_FIELDS = (
+    "legal_name",
+    "type",
+    "registration_number",
+    "oid",
+    "address",
+    "city",
+    "country",
+    "website",
+)
+
+
+def check_can_apply(consortium: Consortium, registration_number: str) -> None:
+    """An institution may have one pending application, and members need not apply again."""
+    number = normalise_registration_number(registration_number)
+    if consortium.join_applications.filter(registration_number=number, status=ApplicationStatus.PENDING).exists():
+        raise ValidationError(
+            {
+                "registration_number": _(
+                    "An application for this registration number is already being reviewed. "
+                    "We will contact you as soon as it is decided."
+                )
+            }
+        )
+    if Membership.objects.filter(
+        consortium=consortium, organisation__registration_number=number, status=MembershipStatus.ACTIVE
+    ).exists():
+        raise ValidationError(
+            {"registration_number": _("An institution with this registration number is already a member.")}
+        )
+
+
+@transaction.atomic
+def submit_join_application(
+    consortium: Consortium, *, goals: Iterable[Goal], language: str, **fields: Any
+) -> JoinApplication:
+    """Record an application from the public form and tell the coordinator and the applicant."""
+    goals = list(goals)
+    if not goals:
+        raise ValidationError({"goals": _("Choose at least one goal your institution shares.")})
+    if any(goal.consortium_id != consortium.pk for goal in goals):
+        raise ValidationError({"goals": _("Choose goals of this consortium.")})
+    fields["registration_number"] = normalise_registration_number(fields["registration_number"])
+    check_can_apply(consortium, fields["registration_number"])
+    application = JoinApplication(consortium=consortium, language=language, **fields)
+    application.full_clean(exclude=["goals"])
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:  # a concurrent duplicate slipped past the check above
+        raise ValidationError(
+            {"registration_number": _("An application for this registration number is already being reviewed.")}
+        ) from None
+    application.goals.set(goals)
+    transaction.on_commit(lambda: _notify_application_received(application))
+    return application
+
+
+def _notify_application_received(application: JoinApplication) -> None:
+    send_templated_mail(
+        "consortium/email/application_received",
+        application.contact_email,
+        {"application": application, "consortium": application.consortium},
+        application.language,
+    )
+    coordinators = User.objects.filter(role=Role.COORDINATOR, is_active=True)
+    for coordinator in coordinators:
+        send_templated_mail(
+            "consortium/email/application_for_review",
+            coordinator.email,
+            {"application": application, "consortium": application.consortium},
+            coordinator.language,
+        )
+
+
+@transaction.atomic
+def accept_join_application(application: JoinApplication, *, by: User) -> Membership:
+    """Create (or reuse) the organisation, start its membership with the goals it shares, invite its contact.
+
+    An institution that left earlier and applies again keeps its organisation record and history.
+    """
+    application = JoinApplication.objects.select_for_update().get(pk=application.pk)
+    if application.status != ApplicationStatus.PENDING:
+        raise ValidationError(_("This application has already been decided."))
+    consortium = application.consortium
+    organisation = Organisation.objects.filter(registration_number=application.registration_number).first()
+    if organisation is None:
+        organisation = Organisation(**{field: getattr(application, field) for field in ORGANISATION_FIELDS})
+        organisation.full_clean()
+        organisation.save()
+    membership = start_membership(consortium, organisation, goals=application.goals.all())
+
+    contact = User.objects.filter(email__iexact=application.contact_email).first()
+    if contact is None:
+        first_name, _sep, last_name = application.contact_name.partition(" ")
+        account_services.invite_user(
+            email=application.contact_email,
+            first_name=first_name,
+            last_name=last_name,
+            role=Role.MEMBER_CONTACT,
+            organisation=organisation,
+            invited_by=by,
+            language=application.language,
+            position=application.contact_position,
+        )
+    application.status = ApplicationStatus.ACCEPTED
+    application.decided_at = timezone.now()
+    application.decided_by = by
+    application.organisation = organisation
+    application.save()
+    transaction.on_commit(lambda: _notify_decision(application))
+    return membership
+
+
+@transaction.atomic
+def reject_join_application(application: JoinApplication, *, by: User, reason: str) -> JoinApplication:
+    application = JoinApplication.objects.select_for_update().get(pk=application.pk)
+    if application.status != ApplicationStatus.PENDING:
+        raise ValidationError(_("This application has already been decided."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the applicant a reason.")})
+    application.status = ApplicationStatus.REJECTED
+    application.rejection_reason = reason.strip()
+    application.decided_at = timezone.now()
+    application.decided_by = by
+    application.save()
+    transaction.on_commit(lambda: _notify_decision(application))
+    return application
+
+
+def _notify_decision(application: JoinApplication) -> None:
+    send_templated_mail(
+        f"consortium/email/application_{application.status}",
+        application.contact_email,
+        {"application": application, "consortium": application.consortium},
+        application.language,
+    )
+
+
+def start_membership(
+    consortium: Consortium,
+    organisation: Organisation,
+    *,
+    goals: Iterable[Goal] = (),
+    joined_on: datetime.date | None = None,
+    is_coordinator: bool = False,
+) -> Membership:
+    if Membership.objects.filter(
+        consortium=consortium, organisation=organisation, status=MembershipStatus.ACTIVE
+    ).exists():
+        raise ValidationError(_("This institution is already a member."))
+    membership = Membership.objects.create(
+        consortium=consortium,
+        organisation=organisation,
+        joined_on=joined_on or timezone.localdate(),
+        is_coordinator=is_coordinator,
+    )
+    membership.goals.set(list(goals))
+    return membership
+
+
+@transaction.atomic
+def create_member(
+    consortium: Consortium,
+    *,
+    goals: Iterable[Goal] = (),
+    joined_on: datetime.date | None = None,
+    **organisation_fields: Any,
+) -> Membership:
+    """The coordinator adds a member directly (e.g. one that joined before Tilts was in use)."""
+    organisation_fields["registration_number"] = normalise_registration_number(
+        organisation_fields["registration_number"]
+    )
+    organisation = Organisation(**organisation_fields)
+    organisation.full_clean()
+    organisation.save()
+    return start_membership(consortium, organisation, goals=goals, joined_on=joined_on)
+
+
+@transaction.atomic
+def update_organisation(organisation: Organisation, **changes: Any) -> Organisation:
+    if "registration_number" in changes:
+        changes["registration_number"] = normalise_registration_number(changes["registration_number"])
+    for field, value in changes.items():
+        setattr(organisation, field, value)
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def end_membership(membership: Membership, *, left_on: datetime.date, reason: str = "") -> Membership:
+    """End a membership. The organisation, its people and everything it did stay on record."""
+    if membership.status != MembershipStatus.ACTIVE:
+        raise ValidationError(_("This membership has already ended."))
+    if membership.is_coordinator:
+        raise ValidationError(_("The coordinating organisation cannot leave its own consortium."))
+    if left_on < membership.joined_on:
+        raise ValidationError({"left_on": _("The end date cannot be before the date the member joined.")})
+    membership.status = MembershipStatus.LEFT
+    membership.left_on = left_on
+    membership.leave_reason = reason
+    membership.save()
+    return membership
+
+
+def save_goal(goal: Goal) -> Goal:
+    goal.full_clean()
+    goal.save()
+    return goal
+
+
+def save_consortium(consortium: Consortium) -> Consortium:
+    consortium.full_clean()
+    consortium.save()
+    return consortium

@@ -1,0 +1,25 @@
+"""E-mails in the recipient's language, rendered from a subject and a body template."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import translation
+
+
+def send_templated_mail(template: str, to: str, context: Mapping[str, Any], language: str) -> None:
+    """Render ``<template>_subject.txt`` and ``<template>_body.txt`` in ``language`` and send them to ``to``."""
+    known = {code for code, _name in settings.LANGUAGES}
+    with translation.override(language if language in known else settings.LANGUAGE_CODE):
+        from tilts.consortium.selectors import get_consortium
+
+        ctx = {"site_url": settings.SITE_URL, "consortium": get_consortium(), **context}
+        subject = " ".join(render_to_string(f"{template}_subject.txt", ctx).split())
+        body = render_to_string(f"{template}_body.txt", ctx)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+
+
+def absolute_url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"

@@ -30,9 +30,8 @@ messages: $(VENV)/.runtime
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
 
 makemessages: $(VENV)/.runtime
-	cd tilts && ../$(BIN)/python ../manage.py makemessages -l lv -l en --no-obsolete --no-location \
+	cd tilts && ../$(BIN)/python ../manage.py makemessages -l lv --no-obsolete --no-location \
 	  --ignore='*/tests/*' --ignore='static/*' -v0
-	cd tilts && ../$(BIN)/python ../manage.py makemessages -d djangojs -l lv -l en --no-obsolete --no-location -v0
 
 migrate: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --noinput -v0

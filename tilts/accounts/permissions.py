@@ -65,7 +65,7 @@ def organisations_visible_to(user: User) -> QuerySet[Organisation]:
 def people_visible_to(user: User) -> QuerySet[User]:
     if user.can_view_everything:
         return User.objects.all()
-    if user.is_member_contact:
+    if user.is_member_contact and user.organisation_id is not None:
         return User.objects.filter(organisation_id=user.organisation_id)
     return User.objects.filter(pk=user.pk)
 

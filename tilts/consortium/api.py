@@ -13,7 +13,7 @@ from tilts.accounts.models import User
 from tilts.accounts.permissions import can_edit_organisation, organisations_visible_to
 from tilts.consortium import selectors, services
 from tilts.consortium.forms import JoinApplicationForm
-from tilts.consortium.models import Consortium, JoinApplication, Organisation
+from tilts.consortium.models import Consortium, Goal, JoinApplication, Organisation
 from tilts.core.collation import latvian
 
 router = Router(tags=["consortium"])
@@ -26,6 +26,15 @@ class GoalOut(Schema):
     title_en: str
     description_lv: str
     description_en: str
+
+    # modeltranslation stores a language left empty as NULL; the API always answers with text.
+    @staticmethod
+    def resolve_description_lv(obj: Goal) -> str:
+        return obj.description_lv or ""
+
+    @staticmethod
+    def resolve_description_en(obj: Goal) -> str:
+        return obj.description_en or ""
 
 
 class ConsortiumOut(Schema):

@@ -11,7 +11,7 @@ from tilts.consortium.tests.factories import MemberFactory, OrganisationFactory
 pytestmark = pytest.mark.django_db
 
 
-def form_data(goals: list[Goal], **overrides: object) -> dict[str, object]:
+def form_data(goal_list: list[Goal], **overrides: object) -> dict[str, object]:
     data: dict[str, object] = {
         "legal_name": "Talsu novada muzejs",
         "type": "museum",
@@ -21,7 +21,7 @@ def form_data(goals: list[Goal], **overrides: object) -> dict[str, object]:
         "city": "Talsi",
         "country": "LV",
         "website": "https://muzejs.example.lv",
-        "goals": [goals[1].pk, goals[2].pk],
+        "goals": [goal_list[1].pk, goal_list[2].pk],
         "motivation": "Gribam mācīt kolēģus.",
         "planned_activities": "Darbnīcas novada muzejiem.",
         "contact_name": "Ilze Krūmiņa",
@@ -75,7 +75,7 @@ def test_applicant_and_coordinators_are_emailed(
         ("registration_number", "12345", "11 cipari"),
         ("goals", [], "Izvēlieties vismaz vienu mērķi"),
         ("consent", "", "piekrišana"),
-        ("legal_name", "", "Šis lauks ir obligāts"),
+        ("legal_name", "", "Šis lauks ir nepieciešams"),
     ],
 )
 def test_bad_input_gets_a_latvian_field_error_and_saves_nothing(

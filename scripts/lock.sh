@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 resolve() {
-  .venv/bin/pip install --dry-run --ignore-installed --quiet --report /tmp/tilts-lock.json "$@" >/dev/null
+  .venv/bin/pip install --dry-run --ignore-installed --quiet --report /tmp/tilts-lock.json "$@" >/dev/null 2>&1
   .venv/bin/python -c "
 import json
 report = json.load(open('/tmp/tilts-lock.json'))

@@ -1,8 +1,10 @@
 """Shared test set-up: Chromium from Debian for Playwright, and the fixtures most tests need."""
 
 import os
+from collections.abc import Iterator
 
 import pytest
+from django.utils import translation
 
 # Playwright's sync API runs an event loop in the test thread; Django's guard against ORM use inside one
 # would stop the browser tests' own set-up queries, which are ordinary synchronous code.
@@ -32,6 +34,13 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, object]) -> dic
 @pytest.fixture(autouse=True)
 def _site_url(settings: pytest.FixtureRequest) -> None:
     settings.SITE_URL = "http://testserver"  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _latvian_first() -> Iterator[None]:
+    """Each test starts in Latvian, as a visitor does; a request to /en/ must not leak into the next test's reverse()."""
+    with translation.override("lv"):
+        yield
 
 
 pytest_plugins = ["tilts.core.tests.fixtures"]

@@ -70,7 +70,7 @@ def test_applicant_and_coordinators_are_emailed(
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("contact_email", "not-an-email", "Ievadiet derīgu e-pasta adresi"),
+        ("contact_email", "not-an-email", "Jāievada derīga e-pasta adrese"),
         ("oid", "E123", "organizācijas ID"),
         ("registration_number", "12345", "11 cipari"),
         ("goals", [], "Izvēlieties vismaz vienu mērķi"),

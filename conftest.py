@@ -38,7 +38,7 @@ def _site_url(settings: pytest.FixtureRequest) -> None:
 
 @pytest.fixture(autouse=True)
 def _latvian_first() -> Iterator[None]:
-    """Each test starts in Latvian, as a visitor does; a request to /en/ must not leak into the next test's reverse()."""
+    """Each test starts in Latvian, as a visitor does; an /en/ request must not leak into the next test's reverse()."""
     with translation.override("lv"):
         yield
 

@@ -44,7 +44,7 @@ class GoalChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj: Goal) -> str:  # type: ignore[override]
-        return f"{obj.number}. {obj.title}"
+        return str(obj)
 
 
 class JoinApplicationForm(RegistrationNumberMixin):

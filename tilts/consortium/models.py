@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -68,7 +69,7 @@ class Goal(models.Model):
         constraints = [models.UniqueConstraint(fields=["consortium", "number"], name="goal_number_unique")]
 
     def __str__(self) -> str:
-        return f"{self.number}. {self.title}"
+        return f"{self.number}. {capfirst(self.title)}"
 
 
 class OrganisationType(models.TextChoices):

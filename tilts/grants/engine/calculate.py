@@ -350,10 +350,8 @@ class _Builder:
 
     def check_duration(self, activity: ActivityType, days: int) -> None:
         """Reference, "Actions and activity types": each activity type has a minimum and maximum duration."""
-        if (
-            (activity.min_days is not None
-            and days < activity.min_days)
-            or (activity.max_days is not None and days > activity.max_days)
+        if (activity.min_days is not None and days < activity.min_days) or (
+            activity.max_days is not None and days > activity.max_days
         ):
             self.warnings.append(
                 Message(

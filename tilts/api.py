@@ -4,19 +4,45 @@ Public reads and the join form need no login; everything else uses the browser s
 same permission functions as the web pages. Validation errors are 422 with per-field messages.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
+from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from tilts.consortium.api import router as consortium_router
+from tilts.grants.api import router as grants_router
+
+
+class SettingsRateMixin:
+    """Reads the rate from settings on every request, so it can be tuned per deployment (and in tests)."""
+
+    setting = ""
+
+    def __init__(self) -> None:
+        super().__init__(getattr(settings, self.setting))  # type: ignore[call-arg]
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        self.num_requests, self.duration = self.parse_rate(getattr(settings, self.setting))  # type: ignore[attr-defined]
+        return super().allow_request(request)  # type: ignore[misc, no-any-return]
+
+
+class AnonymousThrottle(SettingsRateMixin, AnonRateThrottle):
+    setting = "API_ANON_RATE"
+
+
+class UserThrottle(SettingsRateMixin, AuthRateThrottle):
+    setting = "API_USER_RATE"
+
 
 api = NinjaAPI(
     title="Tilts API",
     version="1",
     description="Erasmus+ mobility consortium: members, goals, applications to join and grant quotes.",
     urls_namespace="api",
+    throttle=[AnonymousThrottle(), UserThrottle()],
 )
 
 
@@ -47,3 +73,4 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 
 api.add_router("/", consortium_router)
+api.add_router("/", grants_router)

@@ -176,6 +176,10 @@ EMAIL_BACKEND = os.environ.get(
     "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
 )
 
+# JSON API rate limits per client ("requests/period", period s, m, h or d).
+API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/m")
+API_USER_RATE = os.environ.get("API_USER_RATE", "1200/m")
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

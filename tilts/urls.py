@@ -14,6 +14,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("manage/", include("tilts.consortium.urls")),
     path("people/", include("tilts.accounts.urls")),
+    path("grants/", include("tilts.grants.urls")),
     path("admin/", admin.site.urls),
     path("", include("tilts.public.urls")),
     prefix_default_language=False,

@@ -1,0 +1,235 @@
+"""Grant quotes, rate tables, places and distances over JSON. Anonymous use is allowed and rate-limited."""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+
+from tilts.grants import engine, services
+
+router = Router(tags=["grants"])
+
+
+class QuoteIn(Schema):
+    call_year: int | None = Field(None, description="Call year of the default rate table (latest if empty).")
+    activity_type: str = Field(description="e.g. job_shadowing, course, teaching_assignment, group_mobility.")
+    participant_kind: str = Field("staff", description="staff, learner or accompanying.")
+    origin: str = Field("", description="Place id from /places (g:<GeoNames id> or c:<id>).")
+    destination: str = Field("", description="Place id from /places.")
+    origin_country: str = Field("", description="ISO code, when no origin place is given.")
+    destination_country: str = Field("", description="ISO code, when no destination place is given.")
+    distance_km: int | None = Field(None, ge=0, le=40000, description="One-way km from the EC distance calculator.")
+    activity_days: int | None = Field(None, ge=1, le=1000)
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+    travel_days: int = Field(0, ge=0, le=60)
+    green_travel: bool = False
+    course_days: int = Field(0, ge=0, le=1000)
+    fewer_opportunities: bool = False
+    zero_grant: bool = False
+    real_travel_cost: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2)
+    exceptional_travel_reason: str = Field("", max_length=500)
+    inclusion_real_costs: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2)
+    inclusion_justification: str = Field("", max_length=500)
+    daily_rate_override: Decimal | None = Field(None, ge=0, max_digits=8, decimal_places=2)
+
+
+class LineOut(Schema):
+    category: str
+    category_label: str
+    rule: str
+    pg_section: str
+    description: str
+    unit: str
+    quantity: Decimal
+    rate: Decimal
+    amount: Decimal
+    status: str
+
+
+class WarningOut(Schema):
+    code: str
+    message: str
+
+
+class PlaceOut(Schema):
+    id: str
+    name: str
+    country: str
+    country_name: str
+    label: str
+    latitude: float
+    longitude: float
+    population: int | None
+
+
+class QuoteOut(Schema):
+    call_year: int
+    rate_table: str
+    activity_type: str
+    participant_kind: str
+    lines: list[LineOut]
+    total: Decimal
+    currency: str = "EUR"
+    distance_km: int | None
+    distance_source: str | None
+    gazetteer_distance_km: int | None
+    band: str | None
+    country_group: int | None
+    activity_days: int
+    funded_travel_days: int
+    funded_days: int
+    zero_grant: bool
+    origin: PlaceOut | None
+    destination: PlaceOut | None
+    warnings: list[WarningOut]
+
+
+class DistanceOut(Schema):
+    origin: PlaceOut
+    destination: PlaceOut
+    distance_km: int
+    call_year: int
+    band: str | None
+    travel_standard: Decimal | None
+    travel_green: Decimal | None
+
+
+class RateValueOut(Schema):
+    key: str
+    label: str
+    value: Decimal
+    status: str
+    source: str
+
+
+class RatesOut(Schema):
+    call_year: int
+    title: str
+    programme_guide: str
+    values: list[RateValueOut]
+    table: dict[str, Any] = Field(description="The whole table as stored, every value with source and status.")
+
+
+def _place(ref: services.PlaceRef | None) -> dict[str, Any] | None:
+    if ref is None:
+        return None
+    return {
+        "id": ref.ref,
+        "name": ref.name,
+        "country": ref.country,
+        "country_name": ref.country_name,
+        "label": ref.label,
+        "latitude": ref.latitude,
+        "longitude": ref.longitude,
+        "population": ref.population,
+    }
+
+
+@router.post("/grants/quote", response=QuoteOut, summary="Price one participant's mobility")
+def quote(request: HttpRequest, payload: QuoteIn) -> dict[str, Any]:
+    data = payload.dict()
+    data["ec_distance_km"] = data.pop("distance_km")
+    data["call_year"] = data["call_year"] or engine.available_call_years()[-1]
+    priced = services.price(services.QuoteInput(**data))
+    q, table = priced.quote, priced.table
+    return {
+        "call_year": q.call_year,
+        "rate_table": q.rate_table_title,
+        "activity_type": q.activity_type,
+        "participant_kind": q.participant_kind,
+        "lines": [
+            {
+                "category": line.category.value,
+                "category_label": _(engine.CATEGORY_LABELS[line.category]),
+                "rule": line.rule,
+                "pg_section": line.pg_section,
+                "description": services.render(line.description, table),
+                "unit": _(line.unit),
+                "quantity": line.quantity,
+                "rate": line.rate,
+                "amount": line.amount,
+                "status": line.status.value,
+            }
+            for line in q.lines
+        ],
+        "total": q.total,
+        "distance_km": q.distance_km,
+        "distance_source": q.distance_source.value if q.distance_source else None,
+        "gazetteer_distance_km": priced.gazetteer_km,
+        "band": q.band,
+        "country_group": q.country_group,
+        "activity_days": q.activity_days,
+        "funded_travel_days": q.funded_travel_days,
+        "funded_days": q.funded_days,
+        "zero_grant": q.zero_grant,
+        "origin": _place(priced.origin),
+        "destination": _place(priced.destination),
+        "warnings": [{"code": w.code, "message": services.render(w, table)} for w in q.warnings],
+    }
+
+
+@router.get("/grants/rates/{call_year}", response=RatesOut, summary="A call year's default rate table")
+def rates(request: HttpRequest, call_year: int) -> dict[str, Any]:
+    try:
+        table = engine.load_call_year(call_year)
+    except engine.RateTableError:
+        raise Http404 from None
+    return {
+        "call_year": table.call_year,
+        "title": table.title,
+        "programme_guide": table.programme_guide,
+        "values": [
+            {
+                "key": e.key,
+                "label": services.entry_label(e.key, table),
+                "value": e.value,
+                "status": e.status.value,
+                "source": e.source,
+            }
+            for e in table.entries()
+        ],
+        "table": table.to_mapping(),
+    }
+
+
+class PlaceQuery(Schema):
+    q: str = Field(min_length=2, max_length=100, description="A place name, with or without diacritics.")
+    limit: int = Field(10, ge=1, le=50)
+
+
+@router.get("/places", response=list[PlaceOut], summary="Search the gazetteer")
+def places(request: HttpRequest, filters: Query[PlaceQuery]) -> list[dict[str, Any] | None]:
+    return [_place(p) for p in services.search_places(filters.q, filters.limit)]
+
+
+class DistanceQuery(Schema):
+    origin: str = Field(alias="from", description="Place id from /places.")
+    destination: str = Field(alias="to", description="Place id from /places.")
+    call_year: int | None = Field(None, description="Which year's bands to use (latest if empty).")
+
+
+@router.get("/distance", response=DistanceOut, summary="One-way distance and travel band between two places")
+def distance(request: HttpRequest, filters: Query[DistanceQuery]) -> dict[str, Any]:
+    origin = services.resolve_place(filters.origin, "from")
+    destination = services.resolve_place(filters.destination, "to")
+    year = filters.call_year or engine.available_call_years()[-1]
+    try:
+        table = engine.load_call_year(year)
+    except engine.RateTableError:
+        raise ValidationError({"call_year": _("There is no rate table for this call year.")}) from None
+    km = services.distance_km(origin, destination)
+    band = table.band_for(km)
+    return {
+        "origin": _place(origin),
+        "destination": _place(destination),
+        "distance_km": km,
+        "call_year": year,
+        "band": band.label if band else None,
+        "travel_standard": band.standard.amount if band else None,
+        "travel_green": band.green.amount if band and band.green else None,
+    }

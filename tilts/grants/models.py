@@ -1,0 +1,72 @@
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from tilts.grants import engine
+
+
+class RateTable(models.Model):
+    """A rate table in use: a copy of a call year's defaults, corrected from a grant agreement.
+
+    The national agency fixes the actual rates within the Programme Guide's ranges and prints them in the grant
+    agreement, so each project prices its mobilities with its own copy (reference, introduction).
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    call_year = models.PositiveSmallIntegerField(_("call year"))
+    data = models.JSONField(_("rates"), help_text=_("The rate table with every value's source and status."))
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("rate table")
+        verbose_name_plural = _("rate tables")
+        ordering = ["-call_year", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.call_year})"
+
+    @property
+    def table(self) -> engine.RateTable:
+        return engine.RateTable.from_mapping(self.data)
+
+    def to_confirm_count(self) -> int:
+        return sum(1 for entry in self.table.entries() if entry.status == engine.Status.TO_CONFIRM)
+
+
+class CustomPlace(models.Model):
+    """A place missing from the gazetteer, added by the coordinator with its coordinates."""
+
+    name = models.CharField(_("name"), max_length=200)
+    country = CountryField(_("country"))
+    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5)
+    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("added by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("place")
+        verbose_name_plural = _("places added by the coordinator")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                name="custom_place_coordinates_on_earth",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.country.name}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "country": str(self.country)}

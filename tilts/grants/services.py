@@ -1,0 +1,270 @@
+"""Pricing in the web layer: places, distances, quotes in the user's language, and rate tables in use.
+
+The rules themselves are in :mod:`tilts.grants.engine`; this module turns form and API input into engine
+requests, finds places (the gazetteer plus places the coordinator added) and translates engine messages.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from tilts.accounts.models import User
+from tilts.grants import engine
+from tilts.grants.engine import gazetteer
+from tilts.grants.models import CustomPlace, RateTable
+
+GAZETTEER_PREFIX = "g"
+CUSTOM_PREFIX = "c"
+
+
+@dataclass(frozen=True)
+class PlaceRef:
+    """A place anyone can choose: ``ref`` is ``g:<GeoNames id>`` or ``c:<id of a coordinator's place>``."""
+
+    ref: str
+    name: str
+    country: str
+    country_name: str
+    latitude: float
+    longitude: float
+    population: int | None
+    detail: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}, {self.country_name}"
+
+
+def _from_gazetteer(place: gazetteer.Place) -> PlaceRef:
+    detail = _("population %(population)s") % {"population": f"{place.population:,}".replace(",", " ")}
+    return PlaceRef(
+        f"{GAZETTEER_PREFIX}:{place.geoname_id}",
+        place.name,
+        place.country_code,
+        place.country_name,
+        place.latitude,
+        place.longitude,
+        place.population,
+        detail,
+    )
+
+
+def _from_custom(place: CustomPlace) -> PlaceRef:
+    return PlaceRef(
+        f"{CUSTOM_PREFIX}:{place.pk}",
+        place.name,
+        str(place.country),
+        str(place.country.name),
+        float(place.latitude),
+        float(place.longitude),
+        None,
+        _("added by the coordinator"),
+    )
+
+
+def search_places(query: str, limit: int = 8) -> list[PlaceRef]:
+    """Places added by the coordinator first (they exist because the gazetteer lacks them), then the gazetteer."""
+    folded = gazetteer.fold(query)
+    if not folded:
+        return []
+    custom = [_from_custom(p) for p in CustomPlace.objects.all() if gazetteer.fold(p.name).startswith(folded)]
+    return (custom + [_from_gazetteer(p) for p in gazetteer.search_places(query, limit)])[:limit]
+
+
+def resolve_place(ref: str, field: str) -> PlaceRef:
+    prefix, _sep, ident = (ref or "").partition(":")
+    if ident.isdigit():
+        if prefix == GAZETTEER_PREFIX and (found := gazetteer.get_place(int(ident))) is not None:
+            return _from_gazetteer(found)
+        if prefix == CUSTOM_PREFIX and (custom := CustomPlace.objects.filter(pk=int(ident)).first()) is not None:
+            return _from_custom(custom)
+    raise ValidationError({field: _("Choose a place from the list.")})
+
+
+def distance_km(origin: PlaceRef, destination: PlaceRef) -> int:
+    return engine.haversine_km(origin.latitude, origin.longitude, destination.latitude, destination.longitude)
+
+
+@dataclass(frozen=True)
+class QuoteInput:
+    """What a person enters in the calculator or the API: places or a distance from the EC calculator."""
+
+    activity_type: str
+    call_year: int | None = None
+    rate_table: RateTable | None = None
+    participant_kind: str = "staff"
+    origin: str = ""
+    destination: str = ""
+    origin_country: str = ""
+    destination_country: str = ""
+    ec_distance_km: int | None = None
+    activity_days: int | None = None
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+    travel_days: int = 0
+    green_travel: bool = False
+    course_days: int = 0
+    fewer_opportunities: bool = False
+    zero_grant: bool = False
+    real_travel_cost: Decimal | None = None
+    exceptional_travel_reason: str = ""
+    inclusion_real_costs: Decimal | None = None
+    inclusion_justification: str = ""
+    daily_rate_override: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class PricedQuote:
+    quote: engine.Quote
+    table: engine.RateTable
+    origin: PlaceRef | None
+    destination: PlaceRef | None
+    gazetteer_km: int | None
+
+
+def price(data: QuoteInput) -> PricedQuote:
+    """Resolve the places, choose the distance (the EC calculator's figure wins when given) and price.
+
+    Raises ``ValidationError`` with messages per field, already translated.
+    """
+    origin = resolve_place(data.origin, "origin") if data.origin else None
+    destination = resolve_place(data.destination, "destination") if data.destination else None
+    gazetteer_km = distance_km(origin, destination) if origin and destination else None
+    if data.ec_distance_km is not None:
+        km, source = data.ec_distance_km, engine.DistanceSource.EC_CALCULATOR
+    else:
+        km, source = gazetteer_km, engine.DistanceSource.GAZETTEER
+    table = data.rate_table.table if data.rate_table is not None else None
+    request = engine.QuoteRequest(
+        activity_type=data.activity_type,
+        destination_country=destination.country if destination else data.destination_country,
+        origin_country=(origin.country if origin else data.origin_country) or None,
+        call_year=None if table else data.call_year,
+        rate_table=table,
+        participant_kind=data.participant_kind,
+        distance_km=km,
+        distance_source=source,
+        activity_days=data.activity_days,
+        start=data.start,
+        end=data.end,
+        travel_days=data.travel_days,
+        green_travel=data.green_travel,
+        course_days=data.course_days,
+        fewer_opportunities=data.fewer_opportunities,
+        zero_grant=data.zero_grant,
+        real_travel_cost=data.real_travel_cost,
+        exceptional_travel_reason=data.exceptional_travel_reason,
+        inclusion_real_costs=data.inclusion_real_costs,
+        inclusion_justification=data.inclusion_justification,
+        daily_rate_override=data.daily_rate_override,
+    )
+    try:
+        quote = engine.calculate_quote(request)
+    except engine.QuoteValidationError as error:
+        raise ValidationError(
+            {
+                _field_name(name): [render(message, None) for message in messages]
+                for name, messages in error.errors.items()
+            }
+        ) from None
+    return PricedQuote(quote, table or engine.load_call_year(quote.call_year), origin, destination, gazetteer_km)
+
+
+def _field_name(engine_field: str) -> str:
+    """Engine fields that the web layer names differently (places instead of countries and distance)."""
+    return {"destination_country": "destination", "origin_country": "origin", "distance_km": "destination"}.get(
+        engine_field, engine_field
+    )
+
+
+def render(message: engine.Message, table: engine.RateTable | None) -> str:
+    """An engine message in the current language: the msgid through gettext, activity types by their label."""
+    params = dict(message.params)
+    if "item" in params:
+        params["item"] = _(str(params["item"]))
+    if "type" in params and table is not None and str(params["type"]) in table.activity_types:
+        params["type"] = table.activity_types[str(params["type"])].label(get_language() or "lv")
+    text = _(message.message)
+    return text % params if params else text
+
+
+def activity_type_choices(table: engine.RateTable) -> list[tuple[str, str]]:
+    language = get_language() or "lv"
+    return [(key, activity.label(language)) for key, activity in table.activity_types.items()]
+
+
+# Rate tables in use ----------------------------------------------------------------------------------------
+
+
+def create_rate_table(*, call_year: int, name: str, notes: str = "") -> RateTable:
+    """A new table starts as a copy of the call year's defaults."""
+    try:
+        defaults = engine.load_call_year(call_year)
+    except engine.RateTableError:
+        raise ValidationError({"call_year": _("There is no rate table for this call year.")}) from None
+    return RateTable.objects.create(name=name, call_year=call_year, data=defaults.to_mapping(), notes=notes)
+
+
+@transaction.atomic
+def update_rate_entry(
+    rate_table: RateTable, *, key: str, value: Decimal, status: engine.Status, source: str, by: User | None = None
+) -> RateTable:
+    """Correct one value from the grant agreement; the history keeps who changed what."""
+    locked = RateTable.objects.select_for_update().get(pk=rate_table.pk)
+    if value < 0:
+        raise ValidationError({"value": _("The value cannot be negative.")})
+    if not source.strip():
+        raise ValidationError({"source": _("Say where the value comes from, e.g. the grant agreement's annex.")})
+    try:
+        updated = locked.table.with_entry(key, value, status, source.strip())
+    except engine.RateTableError:
+        raise ValidationError({"key": _("There is no such value in the rate table.")}) from None
+    locked.data = updated.to_mapping()
+    locked.save()
+    return locked
+
+
+def add_custom_place(*, name: str, country: str, latitude: Decimal, longitude: Decimal, by: User) -> CustomPlace:
+    place = CustomPlace(name=name.strip(), country=country, latitude=latitude, longitude=longitude, added_by=by)
+    place.full_clean()
+    place.save()
+    return place
+
+
+def entry_label(key: str, table: engine.RateTable) -> str:
+    """A readable name for a rate-table value, e.g. "Travel 500–1999 km, green"."""
+    parts = key.split(".")
+    if parts[0] == "travel" and parts[1] == "bands":
+        band = table.bands[int(parts[2])]
+        kind = _("green travel") if parts[3] == "green" else _("standard travel")
+        return _("Travel %(band)s, %(kind)s") % {"band": band.label, "kind": kind}
+    if parts[0] == "travel":
+        return (
+            _("Funded travel days, green travel") if "green" in parts[1] else _("Funded travel days, standard travel")
+        )
+    if parts[0] == "individual_support" and parts[1] in ("staff", "learner"):
+        who = _("staff and accompanying persons") if parts[1] == "staff" else _("adult learners")
+        return _("Individual support per day, %(who)s, country group %(group)s") % {
+            "who": who,
+            "group": parts[2].removeprefix("group"),
+        }
+    labels = {
+        "individual_support.reduced_from_day": _("Reduced individual support from day"),
+        "individual_support.reduced_share": _("Share of the daily rate from that day"),
+        "organisational_support.per_participant": _("Organisational support per participant"),
+        "course_fees.per_day": _("Course fees per day"),
+        "course_fees.max_per_participant": _("Course fees, maximum per participant"),
+        "inclusion_support.organisation_per_participant": _("Inclusion support for organisations per participant"),
+        "preparatory_visit.per_participant": _("Preparatory visit per participant"),
+        "preparatory_visit.max_participants": _("Preparatory visit, maximum participants"),
+        "exceptional_travel.threshold_share": _("Expensive travel: unit cost below this share of the real cost"),
+        "exceptional_travel.reimbursed_share": _("Expensive travel: share of the real cost paid"),
+    }
+    return labels.get(key, key)

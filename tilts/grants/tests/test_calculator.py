@@ -1,0 +1,60 @@
+"""The public calculator page, its htmx partials and the published call-year rates."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+QUERY = {
+    "call_year": 2025,
+    "activity_type": "job_shadowing",
+    "participant_kind": "staff",
+    "origin": "g:456172",
+    "destination": "g:2800866",
+    "activity_days": 15,
+    "travel_days": 2,
+}
+
+
+def test_page_opens_with_riga_as_the_default_origin(client: Client) -> None:
+    response = client.get(reverse("grants:calculator"))
+    assert response.status_code == 200
+    assert 'value="g:456172"' in response.text
+    assert "Erasmus+ dotācijas kalkulators" in response.text
+
+
+def test_submitted_form_shows_the_breakdown(client: Client) -> None:
+    response = client.get("/en/grants/calculator/", QUERY)
+    assert response.status_code == 200
+    assert response.context["priced"].quote.total == 3146
+    html = response.text
+    assert "One-way distance 1454 km, band 500–1999 km" in html
+    assert "to confirm" in html
+
+
+def test_htmx_returns_only_the_breakdown(client: Client) -> None:
+    response = client.get(reverse("grants:calculator"), QUERY, HTTP_HX_REQUEST="true")
+    assert "<html" not in response.text
+    assert "3146" in response.text.replace("\xa0", "").replace(" ", "")
+
+
+def test_errors_are_shown_not_raised(client: Client) -> None:
+    response = client.get("/en/grants/calculator/", {**QUERY, "destination": "g:456172"})
+    assert response.status_code == 200
+    assert "abroad" in response.text
+
+
+def test_place_search_partial_offers_choices(client: Client) -> None:
+    response = client.get(reverse("grants:place_search"), {"field": "destination", "destination_q": "Frankfurt"})
+    assert response.text.count('type="radio"') >= 2
+    assert 'name="destination"' in response.text
+    response = client.get("/en/grants/places/search/", {"field": "destination", "destination_q": "Qqqxyz"})
+    assert "No place called" in response.text
+
+
+def test_call_year_rates_are_public(client: Client) -> None:
+    response = client.get("/en/grants/rates/2025/")
+    assert response.status_code == 200
+    assert "Travel 500–1999 km, green travel" in response.text
+    assert client.get("/en/grants/rates/1990/").status_code == 404

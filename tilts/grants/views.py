@@ -1,0 +1,209 @@
+"""The public grant calculator, place search, call-year rate tables, and the coordinator's rate tables and places."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from tilts.accounts.models import Role, User
+from tilts.accounts.permissions import role_required
+from tilts.grants import engine, services
+from tilts.grants.forms import CustomPlaceForm, QuoteForm, RateEntryForm, RateTableCreateForm
+from tilts.grants.models import CustomPlace, RateTable
+
+DEFAULT_ORIGIN_QUERY = "Rīga"
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _quote_context(form: QuoteForm) -> dict[str, object]:
+    """Price a valid form; otherwise, or when pricing fails, the errors by field."""
+    if not form.is_bound or not form.is_valid():
+        return {"priced": None}
+    try:
+        priced = services.price(form.to_input())
+    except ValidationError as error:
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return {"priced": None}
+    table = priced.table
+    return {
+        "priced": priced,
+        "lines": [
+            {
+                "line": line,
+                "category": _(engine.CATEGORY_LABELS[line.category]),
+                "description": services.render(line.description, table),
+                "unit": _(line.unit),
+            }
+            for line in priced.quote.lines
+        ],
+        "warnings": [services.render(w, table) for w in priced.quote.warnings],
+    }
+
+
+@require_GET
+def calculator(request: HttpRequest) -> HttpResponse:
+    """Anyone can price a mobility; the breakdown updates as the form changes (htmx), or on submit without JS."""
+    bound = "activity_type" in request.GET
+    form = QuoteForm(request.GET if bound else None, initial={"activity_type": "job_shadowing"})
+    context = {"form": form, **_quote_context(form)}
+    context["select_fields"] = [form[name] for name in ("call_year", "activity_type", "participant_kind")]
+    context["checkbox_fields"] = [form[name] for name in ("green_travel", "fewer_opportunities", "zero_grant")]
+    context["rates_year"] = (
+        form.cleaned_data["call_year"] if form.is_bound and form.is_valid() else (engine.available_call_years()[-1])
+    )
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "grants/_quote.html", context)
+    origin_ref = request.GET.get("origin", "")
+    destination_ref = request.GET.get("destination", "")
+    context["origin_choices"] = _chosen(origin_ref) or (
+        services.search_places(DEFAULT_ORIGIN_QUERY, 1) if not bound else []
+    )
+    context["destination_choices"] = _chosen(destination_ref)
+    context["origin_selected"] = origin_ref or (context["origin_choices"][0].ref if context["origin_choices"] else "")
+    context["destination_selected"] = destination_ref
+    return render(request, "grants/calculator.html", context)
+
+
+def _chosen(ref: str) -> list[services.PlaceRef]:
+    if not ref:
+        return []
+    try:
+        return [services.resolve_place(ref, "place")]
+    except ValidationError:
+        return []
+
+
+@require_GET
+def place_search(request: HttpRequest) -> HttpResponse:
+    """Search results as a group of radio buttons named after the field they fill (origin or destination)."""
+    field = request.GET.get("field", "destination")
+    if field not in ("origin", "destination"):
+        raise Http404
+    query = request.GET.get(f"{field}_q", request.GET.get("q", "")).strip()[:100]
+    places = services.search_places(query, 8) if len(query) >= 2 else []
+    return render(
+        request,
+        "grants/_place_choices.html",
+        {"field": field, "places": places, "query": query, "selected": places[0].ref if len(places) == 1 else ""},
+    )
+
+
+@require_GET
+def call_year_rates(request: HttpRequest, call_year: int) -> HttpResponse:
+    try:
+        table = engine.load_call_year(call_year)
+    except engine.RateTableError:
+        raise Http404 from None
+    return render(
+        request,
+        "grants/call_year_rates.html",
+        {"table": table, "entries": _entries(table), "years": engine.available_call_years(), "call_year": call_year},
+    )
+
+
+def _entries(table: engine.RateTable) -> list[dict[str, object]]:
+    return [{"entry": entry, "label": services.entry_label(entry.key, table)} for entry in table.entries()]
+
+
+# Back office ------------------------------------------------------------------------------------------------
+
+READERS = (Role.COORDINATOR, Role.AUDITOR)
+
+
+@role_required(*READERS)
+def rate_table_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "grants/rate_table_list.html",
+        {"tables": RateTable.objects.all(), "years": engine.available_call_years()},
+    )
+
+
+@role_required(Role.COORDINATOR)
+def rate_table_create(request: HttpRequest) -> HttpResponse:
+    form = RateTableCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        table = services.create_rate_table(**form.cleaned_data)
+        messages.success(
+            request, _("The rate table has been created from the %(year)s defaults.") % {"year": table.call_year}
+        )
+        return redirect("grants:rate_table", pk=table.pk)
+    return render(request, "grants/rate_table_form.html", {"form": form}, status=422 if form.errors else 200)
+
+
+@role_required(*READERS)
+def rate_table_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    rate_table = get_object_or_404(RateTable, pk=pk)
+    table = rate_table.table
+    return render(
+        request,
+        "grants/rate_table_detail.html",
+        {
+            "rate_table": rate_table,
+            "table": table,
+            "entries": _entries(table),
+            "history": rate_table.history.select_related("history_user")[:30],
+        },
+    )
+
+
+@role_required(Role.COORDINATOR)
+def rate_entry_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    rate_table = get_object_or_404(RateTable, pk=pk)
+    table = rate_table.table
+    entry = next((e for e in table.entries() if e.key == key), None)
+    if entry is None:
+        raise Http404
+    initial = {"value": entry.value, "status": entry.status.value, "source": entry.source}
+    form = RateEntryForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_rate_entry(
+                rate_table,
+                key=key,
+                value=form.cleaned_data["value"],
+                status=engine.Status(form.cleaned_data["status"]),
+                source=form.cleaned_data["source"],
+                by=_user(request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("grants:rate_table", pk=pk)
+    return render(
+        request,
+        "grants/rate_entry_form.html",
+        {"form": form, "rate_table": rate_table, "entry": entry, "label": services.entry_label(key, table)},
+        status=422 if form.errors else 200,
+    )
+
+
+@role_required(*READERS)
+def custom_place_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = CustomPlaceForm(request.POST or None) if user.is_coordinator else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                place = services.add_custom_place(by=user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("%(place)s has been added.") % {"place": place})
+                return redirect("grants:places")
+    return render(
+        request,
+        "grants/custom_place_list.html",
+        {"places": CustomPlace.objects.order_by("name"), "form": form},
+        status=422 if form is not None and form.errors else 200,
+    )

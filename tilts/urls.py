@@ -3,9 +3,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from tilts.api import api
+from tilts.core.views import healthz
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    path("healthz", healthz, name="healthz"),
 ]
 
 urlpatterns += i18n_patterns(

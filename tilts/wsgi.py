@@ -1,6 +1,18 @@
 import os
+import threading
 
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tilts.settings")
 application = get_wsgi_application()
+
+
+def _warm_gazetteer() -> None:
+    """Build the place index (about 4 s) in the background, so the first person searching does not wait."""
+    from tilts.grants.engine import gazetteer
+
+    gazetteer.search_places("Riga")
+
+
+if os.environ.get("TILTS_WARM_GAZETTEER", "1") == "1":
+    threading.Thread(target=_warm_gazetteer, name="warm-gazetteer", daemon=True).start()

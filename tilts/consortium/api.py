@@ -1,4 +1,5 @@
 import datetime
+from typing import Annotated
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +15,7 @@ from tilts.accounts.permissions import can_edit_organisation, organisations_visi
 from tilts.consortium import selectors, services
 from tilts.consortium.forms import JoinApplicationForm
 from tilts.consortium.models import Consortium, Goal, JoinApplication, Organisation
+from tilts.core.api import ObjectId
 from tilts.core.collation import latvian
 
 router = Router(tags=["consortium"])
@@ -89,7 +91,9 @@ class JoinApplicationIn(Schema):
     city: str = Field(min_length=1, max_length=100)
     country: str = "LV"
     website: str = ""
-    goals: list[int] = Field(description="Numbers of the goals the institution shares (at least one).")
+    goals: list[Annotated[int, Field(ge=1, le=32767)]] = Field(
+        description="Numbers of the goals the institution shares (at least one).", max_length=50
+    )
     motivation: str = Field(min_length=1)
     planned_activities: str = Field(min_length=1)
     contact_name: str = Field(min_length=1, max_length=200)
@@ -198,12 +202,14 @@ def _organisation_out(o: Organisation) -> dict[str, object]:
 
 
 @router.get("/organisations/{organisation_id}", response=OrganisationOut, auth=django_auth, tags=["back office"])
-def organisation_detail(request: HttpRequest, organisation_id: int) -> dict[str, object]:
+def organisation_detail(request: HttpRequest, organisation_id: ObjectId) -> dict[str, object]:
     return _organisation_out(get_object_or_404(organisations_visible_to(_user(request)), pk=organisation_id))
 
 
 @router.patch("/organisations/{organisation_id}", response=OrganisationOut, auth=django_auth, tags=["back office"])
-def organisation_update(request: HttpRequest, organisation_id: int, payload: OrganisationPatch) -> dict[str, object]:
+def organisation_update(
+    request: HttpRequest, organisation_id: ObjectId, payload: OrganisationPatch
+) -> dict[str, object]:
     organisation = get_object_or_404(organisations_visible_to(_user(request)), pk=organisation_id)
     if not can_edit_organisation(_user(request), organisation):
         raise PermissionDenied
@@ -250,13 +256,13 @@ def join_application_list(request: HttpRequest, status: str = "") -> object:
 
 
 @router.get("/join-applications/{application_id}", response=JoinApplicationOut, auth=django_auth, tags=["back office"])
-def join_application_detail(request: HttpRequest, application_id: int) -> JoinApplication:
+def join_application_detail(request: HttpRequest, application_id: ObjectId) -> JoinApplication:
     _reader(request)
     return get_object_or_404(_consortium().join_applications, pk=application_id)
 
 
 @router.post("/join-applications/{application_id}/accept", response=Receipt, auth=django_auth, tags=["back office"])
-def join_application_accept(request: HttpRequest, application_id: int) -> dict[str, object]:
+def join_application_accept(request: HttpRequest, application_id: ObjectId) -> dict[str, object]:
     user = _user(request)
     if not user.is_coordinator:
         raise PermissionDenied
@@ -266,7 +272,7 @@ def join_application_accept(request: HttpRequest, application_id: int) -> dict[s
 
 
 @router.post("/join-applications/{application_id}/reject", response=Receipt, auth=django_auth, tags=["back office"])
-def join_application_reject(request: HttpRequest, application_id: int, payload: RejectIn) -> dict[str, object]:
+def join_application_reject(request: HttpRequest, application_id: ObjectId, payload: RejectIn) -> dict[str, object]:
     user = _user(request)
     if not user.is_coordinator:
         raise PermissionDenied

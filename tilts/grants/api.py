@@ -9,13 +9,16 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from tilts.core.api import CallYear
 from tilts.grants import engine, services
 
 router = Router(tags=["grants"])
 
 
 class QuoteIn(Schema):
-    call_year: int | None = Field(None, description="Call year of the default rate table (latest if empty).")
+    call_year: int | None = Field(
+        None, ge=2014, le=2100, description="Call year of the default rate table (latest if empty)."
+    )
     activity_type: str = Field(description="e.g. job_shadowing, course, teaching_assignment, group_mobility.")
     participant_kind: str = Field("staff", description="staff, learner or accompanying.")
     origin: str = Field("", description="Place id from /places (g:<GeoNames id> or c:<id>).")
@@ -174,7 +177,7 @@ def quote(request: HttpRequest, payload: QuoteIn) -> dict[str, Any]:
 
 
 @router.get("/grants/rates/{call_year}", response=RatesOut, summary="A call year's default rate table")
-def rates(request: HttpRequest, call_year: int) -> dict[str, Any]:
+def rates(request: HttpRequest, call_year: CallYear) -> dict[str, Any]:
     try:
         table = engine.load_call_year(call_year)
     except engine.RateTableError:
@@ -210,7 +213,7 @@ def places(request: HttpRequest, filters: Query[PlaceQuery]) -> list[dict[str, A
 class DistanceQuery(Schema):
     origin: str = Field(alias="from", description="Place id from /places.")
     destination: str = Field(alias="to", description="Place id from /places.")
-    call_year: int | None = Field(None, description="Which year's bands to use (latest if empty).")
+    call_year: int | None = Field(None, ge=2014, le=2100, description="Which year's bands to use (latest if empty).")
 
 
 @router.get("/distance", response=DistanceOut, summary="One-way distance and travel band between two places")

@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tilts.grants.engine import QuoteRequest, calculate_quote  # noqa: E402
+from tilts.grants.rules import QuoteRequest, calculate_quote  # noqa: E402
 
 
 def engine_rate(seconds: float = 3.0) -> float:
@@ -46,7 +46,7 @@ def engine_rate(seconds: float = 3.0) -> float:
 
 
 def gazetteer_figures() -> tuple[float, float]:
-    from tilts.grants.engine import gazetteer
+    from tilts.grants.rules import gazetteer
 
     start = time.perf_counter()
     gazetteer.search_places("Riga")

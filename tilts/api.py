@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as SchemaValidationError
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from tilts.consortium.api import router as consortium_router
@@ -55,6 +56,17 @@ def validation_error_body(error: ValidationError) -> dict[str, object]:
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return api.create_response(request, validation_error_body(exc), status=422)
+
+
+@api.exception_handler(SchemaValidationError)
+def on_schema_error(request: HttpRequest, exc: SchemaValidationError) -> HttpResponse:
+    """Input that does not fit the schema: the same shape as other errors, keyed by the field's name."""
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload", "query", "path")]
+        field = location[0] if location else "__all__"
+        errors.setdefault(field, []).append(_("Invalid value: %(problem)s") % {"problem": error.get("msg", "")})
+    return api.create_response(request, {"errors": errors}, status=422)
 
 
 @api.exception_handler(PermissionDenied)

@@ -9,7 +9,7 @@ application = get_wsgi_application()
 
 def _warm_gazetteer() -> None:
     """Build the place index (about 4 s) in the background, so the first person searching does not wait."""
-    from tilts.grants.engine import gazetteer
+    from tilts.grants.rules import gazetteer
 
     gazetteer.search_places("Riga")
 

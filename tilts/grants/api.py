@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from tilts.core.api import CallYear
-from tilts.grants import engine, services
+from tilts.grants import rules, services
 
 router = Router(tags=["grants"])
 
@@ -137,7 +137,7 @@ def _place(ref: services.PlaceRef | None) -> dict[str, Any] | None:
 def quote(request: HttpRequest, payload: QuoteIn) -> dict[str, Any]:
     data = payload.dict()
     data["ec_distance_km"] = data.pop("distance_km")
-    data["call_year"] = data["call_year"] or engine.available_call_years()[-1]
+    data["call_year"] = data["call_year"] or rules.available_call_years()[-1]
     priced = services.price(services.QuoteInput(**data))
     q, table = priced.quote, priced.table
     return {
@@ -148,7 +148,7 @@ def quote(request: HttpRequest, payload: QuoteIn) -> dict[str, Any]:
         "lines": [
             {
                 "category": line.category.value,
-                "category_label": _(engine.CATEGORY_LABELS[line.category]),
+                "category_label": _(rules.CATEGORY_LABELS[line.category]),
                 "rule": line.rule,
                 "pg_section": line.pg_section,
                 "description": services.render(line.description, table),
@@ -179,8 +179,8 @@ def quote(request: HttpRequest, payload: QuoteIn) -> dict[str, Any]:
 @router.get("/grants/rates/{call_year}", response=RatesOut, summary="A call year's default rate table")
 def rates(request: HttpRequest, call_year: CallYear) -> dict[str, Any]:
     try:
-        table = engine.load_call_year(call_year)
-    except engine.RateTableError:
+        table = rules.load_call_year(call_year)
+    except rules.RateTableError:
         raise Http404 from None
     return {
         "call_year": table.call_year,
@@ -220,10 +220,10 @@ class DistanceQuery(Schema):
 def distance(request: HttpRequest, filters: Query[DistanceQuery]) -> dict[str, Any]:
     origin = services.resolve_place(filters.origin, "from")
     destination = services.resolve_place(filters.destination, "to")
-    year = filters.call_year or engine.available_call_years()[-1]
+    year = filters.call_year or rules.available_call_years()[-1]
     try:
-        table = engine.load_call_year(year)
-    except engine.RateTableError:
+        table = rules.load_call_year(year)
+    except rules.RateTableError:
         raise ValidationError({"call_year": _("There is no rate table for this call year.")}) from None
     km = services.distance_km(origin, destination)
     band = table.band_for(km)

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from tilts.grants import engine
+from tilts.grants import rules
 from tilts.grants.models import CustomPlace, RateTable
 from tilts.grants.services import QuoteInput, activity_type_choices
 
@@ -54,10 +54,10 @@ class QuoteForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        years = engine.available_call_years()
+        years = rules.available_call_years()
         self.fields["call_year"].choices = [(year, str(year)) for year in reversed(years)]
         year = self._chosen_year(years)
-        self.fields["activity_type"].choices = activity_type_choices(engine.load_call_year(year))
+        self.fields["activity_type"].choices = activity_type_choices(rules.load_call_year(year))
 
     def _chosen_year(self, years: list[int]) -> int:
         raw = self.data.get("call_year") if self.is_bound else self.initial.get("call_year")
@@ -96,14 +96,14 @@ class RateTableCreateForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["call_year"].choices = [(y, str(y)) for y in reversed(engine.available_call_years())]
+        self.fields["call_year"].choices = [(y, str(y)) for y in reversed(rules.available_call_years())]
 
 
 class RateEntryForm(forms.Form):
     value = forms.DecimalField(label=_("Value"), min_value=Decimal("0"), max_digits=10, decimal_places=2)
     status = forms.ChoiceField(
         label=_("Status"),
-        choices=[(engine.Status.CONFIRMED.value, _("Confirmed")), (engine.Status.TO_CONFIRM.value, _("To confirm"))],
+        choices=[(rules.Status.CONFIRMED.value, _("Confirmed")), (rules.Status.TO_CONFIRM.value, _("To confirm"))],
     )
     source = forms.CharField(
         label=_("Source"), max_length=300, help_text=_("Where the value comes from, e.g. the grant agreement's annex.")

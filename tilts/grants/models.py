@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from tilts.grants import engine
+from tilts.grants import rules
 
 
 class RateTable(models.Model):
@@ -34,11 +34,11 @@ class RateTable(models.Model):
         return f"{self.name} ({self.call_year})"
 
     @property
-    def table(self) -> engine.RateTable:
-        return engine.RateTable.from_mapping(self.data)
+    def table(self) -> rules.RateTable:
+        return rules.RateTable.from_mapping(self.data)
 
     def to_confirm_count(self) -> int:
-        return sum(1 for entry in self.table.entries() if entry.status == engine.Status.TO_CONFIRM)
+        return sum(1 for entry in self.table.entries() if entry.status == rules.Status.TO_CONFIRM)
 
 
 class CustomPlace(models.Model):

@@ -1,6 +1,6 @@
 """Pricing in the web layer: places, distances, quotes in the user's language, and rate tables in use.
 
-The rules themselves are in :mod:`tilts.grants.engine`; this module turns form and API input into engine
+The rules themselves are in :mod:`tilts.grants.rules`; this module turns form and API input into engine
 requests, finds places (the gazetteer plus places the coordinator added) and translates engine messages.
 """
 
@@ -12,13 +12,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from tilts.accounts.models import User
-from tilts.grants import engine
-from tilts.grants.engine import gazetteer
+from tilts.grants import rules
 from tilts.grants.models import CustomPlace, RateTable
+from tilts.grants.rules import gazetteer
 
 GAZETTEER_PREFIX = "g"
 CUSTOM_PREFIX = "c"
@@ -89,7 +89,7 @@ def resolve_place(ref: str, field: str) -> PlaceRef:
 
 
 def distance_km(origin: PlaceRef, destination: PlaceRef) -> int:
-    return engine.haversine_km(origin.latitude, origin.longitude, destination.latitude, destination.longitude)
+    return rules.haversine_km(origin.latitude, origin.longitude, destination.latitude, destination.longitude)
 
 
 @dataclass(frozen=True)
@@ -122,8 +122,8 @@ class QuoteInput:
 
 @dataclass(frozen=True)
 class PricedQuote:
-    quote: engine.Quote
-    table: engine.RateTable
+    quote: rules.Quote
+    table: rules.RateTable
     origin: PlaceRef | None
     destination: PlaceRef | None
     gazetteer_km: int | None
@@ -138,11 +138,11 @@ def price(data: QuoteInput) -> PricedQuote:
     destination = resolve_place(data.destination, "destination") if data.destination else None
     gazetteer_km = distance_km(origin, destination) if origin and destination else None
     if data.ec_distance_km is not None:
-        km, source = data.ec_distance_km, engine.DistanceSource.EC_CALCULATOR
+        km, source = data.ec_distance_km, rules.DistanceSource.EC_CALCULATOR
     else:
-        km, source = gazetteer_km, engine.DistanceSource.GAZETTEER
+        km, source = gazetteer_km, rules.DistanceSource.GAZETTEER
     table = data.rate_table.table if data.rate_table is not None else None
-    request = engine.QuoteRequest(
+    request = rules.QuoteRequest(
         activity_type=data.activity_type,
         destination_country=destination.country if destination else data.destination_country,
         origin_country=(origin.country if origin else data.origin_country) or None,
@@ -166,15 +166,15 @@ def price(data: QuoteInput) -> PricedQuote:
         daily_rate_override=data.daily_rate_override,
     )
     try:
-        quote = engine.calculate_quote(request)
-    except engine.QuoteValidationError as error:
+        quote = rules.calculate_quote(request)
+    except rules.QuoteValidationError as error:
         raise ValidationError(
             {
                 _field_name(name): [render(message, None) for message in messages]
                 for name, messages in error.errors.items()
             }
         ) from None
-    return PricedQuote(quote, table or engine.load_call_year(quote.call_year), origin, destination, gazetteer_km)
+    return PricedQuote(quote, table or rules.load_call_year(quote.call_year), origin, destination, gazetteer_km)
 
 
 def _field_name(engine_field: str) -> str:
@@ -184,7 +184,7 @@ def _field_name(engine_field: str) -> str:
     )
 
 
-def render(message: engine.Message, table: engine.RateTable | None) -> str:
+def render(message: rules.Message, table: rules.RateTable | None) -> str:
     """An engine message in the current language: the msgid through gettext, activity types by their label."""
     params = dict(message.params)
     if "item" in params:
@@ -195,7 +195,18 @@ def render(message: engine.Message, table: engine.RateTable | None) -> str:
     return text % params if params else text
 
 
-def activity_type_choices(table: engine.RateTable) -> list[tuple[str, str]]:
+def quantity_label(line: rules.QuoteLine) -> str:
+    """ "14 days", "1 participant": the line's quantity with its unit, in the current language's plural form."""
+    count = int(line.quantity)
+    forms = {
+        "day": ngettext("%(count)s day", "%(count)s days", count),
+        "participant": ngettext("%(count)s participant", "%(count)s participants", count),
+        "trip": ngettext("%(count)s trip", "%(count)s trips", count),
+    }
+    return forms.get(line.unit, f"%(count)s {_(line.unit)}") % {"count": count}
+
+
+def activity_type_choices(table: rules.RateTable) -> list[tuple[str, str]]:
     language = get_language() or "lv"
     return [(key, activity.label(language)) for key, activity in table.activity_types.items()]
 
@@ -206,15 +217,15 @@ def activity_type_choices(table: engine.RateTable) -> list[tuple[str, str]]:
 def create_rate_table(*, call_year: int, name: str, notes: str = "") -> RateTable:
     """A new table starts as a copy of the call year's defaults."""
     try:
-        defaults = engine.load_call_year(call_year)
-    except engine.RateTableError:
+        defaults = rules.load_call_year(call_year)
+    except rules.RateTableError:
         raise ValidationError({"call_year": _("There is no rate table for this call year.")}) from None
     return RateTable.objects.create(name=name, call_year=call_year, data=defaults.to_mapping(), notes=notes)
 
 
 @transaction.atomic
 def update_rate_entry(
-    rate_table: RateTable, *, key: str, value: Decimal, status: engine.Status, source: str, by: User | None = None
+    rate_table: RateTable, *, key: str, value: Decimal, status: rules.Status, source: str, by: User | None = None
 ) -> RateTable:
     """Correct one value from the grant agreement; the history keeps who changed what."""
     locked = RateTable.objects.select_for_update().get(pk=rate_table.pk)
@@ -224,7 +235,7 @@ def update_rate_entry(
         raise ValidationError({"source": _("Say where the value comes from, e.g. the grant agreement's annex.")})
     try:
         updated = locked.table.with_entry(key, value, status, source.strip())
-    except engine.RateTableError:
+    except rules.RateTableError:
         raise ValidationError({"key": _("There is no such value in the rate table.")}) from None
     locked.data = updated.to_mapping()
     locked.save()
@@ -238,7 +249,7 @@ def add_custom_place(*, name: str, country: str, latitude: Decimal, longitude: D
     return place
 
 
-def entry_label(key: str, table: engine.RateTable) -> str:
+def entry_label(key: str, table: rules.RateTable) -> str:
     """A readable name for a rate-table value, e.g. "Travel 500–1999 km, green"."""
     parts = key.split(".")
     if parts[0] == "travel" and parts[1] == "bands":

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from tilts.accounts.models import Role, User
 from tilts.accounts.permissions import role_required
-from tilts.grants import engine, services
+from tilts.grants import rules, services
 from tilts.grants.forms import CustomPlaceForm, QuoteForm, RateEntryForm, RateTableCreateForm
 from tilts.grants.models import CustomPlace, RateTable
 
@@ -37,9 +37,9 @@ def _quote_context(form: QuoteForm) -> dict[str, object]:
         "lines": [
             {
                 "line": line,
-                "category": _(engine.CATEGORY_LABELS[line.category]),
+                "category": _(rules.CATEGORY_LABELS[line.category]),
                 "description": services.render(line.description, table),
-                "unit": _(line.unit),
+                "quantity": services.quantity_label(line),
             }
             for line in priced.quote.lines
         ],
@@ -56,7 +56,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
     context["select_fields"] = [form[name] for name in ("call_year", "activity_type", "participant_kind")]
     context["checkbox_fields"] = [form[name] for name in ("green_travel", "fewer_opportunities", "zero_grant")]
     context["rates_year"] = (
-        form.cleaned_data["call_year"] if form.is_bound and form.is_valid() else (engine.available_call_years()[-1])
+        form.cleaned_data["call_year"] if form.is_bound and form.is_valid() else (rules.available_call_years()[-1])
     )
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "grants/_quote.html", context)
@@ -98,17 +98,17 @@ def place_search(request: HttpRequest) -> HttpResponse:
 @require_GET
 def call_year_rates(request: HttpRequest, call_year: int) -> HttpResponse:
     try:
-        table = engine.load_call_year(call_year)
-    except engine.RateTableError:
+        table = rules.load_call_year(call_year)
+    except rules.RateTableError:
         raise Http404 from None
     return render(
         request,
         "grants/call_year_rates.html",
-        {"table": table, "entries": _entries(table), "years": engine.available_call_years(), "call_year": call_year},
+        {"table": table, "entries": _entries(table), "years": rules.available_call_years(), "call_year": call_year},
     )
 
 
-def _entries(table: engine.RateTable) -> list[dict[str, object]]:
+def _entries(table: rules.RateTable) -> list[dict[str, object]]:
     return [{"entry": entry, "label": services.entry_label(entry.key, table)} for entry in table.entries()]
 
 
@@ -122,7 +122,7 @@ def rate_table_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "grants/rate_table_list.html",
-        {"tables": RateTable.objects.all(), "years": engine.available_call_years()},
+        {"tables": RateTable.objects.all(), "years": rules.available_call_years()},
     )
 
 
@@ -169,7 +169,7 @@ def rate_entry_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
                 rate_table,
                 key=key,
                 value=form.cleaned_data["value"],
-                status=engine.Status(form.cleaned_data["status"]),
+                status=rules.Status(form.cleaned_data["status"]),
                 source=form.cleaned_data["source"],
                 by=_user(request),
             )

@@ -60,7 +60,12 @@ def test_messages_follow_the_requested_language(client: Client) -> None:
     assert lv.status_code == 422
     assert "destination" in lv.json()["errors"]
     assert "ārvalst" in lv.json()["errors"]["destination"][0]
-    en = post(client, destination=RIGA)
+    en = client.post(
+        "/api/v1/grants/quote",
+        {"activity_type": "job_shadowing", "origin": RIGA, "destination": RIGA, "activity_days": 3},
+        content_type="application/json",
+        headers={"accept-language": "en"},
+    )
     assert "abroad" in en.json()["errors"]["destination"][0]
 
 
@@ -84,8 +89,10 @@ def test_bad_input_is_422_with_the_field(client: Client, data: dict[str, object]
 
 
 def test_schema_violations_are_422_too(client: Client) -> None:
-    assert post(client, activity_days=-3).status_code == 422
-    assert post(client, travel_days="many").status_code == 422
+    response = post(client, activity_days=-3)
+    assert response.status_code == 422 and "activity_days" in response.json()["errors"]
+    response = post(client, travel_days="many")
+    assert response.status_code == 422 and "travel_days" in response.json()["errors"]
     assert client.post("/api/v1/grants/quote", "not json", content_type="application/json").status_code in (400, 422)
 
 
@@ -96,7 +103,8 @@ def test_rates_with_sources_and_statuses(client: Client) -> None:
     assert values["travel.bands.0.green"]["status"] == "confirmed"
     assert values["individual_support.staff.group1"]["status"] == "to_confirm"
     assert all(v["source"] for v in body["values"])
-    assert client.get("/api/v1/grants/rates/1990").status_code == 404
+    assert client.get("/api/v1/grants/rates/2020").status_code == 404
+    assert client.get("/api/v1/grants/rates/1990").status_code == 422
 
 
 def test_place_search_and_distance(client: Client) -> None:

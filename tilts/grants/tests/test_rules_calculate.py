@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from tilts.grants.engine import Category, QuoteRequest, QuoteValidationError, Status, calculate_quote, load_call_year
+from tilts.grants.rules import Category, QuoteRequest, QuoteValidationError, Status, calculate_quote, load_call_year
 
 D = Decimal
 

@@ -1,6 +1,6 @@
 import pytest
 
-from tilts.grants.engine import haversine_km, load_call_year
+from tilts.grants.rules import haversine_km, load_call_year
 
 
 def test_riga_to_brussels_is_about_1454_km() -> None:

@@ -1,6 +1,6 @@
 import pytest
 
-from tilts.grants.engine.gazetteer import fold, get_place, search_places
+from tilts.grants.rules.gazetteer import fold, get_place, search_places
 
 
 def first(query: str) -> tuple[str, str]:

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 
-from tilts.grants.engine.i18n import gettext_noop as _
-from tilts.grants.engine.rates import (
+from tilts.grants.rules.i18n import gettext_noop as _
+from tilts.grants.rules.rates import (
     PARTICIPANT_KINDS,
     ActivityType,
     Amount,

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from tilts.grants.engine import RateTable, RateTableError, Status, available_call_years, load_call_year
+from tilts.grants.rules import RateTable, RateTableError, Status, available_call_years, load_call_year
 
 
 def test_a_table_for_each_call_year_2021_to_2026() -> None:
@@ -96,7 +96,7 @@ def test_the_engine_imports_without_django() -> None:
     import sys
 
     code = (
-        "import sys, tilts.grants.engine, tilts.grants.engine.gazetteer; "
+        "import sys, tilts.grants.rules, tilts.grants.rules.gazetteer; "
         "assert not [m for m in sys.modules if m.split('.')[0] == 'django'], 'django imported'"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={"PYTHONPATH": "."})

@@ -6,7 +6,7 @@
 - ``calculate``: the grant of one participant, line by line, to the cent.
 """
 
-from tilts.grants.engine.calculate import (
+from tilts.grants.rules.calculate import (
     CATEGORY_LABELS,
     Category,
     DistanceSource,
@@ -18,8 +18,8 @@ from tilts.grants.engine.calculate import (
     calculate_quote,
     money,
 )
-from tilts.grants.engine.distance import haversine_km
-from tilts.grants.engine.rates import (
+from tilts.grants.rules.distance import haversine_km
+from tilts.grants.rules.rates import (
     ActivityType,
     Amount,
     RateEntry,

@@ -5,7 +5,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tilts.grants.engine import QuoteRequest, calculate_quote, load_call_year
+from tilts.grants.rules import QuoteRequest, calculate_quote, load_call_year
 
 COUNTRIES = ["BE", "DE", "FI", "EE", "IE", "PT", "SE", "LT"]
 requests = st.builds(

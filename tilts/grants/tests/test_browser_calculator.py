@@ -1,0 +1,28 @@
+"""A visitor prices a trip in the browser; the breakdown follows every change without a page load."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+
+def test_price_a_trip_as_you_type(transactional_db: None, live_server, page: Page) -> None:
+    page.goto(live_server.url + "/en/grants/calculator/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Erasmus+ grant calculator")
+    expect(page.get_by_label(re.compile("Riga, Latvia"))).to_be_checked()  # the default origin
+
+    page.get_by_label("To (venue of the activity)").fill("Bruxelles")
+    page.get_by_label(re.compile("Brussels, Belgium")).check()
+    page.get_by_label("Activity days").fill("15")
+    total = page.get_by_test_id("total")
+    expect(total).to_have_text("3,146.00")
+    expect(page.get_by_text("One-way distance 1454 km, band 500–1999 km")).to_be_visible()
+    expect(page.get_by_role("cell", name="to confirm").first).to_be_visible()
+
+    page.get_by_label(re.compile("Green travel")).check()
+    page.get_by_label("Travel days").fill("6")
+    expect(total).to_have_text("3,730.00")
+    page.get_by_label(re.compile("Distance from the EC distance calculator")).fill("2100")
+    expect(page.get_by_text(re.compile("from the EC distance calculator; Tilts computes 1454 km"))).to_be_visible()

@@ -18,5 +18,5 @@ class ApiLanguageMiddleware:
         if request.path_info.startswith("/api/"):
             language = translation.get_language_from_request(request, check_path=False)
             translation.activate(language)
-            request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+            request.LANGUAGE_CODE = language
         return self.get_response(request)

@@ -4,13 +4,16 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from tilts.accounts.models import User
 from tilts.core.api import CallYear
 from tilts.grants import rules, services
+from tilts.grants.models import RateTable
 
 router = Router(tags=["grants"])
 
@@ -18,6 +21,12 @@ router = Router(tags=["grants"])
 class QuoteIn(Schema):
     call_year: int | None = Field(
         None, ge=2014, le=2100, description="Call year of the default rate table (latest if empty)."
+    )
+    rate_table: int | None = Field(
+        None,
+        ge=1,
+        le=2**63 - 1,
+        description="Id of a rate table in use instead of the call year's defaults (coordinator and auditor only).",
     )
     activity_type: str = Field(description="e.g. job_shadowing, course, teaching_assignment, group_mobility.")
     participant_kind: str = Field("staff", description="staff, learner or accompanying.")
@@ -137,6 +146,11 @@ def _place(ref: services.PlaceRef | None) -> dict[str, Any] | None:
 def quote(request: HttpRequest, payload: QuoteIn) -> dict[str, Any]:
     data = payload.dict()
     data["ec_distance_km"] = data.pop("distance_km")
+    if data["rate_table"] is not None:
+        user = request.user
+        if not (isinstance(user, User) and user.can_view_everything):
+            raise PermissionDenied
+        data["rate_table"] = get_object_or_404(RateTable, pk=data["rate_table"])
     data["call_year"] = data["call_year"] or rules.available_call_years()[-1]
     priced = services.price(services.QuoteInput(**data))
     q, table = priced.quote, priced.table

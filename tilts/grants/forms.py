@@ -52,8 +52,20 @@ class QuoteForm(forms.Form):
         help_text=_("Only where the table has none: adult learners from 2024, countries outside the groups."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    rate_table = forms.ModelChoiceField(
+        queryset=RateTable.objects.none(),
+        required=False,
+        label=_("Rate table"),
+        empty_label=_("The call year's defaults"),
+        help_text=_("A project's own table, corrected from its grant agreement."),
+    )
+
+    def __init__(self, *args: Any, can_use_rate_tables: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if can_use_rate_tables:
+            self.fields["rate_table"].queryset = RateTable.objects.all()  # type: ignore[attr-defined]
+        else:
+            del self.fields["rate_table"]
         years = rules.available_call_years()
         self.fields["call_year"].choices = [(year, str(year)) for year in reversed(years)]
         year = self._chosen_year(years)
@@ -72,6 +84,7 @@ class QuoteForm(forms.Form):
         return QuoteInput(
             activity_type=data["activity_type"],
             call_year=data["call_year"],
+            rate_table=data.get("rate_table"),
             participant_kind=data["participant_kind"],
             origin=data["origin"],
             destination=data["destination"],

@@ -51,9 +51,16 @@ def _quote_context(form: QuoteForm) -> dict[str, object]:
 def calculator(request: HttpRequest) -> HttpResponse:
     """Anyone can price a mobility; the breakdown updates as the form changes (htmx), or on submit without JS."""
     bound = "activity_type" in request.GET
-    form = QuoteForm(request.GET if bound else None, initial={"activity_type": "job_shadowing"})
+    user = request.user
+    form = QuoteForm(
+        request.GET if bound else None,
+        initial={"activity_type": "job_shadowing"},
+        can_use_rate_tables=isinstance(user, User) and user.can_view_everything,
+    )
     context = {"form": form, **_quote_context(form)}
-    context["select_fields"] = [form[name] for name in ("call_year", "activity_type", "participant_kind")]
+    context["select_fields"] = [
+        form[name] for name in ("rate_table", "call_year", "activity_type", "participant_kind") if name in form.fields
+    ]
     context["checkbox_fields"] = [form[name] for name in ("green_travel", "fewer_opportunities", "zero_grant")]
     context["rates_year"] = (
         form.cleaned_data["call_year"] if form.is_bound and form.is_valid() else (rules.available_call_years()[-1])

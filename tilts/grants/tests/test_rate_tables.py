@@ -6,7 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tilts.grants import rules, services
+from tilts.grants import rules
+from tilts.grants import services
 from tilts.grants.models import CustomPlace, RateTable
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +116,51 @@ def test_a_place_off_the_earth_is_refused(coordinator_client: Client) -> None:
     )
     assert response.status_code == 422
     assert not CustomPlace.objects.exists()
+
+
+def test_quote_api_with_a_rate_table_in_use(coordinator_client: Client, client: Client, rate_table) -> None:
+    services.update_rate_entry(
+        rate_table,
+        key="individual_support.staff.group2",
+        value=Decimal("150"),
+        status=rules.Status.CONFIRMED,
+        source="GA",
+    )
+    body = {
+        "activity_type": "job_shadowing",
+        "origin": "g:456172",
+        "destination": "g:2800866",
+        "activity_days": 5,
+        "rate_table": rate_table.pk,
+    }
+    response = coordinator_client.post("/api/v1/grants/quote", body, content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert [line["amount"] for line in response.json()["lines"] if line["rule"] == "individual_support_full"] == [
+        "750.00"
+    ]
+    assert client.post("/api/v1/grants/quote", body, content_type="application/json").status_code == 403
+    body["rate_table"] = rate_table.pk + 1000
+    assert coordinator_client.post("/api/v1/grants/quote", body, content_type="application/json").status_code == 404
+
+
+def test_calculator_offers_rate_tables_to_the_coordinator_only(
+    coordinator_client: Client, client: Client, rate_table
+) -> None:
+    assert rate_table.name in coordinator_client.get(reverse("grants:calculator")).text
+    assert rate_table.name not in client.get(reverse("grants:calculator")).text
+    query = {
+        "rate_table": rate_table.pk,
+        "call_year": 2025,
+        "activity_type": "job_shadowing",
+        "participant_kind": "staff",
+        "origin": "g:456172",
+        "destination": "g:2800866",
+        "activity_days": 5,
+        "travel_days": 0,
+    }
+    response = coordinator_client.get(reverse("grants:calculator"), query)
+    assert response.context["priced"].quote.rate_table_title == rules_title(rate_table)
+
+
+def rules_title(rate_table: RateTable) -> str:
+    return rate_table.table.title

@@ -6,8 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tilts.grants import rules
-from tilts.grants import services
+from tilts.grants import rules, services
 from tilts.grants.models import CustomPlace, RateTable
 
 pytestmark = pytest.mark.django_db

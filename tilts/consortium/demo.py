@@ -22,6 +22,7 @@ from tilts.consortium.models import (
 )
 
 DEMO_PASSWORD = "tilts-demo-2026"
+DEMO_RATE_TABLE = "2025-1-LV01-KA121-ADU-000123456"
 
 GOALS = [
     (
@@ -346,6 +347,15 @@ def seed_demo() -> dict[str, int]:
                 status=ApplicationStatus.PENDING,
             )
             application.goals.set([goals[n] for n in goal_numbers])
+    from tilts.grants.models import RateTable
+    from tilts.grants.services import create_rate_table
+
+    if not RateTable.objects.filter(name=DEMO_RATE_TABLE).exists():
+        create_rate_table(
+            call_year=2025,
+            name=DEMO_RATE_TABLE,
+            notes="Demo: an unchanged copy of the 2025 defaults, waiting for the grant agreement's rates.",
+        )
     return {
         "organisations": Organisation.objects.count(),
         "members": Membership.objects.filter(status=MembershipStatus.ACTIVE).count(),

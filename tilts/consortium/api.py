@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
 from tilts.accounts.models import User
@@ -218,7 +218,7 @@ def organisation_update(
 
 
 @router.post("/join-applications", response={201: Receipt}, summary="Apply to join the consortium")
-def join_application_create(request: HttpRequest, payload: JoinApplicationIn) -> tuple[int, dict[str, object]]:
+def join_application_create(request: HttpRequest, payload: JoinApplicationIn) -> Status[dict[str, object]]:
     """The same checks as the public form: goals by number, registration number by country, consent."""
     consortium = _consortium()
     data = payload.dict()
@@ -239,7 +239,7 @@ def join_application_create(request: HttpRequest, payload: JoinApplicationIn) ->
     application = services.submit_join_application(
         consortium, goals=form.cleaned_data["goals"], language=language, **fields
     )
-    return 201, {"id": application.pk, "status": application.status}
+    return Status(201, {"id": application.pk, "status": application.status})
 
 
 def _reader(request: HttpRequest) -> User:

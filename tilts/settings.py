@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "tilts.consortium",
     "tilts.public",
     "tilts.grants",
+    "tilts.projects",
 ]
 
 MIDDLEWARE = [

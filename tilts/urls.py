@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("manage/", include("tilts.consortium.urls")),
     path("people/", include("tilts.accounts.urls")),
     path("grants/", include("tilts.grants.urls")),
+    path("projects/", include("tilts.projects.urls")),
     path("admin/", admin.site.urls),
     path("", include("tilts.public.urls")),
     prefix_default_language=False,

@@ -22,7 +22,43 @@ from tilts.consortium.models import (
 )
 
 DEMO_PASSWORD = "tilts-demo-2026"
-DEMO_RATE_TABLE = "2025-1-LV01-KA121-ADU-000123456"
+DEMO_PROJECTS = [
+    # call year, grant agreement number (invented), start, end, awarded budget per category
+    (
+        2024,
+        "2024-1-LV01-KA121-ADU-000000024",
+        datetime.date(2024, 6, 1),
+        datetime.date(2025, 8, 31),
+        {
+            "travel": "14800.00",
+            "individual_support": "52400.00",
+            "organisational_support": "4000.00",
+            "course_fees": "2400.00",
+            "inclusion_support": "200.00",
+        },
+    ),
+    (
+        2025,
+        "2025-1-LV01-KA121-ADU-000000025",
+        datetime.date(2025, 6, 1),
+        datetime.date(2026, 8, 31),
+        {
+            "travel": "16900.00",
+            "individual_support": "61200.00",
+            "organisational_support": "4500.00",
+            "course_fees": "3200.00",
+            "inclusion_support": "300.00",
+        },
+    ),
+]
+DEMO_PLANS = [  # member key, activity type, planned mobilities, budget share (2025)
+    ("LNB", "job_shadowing", 6, "14000.00"),
+    ("LNB", "course", 4, "9000.00"),
+    ("LNA", "job_shadowing", 3, "7000.00"),
+    ("LNMM", "job_shadowing", 2, "4800.00"),
+    ("Valmieras bibliotēka", "course", 2, "4600.00"),
+    ("Latgales Centrālā bibliotēka", "job_shadowing", 3, "7200.00"),
+]
 
 GOALS = [
     (
@@ -347,15 +383,7 @@ def seed_demo() -> dict[str, int]:
                 status=ApplicationStatus.PENDING,
             )
             application.goals.set([goals[n] for n in goal_numbers])
-    from tilts.grants.models import RateTable
-    from tilts.grants.services import create_rate_table
-
-    if not RateTable.objects.filter(name=DEMO_RATE_TABLE).exists():
-        create_rate_table(
-            call_year=2025,
-            name=DEMO_RATE_TABLE,
-            notes="Demo: an unchanged copy of the 2025 defaults, waiting for the grant agreement's rates.",
-        )
+    _demo_projects(consortium, organisations)
     return {
         "organisations": Organisation.objects.count(),
         "members": Membership.objects.filter(status=MembershipStatus.ACTIVE).count(),
@@ -395,3 +423,36 @@ def _membership(
     )
     if created:
         membership.goals.set([goals[n] for n in demo.goals])
+
+
+def _demo_projects(consortium: Consortium, organisations: dict[str, Organisation]) -> None:
+    from decimal import Decimal
+
+    from tilts.projects import services as project_services
+    from tilts.projects.models import Project
+
+    for call_year, number, start, end, awarded in DEMO_PROJECTS:
+        if Project.objects.filter(grant_agreement_number=number).exists():
+            continue
+        project = project_services.create_project(
+            consortium,
+            call_year=call_year,
+            action="KA121-ADU",
+            title=f"LNB konsorcijs {call_year} (demo)",
+            grant_agreement_number=number,
+            start_date=start,
+            end_date=end,
+            status="awarded",
+        )
+        project_services.set_awarded_budget(
+            project, version=project.version, amounts={k: Decimal(v) for k, v in awarded.items()}
+        )
+        if call_year == 2025:
+            for key, activity_type, count, share in DEMO_PLANS:
+                project_services.save_member_plan(
+                    project,
+                    organisation=organisations[key],
+                    activity_type=activity_type,
+                    planned_mobilities=count,
+                    budget_share=Decimal(share),
+                )

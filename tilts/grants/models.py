@@ -1,3 +1,4 @@
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -33,7 +34,7 @@ class RateTable(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.call_year})"
 
-    @property
+    @cached_property
     def table(self) -> rules.RateTable:
         return rules.RateTable.from_mapping(self.data)
 

@@ -6,13 +6,20 @@ from django.core.management import call_command
 from tilts.accounts.models import Role, User
 from tilts.consortium.models import Consortium, Membership, Organisation
 from tilts.grants.models import RateTable
+from tilts.projects.models import Project
 
 pytestmark = pytest.mark.django_db
 
 
 def counts() -> tuple[int, ...]:
-    return (Consortium.objects.count(), Organisation.objects.count(), Membership.objects.count(),
-            User.objects.count(), RateTable.objects.count())
+    return (
+        Consortium.objects.count(),
+        Organisation.objects.count(),
+        Membership.objects.count(),
+        User.objects.count(),
+        RateTable.objects.count(),
+        Project.objects.count(),
+    )
 
 
 def test_seed_demo_is_idempotent_and_complete() -> None:
@@ -26,4 +33,5 @@ def test_seed_demo_is_idempotent_and_complete() -> None:
     assert consortium.goals.get(number=1).title_lv.startswith("nodrošināt latviešu valodas dzīvotspēju")
     assert Organisation.objects.count() >= 12
     assert {u.role for u in User.objects.all()} == set(Role.values)
+    assert Project.objects.filter(call_year__in=[2024, 2025]).count() == 2
     assert all(u.check_password("tilts-demo-2026") for u in User.objects.all())

@@ -1,0 +1,53 @@
+"""Reads of projects: the budget by category and the members' plans."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import QuerySet, Sum
+
+from tilts.accounts.models import User
+from tilts.core.collation import latvian
+from tilts.projects.models import BudgetCategory, MemberPlan, Project
+
+
+@dataclass(frozen=True)
+class BudgetRow:
+    category: str
+    label: str
+    awarded: Decimal
+
+
+@dataclass(frozen=True)
+class BudgetSummary:
+    rows: list[BudgetRow]
+    awarded_total: Decimal
+    shares_total: Decimal
+
+    @property
+    def overspent(self) -> Decimal:
+        """How much the members' shares exceed the awarded total (0 when they fit)."""
+        return max(Decimal("0.00"), self.shares_total - self.awarded_total)
+
+
+def projects_for(user: User) -> QuerySet[Project]:
+    if user.can_view_everything or user.is_member_contact:
+        return Project.objects.select_related("rate_table")
+    return Project.objects.none()
+
+
+def budget_summary(project: Project) -> BudgetSummary:
+    awarded = dict(project.awarded.values_list("category", "amount"))
+    rows = [
+        BudgetRow(value, str(label), awarded.get(value, Decimal("0.00"))) for value, label in BudgetCategory.choices
+    ]
+    shares = project.member_plans.aggregate(total=Sum("budget_share"))["total"] or Decimal("0.00")
+    return BudgetSummary(rows, sum((row.awarded for row in rows), Decimal("0.00")), shares)
+
+
+def member_plans(project: Project, user: User) -> QuerySet[MemberPlan]:
+    plans = project.member_plans.select_related("organisation").order_by(
+        latvian("organisation__legal_name"), "activity_type"
+    )
+    if not user.can_view_everything:
+        plans = plans.filter(organisation_id=user.organisation_id)
+    return plans

@@ -1,0 +1,128 @@
+"""Annual projects: creation with their own rate table, changes under optimistic locking, budgets and plans."""
+
+import calendar
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from tilts.consortium.models import Consortium, MembershipStatus, Organisation
+from tilts.grants import rules
+from tilts.grants.services import create_rate_table
+from tilts.projects.models import Action, AwardedBudget, BudgetCategory, MemberPlan, Project
+
+# Reference, "Actions and activity types": KA121 grant agreements run 15 months (24 at most, extended);
+# KA122 projects run 6 to 18 months.
+DURATION_MONTHS = {Action.KA121: (15, 24), Action.KA122: (6, 18)}
+
+
+class EditConflict(ValidationError):
+    """Somebody else saved the same object since this form was opened."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "Somebody else has changed this in the meantime. Your changes were not saved: reload the page, "
+                "check their changes and enter yours again."
+            ),
+            code="conflict",
+        )
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def check_dates(action: str, start: datetime.date, end: datetime.date) -> None:
+    """A project runs whole months: 1 June to 31 August of the next year is 15 months."""
+    if end <= start:
+        raise ValidationError({"end_date": _("The end date must be after the start date.")})
+    shortest, longest = DURATION_MONTHS[Action(action)]
+    last_day = end + datetime.timedelta(days=1)
+    if not add_months(start, shortest) <= last_day <= add_months(start, longest):
+        raise ValidationError(
+            {
+                "end_date": _("A %(action)s project lasts %(min)s to %(max)s months.")
+                % {"action": action, "min": shortest, "max": longest}
+            }
+        )
+
+
+@transaction.atomic
+def create_project(consortium: Consortium, **fields: Any) -> Project:
+    """A new project gets its own rate table: a copy of its call year's defaults, to be corrected later."""
+    check_dates(fields.get("action", Action.KA121), fields["start_date"], fields["end_date"])
+    if fields["call_year"] not in rules.available_call_years():
+        raise ValidationError({"call_year": _("There is no rate table for this call year.")})
+    rate_table = create_rate_table(
+        call_year=fields["call_year"], name=fields.get("grant_agreement_number") or fields["title"]
+    )
+    project = Project(consortium=consortium, rate_table=rate_table, **fields)
+    project.full_clean()
+    project.save()
+    return project
+
+
+@transaction.atomic
+def update_project(project: Project, *, version: int, **changes: Any) -> Project:
+    """Save changes only if nobody saved the project since ``version`` was read (optimistic locking)."""
+    for field, value in changes.items():
+        setattr(project, field, value)
+    check_dates(project.action, project.start_date, project.end_date)
+    project.full_clean(exclude=["version"])
+    _bump(project, version)
+    project.save()
+    return project
+
+
+def _bump(project: Project, version: int) -> None:
+    if Project.objects.filter(pk=project.pk, version=version).update(version=F("version") + 1) != 1:
+        raise EditConflict()
+    project.version = version + 1
+
+
+@transaction.atomic
+def set_awarded_budget(project: Project, *, version: int, amounts: dict[str, Decimal]) -> Project:
+    """Record the grant agreement's amount per cost category."""
+    for category, amount in amounts.items():
+        if category not in BudgetCategory.values:
+            raise ValidationError({category: _("Unknown cost category.")})
+        if amount is None or amount < 0:
+            raise ValidationError({category: _("The amount cannot be negative.")})
+    _bump(project, version)
+    for category, amount in amounts.items():
+        AwardedBudget.objects.update_or_create(project=project, category=category, defaults={"amount": amount})
+    return project
+
+
+@transaction.atomic
+def save_member_plan(
+    project: Project,
+    *,
+    organisation: Organisation,
+    activity_type: str,
+    planned_mobilities: int,
+    budget_share: Decimal,
+) -> MemberPlan:
+    if not organisation.memberships.filter(consortium=project.consortium, status=MembershipStatus.ACTIVE).exists():
+        raise ValidationError({"organisation": _("Only current members plan mobilities.")})
+    if activity_type not in project.rate_table.table.activity_types:
+        raise ValidationError({"activity_type": _("Choose an activity type of this call year.")})
+    plan, _created = MemberPlan.objects.update_or_create(
+        project=project,
+        organisation=organisation,
+        activity_type=activity_type,
+        defaults={"planned_mobilities": planned_mobilities, "budget_share": budget_share},
+    )
+    plan.full_clean()
+    return plan
+
+
+def delete_member_plan(plan: MemberPlan) -> None:
+    plan.delete()

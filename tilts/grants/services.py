@@ -137,10 +137,10 @@ def price(data: QuoteInput) -> PricedQuote:
     origin = resolve_place(data.origin, "origin") if data.origin else None
     destination = resolve_place(data.destination, "destination") if data.destination else None
     gazetteer_km = distance_km(origin, destination) if origin and destination else None
-    if data.ec_distance_km is not None:
-        km, source = data.ec_distance_km, rules.DistanceSource.EC_CALCULATOR
-    else:
-        km, source = gazetteer_km, rules.DistanceSource.GAZETTEER
+    km: int | None = data.ec_distance_km if data.ec_distance_km is not None else gazetteer_km
+    source = (
+        rules.DistanceSource.EC_CALCULATOR if data.ec_distance_km is not None else rules.DistanceSource.GAZETTEER
+    )
     table = data.rate_table.table if data.rate_table is not None else None
     request = rules.QuoteRequest(
         activity_type=data.activity_type,

@@ -49,5 +49,5 @@ def member_plans(project: Project, user: User) -> QuerySet[MemberPlan]:
         latvian("organisation__legal_name"), "activity_type"
     )
     if not user.can_view_everything:
-        plans = plans.filter(organisation_id=user.organisation_id)
+        plans = plans.filter(organisation=user.organisation) if user.organisation_id else plans.none()
     return plans

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "tilts.public",
     "tilts.grants",
     "tilts.projects",
+    "tilts.mobility",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class MobilityConfig(AppConfig):
+    name = "tilts.mobility"

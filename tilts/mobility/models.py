@@ -1,0 +1,134 @@
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+
+class MobilityStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    CONFIRMED = "confirmed", _("Confirmed")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ParticipantKind(models.TextChoices):
+    STAFF = "staff", _("Staff member")
+    LEARNER = "learner", _("Adult learner")
+    ACCOMPANYING = "accompanying", _("Accompanying person")
+
+
+class Mobility(models.Model):
+    """One participant's activity abroad: who, where, when, why, what they will teach afterwards, and its grant.
+
+    Several mobilities to the same host on the same dates form a joint study trip (``trip``).
+    """
+
+    project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="mobilities")
+    trip = models.ForeignKey(
+        "JointTrip",
+        verbose_name=_("joint study trip"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mobilities",
+    )
+    sending_organisation = models.ForeignKey(
+        "consortium.Organisation", verbose_name=_("sending member"), on_delete=models.PROTECT, related_name="mobilities"
+    )
+    participant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("participant"), on_delete=models.PROTECT, related_name="mobilities"
+    )
+    participant_kind = models.CharField(
+        _("participant is"), max_length=20, choices=ParticipantKind.choices, default=ParticipantKind.STAFF
+    )
+    activity_type = models.CharField(_("activity type"), max_length=40)
+    receiving_name = models.CharField(_("receiving organisation"), max_length=300)
+    receiving_oid = models.CharField(_("receiving organisation's OID"), max_length=9, blank=True)
+    receiving_country = CountryField(_("receiving country"))
+    receiving_city = models.CharField(_("receiving city"), max_length=100)
+    origin = models.CharField(_("travelling from"), max_length=40, help_text=_("A place chosen from the search."))
+    venue = models.CharField(_("venue"), max_length=40, help_text=_("A place chosen from the search."))
+    ec_distance_km = models.PositiveIntegerField(_("distance from the EC calculator, km"), null=True, blank=True)
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"))
+    travel_days = models.PositiveSmallIntegerField(_("travel days"), default=2)
+    green_travel = models.BooleanField(_("green travel"), default=False)
+    course_days = models.PositiveSmallIntegerField(_("course days"), default=0)
+    fewer_opportunities = models.BooleanField(_("fewer opportunities"), default=False)
+    zero_grant = models.BooleanField(_("zero grant"), default=False)
+    goals = models.ManyToManyField("consortium.Goal", verbose_name=_("goals served"), related_name="mobilities")
+    topic = models.CharField(_("topic"), max_length=300)
+    learning_objectives = models.TextField(_("learning objectives"))
+    followup_plan = models.TextField(
+        _("what the participant will teach afterwards"),
+        blank=True,
+        help_text=_("The workshop, seminar, course or programme the participant will lead after the mobility."),
+    )
+    followup_audience = models.CharField(_("for whom"), max_length=300, blank=True)
+    followup_colleagues = models.PositiveIntegerField(
+        _("colleagues to reach"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    followup_due = models.DateField(_("follow-up by"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=MobilityStatus.choices, default=MobilityStatus.DRAFT)
+    cancellation_reason = models.TextField(_("reason for cancellation"), blank=True)
+    force_majeure = models.BooleanField(_("force majeure"), default=False)
+    grant_total = models.DecimalField(_("grant, EUR"), max_digits=10, decimal_places=2, null=True, blank=True)
+    grant_breakdown = models.JSONField(_("grant breakdown"), null=True, blank=True)
+    grant_frozen_at = models.DateTimeField(_("grant frozen at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(m2m_fields=[goals], excluded_fields=["version"])
+
+    class Meta:
+        verbose_name = _("mobility")
+        verbose_name_plural = _("mobilities")
+        ordering = ["start_date", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="mobility_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} → {self.receiving_name} ({self.start_date:%Y-%m-%d})"
+
+    @property
+    def activity_type_label(self) -> str:
+        activity = self.project.rate_table.table.activity_types.get(self.activity_type)
+        return activity.label(get_language() or "lv") if activity else self.activity_type
+
+    @property
+    def activity_days(self) -> int:
+        return (self.end_date - self.start_date).days + 1
+
+
+class JointTrip(models.Model):
+    """A study trip of participants from several members to one host on the same dates, managed as one."""
+
+    project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="trips")
+    title = models.CharField(_("title"), max_length=200)
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("group leader"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        verbose_name = _("joint study trip")
+        verbose_name_plural = _("joint study trips")
+
+    def __str__(self) -> str:
+        return self.title

@@ -38,6 +38,11 @@ class RateTable(models.Model):
     def table(self) -> rules.RateTable:
         return rules.RateTable.from_mapping(self.data)
 
+    def set_table(self, table: rules.RateTable) -> None:
+        """Store ``table`` and keep the cached parsed copy in step with it."""
+        self.data = table.to_mapping()
+        self.__dict__["table"] = table
+
     def to_confirm_count(self) -> int:
         return sum(1 for entry in self.table.entries() if entry.status == rules.Status.TO_CONFIRM)
 

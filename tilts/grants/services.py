@@ -138,9 +138,7 @@ def price(data: QuoteInput) -> PricedQuote:
     destination = resolve_place(data.destination, "destination") if data.destination else None
     gazetteer_km = distance_km(origin, destination) if origin and destination else None
     km: int | None = data.ec_distance_km if data.ec_distance_km is not None else gazetteer_km
-    source = (
-        rules.DistanceSource.EC_CALCULATOR if data.ec_distance_km is not None else rules.DistanceSource.GAZETTEER
-    )
+    source = rules.DistanceSource.EC_CALCULATOR if data.ec_distance_km is not None else rules.DistanceSource.GAZETTEER
     table = data.rate_table.table if data.rate_table is not None else None
     request = rules.QuoteRequest(
         activity_type=data.activity_type,
@@ -237,7 +235,7 @@ def update_rate_entry(
         updated = locked.table.with_entry(key, value, status, source.strip())
     except rules.RateTableError:
         raise ValidationError({"key": _("There is no such value in the rate table.")}) from None
-    locked.data = updated.to_mapping()
+    locked.set_table(updated)
     locked.save()
     return locked
 

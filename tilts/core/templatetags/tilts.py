@@ -1,6 +1,8 @@
+from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.template.defaultfilters import floatformat
 
 register = template.Library()
 
@@ -20,3 +22,13 @@ def changed_fields(record: Any) -> list[str]:
         except Exception:  # a field since removed from the model
             names.append(field)
     return names
+
+
+@register.filter
+def rate(value: Decimal | None) -> str:
+    """A unit rate with at least two decimals and all those it really has (66.885 stays 66.885), localised."""
+    if value is None:
+        return ""
+    exponent = value.as_tuple().exponent
+    decimals = max(2, -exponent) if isinstance(exponent, int) else 2
+    return floatformat(value, f"{decimals}g")

@@ -154,6 +154,12 @@ def money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def _exact_rate(rate: Decimal) -> Decimal:
+    """A rate shown with cents, or with all its decimals where it has more (66.885): never rounded."""
+    in_cents = rate.quantize(CENT)
+    return in_cents if in_cents == rate else rate
+
+
 def _worst(*statuses: Status) -> Status:
     return Status.TO_CONFIRM if Status.TO_CONFIRM in statuses else Status.CONFIRMED
 
@@ -446,8 +452,9 @@ class _Builder:
 
     def individual_support(self, daily: Amount, activity_days: int, travel_days: int) -> None:
         """Reference, "Individual support": per day of activity plus funded travel days, by the receiving
-        country's group; days 1-14 at the full rate, from day 15 at 70 % of it. The reduced daily rate is
-        rounded to the cent before it is multiplied (170.00 x 0.70 = 119.00), so every figure shown adds up."""
+        country's group; days 1-14 at the full rate, from day 15 at 70 % of it. Rounding happens once, at the
+        end of each line (reference: "rounded to the cent at the end of each line"), so the reduced rate is
+        shown unrounded: 95.55 x 0.70 = 66.885 a day, 3 days = 200.655 -> 200.66."""
         funded = activity_days + travel_days
         full_until = self.table.reduced_from_day.value - 1
         full_days = min(funded, full_until)
@@ -476,7 +483,7 @@ class _Builder:
                 ),
                 _("day"),
                 reduced_days,
-                money(daily.amount * share.amount),
+                _exact_rate(daily.amount * share.amount),
                 _worst(daily.status, share.status),
             )
 

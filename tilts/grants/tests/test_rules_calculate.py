@@ -257,3 +257,12 @@ def test_invalid_input_names_the_field(kwargs: dict[str, object], field: str) ->
     with pytest.raises(QuoteValidationError) as error:
         quote(**kwargs)
     assert field in error.value.errors
+
+
+def test_the_reduced_rate_is_rounded_only_at_the_end_of_the_line() -> None:
+    """95.55 × 0.70 = 66.885 a day; 3 days = 200.655 → 200.66 (rounding the rate first would give 200.67)."""
+    q = quote(
+        destination_country="JP", distance_km=8200, daily_rate_override=D("95.55"), activity_days=15, travel_days=2
+    )
+    reduced = [line for line in q.lines if line.rule == "individual_support_reduced"]
+    assert [(line.quantity, line.rate, line.amount) for line in reduced] == [(D("3"), D("66.885"), D("200.66"))]

@@ -4,9 +4,12 @@ from django.urls import include, path
 
 from tilts.api import api
 from tilts.core.views import healthz
+from tilts.mobility.views import ical
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    # iCal feeds are read by calendar programs: no language prefix, a secret token instead of a login.
+    path("calendar/<str:token>.ics", ical, name="mobility-ical"),
     path("healthz", healthz, name="healthz"),
 ]
 
@@ -18,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("people/", include("tilts.accounts.urls")),
     path("grants/", include("tilts.grants.urls")),
     path("projects/", include("tilts.projects.urls")),
+    path("mobilities/", include("tilts.mobility.urls")),
     path("admin/", admin.site.urls),
     path("", include("tilts.public.urls")),
     prefix_default_language=False,

@@ -91,7 +91,7 @@ def _chosen(ref: str) -> list[services.PlaceRef]:
 def place_search(request: HttpRequest) -> HttpResponse:
     """Search results as a group of radio buttons named after the field they fill (origin or destination)."""
     field = request.GET.get("field", "destination")
-    if field not in ("origin", "destination"):
+    if field not in ("origin", "destination", "venue"):
         raise Http404
     query = request.GET.get(f"{field}_q", request.GET.get("q", "")).strip()[:100]
     places = services.search_places(query, 8) if len(query) >= 2 else []

@@ -132,3 +132,42 @@ class JointTrip(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+def _new_token() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(24)
+
+
+class CalendarFeed(models.Model):
+    """A secret address of an iCal feed: a project's, a member's or one participant's mobilities.
+
+    Calendar programs cannot log in, so the token is the key; it is checked against its owner's current
+    access every time, and the owner can replace it.
+    """
+
+    token = models.CharField(max_length=64, unique=True, default=_new_token)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds")
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, null=True, blank=True)
+    organisation = models.ForeignKey("consortium.Organisation", on_delete=models.CASCADE, null=True, blank=True)
+    participant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(project__isnull=False, organisation__isnull=True, participant__isnull=True)
+                    | Q(project__isnull=True, organisation__isnull=False, participant__isnull=True)
+                    | Q(project__isnull=True, organisation__isnull=True, participant__isnull=False)
+                ),
+                name="calendar_feed_has_one_scope",
+            )
+        ]
+
+    def __str__(self) -> str:
+        scope = self.project or self.organisation or self.participant
+        return f"{self.owner}: {scope}"

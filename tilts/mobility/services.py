@@ -263,3 +263,41 @@ def transition_trip(trip: JointTrip, to: str, *, by: User, reason: str = "") -> 
         transition(mobility, to, by=by, reason=reason)
         for mobility in trip.mobilities.exclude(status=MobilityStatus.CANCELLED)
     ]
+
+
+def default_origin(organisation: Any) -> str:
+    """The sending institution's city from the gazetteer, as the usual place of departure ("" if not found)."""
+    country = str(organisation.country)
+    for place in grant_services.search_places(organisation.city, 10):
+        if place.country == country:
+            return place.ref
+    return ""
+
+
+@transaction.atomic
+def create_trip_from_form(
+    *,
+    project: Any,
+    title: str,
+    leader: User | None,
+    people: Iterable[User],
+    goals: Iterable[Goal],
+    by: User,
+    **shared: Any,
+) -> JointTrip:
+    participants = [
+        {
+            "sending_organisation": person.organisation,
+            "participant": person,
+            "origin": default_origin(person.organisation),
+        }
+        for person in people
+    ]
+    missing = [str(p["participant"]) for p in participants if not p["origin"]]
+    if missing:
+        raise ValidationError(
+            {"participants": _("No place of departure found for: %(names)s.") % {"names": ", ".join(missing)}}
+        )
+    return create_joint_trip(
+        project=project, title=title, leader=leader, participants=participants, goals=goals, by=by, **shared
+    )

@@ -32,3 +32,25 @@ def rate(value: Decimal | None) -> str:
     exponent = value.as_tuple().exponent
     decimals = max(2, -exponent) if isinstance(exponent, int) else 2
     return floatformat(value, f"{decimals}g")
+
+
+@register.filter
+def decimal(value: object) -> Decimal | None:
+    """A stored amount (text in JSON) as a Decimal, for the number filters."""
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:
+        return None
+
+
+@register.filter
+def category_label(value: str) -> str:
+    """A grant category of the rules engine in the current language."""
+    from django.utils.translation import gettext
+
+    from tilts.grants.rules import CATEGORY_LABELS, Category
+
+    try:
+        return gettext(CATEGORY_LABELS[Category(value)])
+    except ValueError:
+        return value

@@ -1,0 +1,129 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tilts.accounts.models import Role, User
+from tilts.consortium.forms import GoalChoiceField
+from tilts.consortium.models import Goal
+from tilts.consortium.selectors import active_members
+from tilts.core.collation import latvian
+from tilts.grants.services import activity_type_choices
+from tilts.grants.widgets import PlaceWidget
+from tilts.mobility.models import Mobility, MobilityStatus
+from tilts.projects.models import Project
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+SHARED_FIELDS = [
+    "participant_kind",
+    "activity_type",
+    "receiving_name",
+    "receiving_oid",
+    "receiving_country",
+    "receiving_city",
+    "origin",
+    "venue",
+    "ec_distance_km",
+    "start_date",
+    "end_date",
+    "travel_days",
+    "green_travel",
+    "course_days",
+    "topic",
+    "learning_objectives",
+    "followup_plan",
+    "followup_audience",
+    "followup_colleagues",
+    "followup_due",
+]
+
+
+def people_for(user: User) -> Any:
+    people = User.objects.filter(is_active=True, organisation__isnull=False).exclude(role=Role.AUDITOR)
+    if not user.is_coordinator:
+        people = people.filter(organisation_id=user.organisation_id)
+    return people.select_related("organisation").order_by(latvian("last_name"), latvian("first_name"))
+
+
+class MobilityForm(forms.ModelForm):  # type: ignore[type-arg]
+    goals = GoalChoiceField(
+        queryset=Goal.objects.none(),
+        label=_("Goals served"),
+        error_messages={"required": _("Choose at least one goal the mobility serves.")},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Mobility
+        fields = [
+            "sending_organisation",
+            "participant",
+            *SHARED_FIELDS[:10],
+            "fewer_opportunities",
+            "zero_grant",
+            *SHARED_FIELDS[10:],
+            "goals",
+        ]
+        widgets = {
+            "start_date": DATE,
+            "end_date": DATE,
+            "followup_due": DATE,
+            "origin": PlaceWidget,
+            "venue": PlaceWidget,
+            "learning_objectives": forms.Textarea(attrs={"rows": 3}),
+            "followup_plan": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, project: Project, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.project = project
+        members = active_members(project.consortium)
+        if not user.is_coordinator:
+            members = members.filter(pk=user.organisation_id)
+        self.fields["sending_organisation"].queryset = members  # type: ignore[attr-defined]
+        self.fields["participant"].queryset = people_for(user)  # type: ignore[attr-defined]
+        self.fields["activity_type"] = forms.ChoiceField(
+            label=_("Activity type"), choices=activity_type_choices(project.rate_table.table)
+        )
+        self.fields["goals"].queryset = project.consortium.goals.order_by("number")
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        if self.instance.status != MobilityStatus.DRAFT:
+            self.fields["sending_organisation"].disabled = True
+            self.fields["participant"].disabled = True
+
+    def service_fields(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("goals", "version")}
+
+
+class JointTripForm(forms.ModelForm):  # type: ignore[type-arg]
+    title = forms.CharField(label=_("Title of the trip"), max_length=200)
+    participants = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(),
+        label=_("Participants"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Staff of several members; each travels from their own institution."),
+    )
+    leader = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Group leader"), required=False)
+    goals = GoalChoiceField(queryset=Goal.objects.none(), label=_("Goals served"))
+
+    class Meta:
+        model = Mobility
+        fields = [f for f in SHARED_FIELDS if f != "origin"]
+        widgets = MobilityForm.Meta.widgets
+
+    def __init__(self, *args: Any, project: Project, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = people_for(user)
+        self.fields["participants"].queryset = people  # type: ignore[attr-defined]
+        self.fields["participants"].label_from_instance = lambda u: f"{u}, {u.organisation}"  # type: ignore[attr-defined]
+        self.fields["leader"].queryset = people  # type: ignore[attr-defined]
+        self.fields["activity_type"] = forms.ChoiceField(
+            label=_("Activity type"), choices=activity_type_choices(project.rate_table.table)
+        )
+        self.fields["goals"].queryset = project.consortium.goals.order_by("number")
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    force_majeure = forms.BooleanField(label=_("Force majeure"), required=False)

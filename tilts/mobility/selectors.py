@@ -1,0 +1,216 @@
+"""Reads of mobilities: who sees which, the filtered list, the budget per category and member, destinations."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from tilts.accounts.models import User
+from tilts.consortium.models import Organisation
+from tilts.mobility.models import Mobility, MobilityStatus
+from tilts.projects.models import BudgetCategory, Project
+
+ZERO = Decimal("0.00")
+# The grant categories of the rules engine, as the grant agreement's cost categories.
+CATEGORY_OF_LINE = {
+    "travel": BudgetCategory.TRAVEL,
+    "exceptional_travel": BudgetCategory.EXCEPTIONAL_COSTS,
+    "individual_support": BudgetCategory.INDIVIDUAL_SUPPORT,
+    "organisational_support": BudgetCategory.ORGANISATIONAL_SUPPORT,
+    "course_fees": BudgetCategory.COURSE_FEES,
+    "inclusion_support_organisation": BudgetCategory.INCLUSION_SUPPORT,
+    "inclusion_support_participant": BudgetCategory.INCLUSION_SUPPORT,
+    "preparatory_visit": BudgetCategory.PREPARATORY_VISITS,
+}
+SORTS = {
+    "start": "start_date",
+    "-start": "-start_date",
+    "status": "status",
+    "grant": "grant_total",
+    "-grant": "-grant_total",
+    "country": "receiving_country",
+}
+
+
+def mobilities_for(user: User) -> QuerySet[Mobility]:
+    base = Mobility.objects.select_related("project__rate_table", "sending_organisation", "participant", "trip")
+    if user.can_view_everything:
+        return base
+    if user.is_member_contact and user.organisation_id:
+        return base.filter(Q(sending_organisation_id=user.organisation_id) | Q(participant=user))
+    return base.filter(participant=user)
+
+
+def can_edit(user: User, mobility: Mobility) -> bool:
+    if mobility.status in (MobilityStatus.COMPLETED, MobilityStatus.CANCELLED):
+        return False
+    if user.is_coordinator:
+        return True
+    return (
+        user.is_member_contact
+        and mobility.sending_organisation_id == user.organisation_id
+        and mobility.status == MobilityStatus.DRAFT
+    )
+
+
+def transitions_for(user: User, mobility: Mobility) -> list[MobilityStatus]:
+    """The status changes this user may make now."""
+    from tilts.mobility.services import ALLOWED
+
+    allowed = ALLOWED[MobilityStatus(mobility.status)]
+    if user.is_coordinator:
+        return [status for status in MobilityStatus if status in allowed]
+    if user.is_member_contact and mobility.sending_organisation_id == user.organisation_id:
+        return [
+            s
+            for s in (MobilityStatus.SUBMITTED, MobilityStatus.CANCELLED)
+            if s in allowed and (s == MobilityStatus.SUBMITTED or mobility.status == MobilityStatus.DRAFT)
+        ]
+    return []
+
+
+@dataclass
+class Filters:
+    organisation: int | None = None
+    status: str = ""
+    activity_type: str = ""
+    country: str = ""
+    goal: int | None = None
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    query: str = ""
+    sort: str = "start"
+
+
+def filtered(mobilities: QuerySet[Mobility], filters: Filters) -> QuerySet[Mobility]:
+    if filters.organisation:
+        mobilities = mobilities.filter(sending_organisation_id=filters.organisation)
+    if filters.status:
+        mobilities = mobilities.filter(status=filters.status)
+    if filters.activity_type:
+        mobilities = mobilities.filter(activity_type=filters.activity_type)
+    if filters.country:
+        mobilities = mobilities.filter(receiving_country=filters.country)
+    if filters.goal:
+        mobilities = mobilities.filter(goals__number=filters.goal)
+    if filters.date_from:
+        mobilities = mobilities.filter(end_date__gte=filters.date_from)
+    if filters.date_to:
+        mobilities = mobilities.filter(start_date__lte=filters.date_to)
+    if filters.query:
+        q = filters.query
+        mobilities = mobilities.filter(
+            Q(participant__first_name__icontains=q)
+            | Q(participant__last_name__icontains=q)
+            | Q(receiving_name__icontains=q)
+            | Q(receiving_city__icontains=q)
+            | Q(topic__icontains=q)
+            | Q(sending_organisation__legal_name__icontains=q)
+        )
+    return mobilities.distinct().order_by(SORTS.get(filters.sort, "start_date"), "pk")
+
+
+@dataclass
+class BudgetLine:
+    category: str
+    label: str
+    awarded: Decimal = ZERO
+    planned: Decimal = ZERO
+    realised: Decimal = ZERO
+
+    @property
+    def over(self) -> bool:
+        return self.planned + self.realised > self.awarded
+
+
+@dataclass
+class MemberBudget:
+    organisation: Organisation
+    share: Decimal = ZERO
+    planned: Decimal = ZERO
+    realised: Decimal = ZERO
+    mobilities: int = 0
+
+    @property
+    def over(self) -> bool:
+        return self.planned + self.realised > self.share
+
+
+@dataclass
+class ProjectBudget:
+    lines: list[BudgetLine]
+    members: list[MemberBudget] = field(default_factory=list)
+
+    @property
+    def total(self) -> BudgetLine:
+        return BudgetLine(
+            "total",
+            "",
+            sum((x.awarded for x in self.lines), ZERO),
+            sum((x.planned for x in self.lines), ZERO),
+            sum((x.realised for x in self.lines), ZERO),
+        )
+
+
+def project_budget(project: Project) -> ProjectBudget:
+    """Awarded vs planned (drafts to confirmed) vs realised (completed), per category and per member."""
+    awarded = dict(project.awarded.values_list("category", "amount"))
+    lines = {value: BudgetLine(value, str(label), awarded.get(value, ZERO)) for value, label in BudgetCategory.choices}
+    members: dict[int, MemberBudget] = {}
+    for plan in project.member_plans.select_related("organisation"):
+        entry = members.setdefault(plan.organisation_id, MemberBudget(plan.organisation))
+        entry.share += plan.budget_share
+    for mobility in project.mobilities.exclude(status=MobilityStatus.CANCELLED).select_related("sending_organisation"):
+        realised = mobility.status == MobilityStatus.COMPLETED
+        entry = members.setdefault(mobility.sending_organisation_id, MemberBudget(mobility.sending_organisation))
+        entry.mobilities += 1
+        for category, amount in ((mobility.grant_breakdown or {}).get("by_category") or {}).items():
+            line = lines[CATEGORY_OF_LINE[category]]
+            if realised:
+                line.realised += Decimal(amount)
+                entry.realised += Decimal(amount)
+            else:
+                line.planned += Decimal(amount)
+                entry.planned += Decimal(amount)
+    return ProjectBudget(list(lines.values()), sorted(members.values(), key=lambda m: m.organisation.legal_name))
+
+
+@dataclass(frozen=True)
+class Destination:
+    country: str
+    mobilities: int
+    participants: int
+    grant: Decimal
+
+
+def destinations(mobilities: QuerySet[Mobility]) -> list[Destination]:
+    rows = (
+        mobilities.exclude(status=MobilityStatus.CANCELLED)
+        .values("receiving_country")
+        .annotate(n=Count("pk"), people=Count("participant", distinct=True), grant=Sum("grant_total"))
+        .order_by("-n", "receiving_country")
+    )
+    return [Destination(r["receiving_country"], r["n"], r["people"], r["grant"] or ZERO) for r in rows]
+
+
+def month_grid(
+    mobilities: QuerySet[Mobility], year: int, month: int
+) -> list[list[tuple[datetime.date | None, list[Mobility]]]]:
+    """Weeks (Monday first) of the month, each day with the mobilities under way that day."""
+    import calendar
+
+    first = datetime.date(year, month, 1)
+    last = datetime.date(year, month, calendar.monthrange(year, month)[1])
+    active = list(mobilities.exclude(status=MobilityStatus.CANCELLED).filter(start_date__lte=last, end_date__gte=first))
+    by_day: dict[datetime.date, list[Mobility]] = defaultdict(list)
+    for mobility in active:
+        day = max(mobility.start_date, first)
+        while day <= min(mobility.end_date, last):
+            by_day[day].append(mobility)
+            day += datetime.timedelta(days=1)
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+        weeks.append([(day if day.month == month else None, by_day.get(day, [])) for day in week])
+    return weeks

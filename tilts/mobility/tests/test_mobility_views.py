@@ -1,0 +1,167 @@
+"""Planning in the browser's back office: forms, the grant difference, workflow by role, exports, feeds."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tilts.consortium.models import Consortium, Goal, Organisation
+from tilts.core.tests.fixtures import client_for
+from tilts.mobility import services
+from tilts.mobility.models import CalendarFeed, Mobility
+from tilts.mobility.tests.factories import BRUSSELS, RIGA, make_participant, make_project, mobility_fields
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+@pytest.fixture
+def project(consortium: Consortium):
+    return make_project(consortium)
+
+
+@pytest.fixture
+def mobility(project, member: Organisation, goals: list[Goal]) -> Mobility:
+    return services.create_mobility(
+        goals=goals[:1], by=None, **mobility_fields(project, member, make_participant(member))
+    )
+
+
+def form_data(mobility_or_fields: dict, goals: list[Goal], **overrides: object) -> dict[str, object]:
+    data = {k: (v.pk if hasattr(v, "pk") else v) for k, v in mobility_or_fields.items() if k != "project"}
+    data.update({"goals": [goals[0].pk], "ec_distance_km": "", "course_days": 0})
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_member_contact_plans_a_mobility(member_client: Client, project, member, member_contact, goals) -> None:
+    person = make_participant(member)
+    data = form_data(mobility_fields(project, member, person), goals)
+    response = member_client.post(reverse("mobility:create", args=[project.pk]), data)
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    mobility = Mobility.objects.get()
+    assert (mobility.status, mobility.grant_total, mobility.created_by) == ("draft", D("3146.00"), member_contact)
+
+
+def test_member_contact_cannot_send_for_another_member(member_client, project, other_member, goals) -> None:
+    data = form_data(mobility_fields(project, other_member, make_participant(other_member)), goals)
+    response = member_client.post(reverse("mobility:create", args=[project.pk]), data)
+    assert response.status_code == 422
+    assert not Mobility.objects.exists()
+
+
+def test_a_change_of_grant_is_shown_before_saving(coordinator_client: Client, mobility: Mobility, goals) -> None:
+    url = reverse("mobility:edit", args=[mobility.pk])
+    fields = mobility_fields(mobility.project, mobility.sending_organisation, mobility.participant)
+    data = form_data(fields, goals, green_travel="on", travel_days=6, version=mobility.version)
+    response = coordinator_client.post("/en" + url, data)
+    assert response.status_code == 200
+    assert response.context["difference"] == {
+        "before": D("3146.00"),
+        "after": D("3730.00"),
+        "delta": D("584.00"),
+        "sign": "+",
+    }
+    assert "Before: 3,146.00 EUR. After: 3,730.00 EUR. Difference: +584.00 EUR." in response.text
+    assert Mobility.objects.get().grant_total == D("3146.00")
+    response = coordinator_client.post(url, {**data, "confirm_grant": "3730.00"})
+    assert response.status_code == 302
+    assert Mobility.objects.get().grant_total == D("3730.00")
+
+
+def test_two_editors_the_second_gets_a_conflict(coordinator_client: Client, mobility: Mobility, goals) -> None:
+    url = reverse("mobility:edit", args=[mobility.pk])
+    fields = mobility_fields(mobility.project, mobility.sending_organisation, mobility.participant)
+    first = form_data(fields, goals, topic="Pirmais", version=mobility.version)
+    second = form_data(fields, goals, topic="Otrais", version=mobility.version)
+    assert coordinator_client.post(url, first).status_code == 302
+    response = coordinator_client.post("/en" + url, second)
+    assert response.status_code == 422
+    assert "Somebody else has changed this" in response.text
+    assert Mobility.objects.get().topic == "Pirmais"
+
+
+def test_workflow_by_role(member_client: Client, coordinator_client: Client, mobility: Mobility) -> None:
+    url = reverse("mobility:transition", args=[mobility.pk])
+    assert member_client.post(url, {"to": "approved"}).status_code == 404
+    assert member_client.post(url, {"to": "submitted"}).status_code == 302
+    assert Mobility.objects.get().status == "submitted"
+    assert member_client.get(reverse("mobility:edit", args=[mobility.pk])).status_code == 404  # no longer a draft
+    assert coordinator_client.post(url, {"to": "approved"}).status_code == 302
+    assert Mobility.objects.get().grant_frozen_at is not None
+    coordinator_client.post(url, {"to": "cancelled", "reason": "Strike", "force_majeure": "on"})
+    assert (Mobility.objects.get().status, Mobility.objects.get().force_majeure) == ("cancelled", True)
+
+
+def test_nobody_reaches_another_members_mobility_by_id(other_member, mobility: Mobility, participant_client) -> None:
+    outsider = client_for(make_participant(other_member))
+    from tilts.accounts.models import Role
+    from tilts.accounts.tests.factories import UserFactory
+
+    other_contact = client_for(UserFactory(role=Role.MEMBER_CONTACT, organisation=other_member))
+    for client in (outsider, other_contact, participant_client):
+        assert client.get(reverse("mobility:detail", args=[mobility.pk])).status_code == 404
+        assert client.post(reverse("mobility:transition", args=[mobility.pk]), {"to": "submitted"}).status_code in (
+            403,
+            404,
+        )
+    assert client_for(mobility.participant).get(reverse("mobility:detail", args=[mobility.pk])).status_code == 200
+    assert (
+        mobility.participant.email.encode()
+        not in other_contact.get(reverse("mobility:list", args=[mobility.project_id])).content
+    )
+
+
+def test_list_filters_and_exports(coordinator_client: Client, mobility: Mobility) -> None:
+    url = reverse("mobility:list", args=[mobility.project_id])
+    assert mobility.receiving_name in coordinator_client.get(url, {"country": "BE"}).text
+    assert mobility.receiving_name not in coordinator_client.get(url, {"country": "FI"}).text
+    assert mobility.receiving_name not in coordinator_client.get(url, {"status": "approved"}).text
+    response = coordinator_client.get(url, {"export": "csv", "country": "BE"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][0] == "ID" and len(rows) == 2 and rows[1][-1] == "3146.00"
+    response = coordinator_client.get(url, {"export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.cell(2, 9).value == "BE" and sheet.cell(2, 18).value == 3146.0
+
+
+def test_budget_view_counts_planned_and_realised(coordinator_client: Client, mobility: Mobility) -> None:
+    response = coordinator_client.get(reverse("mobility:budget", args=[mobility.project_id]))
+    lines = {line.category: line for line in response.context["budget"].lines}
+    assert lines["travel"].planned == D("309.00")
+    assert lines["individual_support"].planned == D("2737.00")
+    assert lines["travel"].over  # nothing awarded yet
+
+
+def test_calendar_and_ical_feed(coordinator_client: Client, mobility: Mobility, client: Client) -> None:
+    response = coordinator_client.get(
+        reverse("mobility:calendar", args=[mobility.project_id]), {"year": 2025, "month": 10}
+    )
+    assert mobility.participant.last_name in response.text
+    feed = CalendarFeed.objects.get(project=mobility.project)
+    ical = client.get(f"/calendar/{feed.token}.ics")
+    assert ical["Content-Type"].startswith("text/calendar")
+    body = ical.content.decode()
+    assert "BEGIN:VEVENT" in body and "DTSTART;VALUE=DATE:20251006" in body and "DTEND;VALUE=DATE:20251021" in body
+    assert client.get("/calendar/not-a-token.ics").status_code == 404
+
+
+def test_joint_trip_through_the_form(coordinator_client: Client, project, member, other_member, goals) -> None:
+    people = [make_participant(member), make_participant(other_member)]
+    fields = mobility_fields(project, member, people[0])
+    data = form_data(
+        {k: v for k, v in fields.items() if k not in ("sending_organisation", "participant", "origin")},
+        goals,
+        title="KBR 2025",
+        participants=[p.pk for p in people],
+        leader=people[0].pk,
+    )
+    response = coordinator_client.post(reverse("mobility:trip_create", args=[project.pk]), data)
+    assert response.status_code == 302, response.context["form"].errors if response.context else ""
+    assert Mobility.objects.filter(trip__title="KBR 2025").count() == 2
+    assert {m.origin for m in Mobility.objects.all()} == {RIGA}
+    assert {m.venue for m in Mobility.objects.all()} == {BRUSSELS}

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from tilts.mobility import views
+
+app_name = "mobility"
+
+urlpatterns = [
+    path("mine/", views.my_mobilities, name="mine"),
+    path("project/<int:pk>/", views.mobility_list, name="list"),
+    path("project/<int:pk>/new/", views.mobility_create, name="create"),
+    path("project/<int:pk>/trips/new/", views.trip_create, name="trip_create"),
+    path("project/<int:pk>/budget/", views.budget, name="budget"),
+    path("project/<int:pk>/calendar/", views.calendar_month, name="calendar"),
+    path("<int:pk>/", views.mobility_detail, name="detail"),
+    path("<int:pk>/edit/", views.mobility_edit, name="edit"),
+    path("<int:pk>/status/", views.mobility_transition, name="transition"),
+    path("trips/<int:pk>/", views.trip_detail, name="trip"),
+    path("trips/<int:pk>/status/", views.trip_transition, name="trip_transition"),
+]

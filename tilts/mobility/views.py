@@ -1,0 +1,448 @@
+"""Planning the year's mobilities: list, forms, workflow, joint trips, budget, calendar, feeds and exports."""
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from tilts.accounts.models import Role, User
+from tilts.accounts.permissions import role_required
+from tilts.grants import services as grant_services
+from tilts.mobility import selectors, services
+from tilts.mobility.forms import CancelForm, JointTripForm, MobilityForm
+from tilts.mobility.models import CalendarFeed, JointTrip, Mobility, MobilityStatus
+from tilts.projects.models import Project
+from tilts.projects.selectors import projects_for
+
+PLANNERS = (Role.COORDINATOR, Role.MEMBER_CONTACT)
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _project(request: HttpRequest, pk: int) -> Project:
+    user = _user(request)
+    if user.can_view_everything or user.is_member_contact:
+        return get_object_or_404(projects_for(user), pk=pk)
+    return get_object_or_404(Project, pk=pk, mobilities__participant=user)
+
+
+def _mobility(request: HttpRequest, pk: int) -> Mobility:
+    return get_object_or_404(selectors.mobilities_for(_user(request)), pk=pk)
+
+
+def _date(value: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 10 else None
+
+
+def _filters(request: HttpRequest) -> selectors.Filters:
+    get = request.GET
+    status = get.get("status", "")
+    return selectors.Filters(
+        organisation=_int(get.get("member")),
+        status=status if status in MobilityStatus.values else "",
+        activity_type=get.get("type", "")[:40],
+        country=get.get("country", "")[:2].upper(),
+        goal=_int(get.get("goal")),
+        date_from=_date(get.get("from")),
+        date_to=_date(get.get("to")),
+        query=get.get("q", "").strip()[:100],
+        sort=get.get("sort", "start") if get.get("sort") in selectors.SORTS else "start",
+    )
+
+
+@role_required()
+def mobility_list(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    filters = _filters(request)
+    mobilities = selectors.filtered(selectors.mobilities_for(_user(request)).filter(project=project), filters)
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        return _export(project, list(mobilities), export)
+    context = {
+        "project": project,
+        "mobilities": mobilities.prefetch_related("goals"),
+        "filters": filters,
+        "statuses": MobilityStatus.choices,
+        "types": grant_services.activity_type_choices(project.rate_table.table),
+        "members": project.consortium.memberships.select_related("organisation").order_by("organisation__legal_name"),
+        "goals": project.consortium.goals.order_by("number"),
+        "query_string": request.GET.urlencode(),
+        "can_plan": _user(request).is_coordinator or _user(request).is_member_contact,
+    }
+    template = "mobility/_mobility_rows.html" if request.htmx else "mobility/mobility_list.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+EXPORT_COLUMNS = [
+    ("id", "ID"),
+    ("status", _("Status")),
+    ("sending", _("Sending member")),
+    ("participant", _("Participant")),
+    ("kind", _("Participant is")),
+    ("activity", _("Activity type")),
+    ("receiving", _("Receiving organisation")),
+    ("city", _("City")),
+    ("country", _("Country")),
+    ("start", _("Start")),
+    ("end", _("End")),
+    ("travel_days", _("Travel days")),
+    ("green", _("Green travel")),
+    ("goals", _("Goals")),
+    ("topic", _("Topic")),
+    ("followup", _("Follow-up")),
+    ("colleagues", _("Colleagues to reach")),
+    ("grant", _("Grant, EUR")),
+]
+
+
+def _row(m: Mobility) -> dict[str, Any]:
+    return {
+        "id": m.pk,
+        "status": m.get_status_display(),
+        "sending": m.sending_organisation.legal_name,
+        "participant": str(m.participant),
+        "kind": m.get_participant_kind_display(),
+        "activity": m.activity_type_label,
+        "receiving": m.receiving_name,
+        "city": m.receiving_city,
+        "country": str(m.receiving_country),
+        "start": m.start_date,
+        "end": m.end_date,
+        "travel_days": m.travel_days,
+        "green": _("yes") if m.green_travel else _("no"),
+        "goals": ", ".join(str(g.number) for g in m.goals.all()),
+        "topic": m.topic,
+        "followup": m.followup_plan,
+        "colleagues": m.followup_colleagues or "",
+        "grant": m.grant_total if m.grant_total is not None else "",
+    }
+
+
+def _export(project: Project, mobilities: list[Mobility], kind: str) -> HttpResponse:
+    name = f"mobilities-{project.call_year}-{project.pk}"
+    headers = [str(label) for _key, label in EXPORT_COLUMNS]
+    rows = [[_row(m)[key] for key, _label in EXPORT_COLUMNS] for m in mobilities]
+    if kind == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(headers)
+        writer.writerows([[v.isoformat() if isinstance(v, datetime.date) else v for v in row] for row in rows])
+        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        sheet = workbook.active
+        assert sheet is not None
+        sheet.title = _("Mobilities")[:31]
+        sheet.append(headers)
+        for row in rows:
+            sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
+        for cell in sheet["J"] + sheet["K"]:
+            cell.number_format = "yyyy-mm-dd"
+        output = io.BytesIO()
+        workbook.save(output)
+        response = HttpResponse(
+            output.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
+    return response
+
+
+def _form_context(form: MobilityForm | JointTripForm, project: Project, **extra: Any) -> dict[str, Any]:
+    origin = form["origin"].value() if "origin" in form.fields else ""
+    venue = form["venue"].value() or ""
+    return {
+        "form": form,
+        "project": project,
+        "origin_choices": _chosen(origin),
+        "venue_choices": _chosen(venue),
+        "origin_selected": origin,
+        "venue_selected": venue,
+        **extra,
+    }
+
+
+def _chosen(ref: Any) -> list[grant_services.PlaceRef]:
+    try:
+        return [grant_services.resolve_place(str(ref), "place")] if ref else []
+    except ValidationError:
+        return []
+
+
+@role_required(*PLANNERS)
+def mobility_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    project = _project(request, pk)
+    initial: dict[str, Any] = {"participant_kind": "staff", "travel_days": 2}
+    if user.organisation and not user.is_coordinator:
+        initial.update(sending_organisation=user.organisation, origin=services.default_origin(user.organisation))
+    form = MobilityForm(request.POST or None, initial=initial, project=project, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            mobility = services.create_mobility(
+                goals=form.cleaned_data["goals"], by=user, project=project, **form.service_fields()
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The mobility has been saved as a draft."))
+            return redirect("mobility:detail", pk=mobility.pk)
+    return render(
+        request, "mobility/mobility_form.html", _form_context(form, project), status=422 if form.errors else 200
+    )
+
+
+@role_required(*PLANNERS)
+def mobility_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit; when the grant would change, show the old and new amounts and save only when confirmed."""
+    user = _user(request)
+    mobility = _mobility(request, pk)
+    if not selectors.can_edit(user, mobility):
+        raise Http404
+    form = MobilityForm(request.POST or None, instance=Mobility.objects.get(pk=pk), project=mobility.project, user=user)
+    difference = None
+    if request.method == "POST" and form.is_valid():
+        changes = form.service_fields()
+        try:
+            before, after = services.preview_change(mobility, **changes)
+            if before != after and request.POST.get("confirm_grant") != str(after):
+                delta = after - (before or 0)
+                difference = {"before": before, "after": after, "delta": delta, "sign": "+" if delta > 0 else ""}
+            else:
+                services.update_mobility(
+                    mobility, version=form.cleaned_data["version"] or 0, goals=form.cleaned_data["goals"], **changes
+                )
+                messages.success(request, _("Saved."))
+                return redirect("mobility:detail", pk=mobility.pk)
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(
+        request,
+        "mobility/mobility_form.html",
+        _form_context(form, mobility.project, mobility=mobility, difference=difference),
+        status=422 if form.errors else 200,
+    )
+
+
+@role_required()
+def mobility_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    mobility = _mobility(request, pk)
+    breakdown = mobility.grant_breakdown or {}
+    return render(
+        request,
+        "mobility/mobility_detail.html",
+        {
+            "mobility": mobility,
+            "lines": breakdown.get("lines", []),
+            "breakdown": breakdown,
+            "transitions": selectors.transitions_for(user, mobility),
+            "can_edit": selectors.can_edit(user, mobility),
+            "cancel_form": CancelForm(),
+            "history": mobility.history.select_related("history_user")[:20],
+        },
+    )
+
+
+@require_POST
+@role_required(*PLANNERS)
+def mobility_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    mobility = _mobility(request, pk)
+    target = request.POST.get("to", "")
+    if target not in selectors.transitions_for(user, mobility):
+        raise Http404
+    form = CancelForm(request.POST) if target == MobilityStatus.CANCELLED else None
+    if form is not None and not form.is_valid():
+        messages.error(request, _("Give the reason for the cancellation."))
+        return redirect("mobility:detail", pk=pk)
+    try:
+        services.transition(
+            mobility,
+            target,
+            by=user,
+            reason=form.cleaned_data["reason"] if form else "",
+            force_majeure=bool(form and form.cleaned_data["force_majeure"]),
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The mobility is now: %(status)s.") % {"status": MobilityStatus(target).label})
+    return redirect("mobility:detail", pk=pk)
+
+
+@role_required(*PLANNERS)
+def trip_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    project = _project(request, pk)
+    form = JointTripForm(
+        request.POST or None, initial={"participant_kind": "staff", "travel_days": 2}, project=project, user=user
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        people, goals = data.pop("participants"), data.pop("goals")
+        title, leader = data.pop("title"), data.pop("leader")
+        try:
+            trip = services.create_trip_from_form(
+                project=project, title=title, leader=leader, people=people, goals=goals, by=user, **data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("The joint study trip has been planned with %(count)s participants.")
+                % {"count": trip.mobilities.count()},
+            )
+            return redirect("mobility:trip", pk=trip.pk)
+    return render(request, "mobility/trip_form.html", _form_context(form, project), status=422 if form.errors else 200)
+
+
+@role_required()
+def trip_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    trip = get_object_or_404(JointTrip.objects.select_related("project", "leader"), pk=pk)
+    mobilities = selectors.mobilities_for(user).filter(trip=trip)
+    if not mobilities.exists():
+        raise Http404
+    first = mobilities.first()
+    assert first is not None
+    return render(
+        request,
+        "mobility/trip_detail.html",
+        {
+            "trip": trip,
+            "mobilities": mobilities,
+            "first": first,
+            "total": sum(
+                (m.grant_total or 0 for m in mobilities if m.status != MobilityStatus.CANCELLED), Decimal("0")
+            ),
+            "transitions": selectors.transitions_for(user, first) if user.is_coordinator else [],
+        },
+    )
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def trip_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    trip = get_object_or_404(JointTrip, pk=pk)
+    target = request.POST.get("to", "")
+    if target not in MobilityStatus.values or target == MobilityStatus.CANCELLED:
+        raise Http404
+    try:
+        with transaction.atomic():
+            services.transition_trip(trip, target, by=_user(request))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("Every participant of the trip is now: %(status)s.") % {"status": MobilityStatus(target).label}
+        )
+    return redirect("mobility:trip", pk=pk)
+
+
+@role_required(Role.COORDINATOR, Role.AUDITOR)
+def budget(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    return render(request, "mobility/budget.html", {"project": project, "budget": selectors.project_budget(project)})
+
+
+@role_required()
+def calendar_month(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    project = _project(request, pk)
+    today = datetime.date.today()
+    year = _int(request.GET.get("year")) or today.year
+    month = _int(request.GET.get("month")) or today.month
+    if not (1 <= month <= 12 and 2000 <= year <= 2100):
+        raise Http404
+    first = datetime.date(year, month, 1)
+    previous = first - datetime.timedelta(days=1)
+    following = first + datetime.timedelta(days=32)
+    mobilities = selectors.mobilities_for(user).filter(project=project)
+    return render(
+        request,
+        "mobility/calendar.html",
+        {
+            "project": project,
+            "weeks": selectors.month_grid(mobilities, year, month),
+            "month": first,
+            "previous": previous,
+            "next": following,
+            "feeds": _feeds(request, user, project),
+            "destinations": selectors.destinations(mobilities),
+        },
+    )
+
+
+def _feeds(request: HttpRequest, user: User, project: Project) -> list[tuple[str, str]]:
+    """The iCal feeds this user may subscribe to, created on first view."""
+    scopes: list[tuple[str, dict[str, Any]]] = []
+    if user.can_view_everything:
+        scopes.append((_("The whole project"), {"project": project}))
+    if user.is_member_contact and user.organisation:
+        scopes.append((str(user.organisation), {"organisation": user.organisation}))
+    scopes.append((_("My mobilities"), {"participant": user}))
+    feeds = []
+    for label, scope in scopes:
+        feed, _created = CalendarFeed.objects.get_or_create(owner=user, **scope)
+        feeds.append((label, request.build_absolute_uri(reverse("mobility-ical", args=[feed.token]))))
+    return feeds
+
+
+@require_GET
+def ical(request: HttpRequest, token: str) -> HttpResponse:
+    """The feed behind a secret address; the owner's current access decides what it holds."""
+    from icalendar import Calendar, Event
+
+    feed = get_object_or_404(CalendarFeed.objects.select_related("owner"), token=token, owner__is_active=True)
+    mobilities = selectors.mobilities_for(feed.owner).exclude(status=MobilityStatus.CANCELLED)
+    if feed.project_id:
+        mobilities = mobilities.filter(project_id=feed.project_id)
+    elif feed.organisation_id:
+        mobilities = mobilities.filter(sending_organisation_id=feed.organisation_id)
+    else:
+        mobilities = mobilities.filter(participant_id=feed.participant_id)
+    calendar = Calendar()
+    calendar.add("prodid", "-//Tilts//Erasmus+ mobilities//LV")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", _("Erasmus+ mobilities"))
+    for mobility in mobilities:
+        event = Event()
+        event.add("uid", f"mobility-{mobility.pk}@tilts")
+        event.add("summary", f"{mobility.participant}: {mobility.receiving_name}, {mobility.receiving_city}")
+        event.add("dtstart", mobility.start_date)
+        event.add("dtend", mobility.end_date + datetime.timedelta(days=1))
+        event.add("description", f"{mobility.activity_type_label}. {mobility.topic} ({mobility.get_status_display()})")
+        event.add("location", f"{mobility.receiving_city}, {mobility.receiving_country.name}")
+        calendar.add_component(event)
+    return HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+
+
+@role_required()
+def my_mobilities(request: HttpRequest) -> HttpResponse:
+    mobilities = selectors.mobilities_for(_user(request)).filter(participant=request.user).order_by("-start_date")
+    return render(request, "mobility/my_mobilities.html", {"mobilities": mobilities})

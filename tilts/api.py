@@ -15,6 +15,7 @@ from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from tilts.consortium.api import router as consortium_router
 from tilts.grants.api import router as grants_router
+from tilts.mobility.api import router as mobility_router
 from tilts.projects.api import router as projects_router
 
 
@@ -88,3 +89,4 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 api.add_router("/", consortium_router)
 api.add_router("/", grants_router)
 api.add_router("/", projects_router)
+api.add_router("/", mobility_router)

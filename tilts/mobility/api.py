@@ -1,0 +1,168 @@
+"""Mobilities over JSON, with the same checks, workflow and permissions as the back office."""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+from ninja.security import django_auth
+
+from tilts.accounts.models import User
+from tilts.consortium.models import Organisation
+from tilts.core.api import ObjectId
+from tilts.mobility import selectors, services
+from tilts.mobility.models import Mobility, MobilityStatus
+from tilts.projects.selectors import projects_for
+
+router = Router(tags=["mobilities"], auth=django_auth)
+
+
+class MobilityIn(Schema):
+    sending_organisation: int = Field(ge=1, le=2**63 - 1)
+    participant: int = Field(ge=1, le=2**63 - 1)
+    participant_kind: str = "staff"
+    activity_type: str
+    receiving_name: str = Field(min_length=1, max_length=300)
+    receiving_oid: str = Field("", max_length=9)
+    receiving_country: str = Field(min_length=2, max_length=2)
+    receiving_city: str = Field(min_length=1, max_length=100)
+    origin: str = Field(description="Place id from /places.")
+    venue: str = Field(description="Place id from /places.")
+    ec_distance_km: int | None = Field(None, ge=0, le=40000)
+    start_date: datetime.date
+    end_date: datetime.date
+    travel_days: int = Field(2, ge=0, le=30)
+    green_travel: bool = False
+    course_days: int = Field(0, ge=0, le=400)
+    fewer_opportunities: bool = False
+    zero_grant: bool = False
+    goals: list[int] = Field(description="Goal numbers (at least one).", max_length=20)
+    topic: str = Field(min_length=1, max_length=300)
+    learning_objectives: str = Field(min_length=1)
+    followup_plan: str = ""
+    followup_audience: str = Field("", max_length=300)
+    followup_colleagues: int | None = Field(None, ge=1, le=100000)
+    followup_due: datetime.date | None = None
+
+
+class MobilityPatch(Schema):
+    version: int = Field(ge=1, le=2**31, description="The version you read; a newer one on the server is a conflict.")
+    travel_days: int | None = Field(None, ge=0, le=30)
+    green_travel: bool | None = None
+    start_date: datetime.date | None = None
+    end_date: datetime.date | None = None
+    topic: str | None = Field(None, min_length=1, max_length=300)
+    learning_objectives: str | None = None
+    followup_plan: str | None = None
+    followup_audience: str | None = Field(None, max_length=300)
+    followup_colleagues: int | None = Field(None, ge=1, le=100000)
+    followup_due: datetime.date | None = None
+
+
+class TransitionIn(Schema):
+    to: str = Field(description="submitted, approved, draft, confirmed, completed or cancelled.")
+    reason: str = Field("", max_length=2000)
+    force_majeure: bool = False
+
+
+class MobilityOut(Schema):
+    id: int
+    project_id: int
+    trip_id: int | None
+    sending_organisation_id: int
+    participant_id: int
+    participant_kind: str
+    activity_type: str
+    receiving_name: str
+    receiving_country: str
+    receiving_city: str
+    start_date: datetime.date
+    end_date: datetime.date
+    travel_days: int
+    green_travel: bool
+    goals: list[int]
+    topic: str
+    followup_plan: str
+    followup_colleagues: int | None
+    followup_due: datetime.date | None
+    status: str
+    grant_total: Decimal | None
+    grant_breakdown: dict[str, Any] | None
+    grant_frozen_at: datetime.datetime | None
+    version: int
+
+    @staticmethod
+    def resolve_goals(obj: Mobility) -> list[int]:
+        return [goal.number for goal in obj.goals.all()]
+
+    @staticmethod
+    def resolve_receiving_country(obj: Mobility) -> str:
+        return str(obj.receiving_country)
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _goals(project: Any, numbers: list[int]) -> list[Any]:
+    goals = list(project.consortium.goals.filter(number__in=numbers))
+    if len(goals) != len(set(numbers)) or not goals:
+        raise ValidationError({"goals": _("Choose at least one goal the mobility serves.")})
+    return goals
+
+
+@router.get("/projects/{project_id}/mobilities", response=list[MobilityOut], summary="A project's mobilities")
+def mobility_list(request: HttpRequest, project_id: ObjectId, status: str = "") -> Any:
+    mobilities = selectors.mobilities_for(_user(request)).filter(project_id=project_id).prefetch_related("goals")
+    if status:
+        mobilities = mobilities.filter(status=status)
+    return mobilities.order_by("start_date", "pk")
+
+
+@router.get("/mobilities/{mobility_id}", response=MobilityOut)
+def mobility_detail(request: HttpRequest, mobility_id: ObjectId) -> Mobility:
+    return get_object_or_404(selectors.mobilities_for(_user(request)), pk=mobility_id)
+
+
+@router.post("/projects/{project_id}/mobilities", response={201: MobilityOut}, summary="Plan a mobility (draft)")
+def mobility_create(request: HttpRequest, project_id: ObjectId, payload: MobilityIn) -> Status[Mobility]:
+    user = _user(request)
+    if not (user.is_coordinator or user.is_member_contact):
+        raise PermissionDenied
+    project = get_object_or_404(projects_for(user), pk=project_id)
+    data = payload.dict()
+    if not user.is_coordinator and data["sending_organisation"] != user.organisation_id:
+        raise Http404
+    data["sending_organisation"] = get_object_or_404(Organisation, pk=data["sending_organisation"])
+    data["participant"] = get_object_or_404(User, pk=data["participant"])
+    goals = _goals(project, data.pop("goals"))
+    return Status(201, services.create_mobility(goals=goals, by=user, project=project, **data))
+
+
+@router.patch("/mobilities/{mobility_id}", response=MobilityOut, summary="Change a mobility (optimistic locking)")
+def mobility_update(request: HttpRequest, mobility_id: ObjectId, payload: MobilityPatch) -> Mobility:
+    user = _user(request)
+    mobility = get_object_or_404(selectors.mobilities_for(user), pk=mobility_id)
+    if not selectors.can_edit(user, mobility):
+        raise PermissionDenied
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version")
+    return services.update_mobility(mobility, version=version, **changes)
+
+
+@router.post("/mobilities/{mobility_id}/transitions", response=MobilityOut, summary="Move along the workflow")
+def mobility_transition(request: HttpRequest, mobility_id: ObjectId, payload: TransitionIn) -> Mobility:
+    user = _user(request)
+    mobility = get_object_or_404(selectors.mobilities_for(user), pk=mobility_id)
+    if payload.to not in MobilityStatus.values:
+        raise ValidationError({"to": _("Unknown status.")})
+    if payload.to not in selectors.transitions_for(user, mobility):
+        raise PermissionDenied
+    return services.transition(
+        mobility, payload.to, by=user, reason=payload.reason, force_majeure=payload.force_majeure
+    )

@@ -384,6 +384,7 @@ def seed_demo() -> dict[str, int]:
             )
             application.goals.set([goals[n] for n in goal_numbers])
     _demo_projects(consortium, organisations)
+    demo_mobilities(consortium, organisations)
     return {
         "organisations": Organisation.objects.count(),
         "members": Membership.objects.filter(status=MembershipStatus.ACTIVE).count(),
@@ -456,3 +457,165 @@ def _demo_projects(consortium: Consortium, organisations: dict[str, Organisation
                     planned_mobilities=count,
                     budget_share=Decimal(share),
                 )
+
+
+DEMO_PEOPLE = [  # e-mail, first, last, member key, position
+    ("ilze.berzina@demo.tilts.example", "Ilze", "Bērziņa", "LNB", "Mācību programmu vadītāja"),
+    ("maris.kalnins@demo.tilts.example", "Māris", "Kalniņš", "LNA", "Arhīvists, mācību vadītājs"),
+    ("inga.ozola@demo.tilts.example", "Inga", "Ozola", "Latgales Centrālā bibliotēka", "Metodiķe"),
+    ("karlis.vitols@demo.tilts.example", "Kārlis", "Vītols", "LCZB", "Digitalizācijas speciālists"),
+    ("zane.liepa@demo.tilts.example", "Zane", "Liepa", "LNMM", "Muzejpedagoģe"),
+]
+
+# Joint trips and individual mobilities to real European memory institutions.
+# (call year, trip title or "", host, city query, country, start, end, type, participants, green, final status)
+DEMO_MOBILITIES = [
+    (
+        2024,
+        "Helsinki 2024: Kansalliskirjasto un Oodi",
+        "Kansalliskirjasto (National Library of Finland)",
+        "Helsinki",
+        "FI",
+        (2024, 10, 7),
+        (2024, 10, 11),
+        "job_shadowing",
+        ["ilze.berzina@demo.tilts.example", "dalibnieks@tilts.example", "inga.ozola@demo.tilts.example"],
+        True,
+        "completed",
+    ),
+    (
+        2024,
+        "",
+        "Rahvusarhiiv (National Archives of Estonia)",
+        "Tartu",
+        "EE",
+        (2025, 3, 10),
+        (2025, 3, 14),
+        "job_shadowing",
+        ["maris.kalnins@demo.tilts.example"],
+        True,
+        "completed",
+    ),
+    (
+        2025,
+        "Brisele 2025: KBR",
+        "KBR (Royal Library of Belgium)",
+        "Brussels",
+        "BE",
+        (2025, 10, 6),
+        (2025, 10, 17),
+        "job_shadowing",
+        ["ilze.berzina@demo.tilts.example", "maris.kalnins@demo.tilts.example", "karlis.vitols@demo.tilts.example"],
+        False,
+        "approved",
+    ),
+    (
+        2025,
+        "",
+        "Det Kgl. Bibliotek (Royal Danish Library)",
+        "Copenhagen",
+        "DK",
+        (2026, 2, 2),
+        (2026, 2, 6),
+        "course",
+        ["dalibnieks@tilts.example"],
+        True,
+        "submitted",
+    ),
+    (
+        2025,
+        "",
+        "Rijksmuseum",
+        "Amsterdam",
+        "NL",
+        (2026, 4, 13),
+        (2026, 4, 17),
+        "teaching_assignment",
+        ["zane.liepa@demo.tilts.example"],
+        False,
+        "draft",
+    ),
+]
+
+
+def demo_mobilities(consortium: Consortium, organisations: dict[str, Organisation]) -> None:
+    """Realistic mobilities for the two demo projects (skipped when a project already has some)."""
+    from tilts.grants import services as grant_services
+    from tilts.mobility import services as mobility_services
+    from tilts.projects.models import Project
+
+    coordinator = User.objects.filter(role=Role.COORDINATOR).first()
+    for email, first, last, key, position in DEMO_PEOPLE:
+        user, created = User.objects.get_or_create(
+            email=email,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "role": Role.PARTICIPANT,
+                "organisation": organisations[key],
+                "position": position,
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+    goals = list(consortium.goals.order_by("number"))
+    for year, title, host, city, country, start, end, activity, emails, green, final in DEMO_MOBILITIES:
+        project = Project.objects.get(call_year=year, consortium=consortium)
+        if project.mobilities.filter(receiving_name=host).exists():
+            continue
+        venue = next(p.ref for p in grant_services.search_places(city, 10) if p.country == country)
+        people = [User.objects.get(email=email) for email in emails]
+        shared = {
+            "participant_kind": "staff",
+            "activity_type": activity,
+            "receiving_name": host,
+            "receiving_country": country,
+            "receiving_city": city,
+            "venue": venue,
+            "start_date": datetime.date(*start),
+            "end_date": datetime.date(*end),
+            "travel_days": 4 if green else 2,
+            "green_travel": green,
+            "course_days": 5 if activity == "course" else 0,
+            "topic": f"{host}: izglītojošā darbība un digitālie pakalpojumi",
+            "learning_objectives": "Iepazīt uzņēmējas institūcijas mācību programmas, digitālos krājumus un darbu ar "
+            "pieaugušo izglītojamo grupām.",
+            "followup_plan": "Tematiskā darbnīca kolēģiem un uzlabots mācību kursa saturs",
+            "followup_audience": "Konsorcija dalībinstitūciju bibliotekāri un muzeju speciālisti",
+            "followup_colleagues": 20,
+            "followup_due": datetime.date(*end) + datetime.timedelta(days=90),
+        }
+        if title:
+            trip = mobility_services.create_trip_from_form(
+                project=project,
+                title=title,
+                leader=people[0],
+                people=people,
+                goals=goals[1:3],
+                by=coordinator,
+                **shared,
+            )
+            mobilities = list(trip.mobilities.all())
+        else:
+            person = people[0]
+            mobilities = [
+                mobility_services.create_mobility(
+                    goals=goals[:2],
+                    by=coordinator,
+                    project=project,
+                    sending_organisation=person.organisation,
+                    participant=person,
+                    origin=mobility_services.default_origin(person.organisation),
+                    **shared,
+                )
+            ]
+        path = {
+            "draft": [],
+            "submitted": ["submitted"],
+            "approved": ["submitted", "approved"],
+            "completed": ["submitted", "approved", "confirmed", "completed"],
+        }[final]
+        for mobility in mobilities:
+            for status in path:
+                mobility = mobility_services.transition(mobility, status, by=coordinator)

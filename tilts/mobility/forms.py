@@ -102,10 +102,12 @@ class JointTripForm(forms.ModelForm):  # type: ignore[type-arg]
         queryset=User.objects.none(),
         label=_("Participants"),
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Staff of several members; each travels from their own institution."),
+        help_text=_("Each travels from their own institution's city. Other members can join the trip afterwards."),
     )
     leader = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Group leader"), required=False)
     goals = GoalChoiceField(queryset=Goal.objects.none(), label=_("Goals served"))
+
+    field_order = ["title", "participants", "leader"]
 
     class Meta:
         model = Mobility
@@ -127,3 +129,18 @@ class JointTripForm(forms.ModelForm):  # type: ignore[type-arg]
 class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
     force_majeure = forms.BooleanField(label=_("Force majeure"), required=False)
+
+
+class JoinTripForm(forms.Form):
+    participants = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(),
+        label=_("Participants from your institution"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, user: User, trip: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        on_trip = trip.mobilities.exclude(status=MobilityStatus.CANCELLED).values("participant")
+        people = people_for(user).exclude(pk__in=on_trip)
+        self.fields["participants"].queryset = people  # type: ignore[attr-defined]
+        self.fields["participants"].label_from_instance = lambda u: f"{u}, {u.organisation}"  # type: ignore[attr-defined]

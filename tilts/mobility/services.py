@@ -246,9 +246,12 @@ def create_joint_trip(
     by: User | None,
     **shared: Any,
 ) -> JointTrip:
-    """A trip to one host on the same dates for participants of several members: one mobility each."""
-    if len(participants) < 2:
-        raise ValidationError({"participants": _("A joint study trip has at least two participants.")})
+    """A trip to one host on the same dates for participants of several members: one mobility each.
+
+    Other members join it later with :func:`join_trip`.
+    """
+    if not participants:
+        raise ValidationError({"participants": _("Choose at least one participant.")})
     trip = JointTrip.objects.create(project=project, title=title, leader=leader)
     goals = list(goals)
     for person in participants:
@@ -258,11 +261,12 @@ def create_joint_trip(
 
 @transaction.atomic
 def transition_trip(trip: JointTrip, to: str, *, by: User, reason: str = "") -> list[Mobility]:
-    """Submit, approve, confirm, complete or cancel every active mobility of the trip at once."""
-    return [
-        transition(mobility, to, by=by, reason=reason)
-        for mobility in trip.mobilities.exclude(status=MobilityStatus.CANCELLED)
-    ]
+    """Move every mobility of the trip that can make this step (e.g. approve all submitted ones) at once."""
+    target = MobilityStatus(to)
+    movable = [m for m in trip.mobilities.order_by("pk") if target in ALLOWED[MobilityStatus(m.status)]]
+    if not movable:
+        raise ValidationError(_("No participant of this trip can become %(to)s now.") % {"to": target.label.lower()})
+    return [transition(mobility, target, by=by, reason=reason) for mobility in movable]
 
 
 def default_origin(organisation: Any) -> str:
@@ -301,3 +305,58 @@ def create_trip_from_form(
     return create_joint_trip(
         project=project, title=title, leader=leader, participants=participants, goals=goals, by=by, **shared
     )
+
+
+SHARED_WITH_TRIP = (
+    "activity_type",
+    "receiving_name",
+    "receiving_oid",
+    "receiving_country",
+    "receiving_city",
+    "venue",
+    "ec_distance_km",
+    "start_date",
+    "end_date",
+    "travel_days",
+    "green_travel",
+    "course_days",
+    "topic",
+    "learning_objectives",
+    "followup_plan",
+    "followup_audience",
+    "followup_colleagues",
+    "followup_due",
+)
+
+
+@transaction.atomic
+def join_trip(trip: JointTrip, *, people: Iterable[User], by: User) -> list[Mobility]:
+    """Add participants to a trip: each gets a draft mobility with the trip's host, dates and plan."""
+    model = trip.mobilities.exclude(status=MobilityStatus.CANCELLED).order_by("pk").first()
+    if model is None:
+        raise ValidationError(_("This trip has no active participants to join."))
+    shared = {field: getattr(model, field) for field in SHARED_WITH_TRIP}
+    goals = list(model.goals.all())
+    joined = []
+    for person in people:
+        if trip.mobilities.filter(participant=person).exclude(status=MobilityStatus.CANCELLED).exists():
+            raise ValidationError({"participants": _("%(name)s is already on this trip.") % {"name": person}})
+        origin = default_origin(person.organisation)
+        if not origin:
+            raise ValidationError(
+                {"participants": _("No place of departure found for: %(names)s.") % {"names": person}}
+            )
+        joined.append(
+            create_mobility(
+                goals=goals,
+                by=by,
+                project=trip.project,
+                trip=trip,
+                participant=person,
+                sending_organisation=person.organisation,
+                origin=origin,
+                participant_kind=model.participant_kind,
+                **shared,
+            )
+        )
+    return joined

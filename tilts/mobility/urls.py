@@ -16,4 +16,5 @@ urlpatterns = [
     path("<int:pk>/status/", views.mobility_transition, name="transition"),
     path("trips/<int:pk>/", views.trip_detail, name="trip"),
     path("trips/<int:pk>/status/", views.trip_transition, name="trip_transition"),
+    path("trips/<int:pk>/join/", views.trip_join, name="trip_join"),
 ]

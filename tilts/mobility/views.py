@@ -19,7 +19,7 @@ from tilts.accounts.models import Role, User
 from tilts.accounts.permissions import role_required
 from tilts.grants import services as grant_services
 from tilts.mobility import selectors, services
-from tilts.mobility.forms import CancelForm, JointTripForm, MobilityForm
+from tilts.mobility.forms import CancelForm, JoinTripForm, JointTripForm, MobilityForm
 from tilts.mobility.models import CalendarFeed, JointTrip, Mobility, MobilityStatus
 from tilts.projects.models import Project
 from tilts.projects.selectors import projects_for
@@ -329,6 +329,7 @@ def trip_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     first = mobilities.first()
     assert first is not None
+    can_join = (user.is_coordinator or user.is_member_contact) and trip.project.status != "closed"
     return render(
         request,
         "mobility/trip_detail.html",
@@ -336,12 +337,45 @@ def trip_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "trip": trip,
             "mobilities": mobilities,
             "first": first,
+            "join_form": JoinTripForm(user=user, trip=trip) if can_join else None,
             "total": sum(
                 (m.grant_total or 0 for m in mobilities if m.status != MobilityStatus.CANCELLED), Decimal("0")
             ),
-            "transitions": selectors.transitions_for(user, first) if user.is_coordinator else [],
+            "transitions": _trip_transitions(user, mobilities),
         },
     )
+
+
+def _trip_transitions(user: User, mobilities: Any) -> list[MobilityStatus]:
+    """Steps the coordinator can take for the whole trip: those at least one participant can make now."""
+    if not user.is_coordinator:
+        return []
+    steps: set[MobilityStatus] = set()
+    for mobility in mobilities:
+        steps.update(selectors.transitions_for(user, mobility))
+    return [status for status in MobilityStatus if status in steps and status != MobilityStatus.CANCELLED]
+
+
+@require_POST
+@role_required(*PLANNERS)
+def trip_join(request: HttpRequest, pk: int) -> HttpResponse:
+    """Another member adds its own staff to a trip: same host, dates and plan, a draft each."""
+    user = _user(request)
+    trip = get_object_or_404(JointTrip.objects.select_related("project"), pk=pk)
+    if not projects_for(user).filter(pk=trip.project_id).exists():
+        raise Http404
+    form = JoinTripForm(request.POST, user=user, trip=trip)
+    if not form.is_valid():
+        messages.error(request, _("Choose at least one participant."))
+        return redirect("mobility:trip", pk=pk)
+    try:
+        joined = services.join_trip(trip, people=form.cleaned_data["participants"], by=user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("%(count)s participants have joined the trip.") % {"count": len(joined)})
+    return redirect("mobility:trip", pk=pk)
 
 
 @require_POST

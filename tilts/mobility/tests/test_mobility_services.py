@@ -140,18 +140,33 @@ def test_joint_trip_with_participants_of_several_members(project, member, other_
     assert set(trip.mobilities.values_list("status", flat=True)) == {"approved"}
 
 
-def test_a_trip_needs_two_participants(project, member, goals, coordinator) -> None:
+def test_other_members_join_a_trip_with_its_host_dates_and_plan(
+    project, member, other_member, goals, coordinator
+) -> None:
     person = make_participant(member)
     shared = mobility_fields(project, member, person)
     for key in ("project", "sending_organisation", "participant"):
         shared.pop(key)
     with pytest.raises(services.ValidationError):
         services.create_joint_trip(
-            project=project,
-            title="Solo",
-            leader=None,
-            goals=goals[:1],
-            by=coordinator,
-            participants=[{"sending_organisation": member, "participant": person}],
-            **shared,
+            project=project, title="Empty", leader=None, goals=goals[:1], by=coordinator, participants=[], **shared
         )
+    trip = services.create_joint_trip(
+        project=project,
+        title="KBR",
+        leader=None,
+        goals=goals[:1],
+        by=coordinator,
+        participants=[{"sending_organisation": member, "participant": person}],
+        **shared,
+    )
+    guest = make_participant(other_member)
+    (joined,) = services.join_trip(trip, people=[guest], by=coordinator)
+    assert (joined.sending_organisation, joined.venue, joined.start_date, joined.status) == (
+        other_member,
+        shared["venue"],
+        shared["start_date"],
+        "draft",
+    )
+    with pytest.raises(services.ValidationError):
+        services.join_trip(trip, people=[guest], by=coordinator)

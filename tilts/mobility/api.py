@@ -15,6 +15,7 @@ from tilts.accounts.models import User
 from tilts.consortium.models import Organisation
 from tilts.core.api import ObjectId
 from tilts.mobility import selectors, services
+from tilts.mobility.forms import people_for
 from tilts.mobility.models import Mobility, MobilityStatus
 from tilts.projects.selectors import projects_for
 
@@ -139,7 +140,7 @@ def mobility_create(request: HttpRequest, project_id: ObjectId, payload: Mobilit
     if not user.is_coordinator and data["sending_organisation"] != user.organisation_id:
         raise Http404
     data["sending_organisation"] = get_object_or_404(Organisation, pk=data["sending_organisation"])
-    data["participant"] = get_object_or_404(User, pk=data["participant"])
+    data["participant"] = get_object_or_404(people_for(user), pk=data["participant"])
     goals = _goals(project, data.pop("goals"))
     return Status(201, services.create_mobility(goals=goals, by=user, project=project, **data))
 

@@ -36,7 +36,7 @@ def _project(request: HttpRequest, pk: int) -> Project:
     user = _user(request)
     if user.can_view_everything or user.is_member_contact:
         return get_object_or_404(projects_for(user), pk=pk)
-    return get_object_or_404(Project, pk=pk, mobilities__participant=user)
+    return get_object_or_404(Project.objects.filter(mobilities__participant=user).distinct(), pk=pk)
 
 
 def _mobility(request: HttpRequest, pk: int) -> Mobility:

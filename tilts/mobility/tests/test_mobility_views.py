@@ -165,3 +165,19 @@ def test_joint_trip_through_the_form(coordinator_client: Client, project, member
     assert Mobility.objects.filter(trip__title="KBR 2025").count() == 2
     assert {m.origin for m in Mobility.objects.all()} == {RIGA}
     assert {m.venue for m in Mobility.objects.all()} == {BRUSSELS}
+
+
+def test_a_participant_with_two_mobilities_sees_the_project_calendar(project, member, goals) -> None:
+    person = make_participant(member)
+    for start, end in [((2025, 10, 6), (2025, 10, 10)), ((2025, 11, 3), (2025, 11, 7))]:
+        import datetime
+
+        services.create_mobility(
+            goals=goals[:1],
+            by=None,
+            **mobility_fields(project, member, person, start_date=datetime.date(*start), end_date=datetime.date(*end)),
+        )
+    client = client_for(person)
+    assert client.get(reverse("mobility:calendar", args=[project.pk])).status_code == 200
+    assert client.get(reverse("mobility:list", args=[project.pk])).status_code == 200
+    assert len(client.get(reverse("mobility:mine")).context["mobilities"]) == 2

@@ -10,32 +10,11 @@ from tilts.consortium.selectors import active_members
 from tilts.core.collation import latvian
 from tilts.grants.services import activity_type_choices
 from tilts.grants.widgets import PlaceWidget
-from tilts.mobility.models import Mobility, MobilityStatus
+from tilts.mobility.models import PLAN_FIELDS, Mobility, MobilityStatus
 from tilts.projects.models import Project
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-SHARED_FIELDS = [
-    "participant_kind",
-    "activity_type",
-    "receiving_name",
-    "receiving_oid",
-    "receiving_country",
-    "receiving_city",
-    "origin",
-    "venue",
-    "ec_distance_km",
-    "start_date",
-    "end_date",
-    "travel_days",
-    "green_travel",
-    "course_days",
-    "topic",
-    "learning_objectives",
-    "followup_plan",
-    "followup_audience",
-    "followup_colleagues",
-    "followup_due",
-]
+SHARED_FIELDS = list(PLAN_FIELDS)
 
 
 def people_for(user: User) -> Any:

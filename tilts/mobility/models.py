@@ -23,6 +23,33 @@ class ParticipantKind(models.TextChoices):
     ACCOMPANYING = "accompanying", _("Accompanying person")
 
 
+# The fields a person fills in when planning a mobility, in the order of the form. A joint trip's participants
+# share all of them but the participant kind and the place of departure.
+PLAN_FIELDS = (
+    "participant_kind",
+    "activity_type",
+    "receiving_name",
+    "receiving_oid",
+    "receiving_country",
+    "receiving_city",
+    "origin",
+    "venue",
+    "ec_distance_km",
+    "start_date",
+    "end_date",
+    "travel_days",
+    "green_travel",
+    "course_days",
+    "topic",
+    "learning_objectives",
+    "followup_plan",
+    "followup_audience",
+    "followup_colleagues",
+    "followup_due",
+)
+TRIP_FIELDS = tuple(name for name in PLAN_FIELDS if name not in ("participant_kind", "origin"))
+
+
 class Mobility(models.Model):
     """One participant's activity abroad: who, where, when, why, what they will teach afterwards, and its grant.
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from tilts.accounts.models import User
 from tilts.consortium.models import Goal, MembershipStatus
 from tilts.grants import services as grant_services
-from tilts.mobility.models import JointTrip, Mobility, MobilityStatus
+from tilts.mobility.models import TRIP_FIELDS, JointTrip, Mobility, MobilityStatus
 from tilts.projects.services import EditConflict
 
 ALLOWED = {
@@ -307,35 +307,13 @@ def create_trip_from_form(
     )
 
 
-SHARED_WITH_TRIP = (
-    "activity_type",
-    "receiving_name",
-    "receiving_oid",
-    "receiving_country",
-    "receiving_city",
-    "venue",
-    "ec_distance_km",
-    "start_date",
-    "end_date",
-    "travel_days",
-    "green_travel",
-    "course_days",
-    "topic",
-    "learning_objectives",
-    "followup_plan",
-    "followup_audience",
-    "followup_colleagues",
-    "followup_due",
-)
-
-
 @transaction.atomic
 def join_trip(trip: JointTrip, *, people: Iterable[User], by: User) -> list[Mobility]:
     """Add participants to a trip: each gets a draft mobility with the trip's host, dates and plan."""
     model = trip.mobilities.exclude(status=MobilityStatus.CANCELLED).order_by("pk").first()
     if model is None:
         raise ValidationError(_("This trip has no active participants to join."))
-    shared = {field: getattr(model, field) for field in SHARED_WITH_TRIP}
+    shared = {field: getattr(model, field) for field in TRIP_FIELDS}
     goals = list(model.goals.all())
     joined = []
     for person in people:

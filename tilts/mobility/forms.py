@@ -116,10 +116,17 @@ class JoinTripForm(forms.Form):
         label=_("Participants from your institution"),
         widget=forms.CheckboxSelectMultiple,
     )
+    participant_kind = forms.ChoiceField(
+        label=_("They take part as"),
+        choices=Mobility._meta.get_field("participant_kind").choices,
+        help_text=_("E.g. staff accompanying a group of adult learners."),
+    )
 
     def __init__(self, *args: Any, user: User, trip: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         on_trip = trip.mobilities.exclude(status=MobilityStatus.CANCELLED).values("participant")
+        first = trip.mobilities.order_by("pk").first()
+        self.fields["participant_kind"].initial = first.participant_kind if first else "staff"
         people = people_for(user).exclude(pk__in=on_trip)
         self.fields["participants"].queryset = people  # type: ignore[attr-defined]
         self.fields["participants"].label_from_instance = lambda u: f"{u}, {u.organisation}"  # type: ignore[attr-defined]

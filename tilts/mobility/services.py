@@ -308,7 +308,9 @@ def create_trip_from_form(
 
 
 @transaction.atomic
-def join_trip(trip: JointTrip, *, people: Iterable[User], by: User) -> list[Mobility]:
+def join_trip(
+    trip: JointTrip, *, people: Iterable[User], by: User, participant_kind: str | None = None
+) -> list[Mobility]:
     """Add participants to a trip: each gets a draft mobility with the trip's host, dates and plan."""
     model = trip.mobilities.exclude(status=MobilityStatus.CANCELLED).order_by("pk").first()
     if model is None:
@@ -333,7 +335,7 @@ def join_trip(trip: JointTrip, *, people: Iterable[User], by: User) -> list[Mobi
                 participant=person,
                 sending_organisation=person.organisation,
                 origin=origin,
-                participant_kind=model.participant_kind,
+                participant_kind=participant_kind or model.participant_kind,
                 **shared,
             )
         )

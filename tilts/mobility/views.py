@@ -369,7 +369,12 @@ def trip_join(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose at least one participant."))
         return redirect("mobility:trip", pk=pk)
     try:
-        joined = services.join_trip(trip, people=form.cleaned_data["participants"], by=user)
+        joined = services.join_trip(
+            trip,
+            people=form.cleaned_data["participants"],
+            by=user,
+            participant_kind=form.cleaned_data["participant_kind"],
+        )
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

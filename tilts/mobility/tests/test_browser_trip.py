@@ -33,9 +33,21 @@ def test_joint_trip_from_plan_to_budget(transactional_db: None, live_server, pag
     )
     project = make_project(consortium)
     project_services.set_awarded_budget(project, version=project.version, amounts={"travel": Decimal("300")})
-    contact = UserFactory(role=Role.MEMBER_CONTACT, organisation=valmiera.organisation, email="jj@valmiera.example")
+    contact = UserFactory(
+        role=Role.MEMBER_CONTACT,
+        organisation=valmiera.organisation,
+        email="jj@valmiera.example",
+        first_name="Jānis",
+        last_name="Jansons",
+    )
     UserFactory(role=Role.PARTICIPANT, organisation=valmiera.organisation, first_name="Līga", last_name="Kalniņa")
-    coordinator = UserFactory(role=Role.COORDINATOR, organisation=consortium.coordinator, email="k@lnb.example")
+    coordinator = UserFactory(
+        role=Role.COORDINATOR,
+        organisation=consortium.coordinator,
+        email="k@lnb.example",
+        first_name="Anna",
+        last_name="Koordinatore",
+    )
     UserFactory(role=Role.PARTICIPANT, organisation=consortium.coordinator, first_name="Ilze", last_name="Bērziņa")
 
     # The member contact plans a joint study trip to Helsinki and submits the draft.

@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from tilts.accounts.models import User
 from tilts.consortium.models import Organisation
+from tilts.core.collation import latvian_sort_key
 from tilts.mobility.models import Mobility, MobilityStatus
 from tilts.projects.models import BudgetCategory, Project
 
@@ -174,7 +175,8 @@ def project_budget(project: Project) -> ProjectBudget:
             else:
                 line.planned += Decimal(amount)
                 entry.planned += Decimal(amount)
-    return ProjectBudget(list(lines.values()), sorted(members.values(), key=lambda m: m.organisation.legal_name))
+    by_name = sorted(members.values(), key=lambda m: latvian_sort_key(m.organisation.legal_name))
+    return ProjectBudget(list(lines.values()), by_name)
 
 
 @dataclass(frozen=True)

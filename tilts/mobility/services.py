@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from tilts.accounts.models import User
 from tilts.consortium.models import Goal, MembershipStatus
 from tilts.grants import services as grant_services
-from tilts.mobility.models import TRIP_FIELDS, JointTrip, Mobility, MobilityStatus
+from tilts.mobility.models import TRIP_FIELDS, CalendarFeed, JointTrip, Mobility, MobilityStatus
 from tilts.projects.services import EditConflict
 
 ALLOWED = {
@@ -267,6 +267,11 @@ def transition_trip(trip: JointTrip, to: str, *, by: User, reason: str = "") -> 
     if not movable:
         raise ValidationError(_("No participant of this trip can become %(to)s now.") % {"to": target.label.lower()})
     return [transition(mobility, target, by=by, reason=reason) for mobility in movable]
+
+
+def replace_calendar_feeds(user: User) -> None:
+    """Retire the user's secret calendar addresses (e.g. one was shared by mistake); new ones replace them."""
+    CalendarFeed.objects.filter(owner=user).delete()
 
 
 def default_origin(organisation: Any) -> str:

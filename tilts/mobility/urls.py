@@ -11,6 +11,7 @@ urlpatterns = [
     path("project/<int:pk>/trips/new/", views.trip_create, name="trip_create"),
     path("project/<int:pk>/budget/", views.budget, name="budget"),
     path("project/<int:pk>/calendar/", views.calendar_month, name="calendar"),
+    path("project/<int:pk>/calendar/replace-addresses/", views.calendar_feeds_replace, name="calendar_replace"),
     path("<int:pk>/", views.mobility_detail, name="detail"),
     path("<int:pk>/edit/", views.mobility_edit, name="edit"),
     path("<int:pk>/status/", views.mobility_transition, name="transition"),

@@ -452,6 +452,14 @@ def _feeds(request: HttpRequest, user: User, project: Project) -> list[tuple[str
     return feeds
 
 
+@require_POST
+@role_required()
+def calendar_feeds_replace(request: HttpRequest, pk: int) -> HttpResponse:
+    services.replace_calendar_feeds(_user(request))
+    messages.success(request, _("Your calendar addresses have been replaced; the old ones no longer work."))
+    return redirect("mobility:calendar", pk=pk)
+
+
 @require_GET
 def ical(request: HttpRequest, token: str) -> HttpResponse:
     """The feed behind a secret address; the owner's current access decides what it holds."""

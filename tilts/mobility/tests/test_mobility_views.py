@@ -181,3 +181,16 @@ def test_a_participant_with_two_mobilities_sees_the_project_calendar(project, me
     assert client.get(reverse("mobility:calendar", args=[project.pk])).status_code == 200
     assert client.get(reverse("mobility:list", args=[project.pk])).status_code == 200
     assert len(client.get(reverse("mobility:mine")).context["mobilities"]) == 2
+
+
+def test_replacing_calendar_addresses_retires_the_old_ones(
+    coordinator_client: Client, mobility: Mobility, client: Client
+) -> None:
+    coordinator_client.get(reverse("mobility:calendar", args=[mobility.project_id]))
+    old = CalendarFeed.objects.get(project=mobility.project).token
+    response = coordinator_client.post(reverse("mobility:calendar_replace", args=[mobility.project_id]))
+    assert response.status_code == 302
+    assert client.get(f"/calendar/{old}.ics").status_code == 404
+    coordinator_client.get(reverse("mobility:calendar", args=[mobility.project_id]))
+    new = CalendarFeed.objects.get(project=mobility.project).token
+    assert new != old and client.get(f"/calendar/{new}.ics").status_code == 200

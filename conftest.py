@@ -4,6 +4,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 
 # Playwright's sync API runs an event loop in the test thread; Django's guard against ORM use inside one
@@ -41,6 +42,12 @@ def _latvian_first() -> Iterator[None]:
     """Each test starts in Latvian, as a visitor does; an /en/ request must not leak into the next test's reverse()."""
     with translation.override("lv"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Rate limits count in the cache; each test starts with none used."""
+    cache.clear()
 
 
 pytest_plugins = ["tilts.core.tests.fixtures"]

@@ -1,6 +1,7 @@
 """The public site: what the consortium does, its goals and members, how to join, and how to reach it."""
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -51,9 +52,22 @@ def member_list(request: HttpRequest) -> HttpResponse:
     return render(request, "public/member_list.html", {"groups": selectors.public_members_by_type(consortium)})
 
 
+JOIN_ATTEMPTS_PER_HOUR = 10
+
+
+def _too_many_join_attempts(request: HttpRequest) -> bool:
+    """At most a few submissions an hour from one address: enough for people, a brake for robots."""
+    key = f"join-attempts:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, timeout=3600)
+    return cache.incr(key) > JOIN_ATTEMPTS_PER_HOUR
+
+
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest) -> HttpResponse:
     consortium = _consortium_or_404()
+    if request.method == "POST" and _too_many_join_attempts(request):
+        messages.error(request, _("Too many applications from your network in the last hour. Please try again later."))
+        return render(request, "public/join.html", {"form": JoinApplicationForm(consortium=consortium)}, status=429)
     form = JoinApplicationForm(request.POST or None, consortium=consortium)
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data.get("nickname"):

@@ -134,3 +134,17 @@ def test_robots_filling_the_hidden_field_are_dropped_quietly(
     response = client.post(reverse("public:join"), form_data(goals, nickname="spam"))
     assert response.status_code == 302
     assert not JoinApplication.objects.exists()
+
+
+def test_robots_are_slowed_down_per_address(client: Client, consortium: Consortium, goals: list[Goal]) -> None:
+    from django.core.cache import cache
+
+    from tilts.public.views import JOIN_ATTEMPTS_PER_HOUR
+
+    cache.clear()
+    for _attempt in range(JOIN_ATTEMPTS_PER_HOUR):
+        assert client.post(reverse("public:join"), form_data(goals, legal_name="")).status_code == 422
+    response = client.post(reverse("public:join"), form_data(goals))
+    assert response.status_code == 429
+    assert not JoinApplication.objects.exists()
+    cache.clear()

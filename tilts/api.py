@@ -14,9 +14,13 @@ from ninja.errors import ValidationError as SchemaValidationError
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from tilts.consortium.api import router as consortium_router
+from tilts.exports.api import router as exports_router
+from tilts.followup.api import router as followup_router
 from tilts.grants.api import router as grants_router
 from tilts.mobility.api import router as mobility_router
 from tilts.projects.api import router as projects_router
+from tilts.reporting.api import router as reporting_router
+from tilts.selection.api import router as selection_router
 
 
 class SettingsRateMixin:
@@ -90,3 +94,7 @@ api.add_router("/", consortium_router)
 api.add_router("/", grants_router)
 api.add_router("/", projects_router)
 api.add_router("/", mobility_router)
+api.add_router("/", selection_router)
+api.add_router("/", reporting_router)
+api.add_router("/", followup_router)
+api.add_router("/", exports_router)

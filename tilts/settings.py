@@ -65,6 +65,10 @@ INSTALLED_APPS = [
     "tilts.grants",
     "tilts.projects",
     "tilts.mobility",
+    "tilts.selection",
+    "tilts.reporting",
+    "tilts.followup",
+    "tilts.exports",
 ]
 
 MIDDLEWARE = [

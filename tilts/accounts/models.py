@@ -3,6 +3,7 @@ from typing import ClassVar
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 
@@ -14,6 +15,14 @@ class Role(models.TextChoices):
     PARTICIPANT = "participant", _("Participant")
     EVALUATOR = "evaluator", _("Evaluator")
     AUDITOR = "auditor", _("Auditor")
+
+
+class Gender(models.TextChoices):
+    """The values the Beneficiary Module accepts."""
+
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    UNDISCLOSED = "undisclosed", _("Undisclosed")
 
 
 class UserManager(BaseUserManager["User"]):
@@ -71,6 +80,10 @@ class User(AbstractUser):
         related_name="+",
     )
     invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
+    # What the Beneficiary Module asks about each participant; filled in by the participant or their contact.
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    gender = models.CharField(_("gender"), max_length=12, choices=Gender.choices, blank=True)
+    nationality = CountryField(_("nationality"), blank=True)
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 

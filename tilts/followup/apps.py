@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FollowupConfig(AppConfig):
+    """The follow-up cascade: what participants teach after a mobility, its reach, and the goals dashboard."""
+
+    name = "tilts.followup"
+    verbose_name = _("Follow-up")

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SelectionConfig(AppConfig):
+    """Calls for participants, applications, evaluation and selection, and the agreements that follow."""
+
+    name = "tilts.selection"
+    verbose_name = _("Selection")

@@ -1,10 +1,14 @@
 from django.conf.urls.i18n import i18n_patterns
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from tilts.api import api
 from tilts.core.views import healthz
 from tilts.mobility.views import ical
+
+# The admin logs in through allauth, so two-factor authentication applies there too.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("api/v1/", api.urls),

@@ -191,6 +191,14 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# How many trusted reverse proxies stand in front of the app: rate limits then take the client's address from
+# X-Forwarded-For (the address the outermost trusted proxy saw). 0 trusts nobody and uses REMOTE_ADDR.
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
+NINJA_NUM_PROXIES = NUM_PROXIES
+
+# Selection: an evaluator spread above this share of a call's possible score range is flagged in the ranking.
+SELECTION_SPREAD_FLAG = os.environ.get("SELECTION_SPREAD_FLAG", "0.2")
+
 SESSION_COOKIE_HTTPONLY = True
 # Pages send the CSRF token to htmx through hx-headers; API clients using a session read it from the cookie.
 CSRF_COOKIE_HTTPONLY = False

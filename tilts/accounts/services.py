@@ -48,6 +48,7 @@ def invite_user(
     invited_by: User | None,
     language: str = "lv",
     position: str = "",
+    send: bool = True,
 ) -> User:
     """Create an account without a password and e-mail the person a link to set one.
 
@@ -68,7 +69,8 @@ def invite_user(
         invited_by=invited_by,
         invited_at=timezone.now(),
     )
-    transaction.on_commit(lambda: send_invitation(user))
+    if send:
+        transaction.on_commit(lambda: send_invitation(user), robust=True)
     return user
 
 

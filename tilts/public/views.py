@@ -1,7 +1,6 @@
 """The public site: what the consortium does, its goals and members, how to join, and how to reach it."""
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from tilts.consortium import selectors, services
 from tilts.consortium.forms import JoinApplicationForm
 from tilts.consortium.models import Consortium
+from tilts.core.ratelimit import too_many
 
 
 def _consortium_or_404() -> Consortium:
@@ -57,9 +57,7 @@ JOIN_ATTEMPTS_PER_HOUR = 10
 
 def _too_many_join_attempts(request: HttpRequest) -> bool:
     """At most a few submissions an hour from one address: enough for people, a brake for robots."""
-    key = f"join-attempts:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, timeout=3600)
-    return cache.incr(key) > JOIN_ATTEMPTS_PER_HOUR
+    return too_many(request, "join", JOIN_ATTEMPTS_PER_HOUR)
 
 
 @require_http_methods(["GET", "POST"])

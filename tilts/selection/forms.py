@@ -1,0 +1,272 @@
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _
+
+from tilts.accounts.models import Role, User
+from tilts.consortium.forms import GoalChoiceField
+from tilts.consortium.models import Consortium, Goal
+from tilts.consortium.selectors import active_members
+from tilts.core.collation import latvian
+from tilts.grants.services import activity_type_choices
+from tilts.grants.widgets import PlaceWidget
+from tilts.selection.models import Application, Assignment, Call, Criterion
+from tilts.selection.services import APPLICANT_FIELDS
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+LANGUAGES = [("lv", "Latviešu"), ("en", "English")]
+
+
+class CallForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Call
+        fields = [
+            "title_lv",
+            "title_en",
+            "text_lv",
+            "text_en",
+            "eligibility_lv",
+            "eligibility_en",
+            "opens_on",
+            "closes_on",
+            "places",
+            "published",
+        ]
+        widgets = {
+            "opens_on": DATE,
+            "closes_on": DATE,
+            "text_lv": forms.Textarea(attrs={"rows": 6}),
+            "text_en": forms.Textarea(attrs={"rows": 6}),
+            "eligibility_lv": forms.Textarea(attrs={"rows": 3}),
+            "eligibility_en": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {
+            "title_lv": _("Title in Latvian"),
+            "title_en": _("Title in English"),
+            "text_lv": _("Text in Latvian"),
+            "text_en": _("Text in English"),
+            "eligibility_lv": _("Eligibility criteria in Latvian"),
+            "eligibility_en": _("Eligibility criteria in English"),
+        }
+
+
+class CriterionForm(forms.Form):
+    name_lv = forms.CharField(label=_("Criterion in Latvian"), max_length=200)
+    name_en = forms.CharField(label=_("Criterion in English"), max_length=200)
+    description_lv = forms.CharField(label=_("What evaluators look for (Latvian)"), required=False)
+    description_en = forms.CharField(label=_("What evaluators look for (English)"), required=False)
+    weight = forms.DecimalField(label=_("Weight"), min_value=Decimal("0.01"), max_digits=5, decimal_places=2)
+    min_score = forms.IntegerField(label=_("Lowest score"), min_value=0, max_value=1000, initial=0)
+    max_score = forms.IntegerField(label=_("Highest score"), min_value=1, max_value=1000, initial=10)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        low, high = cleaned.get("min_score"), cleaned.get("max_score")
+        if low is not None and high is not None and high <= low:
+            self.add_error("max_score", _("The highest score must be above the lowest."))
+        return cleaned
+
+
+CriterionFormSet = formset_factory(CriterionForm, extra=1, can_delete=True, min_num=1, validate_min=True)
+
+
+def criteria_initial(call: Call) -> list[dict[str, Any]]:
+    fields = ("name_lv", "name_en", "description_lv", "description_en", "weight", "min_score", "max_score")
+    return [{name: getattr(criterion, name) for name in fields} for criterion in call.criteria.all()]
+
+
+def criteria_from(formset: Any) -> list[dict[str, Any]]:
+    return [
+        {key: value for key, value in form.cleaned_data.items() if key != "DELETE"}
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+
+
+class EvaluatorsForm(forms.Form):
+    evaluators = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(), label=_("Evaluators"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = User.objects.filter(is_active=True, role__in=[Role.EVALUATOR, Role.COORDINATOR])
+        self.fields["evaluators"].queryset = people.order_by(latvian("last_name"), latvian("first_name"))  # type: ignore[attr-defined]
+
+
+class ApplicationForm(forms.ModelForm):  # type: ignore[type-arg]
+    goals = GoalChoiceField(queryset=Goal.objects.none(), label=_("Goals served"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Application
+        fields = [*APPLICANT_FIELDS, "goals"]
+        widgets = {
+            "start_date": DATE,
+            "end_date": DATE,
+            "dissemination_by": DATE,
+            "venue": PlaceWidget,
+            "educational_role": forms.Textarea(attrs={"rows": 3}),
+            "motivation": forms.Textarea(attrs={"rows": 4}),
+            "dissemination_institutions": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        call = self.instance.call
+        # A draft may be incomplete: completeness is checked on submission, with reasons.
+        for name in ("activity_type", "receiving_name", "receiving_country", "venue", "motivation", "educational_role"):
+            self.fields[name].required = False
+        self.fields["activity_type"] = forms.ChoiceField(
+            label=_("Activity type"),
+            choices=[("", "—"), *activity_type_choices(call.project.rate_table.table)],
+            required=False,
+        )
+        self.fields["goals"].queryset = call.project.consortium.goals.order_by("number")
+        self.fields["version"].initial = self.instance.version
+
+    def service_fields(self) -> dict[str, Any]:
+        return {k: v if v is not None else "" for k, v in self.cleaned_data.items() if k not in ("goals", "version")}
+
+
+class RegisterForm(forms.Form):
+    """An applicant without an account: the e-mailed link confirms the address and sets the password."""
+
+    email = forms.EmailField(label=_("Work e-mail"))
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    organisation = forms.ModelChoiceField(queryset=None, label=_("Institution where you work"))  # type: ignore[arg-type]
+    position = forms.CharField(label=_("Position"), max_length=200)
+    language = forms.ChoiceField(label=_("Language for e-mails"), choices=LANGUAGES)
+    consent = forms.BooleanField(
+        label=_("I agree that the consortium processes these data to handle my application (see the privacy notice)."),
+        error_messages={"required": _("We need your consent to handle the application.")},
+    )
+    nickname = forms.CharField(required=False, widget=forms.HiddenInput, label="")
+
+    def __init__(self, *args: Any, consortium: Consortium, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = active_members(consortium)  # type: ignore[attr-defined]
+
+
+class SupportForm(forms.Form):
+    confirmed = forms.TypedChoiceField(
+        label=_("Your decision"),
+        choices=[
+            ("1", _("I confirm the applicant works at our institution and support the application")),
+            ("0", _("I do not support the application")),
+        ],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class EligibilityForm(forms.Form):
+    eligible = forms.TypedChoiceField(
+        label=_("Eligibility"),
+        choices=[("1", _("Eligible")), ("0", _("Not eligible"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("selected", _("Select")), ("reserve", _("Reserve list")), ("rejected", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    reserve_rank = forms.IntegerField(
+        label=_("Place on the reserve list"),
+        min_value=1,
+        max_value=999,
+        required=False,
+        help_text=_("Leave empty to add at the end."),
+    )
+    reason = forms.CharField(
+        label=_("Reason (the applicant reads it)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class ConflictForm(forms.Form):
+    conflict = forms.TypedChoiceField(
+        label=_("Do you have a conflict of interest with this application?"),
+        choices=[("0", _("No, I can evaluate it impartially")), ("1", _("Yes, I have a conflict of interest"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("About the conflict"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("E.g. a family member, a close colleague, your own institution."),
+    )
+
+
+class ScoreForm(forms.Form):
+    """One score and comment per criterion of the call."""
+
+    def __init__(self, *args: Any, criteria: list[Criterion], assignment: Assignment, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        existing = {score.criterion_id: score for score in assignment.scores.all()}
+        self.criteria = criteria
+        for criterion in criteria:
+            score = existing.get(criterion.pk)
+            self.fields[f"score_{criterion.pk}"] = forms.IntegerField(
+                label=_("%(criterion)s (weight %(weight)s)")
+                % {"criterion": criterion.name, "weight": criterion.weight},
+                help_text=_("From %(min)s to %(max)s. %(description)s")
+                % {"min": criterion.min_score, "max": criterion.max_score, "description": criterion.description},
+                required=False,
+                initial=score.score if score else None,
+                widget=forms.NumberInput(attrs={"min": criterion.min_score, "max": criterion.max_score}),
+            )
+            self.fields[f"comment_{criterion.pk}"] = forms.CharField(
+                label=_("Comment on “%(criterion)s”") % {"criterion": criterion.name},
+                required=False,
+                initial=score.comment if score else "",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def scores(self) -> dict[int, tuple[int | None, str]]:
+        return {
+            c.pk: (self.cleaned_data.get(f"score_{c.pk}"), self.cleaned_data.get(f"comment_{c.pk}") or "")
+            for c in self.criteria
+        }
+
+
+class AgreementForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Document"), choices=[])
+    language = forms.ChoiceField(label=_("Language of the document"), choices=LANGUAGES)
+    report_days = forms.IntegerField(label=_("Report due, days after the end"), min_value=1, max_value=365, initial=30)
+    prefinancing_percent = forms.IntegerField(label=_("Pre-financing, %"), min_value=0, max_value=100, initial=80)
+    programme = forms.CharField(
+        label=_("Programme of the activity"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For the learning agreement: the days and what happens on them."),
+    )
+    learning_outcomes = forms.CharField(
+        label=_("Expected learning outcomes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For the learning agreement: what the participant will know and be able to do."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from tilts.selection.models import AgreementKind
+
+        self.fields["kind"].choices = AgreementKind.choices  # type: ignore[attr-defined]
+
+
+class SignedCopyForm(forms.Form):
+    file = forms.FileField(label=_("Signed copy (PDF, up to 10 MB)"))

@@ -1,0 +1,804 @@
+"""Every change in selection goes through here: calls, applications, evaluation, decisions and agreements.
+
+The seed's rule: only people who will educate others are funded, so an application cannot be submitted without a
+dissemination plan that reaches at least one colleague, and every selected application becomes a mobility that
+carries that plan.
+"""
+
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F, Max
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from tilts.accounts.models import Role, User
+from tilts.accounts.services import invitation_url, invite_user
+from tilts.consortium.models import Goal, MembershipStatus, Organisation
+from tilts.core.emails import absolute_url, send_templated_mail
+from tilts.grants import services as grant_services
+from tilts.mobility import services as mobility_services
+from tilts.mobility.models import Mobility, MobilityStatus
+from tilts.projects.models import ProjectStatus
+from tilts.projects.services import EditConflict
+from tilts.selection.models import (
+    Agreement,
+    AgreementKind,
+    AgreementStatus,
+    Application,
+    ApplicationStatus,
+    Assignment,
+    Call,
+    Criterion,
+    Eligibility,
+    Score,
+    Support,
+)
+
+SIGNED_COPY_MAX_BYTES = 10 * 1024 * 1024
+
+# The application's own fields an applicant fills in (the rest is set by the workflow).
+APPLICANT_FIELDS = (
+    "position",
+    "educational_role",
+    "development_programme",
+    "activity_type",
+    "receiving_name",
+    "receiving_country",
+    "venue",
+    "start_date",
+    "end_date",
+    "motivation",
+    "dissemination_format",
+    "dissemination_topic",
+    "dissemination_audience",
+    "dissemination_colleagues",
+    "dissemination_institutions",
+    "dissemination_by",
+)
+
+
+def _notify(template: str, user: User, context: Mapping[str, Any]) -> None:
+    """Send after the transaction commits, so a mail server's hiccup never undoes a saved decision."""
+    transaction.on_commit(
+        lambda: send_templated_mail(template, user.email, {"user": user, **context}, user.language), robust=True
+    )
+
+
+def _url_for(user: User, name: str, *args: Any) -> str:
+    with translation.override(user.language):
+        return absolute_url(reverse(name, args=args))
+
+
+# Calls --------------------------------------------------------------------------------------------------------------
+
+
+def check_call(call: Call) -> None:
+    errors: dict[str, str] = {}
+    project = call.project
+    if project.status == ProjectStatus.CLOSED:
+        errors["project"] = _("The project is closed.")
+    if call.closes_on < call.opens_on:
+        errors["closes_on"] = _("A call cannot close before it opens.")
+    elif call.closes_on > project.end_date:
+        errors["closes_on"] = _("The call must close before the project ends (%(date)s).") % {
+            "date": project.end_date.strftime("%d.%m.%Y")
+        }
+    if errors:
+        raise ValidationError(errors)
+
+
+def check_criteria(criteria: list[dict[str, Any]]) -> None:
+    if not criteria:
+        raise ValidationError({"criteria": _("Add at least one evaluation criterion.")})
+    for position, item in enumerate(criteria, start=1):
+        if item["max_score"] <= item["min_score"]:
+            raise ValidationError(
+                {"criteria": _("Criterion %(n)s: the highest score must be above the lowest.") % {"n": position}}
+            )
+        if item["weight"] <= 0:
+            raise ValidationError({"criteria": _("Criterion %(n)s: the weight must be above zero.") % {"n": position}})
+
+
+@transaction.atomic
+def save_call(call: Call, *, criteria: list[dict[str, Any]] | None = None) -> Call:
+    """Create or change a call; its criteria are replaced as a whole until the first score is given."""
+    check_call(call)
+    call.full_clean()
+    call.save()
+    if criteria is not None:
+        check_criteria(criteria)
+        if Score.objects.filter(criterion__call=call).exists():
+            raise ValidationError(
+                {"criteria": _("Evaluators have started scoring; the criteria can no longer change.")}
+            )
+        call.criteria.all().delete()
+        for order, item in enumerate(criteria):
+            criterion = Criterion(call=call, order=order, **item)
+            criterion.full_clean()
+            criterion.save()
+    return call
+
+
+@transaction.atomic
+def set_evaluators(call: Call, evaluators: Iterable[User]) -> None:
+    """Assign the selection committee; evaluators who have already scored cannot be removed."""
+    chosen = {user.pk: user for user in evaluators}
+    for user in chosen.values():
+        if user.role != Role.EVALUATOR and not user.is_coordinator:
+            raise ValidationError({"evaluators": _("%(name)s is not an evaluator.") % {"name": user}})
+    scored = set(
+        Assignment.objects.filter(application__call=call, scores__isnull=False)
+        .exclude(evaluator_id__in=chosen)
+        .values_list("evaluator_id", flat=True)
+    )
+    if scored:
+        names = ", ".join(str(user) for user in User.objects.filter(pk__in=scored))
+        raise ValidationError({"evaluators": _("These evaluators have already scored: %(names)s.") % {"names": names}})
+    Assignment.objects.filter(application__call=call).exclude(evaluator_id__in=chosen).delete()
+    call.evaluators.set(chosen.values())
+    for application in call.applications.exclude(status=ApplicationStatus.DRAFT):
+        _assign(application)
+
+
+def _assign(application: Application) -> None:
+    """One assignment per evaluator of the call; someone from the applicant's institution is in conflict."""
+    for evaluator in application.call.evaluators.all():
+        same_institution = (
+            evaluator.organisation_id is not None and evaluator.organisation_id == application.organisation_id
+        )
+        assignment, created = Assignment.objects.get_or_create(application=application, evaluator=evaluator)
+        if created and same_institution:
+            assignment.conflict = True
+            assignment.conflict_note = _("Works at the applicant's institution.")
+            assignment.save()
+
+
+# Applications -------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Check:
+    """One automatic eligibility check and, when it fails, why."""
+
+    name: str
+    passed: bool
+    reason: str = ""
+
+
+def eligibility_checks(application: Application, goals: Iterable[Goal] | None = None) -> list[Check]:
+    """The rules Tilts checks by itself; the coordinator still makes the final eligibility decision."""
+    call = application.call
+    project = call.project
+    org = application.organisation
+    is_member = org.memberships.filter(consortium=project.consortium, status=MembershipStatus.ACTIVE).exists()
+    works_there = application.applicant.organisation_id == org.pk
+    checks = [
+        Check(
+            _("Works at a member institution"),
+            is_member and works_there,
+            ""
+            if is_member and works_there
+            else _("%(org)s is not an active member of the consortium.") % {"org": org}
+            if not is_member
+            else _("The applicant's account belongs to another institution."),
+        )
+    ]
+    plan_parts = [
+        application.dissemination_format,
+        application.dissemination_topic.strip(),
+        application.dissemination_audience.strip(),
+        application.dissemination_institutions.strip(),
+    ]
+    colleagues = application.dissemination_colleagues or 0
+    plan_ok = all(plan_parts) and colleagues >= 1 and application.dissemination_by is not None
+    checks.append(
+        Check(
+            _("A plan to teach colleagues, reaching at least one"),
+            plan_ok,
+            ""
+            if plan_ok
+            else _(
+                "The dissemination plan must say what, on which topic, for whom, how many colleagues, "
+                "at which institutions and by when."
+            ),
+        )
+    )
+    start, end = application.start_date, application.end_date
+    dates_ok = start is not None and end is not None and project.start_date <= start <= end <= project.end_date
+    checks.append(
+        Check(
+            _("Dates inside the project"),
+            dates_ok,
+            ""
+            if dates_ok
+            else _("The project runs from %(start)s to %(end)s.")
+            % {"start": project.start_date.strftime("%d.%m.%Y"), "end": project.end_date.strftime("%d.%m.%Y")},
+        )
+    )
+    if dates_ok and application.dissemination_by is not None:
+        after = application.dissemination_by >= end
+        checks.append(
+            Check(
+                _("The follow-up comes after the mobility"),
+                after,
+                "" if after else _("The follow-up date is before the mobility ends."),
+            )
+        )
+    goal_list = list(goals) if goals is not None else (list(application.goals.all()) if application.pk else [])
+    checks.append(
+        Check(_("Serves at least one goal"), bool(goal_list), "" if goal_list else _("Choose the goals it serves."))
+    )
+    return checks
+
+
+def can_start_application(user: User, call: Call) -> str | None:
+    """Why ``user`` cannot apply to ``call`` now, or None if they can."""
+    if not call.is_open():
+        return (
+            _("The call closed on %(date)s; applications can no longer be submitted.")
+            % {"date": call.closes_on.strftime("%d.%m.%Y")}
+            if call.has_closed()
+            else _("The call is not open.")
+        )
+    if (
+        user.organisation is None
+        or not user.organisation.memberships.filter(
+            consortium=call.project.consortium, status=MembershipStatus.ACTIVE
+        ).exists()
+    ):
+        return _("Only staff of member institutions can apply.")
+    if user.role not in (Role.PARTICIPANT, Role.MEMBER_CONTACT):
+        return _("Only staff of member institutions can apply.")
+    return None
+
+
+@transaction.atomic
+def start_application(call: Call, applicant: User) -> Application:
+    existing = Application.objects.filter(call=call, applicant=applicant).first()
+    if existing:
+        return existing
+    reason = can_start_application(applicant, call)
+    if reason:
+        raise ValidationError(reason)
+    assert applicant.organisation is not None
+    return Application.objects.create(
+        call=call,
+        applicant=applicant,
+        organisation=applicant.organisation,
+        position=applicant.position,
+        receiving_country="",
+        venue="",
+        activity_type="",
+        start_date=call.project.start_date,
+        end_date=call.project.start_date,
+        dissemination_colleagues=1,
+        dissemination_by=call.project.end_date,
+    )
+
+
+def _check_place(application: Application) -> None:
+    if not application.venue:
+        return
+    place = grant_services.resolve_place(application.venue, "venue")
+    if application.receiving_country and place.country != str(application.receiving_country):
+        raise ValidationError({"venue": _("The city is not in the host country.")})
+
+
+@transaction.atomic
+def save_draft(
+    application: Application, *, version: int, goals: Iterable[Goal] | None = None, **fields: Any
+) -> Application:
+    """Save what the applicant has written so far; nothing is checked for completeness until submission."""
+    if not application.is_editable:
+        raise ValidationError(_("A submitted application can no longer be changed."))
+    if application.call.has_closed():
+        raise ValidationError(_("The call has closed; the application can no longer be changed."))
+    unknown = set(fields) - set(APPLICANT_FIELDS)
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    for field, value in fields.items():
+        setattr(application, field, value)
+    if (
+        application.activity_type
+        and application.activity_type not in application.call.project.rate_table.table.activity_types
+    ):
+        raise ValidationError({"activity_type": _("Choose an activity type of this call year.")})
+    _check_place(application)
+    # A draft may be incomplete; completeness is checked on submission.
+    empty = [name for name in APPLICANT_FIELDS if getattr(application, name) in ("", None)]
+    application.full_clean(exclude=["goals", "version", *empty])
+    if Application.objects.filter(pk=application.pk, version=version).update(version=F("version") + 1) != 1:
+        raise EditConflict()
+    application.version = version + 1
+    application.save()
+    if goals is not None:
+        application.goals.set(list(goals))
+    return application
+
+
+@transaction.atomic
+def submit(application: Application, *, by: User) -> Application:
+    """Submit for the member contact's support and evaluation; refused after the close date or with a failed check."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.status != ApplicationStatus.DRAFT:
+        raise ValidationError(_("This application has already been submitted."))
+    if locked.call.has_closed():
+        raise ValidationError(
+            _("The call closed on %(date)s; applications can no longer be submitted.")
+            % {"date": locked.call.closes_on.strftime("%d.%m.%Y")}
+        )
+    if not locked.call.is_open():
+        raise ValidationError(_("The call is not open."))
+    errors: dict[str, list[str]] = {}
+    for field in (
+        "position",
+        "educational_role",
+        "activity_type",
+        "receiving_name",
+        "receiving_country",
+        "venue",
+        "motivation",
+    ):
+        if not getattr(locked, field):
+            errors.setdefault(field, []).append(_("This field is required."))
+    failed = [check for check in eligibility_checks(locked) if not check.passed]
+    if failed:
+        errors.setdefault("__all__", []).extend(f"{check.name}: {check.reason}" for check in failed)
+    if errors:
+        raise ValidationError(errors)
+    locked.status = ApplicationStatus.SUBMITTED
+    locked.submitted_at = timezone.now()
+    locked.version = F("version") + 1
+    locked.save()
+    locked.refresh_from_db()
+    _assign(locked)
+    _notify("selection/email/submitted", locked.applicant, {"application": locked})
+    for contact in User.objects.filter(
+        organisation=locked.organisation, role=Role.MEMBER_CONTACT, is_active=True
+    ).exclude(pk=locked.applicant_id):
+        _notify(
+            "selection/email/support_requested",
+            contact,
+            {"application": locked, "url": _url_for(contact, "selection:application", locked.pk)},
+        )
+    return locked
+
+
+@transaction.atomic
+def set_support(application: Application, *, by: User, confirmed: bool, comment: str = "") -> Application:
+    """The member contact confirms the applicant works there and supports the application (or does not)."""
+    if application.status == ApplicationStatus.DRAFT:
+        raise ValidationError(_("The application has not been submitted yet."))
+    if application.status == ApplicationStatus.WITHDRAWN:
+        raise ValidationError(_("The application has been withdrawn."))
+    if not confirmed and not comment.strip():
+        raise ValidationError({"comment": _("Say why you do not support the application.")})
+    application.support = Support.CONFIRMED if confirmed else Support.DECLINED
+    application.support_by = by
+    application.support_comment = comment.strip()
+    application.save(update_fields=["support", "support_by", "support_comment"])
+    return application
+
+
+@transaction.atomic
+def decide_eligibility(application: Application, *, by: User, eligible: bool, reason: str = "") -> Application:
+    if application.status in (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN):
+        raise ValidationError(_("Only submitted applications are checked for eligibility."))
+    if application.status == ApplicationStatus.SELECTED and not eligible:
+        raise ValidationError(_("The application has been selected; withdraw it first."))
+    if not eligible and not reason.strip():
+        raise ValidationError({"reason": _("Give the reason the application is not eligible.")})
+    application.eligibility = Eligibility.ELIGIBLE if eligible else Eligibility.INELIGIBLE
+    application.eligibility_reason = reason.strip()
+    application.eligibility_by = by
+    application.save(update_fields=["eligibility", "eligibility_reason", "eligibility_by"])
+    return application
+
+
+@transaction.atomic
+def withdraw(application: Application, *, by: User, reason: str = "") -> Application:
+    """The applicant (or coordinator) withdraws; a selected application's draft mobility is cancelled too."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.status == ApplicationStatus.WITHDRAWN:
+        raise ValidationError(_("The application has already been withdrawn."))
+    if locked.status == ApplicationStatus.REJECTED:
+        raise ValidationError(_("A rejected application cannot be withdrawn."))
+    mobility = locked.mobility
+    if mobility is not None and mobility.status == MobilityStatus.COMPLETED:
+        raise ValidationError(_("The mobility has taken place; it can no longer be withdrawn."))
+    was_reserve = locked.status == ApplicationStatus.RESERVE
+    locked.status = ApplicationStatus.WITHDRAWN
+    locked.reserve_rank = None
+    locked.decision_reason = reason.strip() or locked.decision_reason
+    locked.version = F("version") + 1
+    locked.save()
+    locked.refresh_from_db()
+    if mobility is not None and mobility.status != MobilityStatus.CANCELLED:
+        mobility_services.transition(
+            mobility, MobilityStatus.CANCELLED, by=by, reason=reason.strip() or _("The participant withdrew.")
+        )
+    if was_reserve:
+        _renumber_reserve(locked.call)
+    return locked
+
+
+# Evaluation ---------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def declare_conflict(assignment: Assignment, *, conflict: bool, note: str = "") -> Assignment:
+    same_institution = (
+        assignment.evaluator.organisation_id is not None
+        and assignment.evaluator.organisation_id == assignment.application.organisation_id
+    )
+    if same_institution and not conflict:
+        raise ValidationError(_("You work at the applicant's institution, so you cannot score this application."))
+    if assignment.completed_at is not None:
+        raise ValidationError(_("You have already submitted your scores."))
+    if conflict and not note.strip() and not same_institution:
+        raise ValidationError({"note": _("Say briefly what the conflict is.")})
+    assignment.conflict = conflict
+    assignment.conflict_note = note.strip() if conflict else ""
+    assignment.save(update_fields=["conflict", "conflict_note"])
+    if conflict:
+        assignment.scores.all().delete()
+    return assignment
+
+
+@transaction.atomic
+def save_scores(assignment: Assignment, scores: Mapping[int, tuple[int | None, str]], *, complete: bool) -> Assignment:
+    """Save an evaluator's scores (criterion id → score, comment); ``complete`` submits them for the ranking."""
+    application = assignment.application
+    if assignment.conflict is not False:
+        raise ValidationError(_("Declare that you have no conflict of interest before scoring."))
+    if application.status not in (ApplicationStatus.SUBMITTED,):
+        raise ValidationError(_("Decisions have been made on this application; the scores can no longer change."))
+    if application.eligibility == Eligibility.INELIGIBLE:
+        raise ValidationError(_("The application is not eligible and is not scored."))
+    criteria = {criterion.pk: criterion for criterion in application.call.criteria.all()}
+    errors: dict[str, list[str]] = {}
+    for criterion_id in scores:
+        if criterion_id not in criteria:
+            errors.setdefault("__all__", []).append(_("Unknown criterion."))
+    for criterion_id, criterion in criteria.items():
+        value, _comment = scores.get(criterion_id, (None, ""))
+        field = f"score_{criterion_id}"
+        if value is None:
+            if complete:
+                errors.setdefault(field, []).append(_("Score every criterion before submitting."))
+        elif not criterion.min_score <= value <= criterion.max_score:
+            errors.setdefault(field, []).append(
+                _("The score is from %(min)s to %(max)s.") % {"min": criterion.min_score, "max": criterion.max_score}
+            )
+    if errors:
+        raise ValidationError(errors)
+    for criterion_id, (value, comment) in scores.items():
+        if value is None:
+            Score.objects.filter(assignment=assignment, criterion_id=criterion_id).delete()
+            continue
+        Score.objects.update_or_create(
+            assignment=assignment, criterion_id=criterion_id, defaults={"score": value, "comment": comment.strip()}
+        )
+    assignment.completed_at = timezone.now() if complete else None
+    assignment.save(update_fields=["completed_at"])
+    return assignment
+
+
+# Decisions ----------------------------------------------------------------------------------------------------------
+
+
+def _renumber_reserve(call: Call) -> None:
+    reserve = call.applications.filter(status=ApplicationStatus.RESERVE).order_by("reserve_rank", "pk")
+    for rank, application in enumerate(reserve, start=1):
+        if application.reserve_rank != rank:
+            Application.objects.filter(pk=application.pk).update(reserve_rank=rank)
+
+
+def _create_mobility(application: Application, by: User) -> Mobility:
+    """A selected application becomes a draft mobility carrying its plan; the member contact completes it."""
+    place = grant_services.resolve_place(application.venue, "venue")
+    format_label = application.get_dissemination_format_display()
+    try:
+        return mobility_services.create_mobility(
+            goals=application.goals.all(),
+            by=by,
+            project=application.call.project,
+            sending_organisation=application.organisation,
+            participant=application.applicant,
+            activity_type=application.activity_type,
+            receiving_name=application.receiving_name,
+            receiving_country=application.receiving_country,
+            receiving_city=place.name,
+            origin=mobility_services.default_origin(application.organisation),
+            venue=application.venue,
+            start_date=application.start_date,
+            end_date=application.end_date,
+            topic=application.dissemination_topic,
+            learning_objectives=application.motivation,
+            followup_plan=f"{format_label}: {application.dissemination_topic}",
+            followup_audience=application.dissemination_audience,
+            followup_colleagues=application.dissemination_colleagues,
+            followup_due=application.dissemination_by,
+        )
+    except ValidationError as error:
+        messages = "; ".join(str(message) for message in error.messages)
+        raise ValidationError(
+            _("The mobility could not be created from this application: %(problems)s") % {"problems": messages}
+        ) from error
+
+
+def _select(application: Application, by: User) -> None:
+    call = application.call
+    taken = call.applications.filter(status=ApplicationStatus.SELECTED).exclude(pk=application.pk).count()
+    if taken >= call.places:
+        raise ValidationError(
+            _("All %(places)s places are taken; withdraw or reject someone first.") % {"places": call.places}
+        )
+    application.status = ApplicationStatus.SELECTED
+    application.reserve_rank = None
+    if application.mobility is None:
+        application.mobility = _create_mobility(application, by)
+
+
+@transaction.atomic
+def decide(
+    application: Application, *, by: User, decision: str, reason: str = "", reserve_rank: int | None = None
+) -> Application:
+    """Select, put on the reserve list (ordered) or reject with a reason; the applicant is told in their language."""
+    locked = Application.objects.select_for_update().select_related("call__project").get(pk=application.pk)
+    target = ApplicationStatus(decision)
+    if target not in (ApplicationStatus.SELECTED, ApplicationStatus.RESERVE, ApplicationStatus.REJECTED):
+        raise ValidationError({"decision": _("Choose selected, reserve or rejected.")})
+    if locked.status in (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN):
+        raise ValidationError(_("Only submitted applications can be decided."))
+    if locked.status == ApplicationStatus.SELECTED and target != ApplicationStatus.SELECTED:
+        raise ValidationError(_("The application has been selected; if the person cannot go, withdraw it."))
+    if target != ApplicationStatus.REJECTED and locked.eligibility != Eligibility.ELIGIBLE:
+        raise ValidationError(_("Decide that the application is eligible first."))
+    if target == ApplicationStatus.REJECTED and not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the rejection; the applicant will read it.")})
+    was = locked.status
+    if target == ApplicationStatus.SELECTED:
+        _select(locked, by)
+    elif target == ApplicationStatus.RESERVE:
+        locked.status = ApplicationStatus.RESERVE
+        last = (
+            locked.call.applications.filter(status=ApplicationStatus.RESERVE)
+            .exclude(pk=locked.pk)
+            .aggregate(last=Max("reserve_rank"))["last"]
+            or 0
+        )
+        if reserve_rank is not None and 1 <= reserve_rank <= last:
+            locked.call.applications.filter(status=ApplicationStatus.RESERVE, reserve_rank__gte=reserve_rank).exclude(
+                pk=locked.pk
+            ).update(reserve_rank=F("reserve_rank") + 1)
+            locked.reserve_rank = reserve_rank
+        else:
+            locked.reserve_rank = last + 1
+    else:
+        locked.status = ApplicationStatus.REJECTED
+        locked.reserve_rank = None
+    locked.decision_reason = reason.strip()
+    locked.decided_at = timezone.now()
+    locked.version = F("version") + 1
+    locked.save()
+    locked.refresh_from_db()
+    if was == ApplicationStatus.RESERVE:
+        _renumber_reserve(locked.call)
+    if was != target:
+        _notify(
+            "selection/email/decision",
+            locked.applicant,
+            {"application": locked, "url": _url_for(locked.applicant, "selection:application", locked.pk)},
+        )
+    return locked
+
+
+@transaction.atomic
+def promote_first_reserve(call: Call, *, by: User) -> Application:
+    """Give a free place to the first on the reserve list."""
+    first = call.applications.filter(status=ApplicationStatus.RESERVE).order_by("reserve_rank", "pk").first()
+    if first is None:
+        raise ValidationError(_("Nobody is on the reserve list."))
+    return decide(first, by=by, decision=ApplicationStatus.SELECTED, reason=_("A place became free."))
+
+
+# Agreements ---------------------------------------------------------------------------------------------------------
+
+
+def _money(value: Any) -> str:
+    return f"{Decimal(str(value)):.2f}"
+
+
+def agreement_snapshot(mobility: Mobility, **extra: Any) -> dict[str, Any]:
+    """Everything an agreement prints, frozen when the version is issued."""
+    participant = mobility.participant
+    organisation = mobility.sending_organisation
+    breakdown = mobility.grant_breakdown or {}
+    return {
+        "participant": {
+            "name": participant.get_full_name() or participant.email,
+            "email": participant.email,
+            "position": participant.position,
+        },
+        "sending": {
+            "name": organisation.legal_name,
+            "registration_number": organisation.registration_number,
+            "oid": organisation.oid,
+            "city": organisation.city,
+            "address": organisation.address,
+        },
+        "project": {
+            "title": mobility.project.title,
+            "number": mobility.project.grant_agreement_number,
+            "action": mobility.project.action,
+        },
+        "activity": {
+            "type": mobility.activity_type,
+            "topic": mobility.topic,
+            "receiving_name": mobility.receiving_name,
+            "receiving_city": mobility.receiving_city,
+            "receiving_country": str(mobility.receiving_country),
+            "start": mobility.start_date.isoformat(),
+            "end": mobility.end_date.isoformat(),
+            "travel_days": mobility.travel_days,
+            "green_travel": mobility.green_travel,
+        },
+        "grant": {
+            "total": _money(mobility.grant_total or 0),
+            "lines": breakdown.get("lines", []),
+            "by_category": breakdown.get("by_category", {}),
+            "funded_days": breakdown.get("funded_days"),
+            "band": breakdown.get("band"),
+            "distance_km": breakdown.get("distance_km"),
+        },
+        "objectives": mobility.learning_objectives,
+        "followup": {
+            "plan": mobility.followup_plan,
+            "audience": mobility.followup_audience,
+            "colleagues": mobility.followup_colleagues,
+            "due": mobility.followup_due.isoformat() if mobility.followup_due else None,
+        },
+        "goals": [goal.pk for goal in mobility.goals.all()],
+        **extra,
+    }
+
+
+@transaction.atomic
+def issue_agreement(
+    mobility: Mobility,
+    *,
+    kind: str,
+    language: str,
+    by: User,
+    report_days: int = 30,
+    prefinancing_percent: int = 80,
+    programme: str = "",
+    learning_outcomes: str = "",
+) -> Agreement:
+    """Issue a new version of a document; the previous version of the same document is superseded."""
+    if mobility.status not in (MobilityStatus.APPROVED, MobilityStatus.CONFIRMED):
+        raise ValidationError(_("Agreements are issued for approved mobilities, whose grant is fixed."))
+    kind = AgreementKind(kind)
+    errors: dict[str, str] = {}
+    if language not in ("lv", "en"):
+        errors["language"] = _("Choose Latvian or English.")
+    if not 1 <= report_days <= 365:
+        errors["report_days"] = _("Between 1 and 365 days.")
+    if not 0 <= prefinancing_percent <= 100:
+        errors["prefinancing_percent"] = _("Between 0 and 100 per cent.")
+    if kind == AgreementKind.LEARNING:
+        if not programme.strip():
+            errors["programme"] = _("Describe the programme of the activity.")
+        if not learning_outcomes.strip():
+            errors["learning_outcomes"] = _("Describe the expected learning outcomes.")
+    if errors:
+        raise ValidationError(errors)
+    last = mobility.agreements.filter(kind=kind).aggregate(last=Max("number"))["last"] or 0
+    mobility.agreements.filter(kind=kind).exclude(status=AgreementStatus.SUPERSEDED).update(
+        status=AgreementStatus.SUPERSEDED
+    )
+    return Agreement.objects.create(
+        mobility=mobility,
+        kind=kind,
+        number=last + 1,
+        language=language,
+        report_days=report_days,
+        prefinancing_percent=prefinancing_percent,
+        snapshot=agreement_snapshot(mobility, programme=programme.strip(), learning_outcomes=learning_outcomes.strip()),
+        issued_by=by,
+    )
+
+
+def payment_schedule(agreement: Agreement) -> list[tuple[str, Decimal]]:
+    total = Decimal(agreement.snapshot["grant"]["total"])
+    first = (total * agreement.prefinancing_percent / 100).quantize(Decimal("0.01"))
+    return [("prefinancing", first), ("balance", total - first)]
+
+
+def report_due(agreement: Agreement) -> datetime.date:
+    return datetime.date.fromisoformat(agreement.snapshot["activity"]["end"]) + datetime.timedelta(
+        days=agreement.report_days
+    )
+
+
+def _is_pdf(upload: UploadedFile) -> bool:
+    upload.seek(0)
+    head: bytes = upload.read(5)
+    upload.seek(0)
+    return head == b"%PDF-"
+
+
+@transaction.atomic
+def upload_signed(agreement: Agreement, upload: UploadedFile, *, by: User) -> Agreement:
+    """Keep the signed copy (a PDF scan) of the current version."""
+    if agreement.status == AgreementStatus.SUPERSEDED:
+        raise ValidationError({"file": _("A newer version has been issued; upload the signed copy of that one.")})
+    if upload.size is None or upload.size > SIGNED_COPY_MAX_BYTES:
+        raise ValidationError({"file": _("The file is larger than 10 MB.")})
+    if not _is_pdf(upload):
+        raise ValidationError({"file": _("Upload the signed copy as a PDF file.")})
+    if agreement.signed_file:
+        agreement.signed_file.delete(save=False)
+    agreement.signed_file.save(
+        f"agreement-{agreement.mobility_id}-{agreement.kind}-v{agreement.number}.pdf", upload, save=False
+    )
+    agreement.status = AgreementStatus.SIGNED
+    agreement.signed_uploaded_at = timezone.now()
+    agreement.signed_uploaded_by = by
+    agreement.save()
+    return agreement
+
+
+# Accounts for applicants --------------------------------------------------------------------------------------------
+
+
+def register_applicant(
+    *, email: str, first_name: str, last_name: str, organisation: Organisation, position: str, language: str, call: Call
+) -> None:
+    """Create a participant account that works once the e-mailed link is opened (it confirms the address).
+
+    The answer is the same whether or not the address already has an account, so the form reveals nothing;
+    an existing user gets a reminder to log in instead.
+    """
+    existing = User.objects.filter(email__iexact=email.strip()).first()
+    if existing is not None:
+        login_url = _url_for(existing, "selection:call", call.pk)
+        transaction.on_commit(
+            lambda: send_templated_mail(
+                "selection/email/already_registered",
+                existing.email,
+                {"user": existing, "call": call, "url": login_url},
+                existing.language,
+            ),
+            robust=True,
+        )
+        return
+    if not organisation.memberships.filter(consortium=call.project.consortium, status=MembershipStatus.ACTIVE).exists():
+        raise ValidationError({"organisation": _("Only staff of member institutions can apply.")})
+    user = invite_user(
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        role=Role.PARTICIPANT,
+        organisation=organisation,
+        invited_by=None,
+        language=language,
+        position=position,
+        send=False,
+    )
+    url = invitation_url(user)
+    transaction.on_commit(
+        lambda: send_templated_mail(
+            "selection/email/confirm_address", user.email, {"user": user, "call": call, "url": url}, user.language
+        ),
+        robust=True,
+    )

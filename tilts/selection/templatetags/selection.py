@@ -1,0 +1,31 @@
+"""The selection work waiting for the logged-in person, shown on the back-office dashboard."""
+
+from typing import Any
+
+from django import template
+
+from tilts.accounts.models import User
+from tilts.selection import selectors
+from tilts.selection.models import ApplicationStatus, Support
+
+register = template.Library()
+
+
+@register.inclusion_tag("selection/_dashboard.html", takes_context=True)
+def selection_todo(context: dict[str, Any]) -> dict[str, Any]:
+    user = context["request"].user
+    if not isinstance(user, User):
+        return {}
+    submitted = selectors.applications_for(user).filter(status=ApplicationStatus.SUBMITTED)
+    return {
+        "open_calls": selectors.public_calls()[:5],
+        "to_support": list(submitted.filter(support=Support.PENDING, organisation_id=user.organisation_id))
+        if user.is_member_contact
+        else [],
+        "to_score": list(
+            user.assignments.filter(completed_at__isnull=True, application__status=ApplicationStatus.SUBMITTED)
+            .exclude(conflict=True)
+            .select_related("application__applicant", "application__call")
+        ),
+        "drafts": list(selectors.applications_for(user).filter(applicant=user, status=ApplicationStatus.DRAFT)),
+    }

@@ -1,0 +1,368 @@
+"""Eligibility, conflicts of interest, ranking and ties, decisions and the reserve list."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.utils import timezone, translation
+
+from tilts.accounts.models import Role
+from tilts.accounts.tests.factories import UserFactory
+from tilts.consortium.models import MembershipStatus
+from tilts.mobility.models import MobilityStatus
+from tilts.mobility.tests.factories import make_participant
+from tilts.selection import selectors, services
+from tilts.selection.models import Application, ApplicationStatus, Assignment, Support
+from tilts.selection.tests.factories import application_fields, make_call, submitted_application
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English (the Latvian ones are checked by the translation test)."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def call(consortium):
+    return make_call(consortium)
+
+
+def check_names(application):
+    return {check.name: check for check in services.eligibility_checks(application)}
+
+
+def test_a_complete_application_passes_every_automatic_check(call, participant, goals) -> None:
+    application = submitted_application(call, participant, goals)
+    assert application.status == ApplicationStatus.SUBMITTED
+    assert all(check.passed for check in services.eligibility_checks(application))
+
+
+@pytest.mark.parametrize(
+    ("overrides", "failing"),
+    [
+        ({"dissemination_colleagues": 0}, "A plan to teach colleagues, reaching at least one"),
+        ({"dissemination_topic": " "}, "A plan to teach colleagues, reaching at least one"),
+        ({"dissemination_institutions": ""}, "A plan to teach colleagues, reaching at least one"),
+        ({"start_date": datetime.date(2026, 5, 1), "end_date": datetime.date(2026, 5, 10)}, "Dates inside the project"),
+        ({"end_date": datetime.date(2027, 9, 30)}, "Dates inside the project"),
+        ({"dissemination_by": datetime.date(2027, 3, 5)}, "The follow-up comes after the mobility"),
+    ],
+)
+def test_failed_checks_block_submission_and_say_why(call, participant, goals, overrides, failing) -> None:
+    application = services.start_application(call, participant)
+    fields = application_fields(**overrides)
+    application.__dict__.update(fields)
+    checks = check_names(application)
+    assert checks[failing].passed is False
+    assert checks[failing].reason
+    application = Application.objects.get(pk=application.pk)
+    if overrides.get("dissemination_colleagues") == 0:
+        with pytest.raises(ValidationError):  # the model refuses fewer than one colleague already in the draft
+            services.save_draft(application, version=application.version, goals=goals[:1], **fields)
+        return
+    application = services.save_draft(application, version=application.version, goals=goals[:1], **fields)
+    with pytest.raises(ValidationError) as error:
+        services.submit(application, by=participant)
+    assert failing in str(error.value)
+    assert Application.objects.get(pk=application.pk).status == ApplicationStatus.DRAFT
+
+
+def test_someone_whose_institution_left_cannot_apply(call, participant, member, goals) -> None:
+    member.memberships.update(status=MembershipStatus.LEFT)
+    assert services.can_start_application(participant, call) == "Only staff of member institutions can apply."
+    with pytest.raises(ValidationError):
+        services.start_application(call, participant)
+
+
+def test_no_goal_no_submission(call, participant) -> None:
+    application = services.start_application(call, participant)
+    application = services.save_draft(application, version=application.version, goals=[], **application_fields())
+    with pytest.raises(ValidationError, match="Serves at least one goal"):
+        services.submit(application, by=participant)
+
+
+def test_after_the_close_date_nobody_submits_and_the_applicant_is_told_why(call, participant, goals) -> None:
+    application = services.start_application(call, participant)
+    application = services.save_draft(application, version=application.version, goals=goals[:1], **application_fields())
+    call.closes_on = timezone.localdate() - datetime.timedelta(days=1)
+    call.opens_on = call.closes_on - datetime.timedelta(days=10)
+    call.save()
+    application.refresh_from_db()
+    with pytest.raises(ValidationError, match="The call closed on"):
+        services.submit(application, by=participant)
+    with pytest.raises(ValidationError, match="has closed"):
+        services.save_draft(application, version=application.version, position="Cita")
+    assert Application.objects.get(pk=application.pk).status == ApplicationStatus.DRAFT
+
+
+def test_a_draft_is_resumed_not_duplicated_and_stale_saves_conflict(call, participant, goals) -> None:
+    first = services.start_application(call, participant)
+    assert services.start_application(call, participant).pk == first.pk
+    read_version = first.version
+    saved = services.save_draft(first, version=read_version, position="Vecākā bibliotekāre")
+    from tilts.projects.services import EditConflict
+
+    with pytest.raises(EditConflict):
+        services.save_draft(Application.objects.get(pk=first.pk), version=read_version, position="X")
+    assert Application.objects.get(pk=saved.pk).position == "Vecākā bibliotekāre"
+
+
+def test_submission_asks_the_member_contact_and_confirms_to_the_applicant(
+    call, participant, member_contact, goals, django_capture_on_commit_callbacks
+) -> None:
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        application = submitted_application(call, participant, goals)
+    assert application.support == Support.PENDING
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([participant.email, member_contact.email])
+
+
+def test_member_contact_confirms_or_declines_with_reason(call, participant, member_contact, goals) -> None:
+    application = submitted_application(call, participant, goals)
+    with pytest.raises(ValidationError):
+        services.set_support(application, by=member_contact, confirmed=False, comment="")
+    services.set_support(application, by=member_contact, confirmed=True)
+    assert Application.objects.get(pk=application.pk).support == Support.CONFIRMED
+    assert selectors.can_support(member_contact, application)
+
+
+def test_evaluator_from_the_applicants_institution_is_in_conflict_and_cannot_score(call, participant, member, goals):
+    colleague = UserFactory(role=Role.EVALUATOR, organisation=member)
+    outsider = UserFactory(role=Role.EVALUATOR)
+    application = submitted_application(call, participant, goals)
+    services.set_evaluators(call, [colleague, outsider])
+    conflicted = Assignment.objects.get(application=application, evaluator=colleague)
+    assert conflicted.conflict is True
+    with pytest.raises(ValidationError, match="work at the applicant's institution"):
+        services.declare_conflict(conflicted, conflict=False)
+    criteria = list(call.criteria.all())
+    with pytest.raises(ValidationError, match="no conflict"):
+        services.save_scores(conflicted, {c.pk: (5, "") for c in criteria}, complete=True)
+    free = Assignment.objects.get(application=application, evaluator=outsider)
+    assert free.conflict is None
+    with pytest.raises(ValidationError):  # must declare first
+        services.save_scores(free, {c.pk: (5, "") for c in criteria}, complete=True)
+    services.declare_conflict(free, conflict=False)
+    services.save_scores(free, {c.pk: (7, "Labi") for c in criteria}, complete=True)
+    assert free.scores.count() == 2
+
+
+def test_a_declared_conflict_needs_a_note_and_removes_scores(call, participant, goals, evaluator) -> None:
+    application = submitted_application(call, participant, goals)
+    services.set_evaluators(call, [evaluator])
+    assignment = Assignment.objects.get(application=application, evaluator=evaluator)
+    services.declare_conflict(assignment, conflict=False)
+    services.save_scores(assignment, {c.pk: (5, "") for c in call.criteria.all()}, complete=False)
+    with pytest.raises(ValidationError):
+        services.declare_conflict(assignment, conflict=True, note="")
+    services.declare_conflict(assignment, conflict=True, note="Mana māsa")
+    assert assignment.scores.count() == 0
+
+
+def test_scores_outside_the_range_are_refused_and_nothing_is_saved(call, participant, goals, evaluator) -> None:
+    application = submitted_application(call, participant, goals)
+    services.set_evaluators(call, [evaluator])
+    assignment = Assignment.objects.get(application=application, evaluator=evaluator)
+    services.declare_conflict(assignment, conflict=False)
+    first, second = call.criteria.all()
+    with pytest.raises(ValidationError) as error:
+        services.save_scores(assignment, {first.pk: (11, ""), second.pk: (5, "")}, complete=True)
+    assert f"score_{first.pk}" in error.value.message_dict
+    assert assignment.scores.count() == 0
+    with pytest.raises(ValidationError):  # incomplete cannot be submitted
+        services.save_scores(assignment, {first.pk: (5, "")}, complete=True)
+
+
+def _score(call, application, evaluator, values):
+    assignment, _ = Assignment.objects.get_or_create(application=application, evaluator=evaluator)
+    services.declare_conflict(assignment, conflict=False)
+    criteria = list(call.criteria.order_by("order"))
+    services.save_scores(assignment, {c.pk: (v, "") for c, v in zip(criteria, values, strict=True)}, complete=True)
+
+
+def test_ranking_by_weighted_mean_with_the_stated_tie_break_and_spread_flag(consortium, call, member, goals):
+    e1, e2 = UserFactory(role=Role.EVALUATOR), UserFactory(role=Role.EVALUATOR)
+    call.evaluators.set([e1, e2])
+    people = [make_participant(member) for _ in range(4)]
+    apps = [submitted_application(call, person, goals) for person in people]
+    for application in apps:
+        services.decide_eligibility(application, by=e1, eligible=True)
+    # criteria: weight 2 and weight 1, scores 0-10, possible total 30
+    _score(call, apps[0], e1, [8, 4])  # 20
+    _score(call, apps[0], e2, [6, 8])  # 20  → mean 20, top-criterion mean 7
+    _score(call, apps[1], e1, [9, 2])  # 20
+    _score(call, apps[1], e2, [9, 2])  # 20  → mean 20, top-criterion mean 9 → wins the tie
+    _score(call, apps[2], e1, [10, 10])  # 30
+    _score(call, apps[2], e2, [2, 2])  # 6 → mean 18, spread 24 > 0.2 × 30
+    rows = selectors.ranking(call)
+    order = [row.application.pk for row in rows]
+    assert order == [apps[1].pk, apps[0].pk, apps[2].pk, apps[3].pk]
+    assert [row.score for row in rows] == [Decimal("20.00"), Decimal("20.00"), Decimal("18.00"), None]
+    assert rows[1].tied_with_previous is True and rows[0].tied_with_previous is False
+    assert rows[2].spread == Decimal("24") and rows[2].spread_flagged is True
+    assert rows[0].spread_flagged is False
+    assert rows[3].position is None
+    assert rows[0].percent == Decimal("66.7")
+
+
+def test_equal_scores_and_equal_tie_break_go_by_earlier_submission(call, member, goals, evaluator) -> None:
+    call.evaluators.set([evaluator])
+    first = submitted_application(call, make_participant(member), goals)
+    second = submitted_application(call, make_participant(member), goals)
+    Application.objects.filter(pk=first.pk).update(submitted_at=timezone.now() - datetime.timedelta(hours=1))
+    for application in (second, first):
+        services.decide_eligibility(application, by=evaluator, eligible=True)
+        _score(call, application, evaluator, [5, 5])
+    assert [row.application.pk for row in selectors.ranking(call)] == [first.pk, second.pk]
+
+
+def test_ineligible_and_withdrawn_applications_are_not_ranked(call, member, goals, coordinator) -> None:
+    kept = submitted_application(call, make_participant(member), goals)
+    out = submitted_application(call, make_participant(member), goals)
+    gone = submitted_application(call, make_participant(member), goals)
+    with pytest.raises(ValidationError):
+        services.decide_eligibility(out, by=coordinator, eligible=False, reason="")
+    services.decide_eligibility(out, by=coordinator, eligible=False, reason="Nav izglītojošā darba")
+    services.withdraw(gone, by=gone.applicant)
+    assert [row.application.pk for row in selectors.ranking(call)] == [kept.pk]
+
+
+def test_selection_creates_a_draft_mobility_with_the_plan_and_respects_places(call, member, goals, coordinator):
+    apps = [submitted_application(call, make_participant(member), goals) for _ in range(3)]
+    with pytest.raises(ValidationError, match="eligible first"):
+        services.decide(apps[0], by=coordinator, decision="selected")
+    for application in apps:
+        services.decide_eligibility(application, by=coordinator, eligible=True)
+    selected = services.decide(apps[0], by=coordinator, decision="selected")
+    services.decide(apps[1], by=coordinator, decision="selected")
+    mobility = selected.mobility
+    assert mobility is not None and mobility.status == MobilityStatus.DRAFT
+    assert mobility.participant == apps[0].applicant
+    assert mobility.sending_organisation == member
+    assert mobility.followup_colleagues == 20
+    assert mobility.followup_due == datetime.date(2027, 5, 31)
+    assert mobility.grant_total and mobility.grant_total > 0
+    assert list(mobility.goals.all()) == goals[:1]
+    with pytest.raises(ValidationError, match="All 2 places are taken"):
+        services.decide(apps[2], by=coordinator, decision="selected")
+    assert Application.objects.get(pk=apps[2].pk).status == ApplicationStatus.SUBMITTED
+    assert Application.objects.get(pk=apps[2].pk).mobility is None
+
+
+def test_rejection_needs_a_reason_and_reserve_is_ordered(call, member, goals, coordinator) -> None:
+    apps = [submitted_application(call, make_participant(member), goals) for _ in range(3)]
+    for application in apps:
+        services.decide_eligibility(application, by=coordinator, eligible=True)
+    with pytest.raises(ValidationError):
+        services.decide(apps[0], by=coordinator, decision="rejected", reason=" ")
+    services.decide(apps[0], by=coordinator, decision="reserve")
+    services.decide(apps[1], by=coordinator, decision="reserve")
+    services.decide(apps[2], by=coordinator, decision="reserve", reserve_rank=1)
+    ranks = dict(Application.objects.filter(call=call).values_list("pk", "reserve_rank"))
+    assert ranks == {apps[2].pk: 1, apps[0].pk: 2, apps[1].pk: 3}
+
+
+def test_withdrawal_cancels_the_mobility_and_the_first_reserve_is_promoted(call, member, goals, coordinator):
+    call.places = 1
+    call.save()
+    chosen, waiting, later = (submitted_application(call, make_participant(member), goals) for _ in range(3))
+    for application in (chosen, waiting, later):
+        services.decide_eligibility(application, by=coordinator, eligible=True)
+    chosen = services.decide(chosen, by=coordinator, decision="selected")
+    services.decide(waiting, by=coordinator, decision="reserve")
+    services.decide(later, by=coordinator, decision="reserve")
+    with pytest.raises(ValidationError, match="places are taken"):
+        services.promote_first_reserve(call, by=coordinator)
+    services.withdraw(chosen, by=chosen.applicant, reason="Slimība")
+    chosen.mobility.refresh_from_db()
+    assert chosen.mobility.status == MobilityStatus.CANCELLED
+    promoted = services.promote_first_reserve(call, by=coordinator)
+    assert promoted.pk == waiting.pk and promoted.status == ApplicationStatus.SELECTED and promoted.mobility
+    assert Application.objects.get(pk=later.pk).reserve_rank == 1
+
+
+def test_decisions_are_told_to_the_applicant_in_their_language(
+    call, member, goals, coordinator, django_capture_on_commit_callbacks
+):
+    person = make_participant(member)
+    person.language = "en"
+    person.save()
+    application = submitted_application(call, person, goals)
+    services.decide_eligibility(application, by=coordinator, eligible=True)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decide(
+            application, by=coordinator, decision="rejected", reason="Too many applications from one library"
+        )
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [person.email]
+    assert "has not been selected" in message.body
+    assert "Too many applications from one library" in message.body
+
+
+def test_latvian_applicants_get_latvian_mail(call, member, goals, coordinator, django_capture_on_commit_callbacks):
+    person = make_participant(member)
+    application = submitted_application(call, person, goals)
+    services.decide_eligibility(application, by=coordinator, eligible=True)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decide(application, by=coordinator, decision="selected")
+    assert "Apsveicam" in mail.outbox[0].body
+
+
+def test_criteria_are_fixed_once_scoring_starts(call, participant, goals, evaluator) -> None:
+    application = submitted_application(call, participant, goals)
+    services.set_evaluators(call, [evaluator])
+    _score(call, application, evaluator, [5, 5])
+    with pytest.raises(ValidationError, match="can no longer change"):
+        services.save_call(
+            call, criteria=[{"name_lv": "A", "name_en": "A", "weight": Decimal(1), "min_score": 0, "max_score": 5}]
+        )
+    with pytest.raises(ValidationError, match="already scored"):
+        services.set_evaluators(call, [])
+    assert call.criteria.count() == 2
+
+
+def test_a_call_cannot_close_after_the_project_or_before_it_opens(consortium) -> None:
+    call = make_call(consortium)
+    call.closes_on = call.project.end_date + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError, match="before the project ends"):
+        services.save_call(call)
+    call.closes_on = call.opens_on - datetime.timedelta(days=1)
+    with pytest.raises(ValidationError, match="cannot close before it opens"):
+        services.save_call(call)
+
+
+def test_self_registration_creates_an_unusable_account_until_the_link_is_opened(
+    call, member, participant, django_capture_on_commit_callbacks
+) -> None:
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.register_applicant(
+            email="jauna@biblioteka.lv",
+            first_name="Ilze",
+            last_name="Bērziņa",
+            organisation=member,
+            position="Bibliotekāre",
+            language="lv",
+            call=call,
+        )
+        services.register_applicant(
+            email=participant.email,
+            first_name="X",
+            last_name="Y",
+            organisation=member,
+            position="",
+            language="lv",
+            call=call,
+        )
+    from tilts.accounts.models import User
+
+    new = User.objects.get(email="jauna@biblioteka.lv")
+    assert new.role == Role.PARTICIPANT and new.organisation == member and not new.has_usable_password()
+    assert {m.to[0] for m in mail.outbox} == {"jauna@biblioteka.lv", participant.email}
+    assert User.objects.get(pk=participant.pk).first_name != "X"

@@ -19,6 +19,7 @@ from tilts.followup.api import router as followup_router
 from tilts.grants.api import router as grants_router
 from tilts.mobility.api import router as mobility_router
 from tilts.projects.api import router as projects_router
+from tilts.projects.services import EditConflict
 from tilts.reporting.api import router as reporting_router
 from tilts.selection.api import router as selection_router
 
@@ -62,6 +63,12 @@ def validation_error_body(error: ValidationError) -> dict[str, object]:
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return api.create_response(request, validation_error_body(exc), status=422)
+
+
+@api.exception_handler(EditConflict)
+def on_edit_conflict(request: HttpRequest, exc: EditConflict) -> HttpResponse:
+    """Someone saved since the client read the object (optimistic locking): 409, with the same error shape."""
+    return api.create_response(request, validation_error_body(exc), status=409)
 
 
 @api.exception_handler(SchemaValidationError)

@@ -1,3 +1,383 @@
-from ninja import Router
+"""Calls, applications, evaluation, decisions and agreements over JSON, with the web pages' rules and permissions."""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+from ninja.security import django_auth
+
+from tilts.accounts.models import Role, User
+from tilts.accounts.permissions import current_user
+from tilts.core.api import ObjectId
+from tilts.mobility.selectors import mobilities_for
+from tilts.selection import pdf, selectors, services
+from tilts.selection.models import Agreement, AgreementKind, Application, Call, DisseminationFormat
 
 router = Router(tags=["selection"])
+
+
+class CriterionOut(Schema):
+    id: int
+    name: str
+    description: str
+    weight: Decimal
+    min_score: int
+    max_score: int
+
+
+class CallOut(Schema):
+    id: int
+    project_id: int
+    title: str
+    text: str
+    eligibility: str
+    opens_on: datetime.date
+    closes_on: datetime.date
+    places: int
+    is_open: bool
+    criteria: list[CriterionOut]
+
+    @staticmethod
+    def resolve_is_open(obj: Call) -> bool:
+        return obj.is_open()
+
+    @staticmethod
+    def resolve_criteria(obj: Call) -> list[Any]:
+        return list(obj.criteria.all())
+
+
+class ApplicationIn(Schema):
+    version: int = Field(ge=1, le=2**31, description="The version you read; a newer one on the server is a conflict.")
+    position: str | None = Field(None, max_length=200)
+    educational_role: str | None = Field(None, max_length=5000)
+    development_programme: str | None = Field(None, max_length=200)
+    activity_type: str | None = Field(None, max_length=40)
+    receiving_name: str | None = Field(None, max_length=300)
+    receiving_country: str | None = Field(None, max_length=2)
+    venue: str | None = Field(None, max_length=40, description="Place id from /places.")
+    start_date: datetime.date | None = None
+    end_date: datetime.date | None = None
+    motivation: str | None = Field(None, max_length=10000)
+    dissemination_format: DisseminationFormat | None = None
+    dissemination_topic: str | None = Field(None, max_length=300)
+    dissemination_audience: str | None = Field(None, max_length=300)
+    dissemination_colleagues: int | None = Field(None, ge=1, le=100000)
+    dissemination_institutions: str | None = Field(None, max_length=5000)
+    dissemination_by: datetime.date | None = None
+    goals: list[int] | None = Field(None, description="Goal numbers.", max_length=20)
+
+
+class CheckOut(Schema):
+    name: str
+    passed: bool
+    reason: str
+
+
+class ApplicationOut(Schema):
+    id: int
+    call_id: int
+    applicant_id: int
+    organisation_id: int
+    position: str
+    educational_role: str
+    development_programme: str
+    activity_type: str
+    receiving_name: str
+    receiving_country: str
+    venue: str
+    start_date: datetime.date
+    end_date: datetime.date
+    goals: list[int]
+    motivation: str
+    dissemination_format: str
+    dissemination_topic: str
+    dissemination_audience: str
+    dissemination_colleagues: int
+    dissemination_institutions: str
+    dissemination_by: datetime.date
+    status: str
+    submitted_at: datetime.datetime | None
+    support: str
+    support_comment: str
+    eligibility: str
+    eligibility_reason: str
+    reserve_rank: int | None
+    decision_reason: str
+    mobility_id: int | None
+    checks: list[CheckOut]
+    version: int
+
+    @staticmethod
+    def resolve_goals(obj: Application) -> list[int]:
+        return [goal.number for goal in obj.goals.all()]
+
+    @staticmethod
+    def resolve_receiving_country(obj: Application) -> str:
+        return str(obj.receiving_country)
+
+    @staticmethod
+    def resolve_checks(obj: Application) -> list[Any]:
+        return services.eligibility_checks(obj)
+
+
+class SupportIn(Schema):
+    confirmed: bool
+    comment: str = Field("", max_length=2000)
+
+
+class EligibilityIn(Schema):
+    eligible: bool
+    reason: str = Field("", max_length=2000)
+
+
+class DecisionIn(Schema):
+    decision: str = Field(description="selected, reserve or rejected.")
+    reason: str = Field("", max_length=2000)
+    reserve_rank: int | None = Field(None, ge=1, le=999)
+
+
+class ReasonIn(Schema):
+    reason: str = Field("", max_length=2000)
+
+
+class ConflictIn(Schema):
+    conflict: bool
+    note: str = Field("", max_length=2000)
+
+
+class ScoreIn(Schema):
+    criterion_id: int = Field(ge=1, le=2**63 - 1)
+    score: int | None = Field(None, ge=0, le=1000)
+    comment: str = Field("", max_length=5000)
+
+
+class ScoresIn(Schema):
+    scores: list[ScoreIn] = Field(max_length=100)
+    complete: bool = Field(False, description="Submit the scores for the ranking (every criterion scored).")
+
+
+class RankedOut(Schema):
+    position: int | None
+    application_id: int
+    applicant: str
+    score: Decimal | None
+    percent: Decimal | None
+    evaluations: int
+    spread: Decimal | None
+    spread_flagged: bool
+    tied_with_previous: bool
+    status: str
+
+
+class AgreementIn(Schema):
+    kind: AgreementKind
+    language: str = Field("lv", pattern="^(lv|en)$")
+    report_days: int = Field(30, ge=1, le=365)
+    prefinancing_percent: int = Field(80, ge=0, le=100)
+    programme: str = Field("", max_length=10000)
+    learning_outcomes: str = Field("", max_length=10000)
+
+
+class AgreementOut(Schema):
+    id: int
+    mobility_id: int
+    kind: str
+    number: int
+    language: str
+    status: str
+    issued_at: datetime.datetime
+    report_days: int
+    prefinancing_percent: int
+    signed_uploaded_at: datetime.datetime | None
+
+
+def _application(request: HttpRequest, application_id: int) -> Application:
+    return get_object_or_404(selectors.applications_for(current_user(request)), pk=application_id)
+
+
+def _coordinator(request: HttpRequest) -> User:
+    user = current_user(request)
+    if not user.is_coordinator:
+        raise PermissionDenied
+    return user
+
+
+@router.get("/calls", response=list[CallOut], summary="Open calls for participants (public)")
+def call_list(request: HttpRequest) -> Any:
+    return selectors.public_calls().prefetch_related("criteria")
+
+
+@router.get("/calls/{call_id}", response=CallOut, summary="A published call (public)")
+def call_detail(request: HttpRequest, call_id: ObjectId) -> Call:
+    user = request.user
+    calls = selectors.calls_for(user) if isinstance(user, User) else Call.objects.filter(published=True)
+    return get_object_or_404(calls, pk=call_id)
+
+
+@router.get("/calls/{call_id}/ranking", response=list[RankedOut], auth=django_auth, summary="Ranking of a call")
+def call_ranking(request: HttpRequest, call_id: ObjectId) -> list[dict[str, Any]]:
+    user = current_user(request)
+    if not user.can_view_everything:
+        raise PermissionDenied
+    call = get_object_or_404(Call, pk=call_id)
+    return [
+        {
+            "position": row.position,
+            "application_id": row.application.pk,
+            "applicant": str(row.application.applicant),
+            "score": row.score,
+            "percent": row.percent,
+            "evaluations": len(row.evaluations),
+            "spread": row.spread,
+            "spread_flagged": row.spread_flagged,
+            "tied_with_previous": row.tied_with_previous,
+            "status": row.application.status,
+        }
+        for row in selectors.ranking(call)
+    ]
+
+
+@router.post("/calls/{call_id}/promote-reserve", response=ApplicationOut, auth=django_auth)
+def call_promote(request: HttpRequest, call_id: ObjectId) -> Application:
+    """Give a free place to the first on the reserve list (coordinator)."""
+    return services.promote_first_reserve(get_object_or_404(Call, pk=call_id), by=_coordinator(request))
+
+
+@router.get("/applications", response=list[ApplicationOut], auth=django_auth, summary="Applications you may see")
+def application_list(request: HttpRequest, call: int | None = None) -> Any:
+    applications = selectors.applications_for(current_user(request)).prefetch_related("goals")
+    if call is not None:
+        applications = applications.filter(call_id=call)
+    return applications.order_by("call_id", "pk")
+
+
+@router.post("/calls/{call_id}/applications", response={201: ApplicationOut, 200: ApplicationOut}, auth=django_auth)
+def application_start(request: HttpRequest, call_id: ObjectId) -> Status[Application]:
+    """Start (or resume) your own draft application to an open call."""
+    user = current_user(request)
+    call = get_object_or_404(selectors.calls_for(user), pk=call_id)
+    existing = Application.objects.filter(call=call, applicant=user).exists()
+    return Status(200 if existing else 201, services.start_application(call, user))
+
+
+@router.get("/applications/{application_id}", response=ApplicationOut, auth=django_auth)
+def application_detail(request: HttpRequest, application_id: ObjectId) -> Application:
+    return _application(request, application_id)
+
+
+@router.patch("/applications/{application_id}", response=ApplicationOut, auth=django_auth)
+def application_update(request: HttpRequest, application_id: ObjectId, payload: ApplicationIn) -> Application:
+    """Save your draft (only the fields sent; ``null`` is not accepted as a value)."""
+    application = _application(request, application_id)
+    if application.applicant_id != current_user(request).pk:
+        raise PermissionDenied
+    changes = payload.dict(exclude_unset=True)
+    nulls = [name for name, value in changes.items() if value is None]
+    if nulls:
+        raise ValidationError({name: _("Leave the field out instead of sending null.") for name in nulls})
+    version = changes.pop("version")
+    goals = None
+    if "goals" in changes:
+        numbers = changes.pop("goals")
+        goals = list(application.call.project.consortium.goals.filter(number__in=numbers))
+        if len(goals) != len(set(numbers)):
+            raise ValidationError({"goals": _("Unknown goal number.")})
+    return services.save_draft(application, version=version, goals=goals, **changes)
+
+
+@router.post("/applications/{application_id}/submit", response=ApplicationOut, auth=django_auth)
+def application_submit(request: HttpRequest, application_id: ObjectId) -> Application:
+    application = _application(request, application_id)
+    if application.applicant_id != current_user(request).pk:
+        raise PermissionDenied
+    return services.submit(application, by=current_user(request))
+
+
+@router.post("/applications/{application_id}/withdraw", response=ApplicationOut, auth=django_auth)
+def application_withdraw(request: HttpRequest, application_id: ObjectId, payload: ReasonIn) -> Application:
+    user = current_user(request)
+    application = _application(request, application_id)
+    if application.applicant_id != user.pk and not user.is_coordinator:
+        raise PermissionDenied
+    return services.withdraw(application, by=user, reason=payload.reason)
+
+
+@router.post("/applications/{application_id}/support", response=ApplicationOut, auth=django_auth)
+def application_support(request: HttpRequest, application_id: ObjectId, payload: SupportIn) -> Application:
+    """The member contact confirms employment and support (or declines with a comment)."""
+    user = current_user(request)
+    application = _application(request, application_id)
+    if not selectors.can_support(user, application):
+        raise PermissionDenied
+    return services.set_support(application, by=user, confirmed=payload.confirmed, comment=payload.comment)
+
+
+@router.post("/applications/{application_id}/eligibility", response=ApplicationOut, auth=django_auth)
+def application_eligibility(request: HttpRequest, application_id: ObjectId, payload: EligibilityIn) -> Application:
+    user = _coordinator(request)
+    return services.decide_eligibility(
+        _application(request, application_id), by=user, eligible=payload.eligible, reason=payload.reason
+    )
+
+
+@router.post("/applications/{application_id}/decision", response=ApplicationOut, auth=django_auth)
+def application_decision(request: HttpRequest, application_id: ObjectId, payload: DecisionIn) -> Application:
+    user = _coordinator(request)
+    return services.decide(
+        _application(request, application_id),
+        by=user,
+        decision=payload.decision,
+        reason=payload.reason,
+        reserve_rank=payload.reserve_rank,
+    )
+
+
+@router.post("/applications/{application_id}/conflict", response={204: None}, auth=django_auth)
+def application_conflict(request: HttpRequest, application_id: ObjectId, payload: ConflictIn) -> Status[None]:
+    """An assigned evaluator declares whether they have a conflict of interest."""
+    assignment = selectors.assignment_for(current_user(request), _application(request, application_id))
+    if assignment is None:
+        raise PermissionDenied
+    services.declare_conflict(assignment, conflict=payload.conflict, note=payload.note)
+    return Status(204, None)
+
+
+@router.put("/applications/{application_id}/scores", response={204: None}, auth=django_auth)
+def application_scores(request: HttpRequest, application_id: ObjectId, payload: ScoresIn) -> Status[None]:
+    assignment = selectors.assignment_for(current_user(request), _application(request, application_id))
+    if assignment is None:
+        raise PermissionDenied
+    scores = {item.criterion_id: (item.score, item.comment) for item in payload.scores}
+    services.save_scores(assignment, scores, complete=payload.complete)
+    return Status(204, None)
+
+
+@router.get("/mobilities/{mobility_id}/agreements", response=list[AgreementOut], auth=django_auth)
+def agreement_list(request: HttpRequest, mobility_id: ObjectId) -> Any:
+    mobility = get_object_or_404(mobilities_for(current_user(request)), pk=mobility_id)
+    return mobility.agreements.all()
+
+
+@router.post("/mobilities/{mobility_id}/agreements", response={201: AgreementOut}, auth=django_auth)
+def agreement_issue(request: HttpRequest, mobility_id: ObjectId, payload: AgreementIn) -> Status[Agreement]:
+    """Issue a new version of the grant agreement or the mobility and learning agreement."""
+    user = current_user(request)
+    mobility = get_object_or_404(mobilities_for(user), pk=mobility_id)
+    if user.role not in (Role.COORDINATOR, Role.MEMBER_CONTACT) or not selectors.can_issue_agreements(
+        user, mobility.sending_organisation_id
+    ):
+        raise PermissionDenied
+    return Status(201, services.issue_agreement(mobility, by=user, **payload.dict()))
+
+
+@router.get("/agreements/{agreement_id}/pdf", auth=django_auth, summary="The agreement as PDF")
+def agreement_pdf(request: HttpRequest, agreement_id: ObjectId) -> HttpResponse:
+    agreement = get_object_or_404(selectors.agreements_for(current_user(request)), pk=agreement_id)
+    response = HttpResponse(pdf.render(agreement), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{pdf.filename(agreement)}"'
+    return response

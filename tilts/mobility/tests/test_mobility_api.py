@@ -45,7 +45,7 @@ def test_plan_change_and_approve_through_the_api(
     )
     assert Decimal(response.json()["grant_total"]) == Decimal("3730.00")
     stale = member_client.patch(url, {"version": version, "travel_days": 1}, content_type="application/json")
-    assert stale.status_code == 422 and "__all__" in stale.json()["errors"]
+    assert stale.status_code == 409 and "__all__" in stale.json()["errors"]
     assert (
         member_client.post(f"{url}/transitions", {"to": "approved"}, content_type="application/json").status_code == 403
     )

@@ -1,0 +1,122 @@
+"""Selection over JSON: the same rules and permissions as the pages."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from tilts.accounts.models import Role
+from tilts.accounts.tests.factories import UserFactory
+from tilts.core.tests.fixtures import client_for
+from tilts.mobility.tests.factories import make_participant
+from tilts.selection import services
+from tilts.selection.models import Application, ApplicationStatus
+from tilts.selection.tests.factories import application_fields, make_call, submitted_application
+
+
+@pytest.fixture
+def call(consortium):
+    return make_call(consortium)
+
+
+def body(fields):
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in fields.items()}
+
+
+def test_open_calls_are_listed_without_login(call) -> None:
+    data = Client().get("/api/v1/calls").json()
+    assert [item["id"] for item in data] == [call.pk]
+    assert data[0]["is_open"] is True and len(data[0]["criteria"]) == 2
+
+
+def test_apply_save_and_submit_over_the_api(call, participant, goals) -> None:
+    client = client_for(participant)
+    created = client.post(f"/api/v1/calls/{call.pk}/applications")
+    assert created.status_code == 201
+    application = created.json()
+    payload = {**body(application_fields()), "goals": [1], "version": application["version"]}
+    saved = client.patch(
+        f"/api/v1/applications/{application['id']}", json.dumps(payload), content_type="application/json"
+    )
+    assert saved.status_code == 200, saved.json()
+    assert all(check["passed"] for check in saved.json()["checks"])
+    submitted = client.post(f"/api/v1/applications/{application['id']}/submit")
+    assert submitted.status_code == 200 and submitted.json()["status"] == "submitted"
+    again = client.patch(
+        f"/api/v1/applications/{application['id']}", json.dumps(payload), content_type="application/json"
+    )
+    assert again.status_code == 422
+
+
+def test_nulls_and_stale_versions_are_refused(call, participant) -> None:
+    client = client_for(participant)
+    application = client.post(f"/api/v1/calls/{call.pk}/applications").json()
+    url = f"/api/v1/applications/{application['id']}"
+    response = client.patch(
+        url, json.dumps({"version": application["version"], "motivation": None}), content_type="application/json"
+    )
+    assert response.status_code == 422 and "motivation" in response.json()["errors"]
+    client.patch(
+        url, json.dumps({"version": application["version"], "motivation": "A"}), content_type="application/json"
+    )
+    stale = client.patch(
+        url, json.dumps({"version": application["version"], "motivation": "B"}), content_type="application/json"
+    )
+    assert stale.status_code == 409
+    assert Application.objects.get(pk=application["id"]).motivation == "A"
+
+
+def test_others_cannot_reach_an_application(call, participant, goals, other_member) -> None:
+    application = submitted_application(call, participant, goals)
+    for user in (
+        make_participant(other_member),
+        UserFactory(role=Role.MEMBER_CONTACT, organisation=other_member),
+        UserFactory(role=Role.EVALUATOR),
+    ):
+        client = client_for(user)
+        assert client.get(f"/api/v1/applications/{application.pk}").status_code == 404
+        assert client.get("/api/v1/applications").json() == []
+        assert (
+            client.post(
+                f"/api/v1/applications/{application.pk}/support",
+                json.dumps({"confirmed": True}),
+                content_type="application/json",
+            ).status_code
+            == 404
+        )
+
+
+def test_evaluation_and_decision_over_the_api(call, participant, goals, evaluator, coordinator) -> None:
+    application = submitted_application(call, participant, goals)
+    services.set_evaluators(call, [evaluator])
+    client = client_for(evaluator)
+    url = f"/api/v1/applications/{application.pk}"
+    scores = [{"criterion_id": c.pk, "score": 9, "comment": "Ļoti labi"} for c in call.criteria.all()]
+    refused = client.put(
+        f"{url}/scores", json.dumps({"scores": scores, "complete": True}), content_type="application/json"
+    )
+    assert refused.status_code == 422  # no declaration yet
+    assert (
+        client.post(f"{url}/conflict", json.dumps({"conflict": False}), content_type="application/json").status_code
+        == 204
+    )
+    assert (
+        client.put(
+            f"{url}/scores", json.dumps({"scores": scores, "complete": True}), content_type="application/json"
+        ).status_code
+        == 204
+    )
+    assert (
+        client.post(
+            f"{url}/decision", json.dumps({"decision": "selected"}), content_type="application/json"
+        ).status_code
+        == 403
+    )
+    boss = client_for(coordinator)
+    boss.post(f"{url}/eligibility", json.dumps({"eligible": True}), content_type="application/json")
+    ranking = boss.get(f"/api/v1/calls/{call.pk}/ranking").json()
+    assert ranking[0]["score"] == "27.00" and ranking[0]["position"] == 1
+    decided = boss.post(f"{url}/decision", json.dumps({"decision": "selected"}), content_type="application/json")
+    assert decided.status_code == 200 and decided.json()["mobility_id"]
+    assert Application.objects.get(pk=application.pk).status == ApplicationStatus.SELECTED
+    assert client_for(participant).get(f"/api/v1/calls/{call.pk}/ranking").status_code == 403

@@ -117,7 +117,7 @@ class ApplicationForm(forms.ModelForm):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         call = self.instance.call
         # A draft may be incomplete: completeness is checked on submission, with reasons.
-        for name in ("activity_type", "receiving_name", "receiving_country", "venue", "motivation", "educational_role"):
+        for name in APPLICANT_FIELDS:
             self.fields[name].required = False
         self.fields["activity_type"] = forms.ChoiceField(
             label=_("Activity type"),
@@ -128,7 +128,12 @@ class ApplicationForm(forms.ModelForm):  # type: ignore[type-arg]
         self.fields["version"].initial = self.instance.version
 
     def service_fields(self) -> dict[str, Any]:
-        return {k: v if v is not None else "" for k, v in self.cleaned_data.items() if k not in ("goals", "version")}
+        """The draft's fields; an emptied number or date keeps its previous value (the columns cannot be empty)."""
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name not in ("goals", "version") and value is not None
+        }
 
 
 class RegisterForm(forms.Form):

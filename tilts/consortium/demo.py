@@ -385,6 +385,9 @@ def seed_demo() -> dict[str, int]:
             application.goals.set([goals[n] for n in goal_numbers])
     _demo_projects(consortium, organisations)
     demo_mobilities(consortium, organisations)
+    from tilts.reporting.demo import seed as seed_reports
+
+    seed_reports(consortium)
     return {
         "organisations": Organisation.objects.count(),
         "members": Membership.objects.filter(status=MembershipStatus.ACTIVE).count(),

@@ -109,7 +109,8 @@ def test_the_dashboard_counts_overdue_reports(report, coordinator_client, partic
     assert response.status_code == 200
     page = response.content.decode()
     assert reverse("reporting:list", args=[report.mobility.project_id]) in page
-    assert '<span class="stat">1</span>' in page
+    assert '<span class="stat">1</span> nokavētas atskaites' in page
+    assert '<span class="stat">0</span> atskaites gaida izskatīšanu' in page
     page = participant_client.get(reverse("backoffice:dashboard")).content.decode()
     assert reverse("reporting:mine") in page
 

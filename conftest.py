@@ -45,15 +45,15 @@ def _latvian_first() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
-    """Rate limits count in the cache; each test starts with none used."""
-    cache.clear()
+def _private_media(settings: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Uploaded files go to a temporary directory, never into the working tree."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")  # type: ignore[attr-defined]
 
 
 @pytest.fixture(autouse=True)
-def _private_media(settings: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Uploaded files of a test go to a temporary directory, never into the working copy."""
-    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")  # type: ignore[attr-defined]
+def _fresh_cache() -> None:
+    """Rate limits count in the cache; each test starts with none used."""
+    cache.clear()
 
 
 pytest_plugins = ["tilts.core.tests.fixtures"]

@@ -225,3 +225,8 @@ LOGGING = {
 # Uploads: checked by content and size in the forms that take them; this caps what reaches memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Participant reports: due this many days after the mobility ends; a reminder this many days before; evidence size.
+REPORT_DUE_DAYS = int(os.environ.get("REPORT_DUE_DAYS", "30"))
+REPORT_REMINDER_DAYS_BEFORE = int(os.environ.get("REPORT_REMINDER_DAYS_BEFORE", "7"))
+REPORT_EVIDENCE_MAX_BYTES = int(os.environ.get("REPORT_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))

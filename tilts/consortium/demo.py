@@ -388,6 +388,9 @@ def seed_demo() -> dict[str, int]:
     from tilts.selection.demo import seed as seed_selection
 
     seed_selection(consortium, organisations)
+    from tilts.reporting.demo import seed as seed_reports
+
+    seed_reports(consortium)
     return {
         "organisations": Organisation.objects.count(),
         "members": Membership.objects.filter(status=MembershipStatus.ACTIVE).count(),

@@ -156,18 +156,24 @@ class ProjectBudget:
 
 
 def project_budget(project: Project) -> ProjectBudget:
-    """Awarded vs planned (drafts to confirmed) vs realised (completed), per category and per member."""
+    """Awarded vs planned (drafts to confirmed) vs realised (completed: the final grant once the report is accepted)."""
     awarded = dict(project.awarded.values_list("category", "amount"))
     lines = {value: BudgetLine(value, str(label), awarded.get(value, ZERO)) for value, label in BudgetCategory.choices}
     members: dict[int, MemberBudget] = {}
     for plan in project.member_plans.select_related("organisation"):
         entry = members.setdefault(plan.organisation_id, MemberBudget(plan.organisation))
         entry.share += plan.budget_share
-    for mobility in project.mobilities.exclude(status=MobilityStatus.CANCELLED).select_related("sending_organisation"):
+    mobilities = project.mobilities.exclude(status=MobilityStatus.CANCELLED)
+    for mobility in mobilities.select_related("sending_organisation", "report"):
         realised = mobility.status == MobilityStatus.COMPLETED
         entry = members.setdefault(mobility.sending_organisation_id, MemberBudget(mobility.sending_organisation))
         entry.mobilities += 1
-        for category, amount in ((mobility.grant_breakdown or {}).get("by_category") or {}).items():
+        grant = mobility.grant_breakdown
+        # Realised spending is the final grant of the accepted report where there is one.
+        report = getattr(mobility, "report", None)
+        if realised and report is not None and report.final_grant_breakdown:
+            grant = report.final_grant_breakdown
+        for category, amount in ((grant or {}).get("by_category") or {}).items():
             line = lines[CATEGORY_OF_LINE[category]]
             if realised:
                 line.realised += Decimal(amount)

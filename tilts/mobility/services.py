@@ -232,6 +232,10 @@ def transition(mobility: Mobility, to: str, *, by: User, reason: str = "", force
     locked.version = F("version") + 1
     locked.save()
     locked.refresh_from_db()
+    if target == MobilityStatus.COMPLETED:
+        from tilts.reporting.services import open_report  # reporting builds on mobilities, not the reverse
+
+        open_report(locked)
     return locked
 
 

@@ -491,5 +491,6 @@ def ical(request: HttpRequest, token: str) -> HttpResponse:
 
 @role_required()
 def my_mobilities(request: HttpRequest) -> HttpResponse:
-    mobilities = selectors.mobilities_for(_user(request)).filter(participant=request.user).order_by("-start_date")
+    mobilities = selectors.mobilities_for(_user(request)).filter(participant=request.user).select_related("report")
+    mobilities = mobilities.order_by("-start_date")
     return render(request, "mobility/my_mobilities.html", {"mobilities": mobilities})

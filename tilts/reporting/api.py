@@ -1,3 +1,171 @@
-from ninja import Router
+"""Participant reports over JSON, with the same rules and permissions as the pages."""
 
-router = Router(tags=["reporting"])
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from ninja import Field, Router, Schema
+from ninja.security import django_auth
+
+from tilts.accounts.models import User
+from tilts.core.api import ObjectId
+from tilts.reporting import selectors, services
+from tilts.reporting.models import ParticipantReport, ReportStatus
+
+router = Router(tags=["reports"], auth=django_auth)
+
+
+class EvidenceOut(Schema):
+    id: int
+    kind: str
+    name: str = Field(alias="original_name")
+    content_type: str
+    size: int
+    url: str
+
+    @staticmethod
+    def resolve_url(obj: Any) -> str:
+        return reverse("reporting:evidence", args=[obj.pk])
+
+
+class ReportOut(Schema):
+    id: int
+    mobility_id: int
+    project_id: int
+    participant_id: int
+    status: str
+    status_label: str
+    due_date: datetime.date
+    days_overdue: int
+    satisfaction: int | None
+    learned: str
+    competences: list[str]
+    goal_contributions: dict[str, str]
+    followup_decision: str
+    followup_new_plan: str
+    actual_start: datetime.date | None
+    actual_end: datetime.date | None
+    actual_travel_days: int | None
+    actual_green_travel: bool
+    submitted_at: datetime.datetime | None
+    review_comment: str
+    accepted_at: datetime.datetime | None
+    agreed_grant_total: Decimal | None
+    final_grant_total: Decimal | None
+    final_grant_difference: Decimal | None
+    final_grant_breakdown: dict[str, Any] | None
+    evidence: list[EvidenceOut]
+
+    @staticmethod
+    def resolve_project_id(obj: ParticipantReport) -> int:
+        return obj.mobility.project_id
+
+    @staticmethod
+    def resolve_participant_id(obj: ParticipantReport) -> int:
+        return obj.mobility.participant_id
+
+    @staticmethod
+    def resolve_status_label(obj: ParticipantReport) -> str:
+        return str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_agreed_grant_total(obj: ParticipantReport) -> Decimal | None:
+        return obj.mobility.grant_total
+
+    @staticmethod
+    def resolve_final_grant_difference(obj: ParticipantReport) -> Decimal | None:
+        return obj.final_difference  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_evidence(obj: ParticipantReport) -> Any:
+        return obj.evidence.all()
+
+
+class ReportPatch(Schema):
+    satisfaction: int | None = Field(None, ge=1, le=5)
+    learned: str | None = Field(None, max_length=5000)
+    competences: list[str] | None = Field(None, max_length=20)
+    goal_contributions: dict[str, str] | None = Field(None, description="Text per goal number of the mobility.")
+    followup_decision: str | None = Field(None, description="keep or changed.")
+    followup_new_plan: str | None = Field(None, max_length=5000)
+    actual_start: datetime.date | None = None
+    actual_end: datetime.date | None = None
+    actual_travel_days: int | None = Field(None, ge=0, le=30)
+    actual_green_travel: bool | None = None
+
+
+class CommentIn(Schema):
+    comment: str = Field(max_length=5000)
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _report(request: HttpRequest, report_id: int) -> ParticipantReport:
+    return get_object_or_404(selectors.reports_for(_user(request)), pk=report_id)
+
+
+@router.get("/reports", response=list[ReportOut], summary="The reports you may read")
+def report_list(request: HttpRequest, status: str = "", project_id: int | None = None) -> QuerySet[ParticipantReport]:
+    reports = selectors.reports_for(_user(request)).prefetch_related("evidence")
+    if status in ReportStatus.values:
+        reports = reports.filter(status=status)
+    if project_id is not None:
+        reports = reports.filter(mobility__project_id=project_id)
+    return reports.order_by("due_date", "pk")
+
+
+@router.get("/reports/{report_id}", response=ReportOut)
+def report_detail(request: HttpRequest, report_id: ObjectId) -> ParticipantReport:
+    return _report(request, report_id)
+
+
+@router.patch("/reports/{report_id}", response=ReportOut, summary="Save the participant's draft")
+def report_update(request: HttpRequest, report_id: ObjectId, payload: ReportPatch) -> ParticipantReport:
+    user = _user(request)
+    report = _report(request, report_id)
+    if not selectors.can_edit(user, report):
+        raise PermissionDenied
+    changes = payload.dict(exclude_unset=True)
+    # Null clears a text; booleans and lists cannot be null.
+    for field in ("learned", "followup_decision", "followup_new_plan"):
+        if field in changes and changes[field] is None:
+            changes[field] = ""
+    for field in ("competences", "goal_contributions", "actual_green_travel"):
+        if field in changes and changes[field] is None:
+            del changes[field]
+    return services.save_draft(report, by=user, **changes)
+
+
+@router.post("/reports/{report_id}/submit", response=ReportOut, summary="Send the report to the coordinator")
+def report_submit(request: HttpRequest, report_id: ObjectId) -> ParticipantReport:
+    user = _user(request)
+    report = _report(request, report_id)
+    if not selectors.can_edit(user, report):
+        raise PermissionDenied
+    return services.submit(report, by=user)
+
+
+@router.post("/reports/{report_id}/request-changes", response=ReportOut, summary="Return the report for changes")
+def report_request_changes(request: HttpRequest, report_id: ObjectId, payload: CommentIn) -> ParticipantReport:
+    user = _user(request)
+    report = _report(request, report_id)
+    if not user.is_coordinator:
+        raise PermissionDenied
+    return services.request_changes(report, by=user, comment=payload.comment)
+
+
+@router.post("/reports/{report_id}/accept", response=ReportOut, summary="Accept the report; fixes the final grant")
+def report_accept(request: HttpRequest, report_id: ObjectId) -> ParticipantReport:
+    user = _user(request)
+    report = _report(request, report_id)
+    if not user.is_coordinator:
+        raise PermissionDenied
+    return services.accept(report, by=user)

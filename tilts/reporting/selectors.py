@@ -1,0 +1,109 @@
+"""Reads of participant reports: who sees which, who may change or review them, the overdue list and counts."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+
+from tilts.accounts.models import User
+from tilts.mobility.models import MobilityStatus
+from tilts.reporting.models import EDITABLE, Evidence, ParticipantReport, ReportStatus
+
+
+def reports_for(user: User) -> QuerySet[ParticipantReport]:
+    """Coordinators and auditors see every report, a member contact their institution's, a participant their own."""
+    base = ParticipantReport.objects.select_related(
+        "mobility__project__rate_table", "mobility__participant", "mobility__sending_organisation"
+    )
+    if not user.is_active:
+        return base.none()
+    if user.can_view_everything:
+        return base
+    if user.is_member_contact and user.organisation_id:
+        return base.filter(Q(mobility__sending_organisation_id=user.organisation_id) | Q(mobility__participant=user))
+    return base.filter(mobility__participant=user)
+
+
+def evidence_for(user: User) -> QuerySet[Evidence]:
+    return Evidence.objects.filter(report__in=reports_for(user)).select_related("report__mobility")
+
+
+def can_edit(user: User, report: ParticipantReport) -> bool:
+    """Only the participant, and only until the report is submitted (again after the coordinator asks for changes)."""
+    return (
+        user.is_active
+        and report.mobility.participant_id == user.pk
+        and report.status in EDITABLE
+        and report.mobility.status != MobilityStatus.CANCELLED
+    )
+
+
+def can_review(user: User, report: ParticipantReport) -> bool:
+    return user.is_coordinator and report.status == ReportStatus.SUBMITTED
+
+
+def overdue(reports: QuerySet[ParticipantReport], today: datetime.date) -> QuerySet[ParticipantReport]:
+    return reports.filter(status__in=EDITABLE, due_date__lt=today).exclude(mobility__status=MobilityStatus.CANCELLED)
+
+
+def listed(reports: QuerySet[ParticipantReport], today: datetime.date, status: str = "") -> QuerySet[ParticipantReport]:
+    """Overdue reports first (longest overdue at the top), then the rest by due date. ``status`` may be
+    a report status or "overdue"."""
+    reports = reports.exclude(mobility__status=MobilityStatus.CANCELLED)
+    if status == "overdue":
+        reports = overdue(reports, today)
+    elif status in ReportStatus.values:
+        reports = reports.filter(status=status)
+    late = Q(status__in=EDITABLE, due_date__lt=today)
+    return reports.annotate(
+        late=Case(When(late, then=Value(0)), default=Value(1), output_field=IntegerField())
+    ).order_by("late", "due_date", "pk")
+
+
+@dataclass(frozen=True)
+class ReportCounts:
+    overdue: int
+    to_review: int
+    open: int
+
+
+def counts(user: User, today: datetime.date) -> ReportCounts:
+    return counts_of(reports_for(user), today)
+
+
+@dataclass(frozen=True)
+class ProjectReports:
+    project_id: int
+    title: str
+    overdue: int
+    to_review: int
+
+
+def by_project(user: User, today: datetime.date) -> list[ProjectReports]:
+    """Per project, how many reports are overdue and how many wait for review (projects with neither left out)."""
+    from django.db.models import Count
+
+    rows = (
+        reports_for(user)
+        .exclude(mobility__status=MobilityStatus.CANCELLED)
+        .values("mobility__project_id", "mobility__project__title")
+        .annotate(
+            n_overdue=Count("pk", filter=Q(status__in=EDITABLE, due_date__lt=today)),
+            n_review=Count("pk", filter=Q(status=ReportStatus.SUBMITTED)),
+        )
+        .order_by("-mobility__project__call_year", "mobility__project_id")
+    )
+    return [
+        ProjectReports(r["mobility__project_id"], r["mobility__project__title"], r["n_overdue"], r["n_review"])
+        for r in rows
+        if r["n_overdue"] or r["n_review"]
+    ]
+
+
+def counts_of(reports: QuerySet[ParticipantReport], today: datetime.date) -> ReportCounts:
+    reports = reports.exclude(mobility__status=MobilityStatus.CANCELLED)
+    return ReportCounts(
+        overdue=overdue(reports, today).count(),
+        to_review=reports.filter(status=ReportStatus.SUBMITTED).count(),
+        open=reports.filter(status__in=EDITABLE).count(),
+    )

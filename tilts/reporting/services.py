@@ -1,0 +1,519 @@
+"""Every change to a participant report goes through here: opening, drafts, evidence, submission, the review with
+the final grant, and the reminders.
+
+The final grant is priced by the same engine and rate table as the agreed one (:func:`tilts.mobility.services.price`),
+from what really happened: the actual dates, travel days and travel mode.
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from tilts.accounts.models import User
+from tilts.core.emails import absolute_url, send_templated_mail
+from tilts.mobility import services as mobility_services
+from tilts.mobility.models import Mobility, MobilityStatus
+from tilts.reporting.models import (
+    EDITABLE,
+    Competence,
+    Evidence,
+    EvidenceKind,
+    FollowupDecision,
+    ParticipantReport,
+    ReminderKind,
+    ReportReminder,
+    ReportStatus,
+)
+
+logger = logging.getLogger(__name__)
+
+# The fields a participant fills in, in the order of the form.
+DRAFT_FIELDS = (
+    "satisfaction",
+    "learned",
+    "competences",
+    "goal_contributions",
+    "followup_decision",
+    "followup_new_plan",
+    "actual_start",
+    "actual_end",
+    "actual_travel_days",
+    "actual_green_travel",
+)
+MAX_TRAVEL_DAYS = 30
+MAGIC = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+)
+# Photos are pictures; the certificate and travel proof may also be scanned to PDF.
+ACCEPTED_TYPES = {
+    EvidenceKind.CERTIFICATE: {"application/pdf", "image/png", "image/jpeg"},
+    EvidenceKind.TRAVEL: {"application/pdf", "image/png", "image/jpeg"},
+    EvidenceKind.PHOTO: {"image/png", "image/jpeg"},
+}
+REPORTED_MOBILITIES = (MobilityStatus.CONFIRMED, MobilityStatus.COMPLETED)
+
+
+def due_date_for(mobility: Mobility) -> datetime.date:
+    return mobility.end_date + datetime.timedelta(days=settings.REPORT_DUE_DAYS)
+
+
+def open_report(mobility: Mobility) -> ParticipantReport:
+    """The mobility's report, created if missing, with the planned dates and travel as the first answer."""
+    report, _created = ParticipantReport.objects.get_or_create(
+        mobility=mobility,
+        defaults={
+            "due_date": due_date_for(mobility),
+            "actual_start": mobility.start_date,
+            "actual_end": mobility.end_date,
+            "actual_travel_days": mobility.travel_days,
+            "actual_green_travel": mobility.green_travel,
+        },
+    )
+    return report
+
+
+def open_due_reports(today: datetime.date) -> int:
+    """Open a report for every confirmed or completed mobility that has ended; returns how many were opened.
+
+    Safe to run any number of times: a mobility has at most one report.
+    """
+    mobilities = Mobility.objects.filter(
+        status__in=REPORTED_MOBILITIES, end_date__lt=today, report__isnull=True
+    ).select_related("project")
+    opened = 0
+    for mobility in mobilities:
+        with transaction.atomic():
+            open_report(mobility)
+        opened += 1
+    return opened
+
+
+def _check_fields(report: ParticipantReport, changes: dict[str, Any]) -> dict[str, list[str]]:
+    """Problems with the values themselves (a draft may be incomplete, but not wrong)."""
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    unknown = set(changes) - set(DRAFT_FIELDS)
+    for field in sorted(unknown):
+        add(field, _("This field cannot be changed here."))
+    satisfaction = changes.get("satisfaction")
+    if satisfaction is not None and not (isinstance(satisfaction, int) and 1 <= satisfaction <= 5):
+        add("satisfaction", _("Choose a value from 1 to 5."))
+    competences = changes.get("competences")
+    if competences is not None and (
+        not isinstance(competences, list) or any(c not in Competence.values for c in competences)
+    ):
+        add("competences", _("Choose competences from the list."))
+    contributions = changes.get("goal_contributions")
+    if contributions is not None:
+        numbers = {str(goal.number) for goal in report.mobility.goals.all()}
+        if not isinstance(contributions, dict) or any(str(k) not in numbers for k in contributions):
+            add("goal_contributions", _("Write only about the goals this mobility serves."))
+        elif any(not isinstance(text, str) or len(text) > 2000 for text in contributions.values()):
+            add("goal_contributions", _("Keep each answer under 2,000 characters."))
+    decision = changes.get("followup_decision")
+    if decision is not None and decision not in ("", *FollowupDecision.values):
+        add("followup_decision", _("Choose whether the follow-up plan stays or changes."))
+    travel_days = changes.get("actual_travel_days")
+    if travel_days is not None and not (isinstance(travel_days, int) and 0 <= travel_days <= MAX_TRAVEL_DAYS):
+        add("actual_travel_days", _("Travel days are a number from 0 to %(max)s.") % {"max": MAX_TRAVEL_DAYS})
+    for field in ("actual_start", "actual_end"):
+        value = changes.get(field)
+        if value is not None and not isinstance(value, datetime.date):
+            add(field, _("Enter a valid date."))
+    return errors
+
+
+def _check_editable(report: ParticipantReport, by: User) -> None:
+    if report.mobility.participant_id != by.pk:
+        raise ValidationError(_("Only the participant fills in their report."))
+    if report.status not in EDITABLE:
+        raise ValidationError(_("The report has been submitted and can no longer be changed."))
+    if report.mobility.status == MobilityStatus.CANCELLED:
+        raise ValidationError(_("The mobility has been cancelled."))
+
+
+@transaction.atomic
+def save_draft(report: ParticipantReport, *, by: User, **changes: Any) -> ParticipantReport:
+    """Save what the participant has written so far. Wrong values are refused and nothing is saved."""
+    locked = ParticipantReport.objects.select_for_update().select_related("mobility").get(pk=report.pk)
+    _check_editable(locked, by)
+    errors = _check_fields(locked, changes)
+    if errors:
+        raise ValidationError(errors)
+    for field, value in changes.items():
+        if field == "goal_contributions":
+            value = {str(k): v.strip() for k, v in value.items() if v.strip()}
+        elif field in ("learned", "followup_new_plan", "followup_decision"):
+            value = (value or "").strip()
+        elif field == "competences":
+            value = [c for c in Competence.values if c in value]
+        setattr(locked, field, value)
+    if locked.status == ReportStatus.PENDING:
+        locked.status = ReportStatus.DRAFT
+    locked.save()
+    return locked
+
+
+def check_complete(report: ParticipantReport) -> None:
+    """What a report needs before the coordinator sees it; raises one ValidationError with every problem by field."""
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    mobility = report.mobility
+    project = mobility.project
+    if report.satisfaction is None:
+        add("satisfaction", _("Say how satisfied you are with the mobility."))
+    if not report.learned.strip():
+        add("learned", _("Describe what you learned."))
+    if not report.competences:
+        add("competences", _("Choose at least one competence you gained."))
+    missing = [
+        str(goal.number)
+        for goal in mobility.goals.order_by("number")
+        if not (report.goal_contributions or {}).get(str(goal.number), "").strip()
+    ]
+    if missing:
+        add(
+            "goal_contributions",
+            _("Say how the mobility serves each of its goals (missing: %(goals)s).") % {"goals": ", ".join(missing)},
+        )
+    if not report.followup_decision:
+        add("followup_decision", _("Confirm the follow-up plan or say that it has changed."))
+    elif report.followup_decision == FollowupDecision.CHANGED and not report.followup_new_plan.strip():
+        add("followup_new_plan", _("Describe the new follow-up plan."))
+    if report.actual_start is None:
+        add("actual_start", _("Give the date the mobility really started."))
+    if report.actual_end is None:
+        add("actual_end", _("Give the date the mobility really ended."))
+    if report.actual_start and report.actual_end:
+        if report.actual_end < report.actual_start:
+            add("actual_end", _("The end date cannot be before the start date."))
+        if report.actual_start < project.start_date or report.actual_end > project.end_date:
+            add(
+                "actual_start",
+                _("The mobility must take place within the project's period (%(start)s – %(end)s).")
+                % {"start": project.start_date.isoformat(), "end": project.end_date.isoformat()},
+            )
+    if report.actual_travel_days is None:
+        add("actual_travel_days", _("Give the number of travel days (0 if none)."))
+    kinds = set(report.evidence.values_list("kind", flat=True))
+    if EvidenceKind.CERTIFICATE not in kinds:
+        add("evidence", _("Upload the certificate of attendance."))
+    if report.actual_green_travel and EvidenceKind.TRAVEL not in kinds:
+        add("evidence", _("Green travel is claimed: upload the travel proof (tickets or boarding passes)."))
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def submit(report: ParticipantReport, *, by: User) -> ParticipantReport:
+    """Send the complete report to the coordinator; from now on the participant cannot change it."""
+    locked = ParticipantReport.objects.select_for_update().select_related("mobility__project").get(pk=report.pk)
+    _check_editable(locked, by)
+    check_complete(locked)
+    locked.status = ReportStatus.SUBMITTED
+    locked.submitted_at = timezone.now()
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def request_changes(report: ParticipantReport, *, by: User, comment: str) -> ParticipantReport:
+    """Return a submitted report to the participant with the coordinator's comment, e-mailed in their language."""
+    locked = ParticipantReport.objects.select_for_update().select_related("mobility__participant").get(pk=report.pk)
+    if not by.is_coordinator:
+        raise ValidationError(_("Only the coordinator reviews reports."))
+    if locked.status != ReportStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted report can be returned for changes."))
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say what the participant should change.")})
+    locked.status = ReportStatus.CHANGES_REQUESTED
+    locked.review_comment = comment.strip()
+    locked.reviewed_by = by
+    locked.save()
+    participant = locked.mobility.participant
+    context = {"report": locked, "participant": participant, "comment": locked.review_comment, "url": _url(locked)}
+    transaction.on_commit(
+        lambda: send_templated_mail(
+            "reporting/email/changes_requested", participant.email, context, participant.language
+        )
+    )
+    return locked
+
+
+def _url(report: ParticipantReport) -> str:
+    with translation.override(report.mobility.participant.language):
+        return absolute_url(reverse("reporting:detail", args=[report.pk]))
+
+
+def realised_mobility(report: ParticipantReport) -> Mobility:
+    """The mobility as it really happened: the plan with the actual dates, travel days and travel mode."""
+    mobility = report.mobility
+    realised = Mobility.objects.select_related("project__rate_table").get(pk=mobility.pk)
+    realised.start_date = report.actual_start or mobility.start_date
+    realised.end_date = report.actual_end or mobility.end_date
+    realised.travel_days = report.actual_travel_days if report.actual_travel_days is not None else mobility.travel_days
+    realised.green_travel = report.actual_green_travel
+    return realised
+
+
+def final_price(report: ParticipantReport) -> tuple[Decimal, dict[str, Any]]:
+    """The grant for what really happened, with the rules and rate table that priced the agreed grant."""
+    priced = mobility_services.price(realised_mobility(report))
+    return priced.quote.total, mobility_services.breakdown(priced)
+
+
+@dataclass(frozen=True)
+class LineDifference:
+    category: str
+    rule: str
+    agreed_quantity: str | None
+    agreed_amount: Decimal
+    final_quantity: str | None
+    final_amount: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.final_amount - self.agreed_amount
+
+
+@dataclass(frozen=True)
+class GrantComparison:
+    agreed_total: Decimal
+    final_total: Decimal
+    lines: list[LineDifference]
+    warnings: list[str]
+
+    @property
+    def difference(self) -> Decimal:
+        return self.final_total - self.agreed_total
+
+
+def compare(agreed: dict[str, Any] | None, final: dict[str, Any]) -> list[LineDifference]:
+    """The agreed and final grants side by side, line by line (a line is a category and its rule)."""
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for side, breakdown in (("agreed", agreed or {}), ("final", final)):
+        for line in breakdown.get("lines", []):
+            row = rows.setdefault((line["category"], line["rule"]), {})
+            row[f"{side}_quantity"] = line["quantity"]
+            row[f"{side}_amount"] = Decimal(line["amount"])
+    return [
+        LineDifference(
+            category,
+            rule,
+            row.get("agreed_quantity"),
+            row.get("agreed_amount", Decimal("0.00")),
+            row.get("final_quantity"),
+            row.get("final_amount", Decimal("0.00")),
+        )
+        for (category, rule), row in rows.items()
+    ]
+
+
+def preview_final_grant(report: ParticipantReport) -> GrantComparison:
+    """What accepting the report would mean for the grant, without saving anything."""
+    priced = mobility_services.price(realised_mobility(report))
+    final = mobility_services.breakdown(priced)
+    from tilts.grants import services as grant_services
+
+    return GrantComparison(
+        report.mobility.grant_total or Decimal("0.00"),
+        priced.quote.total,
+        compare(report.mobility.grant_breakdown, final),
+        [grant_services.render(message, priced.table) for message in priced.quote.warnings],
+    )
+
+
+def stored_comparison(report: ParticipantReport) -> GrantComparison | None:
+    """The difference as it was fixed at acceptance."""
+    if report.final_grant_total is None or report.final_grant_breakdown is None:
+        return None
+    return GrantComparison(
+        report.mobility.grant_total or Decimal("0.00"),
+        report.final_grant_total,
+        compare(report.mobility.grant_breakdown, report.final_grant_breakdown),
+        [],
+    )
+
+
+@transaction.atomic
+def accept(report: ParticipantReport, *, by: User) -> ParticipantReport:
+    """Accept a submitted report: price the final grant from the realised data and complete the mobility."""
+    locked = ParticipantReport.objects.select_for_update().select_related("mobility__project").get(pk=report.pk)
+    if not by.is_coordinator:
+        raise ValidationError(_("Only the coordinator reviews reports."))
+    if locked.status != ReportStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted report can be accepted."))
+    check_complete(locked)
+    locked.final_grant_total, locked.final_grant_breakdown = final_price(locked)
+    locked.status = ReportStatus.ACCEPTED
+    locked.accepted_at = timezone.now()
+    locked.reviewed_by = by
+    locked.save()
+    if locked.mobility.status == MobilityStatus.CONFIRMED:
+        mobility_services.transition(locked.mobility, MobilityStatus.COMPLETED, by=by)
+    locked.refresh_from_db()
+    return locked
+
+
+# Evidence --------------------------------------------------------------------------------------------------
+
+
+def sniff(head: bytes) -> str | None:
+    """The content type the file's first bytes show (PDF, PNG or JPEG), whatever its name or the browser says."""
+    for magic, content_type in MAGIC:
+        if head.startswith(magic):
+            return content_type
+    return None
+
+
+def _is_whole_image(upload: UploadedFile) -> bool:
+    from PIL import Image
+
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            image.verify()
+    except Exception:  # Pillow raises many kinds of errors for broken files
+        return False
+    finally:
+        upload.seek(0)
+    return True
+
+
+@transaction.atomic
+def add_evidence(report: ParticipantReport, *, kind: str, upload: UploadedFile, by: User) -> Evidence:
+    """Keep a supporting document: PDF, PNG or JPEG by its content, no larger than the configured maximum."""
+    locked = ParticipantReport.objects.select_for_update().select_related("mobility").get(pk=report.pk)
+    _check_editable(locked, by)
+    if kind not in EvidenceKind.values:
+        raise ValidationError({"kind": _("Choose what the file is.")})
+    limit = settings.REPORT_EVIDENCE_MAX_BYTES
+    size = upload.size or 0
+    if size > limit:
+        raise ValidationError(
+            {"file": _("The file is too large: at most %(mb)s MB.") % {"mb": f"{limit / 1024 / 1024:.0f}"}}
+        )
+    if size == 0:
+        raise ValidationError({"file": _("The file is empty.")})
+    upload.seek(0)
+    content_type = sniff(upload.read(8))
+    upload.seek(0)
+    allowed = ACCEPTED_TYPES[EvidenceKind(kind)]
+    if content_type is None or content_type not in allowed:
+        message = (
+            _("A photo must be a JPEG or PNG image.")
+            if kind == EvidenceKind.PHOTO
+            else _("Upload a PDF, JPEG or PNG file.")
+        )
+        raise ValidationError({"file": message})
+    if content_type.startswith("image/") and not _is_whole_image(upload):
+        raise ValidationError({"file": _("The image is damaged or incomplete.")})
+    name = (upload.name or "").replace("/", "_").replace("\\", "_")[-200:] or kind
+    evidence = Evidence(
+        report=locked, kind=kind, original_name=name, content_type=content_type, size=size, uploaded_by=by
+    )
+    evidence.file.save(name, upload, save=False)
+    try:
+        evidence.save()
+    except Exception:
+        evidence.file.delete(save=False)
+        raise
+    return evidence
+
+
+@transaction.atomic
+def delete_evidence(evidence: Evidence, *, by: User) -> None:
+    """Remove a document while the report can still be changed; the file goes when the transaction commits."""
+    report = ParticipantReport.objects.select_for_update().select_related("mobility").get(pk=evidence.report_id)
+    _check_editable(report, by)
+    storage, name = evidence.file.storage, evidence.file.name
+    evidence.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+# Reminders -------------------------------------------------------------------------------------------------
+
+
+def reminder_due(report: ParticipantReport, today: datetime.date) -> tuple[str, datetime.date] | None:
+    """Which reminder the report needs today, with its key, if any.
+
+    Before the due date (``REPORT_REMINDER_DAYS_BEFORE`` days or fewer left), on the due date (or the days
+    after, until the first weekly reminder, so a missed run still sends it), then every seven days overdue.
+    The key makes each one unique: a run every hour sends each reminder once.
+    """
+    days_left = (report.due_date - today).days
+    if days_left > settings.REPORT_REMINDER_DAYS_BEFORE:
+        return None
+    if days_left > 0:
+        return ReminderKind.BEFORE_DUE, report.due_date
+    overdue = -days_left
+    if overdue < 7:
+        return ReminderKind.DUE, report.due_date
+    return ReminderKind.OVERDUE, report.due_date + datetime.timedelta(days=7 * (overdue // 7))
+
+
+def send_reminders(today: datetime.date) -> int:
+    """E-mail each participant who still owes a report the reminder due today; returns how many were sent."""
+    reports = (
+        ParticipantReport.objects.filter(status__in=EDITABLE)
+        .exclude(mobility__status=MobilityStatus.CANCELLED)
+        .filter(Q(due_date__lte=today + datetime.timedelta(days=settings.REPORT_REMINDER_DAYS_BEFORE)))
+        .select_related("mobility__participant")
+    )
+    sent = 0
+    for report in reports:
+        due = reminder_due(report, today)
+        if due is None:
+            continue
+        kind, key = due
+        participant = report.mobility.participant
+        if not participant.is_active:
+            continue
+        try:
+            with transaction.atomic():
+                _reminder, created = ReportReminder.objects.get_or_create(report=report, kind=kind, key=key)
+                if not created:
+                    continue
+                # Sent inside the transaction: if the mail server fails, the row goes too and the next run retries.
+                send_templated_mail(
+                    "reporting/email/reminder",
+                    participant.email,
+                    {
+                        "report": report,
+                        "participant": participant,
+                        "kind": kind,
+                        "days_overdue": max(0, (today - report.due_date).days),
+                        "url": _url(report),
+                    },
+                    participant.language,
+                )
+        except IntegrityError:  # another run sent it at the same moment
+            continue
+        sent += 1
+    return sent
+
+
+def run_reminders(today: datetime.date | None = None) -> tuple[int, int]:
+    """Open the reports that are due and send today's reminders: what the hourly command and task run."""
+    today = today or timezone.localdate()
+    return open_due_reports(today), send_reminders(today)

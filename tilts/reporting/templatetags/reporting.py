@@ -1,0 +1,22 @@
+from typing import Any
+
+from django import template
+from django.utils import timezone
+
+from tilts.accounts.models import User
+from tilts.reporting import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("reporting/_dashboard.html")
+def report_summary(user: User) -> dict[str, Any]:
+    """The dashboard's block: overdue reports and those waiting for review, per project; one's own open reports."""
+    today = timezone.localdate()
+    context: dict[str, Any] = {"user": user}
+    if user.can_view_everything or user.is_member_contact:
+        context["projects"] = selectors.by_project(user, today)
+        context["counts"] = selectors.counts(user, today)
+    own = selectors.reports_for(user).filter(mobility__participant=user)
+    context["own_open"] = selectors.counts_of(own, today)
+    return context

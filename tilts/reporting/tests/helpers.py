@@ -1,0 +1,62 @@
+"""Set-up shared by the report tests: a confirmed mobility that has ended, its report, and files to upload."""
+
+import datetime
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from tilts.accounts.models import User
+from tilts.consortium.models import Goal, Organisation
+from tilts.mobility import services as mobility_services
+from tilts.mobility.models import Mobility
+from tilts.mobility.tests.factories import mobility_fields
+from tilts.projects.models import Project
+from tilts.reporting import services
+from tilts.reporting.models import ParticipantReport
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def confirmed_mobility(
+    project: Project, member: Organisation, person: User, goals: list[Goal], by: User, **overrides: object
+) -> Mobility:
+    """Approved (grant frozen) and confirmed: 15 days in Brussels, 2 travel days, 3146.00 EUR."""
+    mobility = mobility_services.create_mobility(
+        goals=goals[:2], by=None, **mobility_fields(project, member, person, **overrides)
+    )
+    for status in ("submitted", "approved", "confirmed"):
+        mobility = mobility_services.transition(mobility, status, by=by)
+    return mobility
+
+
+def complete_answers(report: ParticipantReport) -> dict[str, object]:
+    return {
+        "satisfaction": 4,
+        "learned": "KBR digitalizācijas darba plūsmas un darbs ar pieaugušo grupām.",
+        "competences": ["digital", "teaching"],
+        "goal_contributions": {str(g.number): "Dalīšos ar kolēģiem." for g in report.mobility.goals.all()},
+        "followup_decision": "keep",
+    }
+
+
+def pdf(name: str = "apliecinajums.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def png(name: str = "foto.png") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def submitted_report(report: ParticipantReport, **changes: object) -> ParticipantReport:
+    participant = report.mobility.participant
+    report = services.save_draft(report, by=participant, **{**complete_answers(report), **changes})
+    services.add_evidence(report, kind="certificate", upload=pdf(), by=participant)
+    if report.actual_green_travel:
+        services.add_evidence(report, kind="travel", upload=pdf("biletes.pdf"), by=participant)
+    return services.submit(report, by=participant)
+
+
+AFTER = datetime.date(2025, 10, 21)  # the day after the mobility of mobility_fields() ends

@@ -1,0 +1,254 @@
+"""Participant reports in the browser: my reports, a project's reports, the form, evidence and the review."""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from tilts.accounts.models import Role, User
+from tilts.accounts.permissions import role_required
+from tilts.projects.selectors import projects_for
+from tilts.reporting import selectors, services
+from tilts.reporting.forms import EvidenceForm, ReportForm, ReviewForm
+from tilts.reporting.models import Competence, ParticipantReport, ReportStatus
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _report(request: HttpRequest, pk: int) -> ParticipantReport:
+    return get_object_or_404(selectors.reports_for(_user(request)), pk=pk)
+
+
+def _max_mb() -> int:
+    return int(settings.REPORT_EVIDENCE_MAX_BYTES / 1024 / 1024)
+
+
+def _add_errors(form: Form, error: ValidationError) -> None:
+    """Put the service's messages next to their fields; messages about the goals or evidence go on top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, messages_ in error.message_dict.items():
+        if field in form.fields:
+            form.add_error(field, messages_)
+        elif field == "goal_contributions" and isinstance(form, ReportForm):
+            names = form.goal_field_names()
+            empty = [n for n in names if not (form.cleaned_data.get(n) or "").strip()] or names[:1]
+            for name in empty:
+                form.add_error(name, messages_)
+        else:
+            form.add_error(None, messages_)
+
+
+@role_required()
+def my_reports(request: HttpRequest) -> HttpResponse:
+    reports = selectors.reports_for(_user(request)).filter(mobility__participant=request.user)
+    return render(request, "reporting/my_reports.html", {"reports": reports.order_by("-due_date", "pk")})
+
+
+@role_required(Role.COORDINATOR, Role.AUDITOR, Role.MEMBER_CONTACT)
+def report_list(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    project = get_object_or_404(projects_for(user), pk=pk)
+    status = request.GET.get("status", "")
+    if status not in ReportStatus.values and status != "overdue":
+        status = ""
+    today = timezone.localdate()
+    reports = selectors.listed(selectors.reports_for(user).filter(mobility__project=project), today, status)
+    return render(
+        request,
+        "reporting/report_list.html",
+        {"project": project, "reports": reports, "status": status, "statuses": ReportStatus.choices},
+    )
+
+
+@role_required()
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    report = _report(request, pk)
+    comparison = None
+    comparison_error = None
+    if report.status == ReportStatus.ACCEPTED:
+        comparison = services.stored_comparison(report)
+    elif report.status == ReportStatus.SUBMITTED and user.can_view_everything:
+        try:
+            comparison = services.preview_final_grant(report)
+        except ValidationError as error:
+            comparison_error = error.messages
+    return render(
+        request,
+        "reporting/report_detail.html",
+        {
+            "report": report,
+            "mobility": report.mobility,
+            "goals": _goal_answers(report),
+            "competences": [label for value, label in Competence.choices if value in report.competences],
+            "evidence": report.evidence.all(),
+            "can_edit": selectors.can_edit(user, report),
+            "can_review": selectors.can_review(user, report),
+            "comparison": comparison,
+            "comparison_error": comparison_error,
+            "review_form": ReviewForm(),
+            "history": report.history.select_related("history_user")[:20],
+        },
+    )
+
+
+def _goal_answers(report: ParticipantReport) -> list[tuple[Any, str]]:
+    answers = report.goal_contributions or {}
+    return [(goal, answers.get(str(goal.number), "")) for goal in report.mobility.goals.order_by("number")]
+
+
+def _edit_page(
+    request: HttpRequest, report: ParticipantReport, form: ReportForm, evidence_form: EvidenceForm, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "reporting/report_form.html",
+        {
+            "report": report,
+            "mobility": report.mobility,
+            "form": form,
+            "evidence_form": evidence_form,
+            "evidence": report.evidence.all(),
+            "can_edit": True,
+        },
+        status=status,
+    )
+
+
+@role_required()
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The participant's form: "Save draft" keeps what is written; "Submit" also checks it is complete."""
+    user = _user(request)
+    report = _report(request, pk)
+    if not selectors.can_edit(user, report):
+        raise Http404
+    form = ReportForm(request.POST or None, report=report)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.save_draft(report, by=user, **form.service_fields())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if request.POST.get("action") != "submit":
+                messages.success(request, _("Your report has been saved as a draft."))
+                return redirect("reporting:edit", pk=report.pk)
+            try:
+                services.submit(report, by=user)
+            except ValidationError as error:
+                _add_errors(form, error)
+                form.add_error(None, _("The draft has been saved, but the report is not complete yet."))
+            else:
+                messages.success(request, _("Thank you: your report has been sent to the coordinator."))
+                return redirect("reporting:detail", pk=report.pk)
+    return _edit_page(request, report, form, EvidenceForm(max_mb=_max_mb()), status=422 if form.errors else 200)
+
+
+def _evidence_section(request: HttpRequest, report: ParticipantReport, form: EvidenceForm) -> HttpResponse:
+    return render(
+        request,
+        "reporting/_evidence.html",
+        {"report": report, "evidence": report.evidence.all(), "evidence_form": form, "can_edit": True},
+    )
+
+
+@require_POST
+@role_required()
+def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a file; with htmx only the evidence section is replaced, so the unsaved text of the form stays."""
+    user = _user(request)
+    report = _report(request, pk)
+    if not selectors.can_edit(user, report):
+        raise Http404
+    form = EvidenceForm(request.POST, request.FILES, max_mb=_max_mb())
+    if form.is_valid():
+        try:
+            services.add_evidence(report, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"], by=user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            form = EvidenceForm(max_mb=_max_mb())
+            if not request.htmx:  # type: ignore[attr-defined]
+                messages.success(request, _("The file has been added."))
+                return redirect("reporting:edit", pk=report.pk)
+    if request.htmx:  # type: ignore[attr-defined]
+        return _evidence_section(request, report, form)
+    return _edit_page(request, report, ReportForm(report=report), form, status=422)
+
+
+@require_POST
+@role_required()
+def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    evidence = get_object_or_404(selectors.evidence_for(user), pk=pk)
+    report = evidence.report
+    if not selectors.can_edit(user, report):
+        raise Http404
+    services.delete_evidence(evidence, by=user)
+    if request.htmx:  # type: ignore[attr-defined]
+        return _evidence_section(request, report, EvidenceForm(max_mb=_max_mb()))
+    messages.success(request, _("The file has been removed."))
+    return redirect("reporting:edit", pk=report.pk)
+
+
+@require_GET
+@role_required()
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Files are served only here, to those who may read the report; others get 404."""
+    evidence = get_object_or_404(selectors.evidence_for(_user(request)), pk=pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def report_request_changes(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say what the participant should change."))
+        return redirect("reporting:detail", pk=pk)
+    try:
+        services.request_changes(report, by=_user(request), comment=form.cleaned_data["comment"])
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The report has been returned to the participant, who has been told by e-mail."))
+    return redirect("reporting:detail", pk=pk)
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    try:
+        report = services.accept(report, by=_user(request))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("The report has been accepted. Final grant: %(total)s EUR.")
+            % {"total": f"{report.final_grant_total:.2f}"},
+        )
+    return redirect("reporting:detail", pk=pk)

@@ -217,3 +217,7 @@ LOGGING = {
 # Uploads: checked by content and size in the forms that take them; this caps what reaches memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Follow-up: months after a mobility's end before a missing delivered follow-up is flagged; upload size cap.
+FOLLOWUP_GRACE_MONTHS = int(os.environ.get("FOLLOWUP_GRACE_MONTHS", "6"))
+FOLLOWUP_UPLOAD_MAX_BYTES = int(os.environ.get("FOLLOWUP_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))

@@ -204,7 +204,7 @@ def _reach(mobilities: QuerySet[Mobility], followups: QuerySet[FollowUp]) -> Rea
     return Reach(
         mobilities=ids.count(),
         participants=ids.values("participant").distinct().count(),
-        grant=ids.aggregate(total=Sum("grant_total"))["total"] or ZERO,
+        grant=(ids.aggregate(total=Sum("grant_total"))["total"] or ZERO).quantize(ZERO),
         followups=FollowUp.objects.filter(pk__in=followups.values("pk")).count(),
         colleagues=colleagues_reached(followups),
     )

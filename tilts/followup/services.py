@@ -73,7 +73,7 @@ def sniff(head: bytes, file: Any) -> str | None:
 
 
 def _looks_like_csv(file: Any) -> bool:
-    """UTF-8 text without control bytes whose first lines split into columns the same way."""
+    """UTF-8 text without control bytes or markup whose first lines split into columns the same way."""
     file.seek(0)
     sample = file.read(64 * 1024)
     if not sample or b"\x00" in sample:
@@ -87,6 +87,8 @@ def _looks_like_csv(file: Any) -> bool:
         except UnicodeDecodeError:
             return False
     if any(ord(c) < 32 and c not in "\t\r\n" for c in text):
+        return False
+    if text.lstrip().startswith("<"):  # HTML, SVG or XML dressed as a list
         return False
     lines = [line for line in text.splitlines()[:20] if line.strip()]
     if not lines:

@@ -39,7 +39,7 @@ def test_public_page_has_numbers_and_activities_but_no_people(client: Client, de
 
 def test_results_link_in_the_public_nav(client: Client, consortium) -> None:
     response = client.get("/en/")
-    assert f'href="/en{reverse("followup:results")[0:]}"' in response.text or "/en/follow-up/results/" in response.text
+    assert '<a href="/en/follow-up/results/">Results</a>' in response.text
 
 
 def test_results_api_is_public_and_anonymous(client: Client, delivered) -> None:

@@ -13,6 +13,8 @@ from tilts.mobility.tests.factories import BRUSSELS, RIGA, make_participant
 from tilts.projects.models import Project
 
 D = datetime.date
+MOBILITY_END = D(2025, 10, 10)
+FOLLOWUP_DATE = D(2025, 11, 10)
 
 
 def mobility(
@@ -21,9 +23,9 @@ def mobility(
     person: User | None = None,
     *,
     status: str = "completed",
-    end: datetime.date = D(2025, 10, 10),
+    end: datetime.date = MOBILITY_END,
     grant: str = "1000.00",
-    goals: list[Goal] = (),  # type: ignore[assignment]
+    goals: list[Goal] | None = None,
 ) -> Mobility:
     made = Mobility.objects.create(
         project=project,
@@ -46,7 +48,7 @@ def mobility(
         status=status,
         grant_total=Decimal(grant),
     )
-    made.goals.set(goals)
+    made.goals.set(goals or [])
     return made
 
 
@@ -56,7 +58,7 @@ def followup(
     *,
     attendees: int = 10,
     status: str = "delivered",
-    date: datetime.date = D(2025, 11, 10),
+    date: datetime.date = FOLLOWUP_DATE,
     type: str = "workshop",
     by: User | None = None,
     **fields: Any,

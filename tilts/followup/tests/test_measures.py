@@ -77,7 +77,7 @@ def test_per_goal(consortium, data) -> None:
     assert two.by_type == {"workshop": 1, "seminar": 1} and two.reach.multiplier == Decimal("21.00")
     assert (three.reach.mobilities, three.reach.colleagues) == (1, 0)
     assert (five.reach.mobilities, five.reach.colleagues, five.reach.multiplier) == (0, 12, None)
-    assert [label for _value, label, _count in two.types][0] == "Tematiskā darbnīca"
+    assert next(label for _value, label, _count in two.types) == "Tematiskā darbnīca"
 
 
 def test_member_scope_sees_only_its_institution(consortium, data, other_member) -> None:

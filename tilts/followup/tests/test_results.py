@@ -31,8 +31,8 @@ def test_public_page_has_numbers_and_activities_but_no_people(client: Client, de
     assert "Digitālo prasmju seminārs" in text
     assert "Referāts konferencē" not in text  # presentations are counted but not listed
     assert "Plānotā programma" not in text
-    for mobility in delivered:
-        person = mobility.participant
+    for made in delivered:
+        person = made.participant
         assert person.last_name not in text and person.email not in text
     assert delivered[0].sending_organisation.legal_name in text  # the organiser institution is public
 
@@ -51,5 +51,5 @@ def test_results_api_is_public_and_anonymous(client: Client, delivered) -> None:
     assert (goal_two["mobilities"], goal_two["participants"], goal_two["colleagues"]) == (2, 2, 40)
     assert [f["title"] for f in body["followups"]] == ["Digitālo prasmju seminārs"]
     raw = response.content.decode()
-    for mobility in delivered:
-        assert mobility.participant.last_name not in raw and mobility.participant.email not in raw
+    for made in delivered:
+        assert made.participant.last_name not in raw and made.participant.email not in raw

@@ -6,8 +6,8 @@ has a title and a description for screen readers and a table with the same numbe
 
 from dataclasses import dataclass
 
-ROW = 28
-BAR = 18
+ROW = 30
+BAR = 20
 TOP = 8
 VALUE_SPACE = 56
 
@@ -45,7 +45,7 @@ class BarChart:
 
 
 def horizontal_bars(
-    chart_id: str, title: str, rows: list[tuple[str, int]], *, width: int = 640, label_width: int = 200
+    chart_id: str, title: str, rows: list[tuple[str, int]], *, width: int = 480, label_width: int = 90
 ) -> BarChart:
     """One bar per (label, value), longest for the largest value; the description lists every value."""
     largest = max((value for _label, value in rows), default=0)

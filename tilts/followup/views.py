@@ -262,7 +262,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 (str(label), sum(row.by_type.get(value, 0) for row in numbers["goals"]))
                 for value, label in FollowUpType.choices
             ],
-            label_width=240,
+            label_width=220,
         ),
         "time": charts.horizontal_bars(
             "chart-time",

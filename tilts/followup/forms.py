@@ -109,7 +109,6 @@ class FollowUpForm(forms.ModelForm):  # type: ignore[type-arg]
         self.fields["attendee_organisations"].queryset = organisations.order_by(  # type: ignore[attr-defined]
             latvian("legal_name")
         )
-        self.fields["attendees"].min_value = 0
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             in_reach = self.fields["mobilities"].queryset  # type: ignore[attr-defined]

@@ -230,3 +230,6 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 REPORT_DUE_DAYS = int(os.environ.get("REPORT_DUE_DAYS", "30"))
 REPORT_REMINDER_DAYS_BEFORE = int(os.environ.get("REPORT_REMINDER_DAYS_BEFORE", "7"))
 REPORT_EVIDENCE_MAX_BYTES = int(os.environ.get("REPORT_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
+# Follow-up: months after a mobility's end before a missing delivered follow-up is flagged; upload size cap.
+FOLLOWUP_GRACE_MONTHS = int(os.environ.get("FOLLOWUP_GRACE_MONTHS", "6"))
+FOLLOWUP_UPLOAD_MAX_BYTES = int(os.environ.get("FOLLOWUP_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))

@@ -391,6 +391,9 @@ def seed_demo() -> dict[str, int]:
     from tilts.reporting.demo import seed as seed_reports
 
     seed_reports(consortium)
+    from tilts.followup.demo import seed as seed_followups
+
+    seed_followups(consortium)
     return {
         "organisations": Organisation.objects.count(),
         "members": Membership.objects.filter(status=MembershipStatus.ACTIVE).count(),

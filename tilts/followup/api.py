@@ -1,3 +1,354 @@
-from ninja import Router
+"""Follow-up activities and the goals' numbers over JSON, with the same rules and permissions as the pages.
+
+Attendance lists and materials are uploaded in the browser; over the API a delivered follow-up gives the
+reason there is no list (``no_attendance_list_reason``) until one is uploaded.
+"""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+from ninja.security import django_auth
+
+from tilts.accounts.models import User
+from tilts.consortium.models import Consortium, Goal, Organisation
+from tilts.consortium.selectors import get_consortium
+from tilts.core.api import ObjectId
+from tilts.followup import selectors, services
+from tilts.followup.models import FollowUp
+from tilts.mobility.models import Mobility
+from tilts.projects.models import Project
 
 router = Router(tags=["followup"])
+
+
+class FollowUpIn(Schema):
+    type: str = Field(description="workshop, seminar, course_content, programme, presentation or publication.")
+    title: str = Field(min_length=1, max_length=300)
+    date: datetime.date
+    status: str = Field("planned", description="planned or delivered.")
+    place: str = Field("", max_length=300)
+    online: bool = False
+    online_link: str = Field("", max_length=200)
+    mobilities: list[int] = Field(description="Ids of the mobilities it draws on.", min_length=1, max_length=50)
+    goals: list[int] = Field(description="Goal numbers (at least one).", max_length=20)
+    organiser: int = Field(ge=1, le=2**63 - 1)
+    attendees: int = Field(0, ge=0, le=100000, description="Colleagues reached (or expected).")
+    attendee_organisations: list[int] = Field([], max_length=200)
+    other_attendee_institutions: str = Field("", max_length=5000)
+    materials_link: str = Field("", max_length=200)
+    no_attendance_list_reason: str = Field("", max_length=5000)
+
+
+class FollowUpPatch(Schema):
+    version: int = Field(ge=1, le=2**31, description="The version you read; a newer one on the server is a conflict.")
+    type: str | None = None
+    title: str | None = Field(None, min_length=1, max_length=300)
+    date: datetime.date | None = None
+    status: str | None = None
+    place: str | None = Field(None, max_length=300)
+    online: bool | None = None
+    online_link: str | None = Field(None, max_length=200)
+    mobilities: list[int] | None = Field(None, min_length=1, max_length=50)
+    goals: list[int] | None = Field(None, max_length=20)
+    organiser: int | None = Field(None, ge=1, le=2**63 - 1)
+    attendees: int | None = Field(None, ge=0, le=100000)
+    attendee_organisations: list[int] | None = Field(None, max_length=200)
+    other_attendee_institutions: str | None = Field(None, max_length=5000)
+    materials_link: str | None = Field(None, max_length=200)
+    no_attendance_list_reason: str | None = Field(None, max_length=5000)
+
+
+class FollowUpOut(Schema):
+    id: int
+    project_id: int
+    type: str
+    title: str
+    date: datetime.date
+    status: str
+    place: str
+    online: bool
+    online_link: str
+    mobilities: list[int]
+    goals: list[int]
+    organiser_id: int
+    attendees: int
+    attendee_organisations: list[int]
+    other_attendee_institutions: str
+    materials_link: str
+    has_materials_file: bool
+    has_attendance_list: bool
+    no_attendance_list_reason: str
+    version: int
+
+    @staticmethod
+    def resolve_mobilities(obj: FollowUp) -> list[int]:
+        return sorted(m.pk for m in obj.mobilities.all())
+
+    @staticmethod
+    def resolve_goals(obj: FollowUp) -> list[int]:
+        return sorted(goal.number for goal in obj.goals.all())
+
+    @staticmethod
+    def resolve_attendee_organisations(obj: FollowUp) -> list[int]:
+        return sorted(o.pk for o in obj.attendee_organisations.all())
+
+    @staticmethod
+    def resolve_has_materials_file(obj: FollowUp) -> bool:
+        return bool(obj.materials_file)
+
+    @staticmethod
+    def resolve_has_attendance_list(obj: FollowUp) -> bool:
+        return bool(obj.attendance_list)
+
+
+class ReachOut(Schema):
+    mobilities: int
+    participants: int
+    grant: Decimal
+    followups: int
+    colleagues: int
+    multiplier: Decimal | None
+    per_euro: Decimal | None
+
+
+class GoalNumbersOut(Schema):
+    number: int
+    title: str
+    reach: ReachOut
+    followups_by_type: dict[str, int]
+
+
+class PeriodOut(Schema):
+    period: str
+    total: int
+    by_goal: dict[int, int]
+
+
+class GoalsDashboardOut(Schema):
+    project_id: int | None
+    organisation_id: int | None
+    total: ReachOut
+    goals: list[GoalNumbersOut]
+    over_time: list[PeriodOut]
+
+
+class PublicFollowUpOut(Schema):
+    title: str
+    type: str
+    date: datetime.date
+    organiser: str
+    goals: list[int]
+
+
+class PublicGoalOut(Schema):
+    number: int
+    title: str
+    mobilities: int
+    participants: int
+    colleagues: int
+    multiplier: Decimal | None
+
+
+class ResultsOut(Schema):
+    mobilities: int
+    participants: int
+    colleagues: int
+    multiplier: Decimal | None
+    goals: list[PublicGoalOut]
+    followups: list[PublicFollowUpOut]
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _consortium() -> Consortium:
+    consortium = get_consortium()
+    if consortium is None:
+        raise Http404
+    return consortium
+
+
+def _project(user: User, project_id: int) -> Project:
+    projects = Project.objects.all() if user.can_view_everything else selectors.projects_with_followups_for(user)
+    return get_object_or_404(projects.select_related("consortium"), pk=project_id)
+
+
+def _mobilities(user: User, ids: list[int]) -> list[Mobility]:
+    """The mobilities by id among those the user may record follow-ups for; any other id is not found."""
+    mobilities = list(selectors.recordable_mobilities(user).filter(pk__in=ids))
+    if len(mobilities) != len(set(ids)):
+        raise Http404
+    return mobilities
+
+
+def _goals(project: Project, numbers: list[int]) -> list[Goal]:
+    goals = list(project.consortium.goals.filter(number__in=numbers))
+    if len(goals) != len(set(numbers)):
+        raise ValidationError({"goals": _("Choose the consortium's own goals.")})
+    return goals
+
+
+def _organisations(project: Project, ids: list[int]) -> list[Organisation]:
+    organisations = list(Organisation.objects.filter(memberships__consortium=project.consortium, pk__in=ids).distinct())
+    if len(organisations) != len(set(ids)):
+        raise Http404
+    return organisations
+
+
+def _related(user: User, project: Project, data: dict[str, Any]) -> dict[str, Any]:
+    """Ids in the payload turned into objects within the user's reach."""
+    if "mobilities" in data:
+        data["mobilities"] = _mobilities(user, data["mobilities"])
+    if "goals" in data:
+        data["goals"] = _goals(project, data["goals"])
+    if "organiser" in data:
+        data["organiser"] = _organisations(project, [data["organiser"]])[0]
+    if "attendee_organisations" in data:
+        data["attendee_organisations"] = _organisations(project, data["attendee_organisations"])
+    return data
+
+
+@router.get(
+    "/projects/{project_id}/follow-ups",
+    response=list[FollowUpOut],
+    auth=django_auth,
+    summary="A project's follow-up activities",
+)
+def followup_list(request: HttpRequest, project_id: ObjectId, status: str = "") -> Any:
+    user = _user(request)
+    project = _project(user, project_id)
+    followups = selectors.followups_for(user).filter(project=project)
+    if status:
+        followups = followups.filter(status=status)
+    return followups.prefetch_related("mobilities", "goals", "attendee_organisations").order_by("date", "pk")
+
+
+@router.post(
+    "/projects/{project_id}/follow-ups",
+    response={201: FollowUpOut},
+    auth=django_auth,
+    summary="Record a follow-up activity",
+)
+def followup_create(request: HttpRequest, project_id: ObjectId, payload: FollowUpIn) -> Status[FollowUp]:
+    user = _user(request)
+    project = _project(user, project_id)
+    if not selectors.recordable_mobilities(user).filter(project=project).exists():
+        raise Http404
+    data = _related(user, project, payload.dict())
+    return Status(201, services.create_followup(project=project, by=user, **data))
+
+
+@router.get("/follow-ups/{followup_id}", response=FollowUpOut, auth=django_auth)
+def followup_detail(request: HttpRequest, followup_id: ObjectId) -> FollowUp:
+    return get_object_or_404(selectors.followups_for(_user(request)), pk=followup_id)
+
+
+@router.patch(
+    "/follow-ups/{followup_id}",
+    response=FollowUpOut,
+    auth=django_auth,
+    summary="Change a follow-up activity (optimistic locking)",
+)
+def followup_update(request: HttpRequest, followup_id: ObjectId, payload: FollowUpPatch) -> FollowUp:
+    user = _user(request)
+    followup = get_object_or_404(selectors.followups_for(user), pk=followup_id)
+    if not selectors.can_edit(user, followup):
+        raise PermissionDenied
+    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k == "version"}
+    version = changes.pop("version")
+    changes = _related(user, followup.project, changes)
+    if "mobilities" in changes:
+        changes["mobilities"] = selectors.keep_out_of_reach(user, followup, changes["mobilities"])
+    return services.update_followup(followup, version=version, **changes)
+
+
+def _reach(reach: selectors.Reach) -> dict[str, Any]:
+    return {
+        "mobilities": reach.mobilities,
+        "participants": reach.participants,
+        "grant": reach.grant,
+        "followups": reach.followups,
+        "colleagues": reach.colleagues,
+        "multiplier": reach.multiplier,
+        "per_euro": reach.per_euro,
+    }
+
+
+@router.get(
+    "/dashboard/goals",
+    response=GoalsDashboardOut,
+    auth=django_auth,
+    summary="Per goal: mobilities, participants, follow-ups by type, colleagues reached, over time",
+)
+def goals_dashboard(request: HttpRequest, project: int | None = None, by: str = "year") -> dict[str, Any]:
+    """The coordinator and auditors get the whole consortium's numbers, a member contact their institution's."""
+    user = _user(request)
+    consortium = _consortium()
+    if user.can_view_everything:
+        organisation = None
+    elif user.is_member_contact and user.organisation is not None:
+        organisation = user.organisation
+    else:
+        raise PermissionDenied
+    chosen = get_object_or_404(consortium.projects, pk=project) if project else None
+    scope = selectors.Scope(consortium, chosen, organisation)
+    return {
+        "project_id": chosen.pk if chosen else None,
+        "organisation_id": organisation.pk if organisation else None,
+        "total": _reach(selectors.total_reach(scope)),
+        "goals": [
+            {
+                "number": row.goal.number,
+                "title": row.goal.title,
+                "reach": _reach(row.reach),
+                "followups_by_type": {value: count for value, _label, count in row.types},
+            }
+            for row in selectors.reach_by_goal(scope)
+        ],
+        "over_time": [
+            {"period": period.label, "total": period.total, "by_goal": period.by_goal}
+            for period in selectors.reach_over_time(scope, "quarter" if by == "quarter" else "year")
+        ],
+    }
+
+
+@router.get("/results", response=ResultsOut, summary="Public results: colleagues reached per goal (no personal data)")
+def results(request: HttpRequest) -> dict[str, Any]:
+    consortium = _consortium()
+    scope = selectors.Scope(consortium)
+    total = selectors.total_reach(scope)
+    return {
+        "mobilities": total.mobilities,
+        "participants": total.participants,
+        "colleagues": total.colleagues,
+        "multiplier": total.multiplier,
+        "goals": [
+            {
+                "number": row.goal.number,
+                "title": row.goal.title,
+                "mobilities": row.reach.mobilities,
+                "participants": row.reach.participants,
+                "colleagues": row.reach.colleagues,
+                "multiplier": row.reach.multiplier,
+            }
+            for row in selectors.reach_by_goal(scope)
+        ],
+        "followups": [
+            {
+                "title": followup.title,
+                "type": followup.type,
+                "date": followup.date,
+                "organiser": followup.organiser.legal_name,
+                "goals": sorted(goal.number for goal in followup.goals.all()),
+            }
+            for followup in selectors.public_followups(consortium)
+        ],
+    }

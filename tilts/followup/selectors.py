@@ -1,0 +1,333 @@
+"""Reads of follow-up activities: who sees and records which, the flags, and the measures of the cascade.
+
+How colleagues are counted (the numbers on every page, the CSV and the API follow these rules):
+
+- Only delivered follow-ups count, and only those drawing on at least one mobility that was not cancelled.
+- A follow-up drawing on several mobilities counts its attendees **once** in any total (the consortium's, a
+  goal's, a member's, a period's).
+- Per mobility, its attendees are attributed to **each** mobility it draws on, so the per-mobility figures
+  can add up to more than the total; the pages say so.
+- Participants are the distinct people of the non-cancelled mobilities; the grant is theirs too.
+- The multiplier is colleagues reached ÷ participants; per euro is colleagues reached ÷ grant in EUR.
+"""
+
+import calendar
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db.models import Count, QuerySet, Sum
+from django.utils import timezone
+
+from tilts.accounts.models import User
+from tilts.consortium.models import Consortium, Goal, Organisation
+from tilts.core.collation import latvian_sort_key
+from tilts.followup.models import TEACHING_TYPES, FollowUp, FollowUpStatus, FollowUpType
+from tilts.mobility.models import Mobility, MobilityStatus
+from tilts.mobility.selectors import mobilities_for
+from tilts.projects.models import Project
+
+ZERO = Decimal("0.00")
+
+
+# Who sees and changes what -----------------------------------------------------------------------------------
+
+
+def followups_for(user: User) -> QuerySet[FollowUp]:
+    """Everything for the coordinator and auditors; otherwise the follow-ups drawing on mobilities in one's reach."""
+    base = FollowUp.objects.select_related("project", "organiser")
+    if user.can_view_everything:
+        return base
+    reachable = FollowUp.objects.filter(mobilities__in=mobilities_for(user)).values("pk")
+    return base.filter(pk__in=reachable)
+
+
+def recordable_mobilities(user: User) -> QuerySet[Mobility]:
+    """The mobilities this user may record follow-ups for: the coordinator all, a member contact their
+    institution's, a participant their own; never cancelled ones; auditors and others none."""
+    if not user.is_active or (user.is_auditor and not user.is_coordinator):
+        return Mobility.objects.none()
+    return mobilities_for(user).exclude(status=MobilityStatus.CANCELLED)
+
+
+def can_record(user: User, mobility: Mobility) -> bool:
+    return recordable_mobilities(user).filter(pk=mobility.pk).exists()
+
+
+def can_edit(user: User, followup: FollowUp) -> bool:
+    if user.is_coordinator:
+        return True
+    return followup.mobilities.filter(pk__in=recordable_mobilities(user).values("pk")).exists()
+
+
+def keep_out_of_reach(user: User, followup: FollowUp, chosen: list[Mobility]) -> list[Mobility]:
+    """The mobilities after an edit: the user's choice among those in their reach, plus the others it had.
+
+    A member contact editing a follow-up that also draws on another member's mobility cannot see that one in
+    the form, so it must not be dropped by saving.
+    """
+    reach = set(recordable_mobilities(user).values_list("pk", flat=True))
+    kept = [m for m in followup.mobilities.all() if m.pk not in reach]
+    return [*chosen, *kept]
+
+
+def projects_with_followups_for(user: User) -> QuerySet[Project]:
+    """Projects in which the user sees mobilities (and so their follow-ups)."""
+    return Project.objects.filter(pk__in=mobilities_for(user).values("project_id")).order_by("-call_year", "title")
+
+
+# Flags ---------------------------------------------------------------------------------------------------------
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later; the month's last day where it is shorter (31 August + 6 → 28/29 February)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def followup_due(mobility: Mobility) -> datetime.date:
+    """The last day to deliver a follow-up before the mobility is flagged."""
+    return add_months(mobility.end_date, settings.FOLLOWUP_GRACE_MONTHS)
+
+
+def mobilities_without_followup(mobilities: QuerySet[Mobility], today: datetime.date | None = None) -> list[Mobility]:
+    """Completed mobilities (or past their end and not cancelled) with no delivered follow-up
+    ``FOLLOWUP_GRACE_MONTHS`` months after their end."""
+    today = today or timezone.localdate()
+    candidates = (
+        mobilities.exclude(status=MobilityStatus.CANCELLED)
+        .filter(end_date__lt=today)
+        .exclude(followups__status=FollowUpStatus.DELIVERED)
+        .order_by("end_date", "pk")
+    )
+    return [m for m in candidates if followup_due(m) < today]
+
+
+def planned_past_date(followups: QuerySet[FollowUp], today: datetime.date | None = None) -> QuerySet[FollowUp]:
+    """Planned follow-ups whose date has passed without being marked delivered."""
+    today = today or timezone.localdate()
+    return followups.filter(status=FollowUpStatus.PLANNED, date__lt=today).order_by("date", "pk")
+
+
+@dataclass(frozen=True)
+class Flags:
+    mobilities: list[tuple[Mobility, datetime.date]]  # each with the day its follow-up was due
+    followups: list[FollowUp]
+
+    @property
+    def total(self) -> int:
+        return len(self.mobilities) + len(self.followups)
+
+
+def flags_for(user: User, project: Project | None = None, today: datetime.date | None = None) -> Flags:
+    """What needs attention among the mobilities and follow-ups the user sees (in one project or all)."""
+    mobilities = mobilities_for(user)
+    followups = followups_for(user)
+    if project is not None:
+        mobilities = mobilities.filter(project=project)
+        followups = followups.filter(project=project)
+    return Flags(
+        [(m, followup_due(m)) for m in mobilities_without_followup(mobilities, today)],
+        list(planned_past_date(followups, today)),
+    )
+
+
+# Measures ------------------------------------------------------------------------------------------------------
+
+
+def ratio(numerator: int, denominator: Decimal | int, places: str = "0.01") -> Decimal | None:
+    """``numerator ÷ denominator`` rounded half up, or ``None`` when there is nothing to divide by."""
+    if not denominator:
+        return None
+    return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal(places), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which numbers: the whole consortium, or one project, or one member's (its mobilities and their follow-ups)."""
+
+    consortium: Consortium
+    project: Project | None = None
+    organisation: Organisation | None = None
+
+
+def counted_mobilities(scope: Scope) -> QuerySet[Mobility]:
+    mobilities = Mobility.objects.filter(project__consortium=scope.consortium).exclude(status=MobilityStatus.CANCELLED)
+    if scope.project is not None:
+        mobilities = mobilities.filter(project=scope.project)
+    if scope.organisation is not None:
+        mobilities = mobilities.filter(sending_organisation=scope.organisation)
+    return mobilities
+
+
+def counted_followups(scope: Scope) -> QuerySet[FollowUp]:
+    """Delivered follow-ups drawing on at least one counted mobility, each once."""
+    drawing = FollowUp.objects.filter(mobilities__in=counted_mobilities(scope)).values("pk")
+    return FollowUp.objects.filter(status=FollowUpStatus.DELIVERED, pk__in=drawing)
+
+
+def colleagues_reached(followups: QuerySet[FollowUp]) -> int:
+    """Attendees of the follow-ups, each follow-up once however many mobilities it draws on."""
+    total = FollowUp.objects.filter(pk__in=followups.values("pk")).aggregate(n=Sum("attendees"))["n"]
+    return int(total or 0)
+
+
+@dataclass(frozen=True)
+class Reach:
+    mobilities: int
+    participants: int
+    grant: Decimal
+    followups: int
+    colleagues: int
+
+    @property
+    def multiplier(self) -> Decimal | None:
+        """Colleagues reached per participant."""
+        return ratio(self.colleagues, self.participants)
+
+    @property
+    def per_euro(self) -> Decimal | None:
+        """Colleagues reached per euro of grant."""
+        return ratio(self.colleagues, self.grant, "0.0001")
+
+    @property
+    def per_thousand_euro(self) -> Decimal | None:
+        """The same, per 1,000 EUR: easier to read."""
+        return ratio(self.colleagues * 1000, self.grant)
+
+
+def _reach(mobilities: QuerySet[Mobility], followups: QuerySet[FollowUp]) -> Reach:
+    ids = Mobility.objects.filter(pk__in=mobilities.values("pk"))
+    return Reach(
+        mobilities=ids.count(),
+        participants=ids.values("participant").distinct().count(),
+        grant=(ids.aggregate(total=Sum("grant_total"))["total"] or ZERO).quantize(ZERO),
+        followups=FollowUp.objects.filter(pk__in=followups.values("pk")).count(),
+        colleagues=colleagues_reached(followups),
+    )
+
+
+def total_reach(scope: Scope) -> Reach:
+    return _reach(counted_mobilities(scope), counted_followups(scope))
+
+
+def reach_by_mobility(scope: Scope) -> dict[int, int]:
+    """Colleagues reached per mobility id: each follow-up's attendees attributed to every mobility it draws on."""
+    through = FollowUp.mobilities.through.objects.filter(
+        followup__in=counted_followups(scope), mobility__in=counted_mobilities(scope)
+    )
+    rows = through.values("mobility_id").annotate(n=Sum("followup__attendees"))
+    return {row["mobility_id"]: int(row["n"] or 0) for row in rows}
+
+
+@dataclass(frozen=True)
+class MemberReach:
+    organisation: Organisation
+    reach: Reach
+
+
+def reach_by_member(scope: Scope) -> list[MemberReach]:
+    """Per sending institution: its mobilities, participants and grant, and the colleagues reached by the
+    follow-ups drawing on its mobilities (each follow-up once per member), in Latvian order."""
+    mobilities = counted_mobilities(scope)
+    followups = counted_followups(scope)
+    organisations = Organisation.objects.filter(pk__in=mobilities.values("sending_organisation_id"))
+    rows = []
+    for organisation in organisations:
+        own = mobilities.filter(sending_organisation=organisation)
+        rows.append(MemberReach(organisation, _reach(own, followups.filter(mobilities__in=own))))
+    return sorted(rows, key=lambda row: latvian_sort_key(row.organisation.legal_name))
+
+
+@dataclass(frozen=True)
+class GoalReach:
+    goal: Goal
+    reach: Reach
+    by_type: dict[str, int]
+
+    @property
+    def types(self) -> list[tuple[str, str, int]]:
+        """(value, label, count) for every type, in the order of the choices."""
+        return [(value, str(label), self.by_type.get(value, 0)) for value, label in FollowUpType.choices]
+
+
+def reach_by_goal(scope: Scope) -> list[GoalReach]:
+    """Per goal: the mobilities serving it and their participants, the follow-ups serving it by type and the
+    colleagues they reached (a follow-up serving two goals counts for each)."""
+    mobilities = counted_mobilities(scope)
+    followups = counted_followups(scope)
+    rows = []
+    for goal in scope.consortium.goals.order_by("number"):
+        goal_followups = followups.filter(goals=goal)
+        by_type = {
+            row["type"]: row["n"]
+            for row in FollowUp.objects.filter(pk__in=goal_followups.values("pk"))
+            .values("type")
+            .annotate(n=Count("pk"))
+        }
+        rows.append(GoalReach(goal, _reach(mobilities.filter(goals=goal), goal_followups), by_type))
+    return rows
+
+
+@dataclass
+class PeriodRow:
+    label: str
+    by_goal: dict[int, int] = field(default_factory=dict)
+    total: int = 0
+
+
+def _period(day: datetime.date, by: str) -> tuple[int, int]:
+    return (day.year, (day.month - 1) // 3 + 1) if by == "quarter" else (day.year, 0)
+
+
+def reach_over_time(scope: Scope, by: str = "year") -> list[PeriodRow]:
+    """Colleagues reached per year (or quarter, ``by="quarter"``) by the follow-ups' dates, per goal number and
+    in total (the total counts each follow-up once), with empty periods in between kept."""
+    followups = FollowUp.objects.filter(pk__in=counted_followups(scope).values("pk")).prefetch_related("goals")
+    periods: dict[tuple[int, int], PeriodRow] = {}
+    for followup in followups:
+        key = _period(followup.date, by)
+        row = periods.setdefault(key, PeriodRow(""))
+        row.total += followup.attendees
+        for goal in followup.goals.all():
+            row.by_goal[goal.number] = row.by_goal.get(goal.number, 0) + followup.attendees
+    if not periods:
+        return []
+    first, last = min(periods), max(periods)
+    result = []
+    key = first
+    while key <= last:
+        row = periods.get(key, PeriodRow(""))
+        row.label = f"{key[0]} Q{key[1]}" if by == "quarter" else str(key[0])
+        result.append(row)
+        year, quarter = key
+        key = (year + 1, 0) if by != "quarter" else ((year, quarter + 1) if quarter < 4 else (year + 1, 1))
+    return result
+
+
+def public_followups(consortium: Consortium) -> QuerySet[FollowUp]:
+    """Delivered workshops, seminars, course improvements and new programmes for the public results page."""
+    return (
+        counted_followups(Scope(consortium))
+        .filter(type__in=TEACHING_TYPES)
+        .select_related("organiser")
+        .prefetch_related("goals")
+        .order_by("-date", "pk")
+    )
+
+
+def mobility_followups(mobility: Mobility, user: User) -> QuerySet[FollowUp]:
+    """The follow-ups of one mobility that the user sees."""
+    return followups_for(user).filter(mobilities=mobility).order_by("date", "pk")
+
+
+def participants_of(followups: QuerySet[FollowUp]) -> dict[int, list[str]]:
+    """The participants behind each follow-up (by id), for pages behind a login."""
+    names: dict[int, list[str]] = defaultdict(list)
+    through = FollowUp.mobilities.through.objects.filter(followup__in=followups).select_related("mobility__participant")
+    for row in through.order_by("mobility__participant__last_name"):
+        names[row.followup_id].append(str(row.mobility.participant))
+    return dict(names)

@@ -1,0 +1,267 @@
+"""Every change to a follow-up activity goes through here: its rules, the uploaded evidence and optimistic locking.
+
+A follow-up is how a mobility pays back: the participant teaches colleagues what they learned ("train the
+trainers"). Once delivered it counts in the consortium's numbers, so delivery needs evidence: a date that has
+come, at least one colleague reached, and an attendance list (or a note saying why there is none).
+"""
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tilts.accounts.models import User
+from tilts.consortium.models import Goal, Organisation
+from tilts.followup.models import FollowUp, FollowUpStatus
+from tilts.mobility.models import Mobility, MobilityStatus
+from tilts.projects.models import Project
+from tilts.projects.services import EditConflict
+
+# What each upload may be, decided from its bytes, never from its name or the browser's word.
+ATTENDANCE_KINDS = ("pdf", "xlsx", "csv", "png", "jpeg")
+MATERIALS_KINDS = ("pdf", "png", "jpeg", "docx", "pptx", "xlsx")
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpeg": "image/jpeg",
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+KIND_LABELS = {
+    "pdf": "PDF",
+    "png": "PNG",
+    "jpeg": "JPEG",
+    "csv": "CSV",
+    "xlsx": "XLSX",
+    "docx": "DOCX",
+    "pptx": "PPTX",
+}
+# Office Open XML files are zip archives; the part that names the application tells them apart.
+OOXML_PARTS = {"xlsx": "xl/workbook.xml", "docx": "word/document.xml", "pptx": "ppt/presentation.xml"}
+
+
+def sniff(head: bytes, file: Any) -> str | None:
+    """The kind of file the bytes show (``None`` if none we accept); ``file`` is re-read for zip archives."""
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"PK\x03\x04"):
+        file.seek(0)
+        try:
+            with zipfile.ZipFile(file) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return None
+        if "[Content_Types].xml" not in names:
+            return None
+        return next((kind for kind, part in OOXML_PARTS.items() if part in names), None)
+    return "csv" if _looks_like_csv(file) else None
+
+
+def _looks_like_csv(file: Any) -> bool:
+    """UTF-8 text without control bytes or markup whose first lines split into columns the same way."""
+    file.seek(0)
+    sample = file.read(64 * 1024)
+    if not sample or b"\x00" in sample:
+        return False
+    try:
+        text = sample.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # A cut in the middle of a multi-byte character at the end of the sample is still text.
+        try:
+            text = sample[:-3].decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return False
+    if any(ord(c) < 32 and c not in "\t\r\n" for c in text):
+        return False
+    if text.lstrip().startswith("<"):  # HTML, SVG or XML dressed as a list
+        return False
+    lines = [line for line in text.splitlines()[:20] if line.strip()]
+    if not lines:
+        return False
+    try:
+        dialect = csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t")
+    except csv.Error:
+        return len(lines) >= 1 and all("," not in line and ";" not in line for line in lines)
+    widths = {len(row) for row in csv.reader(io.StringIO("\n".join(lines)), dialect)}
+    return len(widths) == 1
+
+
+def check_upload(file: UploadedFile, field: str, kinds: Iterable[str]) -> str:
+    """The file's kind if it is one of ``kinds`` and within the size limit; else a ValidationError on ``field``."""
+    kinds = tuple(kinds)
+    limit: int = settings.FOLLOWUP_UPLOAD_MAX_BYTES
+    if file.size is None or file.size > limit:
+        raise ValidationError(
+            {
+                field: _("The file is larger than %(limit)s MB. Upload a smaller file.")
+                % {"limit": f"{limit / (1024 * 1024):g}"}
+            }
+        )
+    file.seek(0)
+    head = file.read(16)
+    kind = sniff(head, file)
+    file.seek(0)
+    if kind not in kinds:
+        raise ValidationError(
+            {
+                field: _("This file is not one of the accepted kinds (%(kinds)s); its content was checked.")
+                % {"kinds": ", ".join(KIND_LABELS[k] for k in kinds)}
+            }
+        )
+    return kind
+
+
+def check(followup: FollowUp, mobilities: list[Mobility], goals: list[Goal], *, list_uploaded: bool = False) -> None:
+    """The rules of a valid follow-up; raises one ValidationError with every problem by field.
+
+    ``list_uploaded``: an attendance list comes with this change (it is checked and stored afterwards).
+    """
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    if not mobilities:
+        add("mobilities", _("Choose at least one mobility the follow-up draws on."))
+    for mobility in mobilities:
+        if mobility.project_id != followup.project_id:
+            add("mobilities", _("%(mobility)s belongs to another project.") % {"mobility": mobility})
+        elif mobility.status == MobilityStatus.CANCELLED:
+            add("mobilities", _("%(mobility)s was cancelled.") % {"mobility": mobility})
+        elif followup.date and followup.date < mobility.end_date:
+            add(
+                "date",
+                _("The follow-up comes after the mobility it draws on ends (%(end)s).")
+                % {"end": mobility.end_date.isoformat()},
+            )
+    if not goals:
+        add("goals", _("Choose at least one goal the follow-up serves."))
+    elif any(goal.consortium_id != followup.project.consortium_id for goal in goals):
+        add("goals", _("Choose the consortium's own goals."))
+    if followup.online and not followup.online_link:
+        add("online_link", _("Give the link of the online event."))
+    if not followup.online and not followup.place.strip():
+        add("place", _("Say where it takes place, or mark it as online."))
+    if followup.status == FollowUpStatus.DELIVERED:
+        if followup.date > timezone.localdate():
+            add("date", _("A follow-up cannot be delivered on a date still to come."))
+        if followup.attendees < 1:
+            add("attendees", _("A delivered follow-up reached at least one colleague."))
+        if not (followup.attendance_list or list_uploaded) and not followup.no_attendance_list_reason.strip():
+            add(
+                "attendance_list",
+                _("Upload the attendance list, or say why there is none."),
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _store_uploads(followup: FollowUp, attendance_list: UploadedFile | None, materials: UploadedFile | None) -> None:
+    """Check the uploads (nothing is saved if one is bad) and attach them under random names whose extension
+    is the kind found in the bytes; the person's file name is kept for the download."""
+    kinds = {
+        "attendance_list": check_upload(attendance_list, "attendance_list", ATTENDANCE_KINDS)
+        if attendance_list is not None
+        else None,
+        "materials_file": check_upload(materials, "materials_file", MATERIALS_KINDS) if materials is not None else None,
+    }
+    if attendance_list is not None:
+        followup.attendance_list_name = (attendance_list.name or "")[-200:]
+        attendance_list.name = f"list.{kinds['attendance_list']}"
+        followup.attendance_list = attendance_list
+    if materials is not None:
+        followup.materials_name = (materials.name or "")[-200:]
+        materials.name = f"materials.{kinds['materials_file']}"
+        followup.materials_file = materials
+
+
+def content_type(path: str) -> str:
+    """The content type of a stored upload, from the kind its bytes showed when it was uploaded."""
+    return CONTENT_TYPES.get(path.rsplit(".", 1)[-1], "application/octet-stream")
+
+
+@transaction.atomic
+def create_followup(
+    *,
+    project: Project,
+    mobilities: Iterable[Mobility],
+    goals: Iterable[Goal],
+    attendee_organisations: Iterable[Organisation] = (),
+    attendance_list: UploadedFile | None = None,
+    materials_file: UploadedFile | None = None,
+    by: User | None,
+    **fields: Any,
+) -> FollowUp:
+    """Record a follow-up activity, planned or delivered, drawing on one or more of the project's mobilities."""
+    mobility_list, goal_list = list(mobilities), list(goals)
+    followup = FollowUp(project=project, created_by=by, **fields)
+    check(followup, mobility_list, goal_list, list_uploaded=attendance_list is not None)
+    _store_uploads(followup, attendance_list, materials_file)
+    followup.full_clean(exclude=["mobilities", "goals", "attendee_organisations", "attendance_list"])
+    followup.save()
+    followup.mobilities.set(mobility_list)
+    followup.goals.set(goal_list)
+    followup.attendee_organisations.set(list(attendee_organisations))
+    return followup
+
+
+@transaction.atomic
+def update_followup(
+    followup: FollowUp,
+    *,
+    version: int,
+    mobilities: Iterable[Mobility] | None = None,
+    goals: Iterable[Goal] | None = None,
+    attendee_organisations: Iterable[Organisation] | None = None,
+    attendance_list: UploadedFile | None = None,
+    materials_file: UploadedFile | None = None,
+    **changes: Any,
+) -> FollowUp:
+    """Save changes if nobody saved since ``version`` (else :class:`EditConflict`); files replace earlier ones."""
+    for field, value in changes.items():
+        setattr(followup, field, value)
+    mobility_list = list(mobilities) if mobilities is not None else list(followup.mobilities.all())
+    goal_list = list(goals) if goals is not None else list(followup.goals.all())
+    check(followup, mobility_list, goal_list, list_uploaded=attendance_list is not None)
+    _store_uploads(followup, attendance_list, materials_file)
+    followup.full_clean(exclude=["mobilities", "goals", "attendee_organisations", "attendance_list", "version"])
+    if FollowUp.objects.filter(pk=followup.pk, version=version).update(version=F("version") + 1) != 1:
+        raise EditConflict()
+    followup.version = version + 1
+    followup.save()
+    if mobilities is not None:
+        followup.mobilities.set(mobility_list)
+    if goals is not None:
+        followup.goals.set(goal_list)
+    if attendee_organisations is not None:
+        followup.attendee_organisations.set(list(attendee_organisations))
+    return followup
+
+
+def planned_from_mobility(mobility: Mobility) -> dict[str, Any]:
+    """A planned follow-up prefilled from the mobility's follow-up plan (what, for how many, by when, where)."""
+    return {
+        "status": FollowUpStatus.PLANNED,
+        "title": mobility.followup_plan.splitlines()[0][:300] if mobility.followup_plan.strip() else "",
+        "date": mobility.followup_due,
+        "attendees": mobility.followup_colleagues or 0,
+        "organiser": mobility.sending_organisation,
+        "place": f"{mobility.sending_organisation.legal_name}, {mobility.sending_organisation.city}",
+        "mobilities": [mobility],
+        "goals": list(mobility.goals.all()),
+    }

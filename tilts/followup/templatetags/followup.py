@@ -1,0 +1,26 @@
+"""Follow-up blocks on other apps' pages (the dashboard, a mobility's page) without touching their views."""
+
+from django import template
+
+from tilts.accounts.models import User
+from tilts.followup import selectors
+from tilts.followup.models import FollowUp
+from tilts.mobility.models import Mobility
+
+register = template.Library()
+
+
+@register.simple_tag
+def followup_flags(user: User) -> selectors.Flags:
+    """What needs attention in the follow-ups the user sees, across projects."""
+    return selectors.flags_for(user)
+
+
+@register.simple_tag
+def mobility_followups(mobility: Mobility, user: User) -> list[FollowUp]:
+    return list(selectors.mobility_followups(mobility, user))
+
+
+@register.simple_tag
+def can_record_followup(mobility: Mobility, user: User) -> bool:
+    return selectors.can_record(user, mobility)

@@ -1,0 +1,55 @@
+"""The public results page and API: numbers per goal and delivered activities, no personal data."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tilts.consortium.models import Consortium, Goal, Organisation
+from tilts.followup.tests.helpers import D, followup, mobility
+from tilts.mobility.tests.factories import make_project
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def delivered(consortium: Consortium, member: Organisation, participant, goals: list[Goal]):
+    project = make_project(consortium)
+    first = mobility(project, member, participant, goals=goals[:2])
+    second = mobility(project, member, goals=goals[1:2])
+    followup([first, second], goals[1:2], attendees=40, title="Digitālo prasmju seminārs", type="seminar")
+    followup([first], goals[:1], attendees=3, title="Referāts konferencē", type="presentation")
+    followup([second], goals[:1], status="planned", title="Plānotā programma", date=D(2026, 12, 1), attendees=0)
+    return first, second
+
+
+def test_public_page_has_numbers_and_activities_but_no_people(client: Client, delivered) -> None:
+    response = client.get(reverse("followup:results"))
+    assert response.status_code == 200
+    assert response.context["total"].colleagues == 43
+    assert response.context["total"].multiplier.to_eng_string() == "21.50"
+    text = response.text
+    assert "Digitālo prasmju seminārs" in text
+    assert "Referāts konferencē" not in text  # presentations are counted but not listed
+    assert "Plānotā programma" not in text
+    for made in delivered:
+        person = made.participant
+        assert person.last_name not in text and person.email not in text
+    assert delivered[0].sending_organisation.legal_name in text  # the organiser institution is public
+
+
+def test_results_link_in_the_public_nav(client: Client, consortium) -> None:
+    response = client.get("/en/")
+    assert '<a href="/en/follow-up/results/">Results</a>' in response.text
+
+
+def test_results_api_is_public_and_anonymous(client: Client, delivered) -> None:
+    response = client.get("/api/v1/results")
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["colleagues"], body["participants"], body["multiplier"]) == (43, 2, "21.50")
+    goal_two = next(g for g in body["goals"] if g["number"] == 2)
+    assert (goal_two["mobilities"], goal_two["participants"], goal_two["colleagues"]) == (2, 2, 40)
+    assert [f["title"] for f in body["followups"]] == ["Digitālo prasmju seminārs"]
+    raw = response.content.decode()
+    for made in delivered:
+        assert made.participant.last_name not in raw and made.participant.email not in raw

@@ -1,0 +1,347 @@
+"""The follow-up cascade in the browser: recording follow-ups, their evidence, flags, the goals dashboard and
+the public results page."""
+
+import csv
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from tilts.accounts.models import Role, User
+from tilts.accounts.permissions import role_required
+from tilts.consortium.models import Consortium
+from tilts.consortium.selectors import get_consortium
+from tilts.followup import charts, selectors, services
+from tilts.followup.forms import FollowUpForm
+from tilts.followup.models import FollowUp, FollowUpType
+from tilts.mobility.models import MobilityStatus
+from tilts.mobility.selectors import mobilities_for
+from tilts.projects.models import Project
+
+DASHBOARD_READERS = (Role.COORDINATOR, Role.AUDITOR, Role.MEMBER_CONTACT)
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _consortium() -> Consortium:
+    consortium = get_consortium()
+    if consortium is None:
+        raise Http404(_("The consortium has not been set up yet."))
+    return consortium
+
+
+def _project(user: User, pk: int) -> Project:
+    """A project in which the user sees mobilities (any project for the coordinator and auditors)."""
+    projects = Project.objects.all() if user.can_view_everything else selectors.projects_with_followups_for(user)
+    return get_object_or_404(projects.select_related("consortium"), pk=pk)
+
+
+def _scope(user: User, consortium: Consortium, project: Project | None) -> selectors.Scope | None:
+    """The numbers a user may see: the consortium's, their institution's, or none (participants)."""
+    if user.can_view_everything:
+        return selectors.Scope(consortium, project)
+    if user.is_member_contact and user.organisation is not None:
+        return selectors.Scope(consortium, project, user.organisation)
+    return None
+
+
+@role_required()
+def index(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    projects = list(selectors.projects_with_followups_for(user))
+    flags = {project.pk: selectors.flags_for(user, project).total for project in projects}
+    return render(
+        request,
+        "followup/index.html",
+        {"projects": [(project, flags[project.pk]) for project in projects], "can_see_dashboard": _can_dash(user)},
+    )
+
+
+def _can_dash(user: User) -> bool:
+    return user.can_view_everything or user.is_member_contact
+
+
+@role_required()
+def project_followups(request: HttpRequest, pk: int) -> HttpResponse:
+    """A project's follow-ups, what needs attention, and the colleagues reached per mobility."""
+    user = _user(request)
+    project = _project(user, pk)
+    followups = (
+        selectors.followups_for(user).filter(project=project).prefetch_related("goals", "mobilities__participant")
+    )
+    scope = _scope(user, project.consortium, project)
+    whole = selectors.Scope(project.consortium, project)
+    reach = selectors.reach_by_mobility(whole)
+    mobilities = (
+        mobilities_for(user)
+        .filter(project=project)
+        .exclude(status=MobilityStatus.CANCELLED)
+        .order_by("start_date", "pk")
+    )
+    return render(
+        request,
+        "followup/project.html",
+        {
+            "project": project,
+            "followups": followups.order_by("-date", "pk"),
+            "flags": selectors.flags_for(user, project),
+            "mobility_rows": [(m, reach.get(m.pk, 0), selectors.followup_due(m)) for m in mobilities],
+            "total": selectors.total_reach(scope) if scope else None,
+            "scope": scope,
+            "can_record": selectors.recordable_mobilities(user).filter(project=project).exists(),
+        },
+    )
+
+
+def _save(request: HttpRequest, form: FollowUpForm, followup: FollowUp | None) -> FollowUp | None:
+    """Call the service with the form's data; on a rule broken, put the messages on the form's fields."""
+    user = _user(request)
+    data = form.service_fields()
+    try:
+        if followup is None:
+            return services.create_followup(project=form.project, by=user, **data)
+        data["mobilities"] = selectors.keep_out_of_reach(user, followup, list(data["mobilities"]))
+        return services.update_followup(followup, version=form.cleaned_data["version"] or 0, **data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+
+
+@role_required()
+def followup_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a follow-up in a project; ``?mobility=`` chooses the mobility, ``&plan=1`` starts from its plan."""
+    user = _user(request)
+    project = _project(user, pk)
+    recordable = selectors.recordable_mobilities(user).filter(project=project)
+    if not recordable.exists():
+        raise Http404
+    initial: dict[str, Any] = {"status": "delivered", "type": FollowUpType.WORKSHOP}
+    mobility_id = request.GET.get("mobility", "")
+    if mobility_id.isdigit() and len(mobility_id) < 12:
+        mobility = get_object_or_404(recordable, pk=mobility_id)
+        if request.GET.get("plan"):
+            initial.update(services.planned_from_mobility(mobility))
+        else:
+            initial.update(
+                mobilities=[mobility], goals=list(mobility.goals.all()), organiser=mobility.sending_organisation
+            )
+    form = FollowUpForm(request.POST or None, request.FILES or None, initial=initial, project=project, user=user)
+    if request.method == "POST" and form.is_valid():
+        followup = _save(request, form, None)
+        if followup is not None:
+            messages.success(request, _("The follow-up has been recorded."))
+            return redirect("followup:detail", pk=followup.pk)
+    return render(
+        request, "followup/followup_form.html", {"form": form, "project": project}, status=422 if form.errors else 200
+    )
+
+
+@role_required()
+def followup_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    followup = get_object_or_404(selectors.followups_for(user), pk=pk)
+    if not selectors.can_edit(user, followup):
+        raise Http404
+    form = FollowUpForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=FollowUp.objects.get(pk=pk),
+        project=followup.project,
+        user=user,
+    )
+    if request.method == "POST" and form.is_valid() and _save(request, form, followup) is not None:
+        messages.success(request, _("Saved."))
+        return redirect("followup:detail", pk=pk)
+    return render(
+        request,
+        "followup/followup_form.html",
+        {"form": form, "project": followup.project, "followup": followup},
+        status=422 if form.errors else 200,
+    )
+
+
+@role_required()
+def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    followup = get_object_or_404(selectors.followups_for(user), pk=pk)
+    return render(
+        request,
+        "followup/followup_detail.html",
+        {
+            "followup": followup,
+            "mobilities": followup.mobilities.select_related("participant", "sending_organisation"),
+            "can_edit": selectors.can_edit(user, followup),
+            "history": followup.history.select_related("history_user")[:20],
+        },
+    )
+
+
+def _file(request: HttpRequest, pk: int, field: str, name_field: str) -> FileResponse:
+    """An uploaded file, only for those who see the follow-up; always downloaded, never shown inline."""
+    followup = get_object_or_404(selectors.followups_for(_user(request)), pk=pk)
+    stored = getattr(followup, field)
+    if not stored:
+        raise Http404
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=getattr(followup, name_field) or stored.name.rsplit("/", 1)[-1],
+        content_type=services.content_type(stored.name),
+    )
+
+
+@role_required()
+def attendance_list(request: HttpRequest, pk: int) -> FileResponse:
+    return _file(request, pk, "attendance_list", "attendance_list_name")
+
+
+@role_required()
+def materials(request: HttpRequest, pk: int) -> FileResponse:
+    return _file(request, pk, "materials_file", "materials_name")
+
+
+# Goals dashboard ---------------------------------------------------------------------------------------------
+
+
+def _dashboard_numbers(request: HttpRequest) -> dict[str, Any]:
+    user = _user(request)
+    consortium = _consortium()
+    project = None
+    project_id = request.GET.get("project", "")
+    if project_id.isdigit() and len(project_id) < 12:
+        project = get_object_or_404(consortium.projects, pk=project_id)
+    by = "quarter" if request.GET.get("by") == "quarter" else "year"
+    scope = _scope(user, consortium, project)
+    assert scope is not None  # role_required lets in only those with a scope
+    goals = selectors.reach_by_goal(scope)
+    periods = selectors.reach_over_time(scope, by)
+    return {
+        "consortium": consortium,
+        "project": project,
+        "projects": consortium.projects.order_by("-call_year"),
+        "by": by,
+        "scope": scope,
+        "total": selectors.total_reach(scope),
+        "goals": goals,
+        "periods": periods,
+        "period_rows": [(period, [period.by_goal.get(row.goal.number, 0) for row in goals]) for period in periods],
+        "members": selectors.reach_by_member(scope) if scope.organisation is None else [],
+        "types": FollowUpType.choices,
+    }
+
+
+@role_required(*DASHBOARD_READERS)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    if _scope(_user(request), _consortium(), None) is None:
+        raise Http404
+    numbers = _dashboard_numbers(request)
+    if request.GET.get("export") == "csv":
+        return _dashboard_csv(numbers)
+    goal_label = _("Goal %(number)s")
+    numbers["charts"] = {
+        "colleagues": charts.horizontal_bars(
+            "chart-colleagues",
+            _("Colleagues reached per goal"),
+            [(goal_label % {"number": row.goal.number}, row.reach.colleagues) for row in numbers["goals"]],
+        ),
+        "types": charts.horizontal_bars(
+            "chart-types",
+            _("Delivered follow-ups by type"),
+            [
+                (str(label), sum(row.by_type.get(value, 0) for row in numbers["goals"]))
+                for value, label in FollowUpType.choices
+            ],
+            label_width=220,
+        ),
+        "time": charts.horizontal_bars(
+            "chart-time",
+            _("Colleagues reached per quarter") if numbers["by"] == "quarter" else _("Colleagues reached per year"),
+            [(row.label, row.total) for row in numbers["periods"]],
+        ),
+    }
+    return render(request, "followup/dashboard.html", numbers)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A value for a CSV cell; text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _dashboard_csv(numbers: dict[str, Any]) -> HttpResponse:
+    type_labels = [str(label) for _value, label in FollowUpType.choices]
+    header = [
+        _("Goal"),
+        _("Title"),
+        _("Mobilities"),
+        _("Participants"),
+        *type_labels,
+        _("Colleagues reached"),
+        _("Multiplier"),
+        _("Grant, EUR"),
+        _("Colleagues per 1,000 EUR"),
+    ]
+    rows: list[list[Any]] = [header]
+    for row in numbers["goals"]:
+        reach = row.reach
+        rows.append(
+            [
+                row.goal.number,
+                row.goal.title,
+                reach.mobilities,
+                reach.participants,
+                *[count for _value, _label, count in row.types],
+                reach.colleagues,
+                reach.multiplier,
+                reach.grant,
+                reach.per_thousand_euro,
+            ]
+        )
+    rows.append([])
+    goal_columns = [_("Goal %(number)s") % {"number": g.goal.number} for g in numbers["goals"]]
+    rows.append([_("Period"), *goal_columns, _("Total")])
+    for period in numbers["periods"]:
+        rows.append([period.label, *[period.by_goal.get(g.goal.number, 0) for g in numbers["goals"]], period.total])
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([[csv_cell(value) for value in row] for row in rows])
+    project = numbers["project"]
+    name = f"goals-{project.call_year}-{project.pk}" if project else "goals"
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+# Public results ----------------------------------------------------------------------------------------------
+
+
+def results(request: HttpRequest) -> HttpResponse:
+    """What the consortium's mobilities achieved, per goal, with the workshops, seminars, courses and programmes
+    delivered. Aggregates and institutions only: no participant's name."""
+    consortium = _consortium()
+    scope = selectors.Scope(consortium)
+    return render(
+        request,
+        "followup/results.html",
+        {
+            "total": selectors.total_reach(scope),
+            "goals": selectors.reach_by_goal(scope),
+            "followups": selectors.public_followups(consortium),
+        },
+    )

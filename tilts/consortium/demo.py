@@ -385,6 +385,7 @@ def seed_demo() -> dict[str, int]:
             application.goals.set([goals[n] for n in goal_numbers])
     _demo_projects(consortium, organisations)
     demo_mobilities(consortium, organisations)
+    __import__("tilts.exports.demo", fromlist=["seed"]).seed()
     return {
         "organisations": Organisation.objects.count(),
         "members": Membership.objects.filter(status=MembershipStatus.ACTIVE).count(),

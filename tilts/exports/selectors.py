@@ -1,5 +1,6 @@
 """Reads for exports: who may export which project, which mobilities they get, what the module still lacks."""
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
@@ -35,14 +36,22 @@ def _optional_relations() -> list[str]:
 
 def project_mobilities(user: User, project: Project) -> QuerySet[Mobility]:
     """Every mobility of the project within the user's export scope (member contacts: their institution's)."""
+    # The project is not joined: every row would carry its own copy of the rate table, parsed again for each
+    # mobility's activity type label. ``with_project`` gives the rows the one instance the caller holds.
     mobilities = Mobility.objects.filter(project=project).select_related(
-        "project__rate_table", "sending_organisation", "participant__organisation", *_optional_relations()
+        "sending_organisation", "participant__organisation", *_optional_relations()
     )
     if user.can_view_everything:
         return mobilities.order_by("start_date", "pk")
     if user.is_member_contact and user.organisation_id is not None:
         return mobilities.filter(sending_organisation_id=user.organisation_id).order_by("start_date", "pk")
     return mobilities.none()
+
+
+def with_project(mobilities: Iterable[Mobility], project: Project) -> Iterator[Mobility]:
+    for mobility in mobilities:
+        mobility.project = project
+        yield mobility
 
 
 def reportable_mobilities(user: User, project: Project) -> QuerySet[Mobility]:

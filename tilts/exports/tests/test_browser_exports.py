@@ -1,5 +1,7 @@
 """A coordinator finds the exports from the project page, prepares the workbook in the background, downloads it."""
 
+import io
+
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
@@ -28,5 +30,6 @@ def test_workbook_prepared_in_the_background(
         page.get_by_role("link", name="Download the file").click()
     download = info.value
     assert download.suggested_filename == f"project-2025-{project.pk}.xlsx"
-    book = load_workbook(download.path())
+    with open(download.path(), "rb") as handle:  # the saved download has no .xlsx suffix, which openpyxl wants
+        book = load_workbook(io.BytesIO(handle.read()))
     assert book.sheetnames == ["Mobilities", "Participants", "Budget"]

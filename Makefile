@@ -41,7 +41,9 @@ demo: migrate
 
 run: $(VENV)/.runtime messages demo
 	@echo "Serving on http://$(HOST)/  (Ctrl-C to stop)"
-	$(BIN)/python manage.py runserver $(HOST)
+	@# The background worker (exports) runs alongside the server and stops with it.
+	$(BIN)/python manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver $(HOST)
 
 test: $(VENV)/.dev
 	bash scripts/system-deps.sh test
@@ -59,6 +61,7 @@ typecheck: $(VENV)/.dev
 
 bench: $(VENV)/.dev messages migrate
 	$(BIN)/python bench/grants.py
+	$(BIN)/python bench/exports.py
 
 lock: $(VENV)/bin/python
 	bash scripts/lock.sh

@@ -188,6 +188,8 @@ API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/m")
 API_USER_RATE = os.environ.get("API_USER_RATE", "1200/m")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Exports of projects with fewer mobilities are built while the person waits; larger ones in the background.
+EXPORT_INLINE_LIMIT = int(os.environ.get("EXPORT_INLINE_LIMIT", "200"))
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -7,6 +7,10 @@ from tilts.accounts.models import User
 from tilts.accounts.permissions import invitable_roles, organisations_visible_to
 from tilts.core.collation import latvian
 
+# What the Beneficiary Module asks about a participant: the person, their member contact or the coordinator fill it.
+BM_FIELDS = ["date_of_birth", "gender", "nationality"]
+BM_WIDGETS = {"date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"))
@@ -30,7 +34,8 @@ class InviteForm(forms.Form):
 class PersonForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "role", "organisation", "position", "phone", "language"]
+        fields = ["first_name", "last_name", "role", "organisation", "position", "phone", "language", *BM_FIELDS]
+        widgets = BM_WIDGETS
 
     def __init__(self, *args: Any, editor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -45,4 +50,5 @@ class PersonForm(forms.ModelForm):  # type: ignore[type-arg]
 class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "position", "phone", "language"]
+        fields = ["first_name", "last_name", "position", "phone", "language", *BM_FIELDS]
+        widgets = BM_WIDGETS

@@ -394,6 +394,9 @@ def seed_demo() -> dict[str, int]:
     from tilts.followup.demo import seed as seed_followups
 
     seed_followups(consortium)
+    from tilts.exports.demo import seed as seed_export_details
+
+    seed_export_details()
     return {
         "organisations": Organisation.objects.count(),
         "members": Membership.objects.filter(status=MembershipStatus.ACTIVE).count(),

@@ -1,1 +1,61 @@
-from django.db import models  # noqa: F401
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ExportKind(models.TextChoices):
+    CSV = "csv", _("Beneficiary Module import (CSV)")
+    XLSX = "xlsx", _("Project workbook (XLSX)")
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Being prepared")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+def _export_path(job: "ExportJob", filename: str) -> str:
+    # A random part so that a file's name cannot be guessed even if the storage were ever exposed.
+    return f"exports/{job.project_id}/{secrets.token_hex(8)}-{filename}"
+
+
+class ExportJob(models.Model):
+    """One export of a project prepared in the background: who asked, what, its progress and the file.
+
+    The file is private (served only through a permission-checked view) and the job is deleted after a week
+    (``manage.py prune_exports``).
+    """
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.CASCADE, related_name="exports"
+    )
+    project = models.ForeignKey(
+        "projects.Project", verbose_name=_("project"), on_delete=models.CASCADE, related_name="exports"
+    )
+    kind = models.CharField(_("kind"), max_length=4, choices=ExportKind.choices)
+    language = models.CharField(_("language"), max_length=5, default="lv")
+    status = models.CharField(_("status"), max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress, %"), default=0, validators=[MaxValueValidator(100)])
+    error = models.TextField(_("error"), blank=True)
+    file = models.FileField(_("file"), upload_to=_export_path, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="export_progress_at_most_100")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.project} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ExportStatus.DONE, ExportStatus.FAILED)

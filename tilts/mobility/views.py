@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tilts.accounts.models import Role, User
 from tilts.accounts.permissions import role_required
+from tilts.core.spreadsheets import safe_row
 from tilts.grants import services as grant_services
 from tilts.mobility import selectors, services
 from tilts.mobility.forms import CancelForm, JoinTripForm, JointTripForm, MobilityForm
@@ -141,7 +142,7 @@ def _row(m: Mobility) -> dict[str, Any]:
 def _export(project: Project, mobilities: list[Mobility], kind: str) -> HttpResponse:
     name = f"mobilities-{project.call_year}-{project.pk}"
     headers = [str(label) for _key, label in EXPORT_COLUMNS]
-    rows = [[_row(m)[key] for key, _label in EXPORT_COLUMNS] for m in mobilities]
+    rows = [safe_row([_row(m)[key] for key, _label in EXPORT_COLUMNS]) for m in mobilities]
     if kind == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)

@@ -1,0 +1,35 @@
+"""A coordinator finds the exports from the project page, prepares the workbook in the background, downloads it."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import Page, expect
+
+from tilts.exports.tests.helpers import make_mobility
+from tilts.mobility.tests.factories import make_project
+from tilts.mobility.tests.test_browser_trip import log_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_workbook_prepared_in_the_background(
+    transactional_db: None, live_server, page: Page, consortium, member, goals, coordinator
+) -> None:
+    project = make_project(consortium)
+    make_mobility(project, member, goals, by=coordinator)
+    log_in(page, live_server.url, coordinator.email)
+    page.goto(f"{live_server.url}/en/projects/{project.pk}/")
+    page.get_by_role("link", name="Exports: Beneficiary Module and workbook").click()
+    expect(page.get_by_role("heading", name="Before the Beneficiary Module import")).to_be_visible()
+    expect(page.get_by_role("link", name="The participant's date of birth").first).to_be_visible()
+    page.get_by_role("button", name="Prepare in the background: Project workbook (XLSX)").click()
+    expect(page.locator("#job-progress")).to_contain_text("Ready")
+    expect(page.locator("#job-progress-bar")).to_have_attribute("value", "100")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download the file").click()
+    download = info.value
+    assert download.suggested_filename == f"project-2025-{project.pk}.xlsx"
+    with open(download.path(), "rb") as handle:  # the saved download has no .xlsx suffix, which openpyxl wants
+        book = load_workbook(io.BytesIO(handle.read()))
+    assert book.sheetnames == ["Mobilities", "Participants", "Budget"]

@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from tilts.api import api
 from tilts.core.views import healthz
@@ -20,6 +21,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     # Inside the language prefix so that switching from /en/... back to Latvian finds the page it came from.
     path("i18n/", include("django.conf.urls.i18n")),
+    # E-mail addresses are the login and are set by invitation; people do not add or change them themselves.
+    path("accounts/email/", RedirectView.as_view(pattern_name="people:profile"), name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("manage/", include("tilts.consortium.urls")),
     path("people/", include("tilts.accounts.urls")),

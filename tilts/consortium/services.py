@@ -77,7 +77,7 @@ def submit_join_application(
             {"registration_number": _("An application for this registration number is already being reviewed.")}
         ) from None
     application.goals.set(goals)
-    transaction.on_commit(lambda: _notify_application_received(application))
+    transaction.on_commit(lambda: _notify_application_received(application), robust=True)
     return application
 
 
@@ -133,7 +133,7 @@ def accept_join_application(application: JoinApplication, *, by: User) -> Member
     application.decided_by = by
     application.organisation = organisation
     application.save()
-    transaction.on_commit(lambda: _notify_decision(application))
+    transaction.on_commit(lambda: _notify_decision(application), robust=True)
     return membership
 
 
@@ -149,7 +149,7 @@ def reject_join_application(application: JoinApplication, *, by: User, reason: s
     application.decided_at = timezone.now()
     application.decided_by = by
     application.save()
-    transaction.on_commit(lambda: _notify_decision(application))
+    transaction.on_commit(lambda: _notify_decision(application), robust=True)
     return application
 
 
@@ -230,6 +230,8 @@ def end_membership(membership: Membership, *, left_on: datetime.date, reason: st
 
 
 def save_goal(goal: Goal) -> Goal:
+    if goal.consortium.goals.filter(number=goal.number).exclude(pk=goal.pk).exists():
+        raise ValidationError({"number": _("Another goal already has this number.")})
     goal.full_clean()
     goal.save()
     return goal

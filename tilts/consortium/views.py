@@ -282,9 +282,13 @@ def goal_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     goal = get_object_or_404(consortium.goals, pk=pk) if pk else Goal(consortium=consortium)
     form = GoalForm(request.POST or None, instance=goal)
     if request.method == "POST" and form.is_valid():
-        services.save_goal(form.save(commit=False))
-        messages.success(request, _("Goal %(number)s saved.") % {"number": goal.number})
-        return redirect("backoffice:goals")
+        try:
+            services.save_goal(form.save(commit=False))
+        except ValidationError as error:  # e.g. another goal already has this number
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Goal %(number)s saved.") % {"number": goal.number})
+            return redirect("backoffice:goals")
     return render(
         request, "consortium/goal_form.html", {"form": form, "goal": goal}, status=422 if form.errors else 200
     )

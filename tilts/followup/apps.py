@@ -7,3 +7,6 @@ class FollowupConfig(AppConfig):
 
     name = "tilts.followup"
     verbose_name = _("Follow-up")
+
+    def ready(self) -> None:
+        from tilts.followup import sheets  # noqa: F401  (adds the "Follow-ups" sheet to the project workbook)

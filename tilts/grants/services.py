@@ -231,8 +231,17 @@ def update_rate_entry(
         raise ValidationError({"value": _("The value cannot be negative.")})
     if not source.strip():
         raise ValidationError({"source": _("Say where the value comes from, e.g. the grant agreement's annex.")})
+    entry = next((item for item in locked.table.entries() if item.key == key), None)
+    if entry is not None and entry.is_count and value != value.to_integral_value():
+        raise ValidationError({"value": _("This value is a number of days or people: give a whole number.")})
+    if key.endswith("reduced_from_day") and value < 1:
+        raise ValidationError({"value": _("The reduced rate starts on day 1 at the earliest.")})
+    if key.endswith("reduced_share") and not Decimal(0) < value <= Decimal(1):
+        raise ValidationError({"value": _("A share is above 0 and at most 1, e.g. 0.70 for 70 %.")})
     try:
         updated = locked.table.with_entry(key, value, status, source.strip())
+    except rules.RateValueError as error:
+        raise ValidationError({"value": str(error)}) from None
     except rules.RateTableError:
         raise ValidationError({"key": _("There is no such value in the rate table.")}) from None
     locked.set_table(updated)

@@ -18,6 +18,7 @@ from tilts.accounts.models import User
 from tilts.consortium.models import Goal, MembershipStatus
 from tilts.grants import services as grant_services
 from tilts.mobility.models import TRIP_FIELDS, CalendarFeed, JointTrip, Mobility, MobilityStatus
+from tilts.projects.models import ProjectStatus
 from tilts.projects.services import EditConflict
 
 ALLOWED = {
@@ -39,6 +40,8 @@ def check(mobility: Mobility, goals: Iterable[Goal] | None = None) -> None:
         errors.setdefault(field, []).append(message)
 
     project = mobility.project
+    if project.status == ProjectStatus.CLOSED:
+        add("__all__", _("The project is closed; its mobilities can no longer be planned or changed."))
     table = project.rate_table.table
     activity = table.activity_types.get(mobility.activity_type)
     if activity is None:

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from tilts.accounts.models import Role, User
@@ -94,25 +95,26 @@ def mobility_list(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, context)
 
 
+# Lazy: the headers are translated when a file is written, in the language of whoever asks.
 EXPORT_COLUMNS = [
     ("id", "ID"),
-    ("status", _("Status")),
-    ("sending", _("Sending member")),
-    ("participant", _("Participant")),
-    ("kind", _("Participant is")),
-    ("activity", _("Activity type")),
-    ("receiving", _("Receiving organisation")),
-    ("city", _("City")),
-    ("country", _("Country")),
-    ("start", _("Start")),
-    ("end", _("End")),
-    ("travel_days", _("Travel days")),
-    ("green", _("Green travel")),
-    ("goals", _("Goals")),
-    ("topic", _("Topic")),
-    ("followup", _("Follow-up")),
-    ("colleagues", _("Colleagues to reach")),
-    ("grant", _("Grant, EUR")),
+    ("status", gettext_lazy("Status")),
+    ("sending", gettext_lazy("Sending member")),
+    ("participant", gettext_lazy("Participant")),
+    ("kind", gettext_lazy("Participant is")),
+    ("activity", gettext_lazy("Activity type")),
+    ("receiving", gettext_lazy("Receiving organisation")),
+    ("city", gettext_lazy("City")),
+    ("country", gettext_lazy("Country")),
+    ("start", gettext_lazy("Start")),
+    ("end", gettext_lazy("End")),
+    ("travel_days", gettext_lazy("Travel days")),
+    ("green", gettext_lazy("Green travel")),
+    ("goals", gettext_lazy("Goals")),
+    ("topic", gettext_lazy("Topic")),
+    ("followup", gettext_lazy("Follow-up")),
+    ("colleagues", gettext_lazy("Colleagues to reach")),
+    ("grant", gettext_lazy("Grant, EUR")),
 ]
 
 

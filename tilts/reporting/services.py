@@ -254,7 +254,8 @@ def request_changes(report: ParticipantReport, *, by: User, comment: str) -> Par
     transaction.on_commit(
         lambda: send_templated_mail(
             "reporting/email/changes_requested", participant.email, context, participant.language
-        )
+        ),
+        robust=True,
     )
     return locked
 

@@ -24,3 +24,18 @@ def test_admin_login_form_posts_are_not_accepted(coordinator) -> None:  # type: 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_people_cannot_add_or_change_their_login_address(participant) -> None:  # type: ignore[no-untyped-def]
+    from tilts.core.tests.fixtures import client_for
+
+    client = client_for(participant)
+    response = client.post("/accounts/email/", {"action_add": "", "email": "other@example.org"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("people:profile")
+    participant.refresh_from_db()
+    assert participant.email != "other@example.org"
+    from allauth.account.models import EmailAddress
+
+    assert not EmailAddress.objects.filter(email="other@example.org").exists()

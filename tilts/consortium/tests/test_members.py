@@ -177,3 +177,21 @@ def test_dashboard_counts_members_and_pending_applications(coordinator_client: C
     response = coordinator_client.get(reverse("backoffice:dashboard"))
     assert response.context["counts"]["members"] == 2
     assert response.context["counts"]["pending_applications"] == 0
+
+
+def test_a_goal_number_already_taken_is_a_form_error_not_a_crash(coordinator_client, goals) -> None:
+    from django.urls import reverse
+
+    response = coordinator_client.post(
+        reverse("backoffice:goal_edit", args=[goals[1].pk]),
+        {
+            "number": goals[0].number,
+            "title_lv": "Cits",
+            "title_en": "Other",
+            "description_lv": "",
+            "description_en": "",
+        },
+    )
+    assert response.status_code == 422
+    goals[1].refresh_from_db()
+    assert goals[1].title_lv != "Cits"

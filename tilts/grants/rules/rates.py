@@ -32,6 +32,10 @@ class RateTableError(ValueError):
     """A rate table's data is malformed (a data file or a project's stored copy)."""
 
 
+class RateValueError(RateTableError):
+    """A value outside what the rules allow, e.g. a share above 1 or a fractional number of days."""
+
+
 @dataclass(frozen=True)
 class Amount:
     """A money amount or a share (e.g. 0.70), with where it comes from and whether it is confirmed."""
@@ -188,7 +192,10 @@ class RateTable:
         if not isinstance(target, dict) or not ({"amount", "value"} & target.keys()):
             raise RateTableError(f"{key!r} is not an editable value.")
         field = "value" if "value" in target else "amount"
-        target[field] = int(value) if field == "value" else _money_text(Decimal(value))
+        number = Decimal(value)
+        if field == "value" and number != number.to_integral_value():
+            raise RateValueError(f"{key!r} must be a whole number.")
+        target[field] = int(number) if field == "value" else _money_text(number)
         target["status"] = str(status)
         target["source"] = source
         return _parse(merged)
@@ -226,13 +233,25 @@ def _amount(node: Any, default_source: str, where: str) -> Amount:
     return Amount(amount, status, str(node.get("source") or default_source))
 
 
-def _count(node: Any, default_source: str, where: str) -> Count:
+def _share(node: Any, default_source: str, where: str) -> Amount:
+    """A share of a rate, such as the 70 % paid from the 15th day: above 0 and at most 1."""
+    share = _amount(node, default_source, where)
+    if not Decimal(0) < share.amount <= Decimal(1):
+        raise RateValueError(f"The share at {where} must be above 0 and at most 1 (e.g. 0.70).")
+    return share
+
+
+def _count(node: Any, default_source: str, where: str, minimum: int = 0) -> Count:
     try:
-        value = int(node["value"])
+        raw = Decimal(str(node["value"]))
         status = Status(node.get("status", Status.TO_CONFIRM))
-    except (KeyError, TypeError, ValueError) as error:
+    except (KeyError, TypeError, InvalidOperation, ValueError) as error:
         raise RateTableError(f"Bad value at {where}: {error}") from None
-    return Count(value, status, str(node.get("source") or default_source))
+    if raw != raw.to_integral_value():
+        raise RateValueError(f"The value at {where} must be a whole number.")
+    if raw < minimum:
+        raise RateValueError(f"The value at {where} must be at least {minimum}.")
+    return Count(int(raw), status, str(node.get("source") or default_source))
 
 
 def _normalise(node: Any, source: str) -> Any:
@@ -299,8 +318,8 @@ def _parse(raw: dict[str, Any]) -> RateTable:
             max_travel_days_standard=_count(travel["max_travel_days_standard"], travel["source"], "travel"),
             max_travel_days_green=_count(travel["max_travel_days_green"], travel["source"], "travel"),
             bands=bands,
-            reduced_from_day=_count(support["reduced_from_day"], support["source"], "individual_support"),
-            reduced_share=_amount(support["reduced_share"], support["source"], "individual_support"),
+            reduced_from_day=_count(support["reduced_from_day"], support["source"], "individual_support", minimum=1),
+            reduced_share=_share(support["reduced_share"], support["source"], "individual_support.reduced_share"),
             daily_rates=daily_rates,
             organisational_support=_amount(mapping["organisational_support"]["per_participant"], "", "org"),
             course_fee_per_day=_amount(mapping["course_fees"]["per_day"], "", "course_fees"),

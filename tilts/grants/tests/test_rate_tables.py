@@ -163,3 +163,31 @@ def test_calculator_offers_rate_tables_to_the_coordinator_only(
 
 def rules_title(rate_table: RateTable) -> str:
     return rate_table.table.title
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("individual_support.reduced_from_day", Decimal("0")),
+        ("individual_support.reduced_share", Decimal("70")),
+        ("individual_support.reduced_share", Decimal("0")),
+        ("travel.max_travel_days_green", Decimal("6.7")),
+    ],
+)
+def test_corrections_outside_the_rules_are_refused_and_change_nothing(rate_table, key: str, value: Decimal) -> None:
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        services.update_rate_entry(rate_table, key=key, value=value, status=rules.Status.CONFIRMED, source="GA")
+    assert "value" in error.value.message_dict
+    rate_table.refresh_from_db()
+    assert rate_table.table == rules.load_call_year(2025)
+
+
+def test_the_engine_refuses_a_table_with_impossible_values() -> None:
+    table = rules.load_call_year(2025)
+    with pytest.raises(rules.RateValueError):
+        table.with_entry("individual_support.reduced_share", Decimal("1.5"), rules.Status.CONFIRMED, "x")
+    with pytest.raises(rules.RateValueError):
+        table.with_entry("travel.max_travel_days_green", Decimal("6.5"), rules.Status.CONFIRMED, "x")
+    assert table.with_entry("individual_support.reduced_share", Decimal("0.8"), rules.Status.CONFIRMED, "x")

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from tilts.consortium.models import Consortium, Goal, Organisation
 from tilts.mobility import services
@@ -170,3 +171,12 @@ def test_other_members_join_a_trip_with_its_host_dates_and_plan(
     )
     with pytest.raises(services.ValidationError):
         services.join_trip(trip, people=[guest], by=coordinator)
+
+
+def test_a_closed_projects_mobilities_cannot_be_planned(project, member, person, goals) -> None:
+    project.status = "closed"
+    project.save()
+    with pytest.raises(ValidationError) as error:
+        create(project, member, person, goals)
+    assert "__all__" in error.value.message_dict
+    assert not Mobility.objects.exists()

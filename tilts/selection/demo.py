@@ -112,6 +112,16 @@ def _project_2026(consortium: Consortium) -> Project:
     return project
 
 
+def _with_demo_password(user: User) -> User:
+    """Every demo person can log in with the demo password (see README)."""
+    from tilts.consortium.demo import DEMO_PASSWORD
+
+    if not user.password or not user.has_usable_password():
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user
+
+
 def _person(email: str, first: str, last: str, organisation: Organisation, position: str) -> User:
     user, _ = User.objects.get_or_create(
         email=email,
@@ -123,7 +133,7 @@ def _person(email: str, first: str, last: str, organisation: Organisation, posit
             "position": position,
         },
     )
-    return user
+    return _with_demo_password(user)
 
 
 def _criteria() -> list[dict[str, Any]]:
@@ -196,6 +206,7 @@ def _seed(consortium: Consortium, organisations: dict[str, Organisation]) -> Non
             "position": "Neatkarīga eksperte",
         },
     )
+    _with_demo_password(second_evaluator)
     goals = list(consortium.goals.order_by("number"))
     people = [_person(e, f, la, organisations[key], pos) for e, f, la, key, pos in APPLICANTS]
 

@@ -49,7 +49,7 @@ def test_record_read_and_change_through_the_api(participant_client: Client, own)
     changed = participant_client.patch(detail, {"version": 1, "attendees": 21}, content_type="application/json")
     assert changed.status_code == 200 and changed.json()["attendees"] == 21 and changed.json()["version"] == 2
     stale = participant_client.patch(detail, {"version": 1, "attendees": 5}, content_type="application/json")
-    assert stale.status_code == 422 and "__all__" in stale.json()["errors"]
+    assert stale.status_code == 409 and "__all__" in stale.json()["errors"]
     assert FollowUp.objects.get().attendees == 21
 
 

@@ -1,4 +1,5 @@
-"""A participant fills in and submits a report; the coordinator accepts it and sees the final grant difference."""
+"""After the trip, in Chromium: the participant reports, the coordinator accepts it (seeing the final grant
+difference), the participant records the follow-up workshop, and the goals dashboard counts the colleagues."""
 
 import datetime
 import re
@@ -7,23 +8,19 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tilts.accounts.models import Role
-from tilts.accounts.tests.factories import PASSWORD, UserFactory
+from tilts.accounts.tests.factories import UserFactory
 from tilts.consortium.tests.factories import ConsortiumFactory, GoalFactory, MemberFactory, OrganisationFactory
 from tilts.mobility.tests.factories import make_project
+from tilts.mobility.tests.test_browser_trip import log_in
 from tilts.reporting import services
 from tilts.reporting.tests.helpers import PDF, confirmed_mobility
 
 pytestmark = pytest.mark.browser
 
 
-def log_in(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/en/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-
-
-def test_participant_reports_and_coordinator_accepts(transactional_db: None, live_server, page: Page) -> None:
+def test_participant_reports_coordinator_accepts_and_the_followup_counts_on_the_goals_dashboard(
+    transactional_db: None, live_server, page: Page
+) -> None:
     consortium = ConsortiumFactory(
         coordinator=OrganisationFactory(legal_name="Latvijas Nacionālā bibliotēka", city="Rīga")
     )
@@ -85,3 +82,24 @@ def test_participant_reports_and_coordinator_accepts(transactional_db: None, liv
     report.refresh_from_db()
     assert report.final_grant_total is not None and report.mobility.status == "completed"
     assert report.actual_end == datetime.date(2025, 10, 17)
+
+    # The participant records the workshop they taught; the goals dashboard counts its colleagues.
+    page.get_by_role("button", name=re.compile("Log out")).click()
+    log_in(page, live_server.url, participant.email)
+    page.goto(f"{live_server.url}/en/mobilities/{mobility.pk}/")
+    page.get_by_role("link", name="Record a follow-up").click()
+    page.get_by_label("Title").fill("Digitisation workshop for Vidzeme librarians")
+    page.get_by_label("Date").fill("2025-11-20")
+    page.get_by_label("Place").fill("Valmieras bibliotēka")
+    page.get_by_label("Colleagues reached").fill("24")
+    page.get_by_label("Attendance list", exact=True).set_input_files(
+        files=[{"name": "saraksts.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("The follow-up has been recorded.")).to_be_visible()
+    page.get_by_role("button", name=re.compile("Log out")).click()
+    log_in(page, live_server.url, coordinator.email)
+    page.goto(f"{live_server.url}/en/follow-up/goals/")
+    expect(page.locator(".card", has_text="colleagues reached").first).to_contain_text("24")
+    per_goal = page.get_by_role("table", name="Colleagues reached per goal")
+    expect(per_goal.get_by_role("row", name=re.compile("Goal 1"))).to_contain_text("24")

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from tilts.accounts.models import User
 from tilts.grants import rules
@@ -38,8 +39,13 @@ class PlaceRef:
     detail: str
 
     @property
+    def country_label(self) -> str:
+        """The country's name in the active language (the gazetteer only knows English names)."""
+        return str(countries.name(self.country)) or self.country_name
+
+    @property
     def label(self) -> str:
-        return f"{self.name}, {self.country_name}"
+        return f"{self.name}, {self.country_label}"
 
 
 def _from_gazetteer(place: gazetteer.Place) -> PlaceRef:

@@ -116,6 +116,20 @@ def accept_join_application(application: JoinApplication, *, by: User) -> Member
     membership = start_membership(consortium, organisation, goals=application.goals.all())
 
     contact = User.objects.filter(email__iexact=application.contact_email).first()
+    if contact is not None:
+        usable = contact.role in (Role.PARTICIPANT, Role.MEMBER_CONTACT) and contact.organisation_id in (
+            None,
+            organisation.pk,
+        )
+        if not usable:
+            raise ValidationError(
+                _(
+                    "The contact person's e-mail belongs to an account at another institution or with another role. "
+                    "Ask the applicant for another contact, or change that account first."
+                )
+            )
+        # An existing account (e.g. a participant of this institution) becomes its contact person.
+        account_services.update_person(contact, organisation=organisation, role=Role.MEMBER_CONTACT)
     if contact is None:
         first_name, _sep, last_name = application.contact_name.partition(" ")
         account_services.invite_user(

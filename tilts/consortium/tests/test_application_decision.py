@@ -117,3 +117,32 @@ def test_an_institution_that_left_keeps_its_record_when_accepted_again(
     second = services.accept_join_application(again, by=coordinator)
     assert second.organisation_id == membership.organisation_id
     assert second.organisation.memberships.count() == 2
+
+
+def test_a_contact_who_already_has_an_account_there_becomes_the_member_contact(
+    coordinator, application: JoinApplication
+) -> None:
+    from tilts.accounts.tests.factories import UserFactory
+    from tilts.consortium.tests.factories import OrganisationFactory
+
+    # The institution was a member before; its former participant is now the contact person.
+    returning = OrganisationFactory(registration_number="90000054321")
+    existing = UserFactory(email="edgars@aluksne.example.lv", role=Role.PARTICIPANT, organisation=returning)
+    services.accept_join_application(application, by=coordinator)
+    existing.refresh_from_db()
+    assert (existing.role, existing.organisation) == (Role.MEMBER_CONTACT, returning)
+
+
+def test_a_contact_working_elsewhere_is_refused_and_nothing_changes(
+    coordinator, application: JoinApplication, other_member
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    from tilts.accounts.tests.factories import UserFactory
+
+    UserFactory(email="edgars@aluksne.example.lv", role=Role.MEMBER_CONTACT, organisation=other_member)
+    with pytest.raises(ValidationError):
+        services.accept_join_application(application, by=coordinator)
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.PENDING
+    assert not Organisation.objects.filter(registration_number="90000054321").exists()

@@ -366,3 +366,15 @@ def test_self_registration_creates_an_unusable_account_until_the_link_is_opened(
     assert new.role == Role.PARTICIPANT and new.organisation == member and not new.has_usable_password()
     assert {m.to[0] for m in mail.outbox} == {"jauna@biblioteka.lv", participant.email}
     assert User.objects.get(pk=participant.pk).first_name != "X"
+
+
+def test_ranking_reads_a_fixed_number_of_queries(call, member, goals, django_assert_max_num_queries) -> None:
+    evaluators = [UserFactory(role=Role.EVALUATOR) for _ in range(2)]
+    call.evaluators.set(evaluators)
+    for index in range(6):
+        application = submitted_application(call, make_participant(member), goals)
+        for evaluator in evaluators:
+            _score(call, application, evaluator, [index % 10, 5])
+    with django_assert_max_num_queries(4):
+        rows = selectors.ranking(call)
+    assert len(rows) == 6 and all(row.score is not None for row in rows)

@@ -148,3 +148,10 @@ def test_robots_are_slowed_down_per_address(client: Client, consortium: Consorti
     assert response.status_code == 429
     assert not JoinApplication.objects.exists()
     cache.clear()
+
+
+def test_an_error_is_tied_to_its_field_for_screen_readers(client: Client, consortium: Consortium, goals: list[Goal]):
+    response = client.post(reverse("public:join"), form_data(goals, legal_name=""))
+    page = response.content.decode()
+    assert 'aria-describedby="id_legal_name_error"' in page and 'aria-invalid="true"' in page
+    assert 'id="id_legal_name_error"' in page

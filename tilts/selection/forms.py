@@ -96,6 +96,23 @@ class EvaluatorsForm(forms.Form):
         self.fields["evaluators"].queryset = people.order_by(latvian("last_name"), latvian("first_name"))  # type: ignore[attr-defined]
 
 
+class FieldGroup:
+    """Some of a form's fields under a legend; quacks like a form for ``includes/form_fields.html``."""
+
+    def __init__(self, form: forms.BaseForm, title: Any, names: list[str]) -> None:
+        self.title = title
+        self.fields = [form[name] for name in names]
+
+    def visible_fields(self) -> list[Any]:
+        return self.fields
+
+    def hidden_fields(self) -> list[Any]:
+        return []
+
+    def non_field_errors(self) -> list[str]:
+        return []
+
+
 class ApplicationForm(forms.ModelForm):  # type: ignore[type-arg]
     goals = GoalChoiceField(queryset=Goal.objects.none(), label=_("Goals served"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -126,6 +143,31 @@ class ApplicationForm(forms.ModelForm):  # type: ignore[type-arg]
         )
         self.fields["goals"].queryset = call.project.consortium.goals.order_by("number")
         self.fields["version"].initial = self.instance.version
+
+    def sections(self) -> list["FieldGroup"]:
+        """The form in three parts, each shown as a fieldset with its own legend."""
+        return [
+            FieldGroup(self, _("About you"), ["position", "educational_role", "development_programme"]),
+            FieldGroup(
+                self,
+                _("The mobility"),
+                [
+                    "activity_type",
+                    "receiving_name",
+                    "receiving_country",
+                    "venue",
+                    "start_date",
+                    "end_date",
+                    "goals",
+                    "motivation",
+                ],
+            ),
+            FieldGroup(
+                self,
+                _("What you will teach afterwards"),
+                [name for name in APPLICANT_FIELDS if name.startswith("dissemination_")],
+            ),
+        ]
 
     def service_fields(self) -> dict[str, Any]:
         """The draft's fields; an emptied number or date keeps its previous value (the columns cannot be empty)."""

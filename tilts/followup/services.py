@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from tilts.accounts.models import User
 from tilts.consortium.models import Goal, Organisation
+from tilts.core import uploads
 from tilts.followup.models import FollowUp, FollowUpStatus
 from tilts.mobility.models import Mobility, MobilityStatus
 from tilts.projects.models import Project
@@ -53,12 +54,9 @@ OOXML_PARTS = {"xlsx": "xl/workbook.xml", "docx": "word/document.xml", "pptx": "
 
 def sniff(head: bytes, file: Any) -> str | None:
     """The kind of file the bytes show (``None`` if none we accept); ``file`` is re-read for zip archives."""
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
+    scanned = uploads.content_type(head)
+    if scanned is not None:
+        return scanned.split("/")[1]  # pdf, png, jpeg
     if head.startswith(b"PK\x03\x04"):
         file.seek(0)
         try:

@@ -15,6 +15,7 @@ from tilts.accounts.models import Role, User
 from tilts.accounts.permissions import role_required
 from tilts.consortium.models import Consortium
 from tilts.consortium.selectors import get_consortium
+from tilts.core.spreadsheets import safe_cell
 from tilts.followup import charts, selectors, services
 from tilts.followup.forms import FollowUpForm
 from tilts.followup.models import FollowUp, FollowUpType
@@ -273,16 +274,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "followup/dashboard.html", numbers)
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def csv_cell(value: Any) -> Any:
-    """A value for a CSV cell; text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """A value for a CSV cell: empty for None, formula-safe text (see :mod:`tilts.core.spreadsheets`)."""
+    return "" if value is None else safe_cell(value)
 
 
 def _dashboard_csv(numbers: dict[str, Any]) -> HttpResponse:

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tilts.accounts.models import User
+from tilts.core import uploads
 from tilts.core.emails import absolute_url, send_templated_mail
 from tilts.mobility import services as mobility_services
 from tilts.mobility.models import Mobility, MobilityStatus
@@ -52,11 +53,6 @@ DRAFT_FIELDS = (
     "actual_green_travel",
 )
 MAX_TRAVEL_DAYS = 30
-MAGIC = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-)
 # Photos are pictures; the certificate and travel proof may also be scanned to PDF.
 ACCEPTED_TYPES = {
     EvidenceKind.CERTIFICATE: {"application/pdf", "image/png", "image/jpeg"},
@@ -380,10 +376,7 @@ def accept(report: ParticipantReport, *, by: User) -> ParticipantReport:
 
 def sniff(head: bytes) -> str | None:
     """The content type the file's first bytes show (PDF, PNG or JPEG), whatever its name or the browser says."""
-    for magic, content_type in MAGIC:
-        if head.startswith(magic):
-            return content_type
-    return None
+    return uploads.content_type(head)
 
 
 def _is_whole_image(upload: UploadedFile) -> bool:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from tilts.accounts.models import Role, User
 from tilts.accounts.services import invitation_url, invite_user
 from tilts.consortium.models import Goal, MembershipStatus, Organisation
+from tilts.core import uploads
 from tilts.core.emails import absolute_url, send_templated_mail
 from tilts.grants import services as grant_services
 from tilts.mobility import services as mobility_services
@@ -732,9 +733,9 @@ def report_due(agreement: Agreement) -> datetime.date:
 
 def _is_pdf(upload: UploadedFile) -> bool:
     upload.seek(0)
-    head: bytes = upload.read(5)
+    head: bytes = upload.read(8)
     upload.seek(0)
-    return head == b"%PDF-"
+    return uploads.content_type(head) == "application/pdf"
 
 
 @transaction.atomic

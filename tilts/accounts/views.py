@@ -11,18 +11,13 @@ from django.views.decorators.http import require_POST
 from tilts.accounts import services
 from tilts.accounts.forms import InviteForm, PersonForm, ProfileForm
 from tilts.accounts.models import Role, User
-from tilts.accounts.permissions import can_edit_person, invitable_roles, people_visible_to, role_required
+from tilts.accounts.permissions import can_edit_person, current_user, invitable_roles, people_visible_to, role_required
 from tilts.core.collation import latvian
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 @role_required(Role.COORDINATOR, Role.AUDITOR, Role.MEMBER_CONTACT)
 def person_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     people = people_visible_to(user).select_related("organisation")
     role = request.GET.get("role", "")
     if role in Role.values:
@@ -51,7 +46,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.COORDINATOR, Role.MEMBER_CONTACT)
 def person_invite(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     form = InviteForm(request.POST or None, inviter=user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -65,7 +60,7 @@ def person_invite(request: HttpRequest) -> HttpResponse:
 
 
 def _person_for(request: HttpRequest, pk: int) -> User:
-    person = get_object_or_404(people_visible_to(_user(request)).select_related("organisation"), pk=pk)
+    person = get_object_or_404(people_visible_to(current_user(request)).select_related("organisation"), pk=pk)
     return person
 
 
@@ -77,7 +72,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "accounts/person_detail.html",
         {
             "person": person,
-            "can_edit": can_edit_person(_user(request), person) and person.pk != request.user.pk,
+            "can_edit": can_edit_person(current_user(request), person) and person.pk != request.user.pk,
             "history": person.history.select_related("history_user")[:20],
         },
     )
@@ -85,7 +80,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.COORDINATOR, Role.MEMBER_CONTACT)
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     person = _person_for(request, pk)
     if not can_edit_person(user, person) or person.pk == user.pk:
         raise Http404
@@ -110,7 +105,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.COORDINATOR, Role.MEMBER_CONTACT)
 def person_resend(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_for(request, pk)
-    if not can_edit_person(_user(request), person):
+    if not can_edit_person(current_user(request), person):
         raise Http404
     try:
         services.resend_invitation(person)
@@ -124,7 +119,7 @@ def person_resend(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(Role.COORDINATOR, Role.MEMBER_CONTACT)
 def person_set_active(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     person = _person_for(request, pk)
     if not can_edit_person(user, person) or person.pk == user.pk:
         raise Http404
@@ -136,7 +131,7 @@ def person_set_active(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required()
 def profile(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     form = ProfileForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         services.update_person(user, **form.cleaned_data)

@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
 from tilts.accounts.models import User
-from tilts.accounts.permissions import can_edit_organisation, organisations_visible_to
+from tilts.accounts.permissions import can_edit_organisation, current_user, organisations_visible_to
 from tilts.consortium import selectors, services
 from tilts.consortium.forms import JoinApplicationForm
 from tilts.consortium.models import Consortium, Goal, JoinApplication, Organisation
@@ -146,11 +146,6 @@ def _consortium() -> Consortium:
     return consortium
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 @router.get("/consortium", response=ConsortiumOut, summary="The consortium, its contacts and goals")
 def consortium_detail(request: HttpRequest) -> dict[str, object]:
     consortium = _consortium()
@@ -187,7 +182,9 @@ def member_list(request: HttpRequest) -> list[dict[str, object]]:
 
 @router.get("/organisations", response=list[OrganisationOut], auth=django_auth, tags=["back office"])
 def organisation_list(request: HttpRequest) -> list[dict[str, object]]:
-    return [_organisation_out(o) for o in organisations_visible_to(_user(request)).order_by(latvian("legal_name"))]
+    return [
+        _organisation_out(o) for o in organisations_visible_to(current_user(request)).order_by(latvian("legal_name"))
+    ]
 
 
 def _organisation_out(o: Organisation) -> dict[str, object]:
@@ -203,15 +200,15 @@ def _organisation_out(o: Organisation) -> dict[str, object]:
 
 @router.get("/organisations/{organisation_id}", response=OrganisationOut, auth=django_auth, tags=["back office"])
 def organisation_detail(request: HttpRequest, organisation_id: ObjectId) -> dict[str, object]:
-    return _organisation_out(get_object_or_404(organisations_visible_to(_user(request)), pk=organisation_id))
+    return _organisation_out(get_object_or_404(organisations_visible_to(current_user(request)), pk=organisation_id))
 
 
 @router.patch("/organisations/{organisation_id}", response=OrganisationOut, auth=django_auth, tags=["back office"])
 def organisation_update(
     request: HttpRequest, organisation_id: ObjectId, payload: OrganisationPatch
 ) -> dict[str, object]:
-    organisation = get_object_or_404(organisations_visible_to(_user(request)), pk=organisation_id)
-    if not can_edit_organisation(_user(request), organisation):
+    organisation = get_object_or_404(organisations_visible_to(current_user(request)), pk=organisation_id)
+    if not can_edit_organisation(current_user(request), organisation):
         raise PermissionDenied
     changes = payload.dict(exclude_unset=True, exclude_none=True)
     return _organisation_out(services.update_organisation(organisation, **changes))
@@ -243,7 +240,7 @@ def join_application_create(request: HttpRequest, payload: JoinApplicationIn) ->
 
 
 def _reader(request: HttpRequest) -> User:
-    user = _user(request)
+    user = current_user(request)
     if not user.can_view_everything:
         raise PermissionDenied
     return user
@@ -263,7 +260,7 @@ def join_application_detail(request: HttpRequest, application_id: ObjectId) -> J
 
 @router.post("/join-applications/{application_id}/accept", response=Receipt, auth=django_auth, tags=["back office"])
 def join_application_accept(request: HttpRequest, application_id: ObjectId) -> dict[str, object]:
-    user = _user(request)
+    user = current_user(request)
     if not user.is_coordinator:
         raise PermissionDenied
     application = get_object_or_404(_consortium().join_applications, pk=application_id)
@@ -273,7 +270,7 @@ def join_application_accept(request: HttpRequest, application_id: ObjectId) -> d
 
 @router.post("/join-applications/{application_id}/reject", response=Receipt, auth=django_auth, tags=["back office"])
 def join_application_reject(request: HttpRequest, application_id: ObjectId, payload: RejectIn) -> dict[str, object]:
-    user = _user(request)
+    user = current_user(request)
     if not user.is_coordinator:
         raise PermissionDenied
     application = get_object_or_404(_consortium().join_applications, pk=application_id)

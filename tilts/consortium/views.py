@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tilts.accounts.models import Role, User
-from tilts.accounts.permissions import can_edit_organisation, can_view_organisation, role_required
+from tilts.accounts.permissions import can_edit_organisation, can_view_organisation, current_user, role_required
 from tilts.consortium import selectors, services
 from tilts.consortium.forms import (
     ConsortiumForm,
@@ -35,11 +35,6 @@ from tilts.core.collation import latvian
 READERS = (Role.COORDINATOR, Role.AUDITOR)
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _consortium() -> Consortium:
     consortium = selectors.get_consortium()
     if consortium is None:
@@ -49,7 +44,7 @@ def _consortium() -> Consortium:
 
 @role_required()
 def dashboard(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     consortium = selectors.get_consortium()
     context: dict[str, object] = {}
     if user.can_view_everything and consortium is not None:
@@ -96,7 +91,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def application_accept(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(_consortium().join_applications, pk=pk)
     try:
-        membership = services.accept_join_application(application, by=_user(request))
+        membership = services.accept_join_application(application, by=current_user(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("backoffice:application", pk=pk)
@@ -114,7 +109,7 @@ def application_reject(request: HttpRequest, pk: int) -> HttpResponse:
     form = RejectApplicationForm(request.POST)
     if form.is_valid():
         try:
-            services.reject_join_application(application, by=_user(request), reason=form.cleaned_data["reason"])
+            services.reject_join_application(application, by=current_user(request), reason=form.cleaned_data["reason"])
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -179,7 +174,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
 
 def _organisation_for(request: HttpRequest, pk: int) -> Organisation:
     organisation = get_object_or_404(Organisation, pk=pk)
-    if not can_view_organisation(_user(request), organisation):
+    if not can_view_organisation(current_user(request), organisation):
         raise Http404
     return organisation
 
@@ -187,7 +182,7 @@ def _organisation_for(request: HttpRequest, pk: int) -> Organisation:
 @role_required()
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _organisation_for(request, pk)
-    user = _user(request)
+    user = current_user(request)
     memberships = organisation.memberships.select_related("consortium").prefetch_related("goals")
     people = organisation.people.order_by(latvian("last_name"), latvian("first_name"))
     if not (user.can_view_everything or user.is_member_contact):
@@ -209,7 +204,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.COORDINATOR, Role.MEMBER_CONTACT)
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _organisation_for(request, pk)
-    if not can_edit_organisation(_user(request), organisation):
+    if not can_edit_organisation(current_user(request), organisation):
         raise Http404
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
@@ -296,7 +291,7 @@ def goal_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @role_required(*READERS)
 def consortium_settings(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     consortium = selectors.get_consortium() or Consortium()
     if not user.is_coordinator:
         if consortium.pk is None:

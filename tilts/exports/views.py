@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tilts.accounts.models import Role, User
-from tilts.accounts.permissions import role_required
+from tilts.accounts.models import Role
+from tilts.accounts.permissions import current_user, role_required
 from tilts.exports import selectors, services
 from tilts.exports.forms import ExportForm
 from tilts.exports.models import ExportJob, ExportKind, ExportStatus
@@ -16,22 +16,17 @@ from tilts.projects.models import Project
 EXPORTERS = (Role.COORDINATOR, Role.AUDITOR, Role.MEMBER_CONTACT)
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _project(request: HttpRequest, pk: int) -> Project:
-    return get_object_or_404(selectors.exportable_projects(_user(request)), pk=pk)
+    return get_object_or_404(selectors.exportable_projects(current_user(request)), pk=pk)
 
 
 def _job(request: HttpRequest, pk: int) -> ExportJob:
-    return get_object_or_404(selectors.jobs_for(_user(request)), pk=pk)
+    return get_object_or_404(selectors.jobs_for(current_user(request)), pk=pk)
 
 
 @role_required(*EXPORTERS)
 def project_exports(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     project = _project(request, pk)
     reported = selectors.reportable_mobilities(user, project)
     return render(
@@ -53,7 +48,7 @@ def project_exports(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*EXPORTERS)
 def export_start(request: HttpRequest, pk: int) -> HttpResponse:
     """Download now when the project is small, otherwise (or when asked) prepare it in the background."""
-    user = _user(request)
+    user = current_user(request)
     project = _project(request, pk)
     form = ExportForm(request.POST)
     if not form.is_valid():

@@ -16,6 +16,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
 from tilts.accounts.models import User
+from tilts.accounts.permissions import current_user
 from tilts.consortium.models import Consortium, Goal, Organisation
 from tilts.consortium.selectors import get_consortium
 from tilts.core.api import ObjectId
@@ -164,11 +165,6 @@ class ResultsOut(Schema):
     followups: list[PublicFollowUpOut]
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _consortium() -> Consortium:
     consortium = get_consortium()
     if consortium is None:
@@ -223,7 +219,7 @@ def _related(user: User, project: Project, data: dict[str, Any]) -> dict[str, An
     summary="A project's follow-up activities",
 )
 def followup_list(request: HttpRequest, project_id: ObjectId, status: str = "") -> Any:
-    user = _user(request)
+    user = current_user(request)
     project = _project(user, project_id)
     followups = selectors.followups_for(user).filter(project=project)
     if status:
@@ -238,7 +234,7 @@ def followup_list(request: HttpRequest, project_id: ObjectId, status: str = "") 
     summary="Record a follow-up activity",
 )
 def followup_create(request: HttpRequest, project_id: ObjectId, payload: FollowUpIn) -> Status[FollowUp]:
-    user = _user(request)
+    user = current_user(request)
     project = _project(user, project_id)
     if not selectors.recordable_mobilities(user).filter(project=project).exists():
         raise Http404
@@ -248,7 +244,7 @@ def followup_create(request: HttpRequest, project_id: ObjectId, payload: FollowU
 
 @router.get("/follow-ups/{followup_id}", response=FollowUpOut, auth=django_auth)
 def followup_detail(request: HttpRequest, followup_id: ObjectId) -> FollowUp:
-    return get_object_or_404(selectors.followups_for(_user(request)), pk=followup_id)
+    return get_object_or_404(selectors.followups_for(current_user(request)), pk=followup_id)
 
 
 @router.patch(
@@ -258,7 +254,7 @@ def followup_detail(request: HttpRequest, followup_id: ObjectId) -> FollowUp:
     summary="Change a follow-up activity (optimistic locking)",
 )
 def followup_update(request: HttpRequest, followup_id: ObjectId, payload: FollowUpPatch) -> FollowUp:
-    user = _user(request)
+    user = current_user(request)
     followup = get_object_or_404(selectors.followups_for(user), pk=followup_id)
     if not selectors.can_edit(user, followup):
         raise PermissionDenied
@@ -290,7 +286,7 @@ def _reach(reach: selectors.Reach) -> dict[str, Any]:
 )
 def goals_dashboard(request: HttpRequest, project: int | None = None, by: str = "year") -> dict[str, Any]:
     """The coordinator and auditors get the whole consortium's numbers, a member contact their institution's."""
-    user = _user(request)
+    user = current_user(request)
     consortium = _consortium()
     if user.can_view_everything:
         organisation = None

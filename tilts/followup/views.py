@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from tilts.accounts.models import Role, User
-from tilts.accounts.permissions import role_required
+from tilts.accounts.permissions import current_user, role_required
 from tilts.consortium.models import Consortium
 from tilts.consortium.selectors import get_consortium
 from tilts.core.spreadsheets import safe_cell
@@ -24,11 +24,6 @@ from tilts.mobility.selectors import mobilities_for
 from tilts.projects.models import Project
 
 DASHBOARD_READERS = (Role.COORDINATOR, Role.AUDITOR, Role.MEMBER_CONTACT)
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _consortium() -> Consortium:
@@ -55,7 +50,7 @@ def _scope(user: User, consortium: Consortium, project: Project | None) -> selec
 
 @role_required()
 def index(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     projects = list(selectors.projects_with_followups_for(user))
     flags = {project.pk: selectors.flags_for(user, project).total for project in projects}
     return render(
@@ -72,7 +67,7 @@ def _can_dash(user: User) -> bool:
 @role_required()
 def project_followups(request: HttpRequest, pk: int) -> HttpResponse:
     """A project's follow-ups, what needs attention, and the colleagues reached per mobility."""
-    user = _user(request)
+    user = current_user(request)
     project = _project(user, pk)
     followups = (
         selectors.followups_for(user).filter(project=project).prefetch_related("goals", "mobilities__participant")
@@ -103,7 +98,7 @@ def project_followups(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _save(request: HttpRequest, form: FollowUpForm, followup: FollowUp | None) -> FollowUp | None:
     """Call the service with the form's data; on a rule broken, put the messages on the form's fields."""
-    user = _user(request)
+    user = current_user(request)
     data = form.service_fields()
     try:
         if followup is None:
@@ -118,7 +113,7 @@ def _save(request: HttpRequest, form: FollowUpForm, followup: FollowUp | None) -
 @role_required()
 def followup_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a follow-up in a project; ``?mobility=`` chooses the mobility, ``&plan=1`` starts from its plan."""
-    user = _user(request)
+    user = current_user(request)
     project = _project(user, pk)
     recordable = selectors.recordable_mobilities(user).filter(project=project)
     if not recordable.exists():
@@ -146,7 +141,7 @@ def followup_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required()
 def followup_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     followup = get_object_or_404(selectors.followups_for(user), pk=pk)
     if not selectors.can_edit(user, followup):
         raise Http404
@@ -170,7 +165,7 @@ def followup_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required()
 def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     followup = get_object_or_404(selectors.followups_for(user), pk=pk)
     return render(
         request,
@@ -186,7 +181,7 @@ def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _file(request: HttpRequest, pk: int, field: str, name_field: str) -> FileResponse:
     """An uploaded file, only for those who see the follow-up; always downloaded, never shown inline."""
-    followup = get_object_or_404(selectors.followups_for(_user(request)), pk=pk)
+    followup = get_object_or_404(selectors.followups_for(current_user(request)), pk=pk)
     stored = getattr(followup, field)
     if not stored:
         raise Http404
@@ -216,7 +211,7 @@ def materials(request: HttpRequest, pk: int) -> FileResponse:
 
 
 def _dashboard_numbers(request: HttpRequest) -> dict[str, Any]:
-    user = _user(request)
+    user = current_user(request)
     consortium = _consortium()
     project = None
     project_id = request.GET.get("project", "")
@@ -244,7 +239,7 @@ def _dashboard_numbers(request: HttpRequest) -> dict[str, Any]:
 
 @role_required(*DASHBOARD_READERS)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    if _scope(_user(request), _consortium(), None) is None:
+    if _scope(current_user(request), _consortium(), None) is None:
         raise Http404
     numbers = _dashboard_numbers(request)
     if request.GET.get("export") == "csv":

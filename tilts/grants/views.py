@@ -8,17 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from tilts.accounts.models import Role, User
-from tilts.accounts.permissions import role_required
+from tilts.accounts.permissions import current_user, role_required
 from tilts.grants import rules, services
 from tilts.grants.forms import CustomPlaceForm, QuoteForm, RateEntryForm, RateTableCreateForm
 from tilts.grants.models import CustomPlace, RateTable
 
 DEFAULT_ORIGIN_QUERY = "Rīga"
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _quote_context(form: QuoteForm) -> dict[str, object]:
@@ -178,7 +173,7 @@ def rate_entry_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
                 value=form.cleaned_data["value"],
                 status=rules.Status(form.cleaned_data["status"]),
                 source=form.cleaned_data["source"],
-                by=_user(request),
+                by=current_user(request),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -195,7 +190,7 @@ def rate_entry_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 
 @role_required(*READERS)
 def custom_place_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     form = CustomPlaceForm(request.POST or None) if user.is_coordinator else None
     if request.method == "POST":
         if form is None:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
-from tilts.accounts.models import User
+from tilts.accounts.permissions import current_user
 from tilts.consortium.models import Organisation
 from tilts.core.api import ObjectId
 from tilts.mobility import selectors, services
@@ -105,11 +105,6 @@ class MobilityOut(Schema):
         return str(obj.receiving_country)
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _goals(project: Any, numbers: list[int]) -> list[Any]:
     goals = list(project.consortium.goals.filter(number__in=numbers))
     if len(goals) != len(set(numbers)) or not goals:
@@ -119,7 +114,7 @@ def _goals(project: Any, numbers: list[int]) -> list[Any]:
 
 @router.get("/projects/{project_id}/mobilities", response=list[MobilityOut], summary="A project's mobilities")
 def mobility_list(request: HttpRequest, project_id: ObjectId, status: str = "") -> Any:
-    mobilities = selectors.mobilities_for(_user(request)).filter(project_id=project_id).prefetch_related("goals")
+    mobilities = selectors.mobilities_for(current_user(request)).filter(project_id=project_id).prefetch_related("goals")
     if status:
         mobilities = mobilities.filter(status=status)
     return mobilities.order_by("start_date", "pk")
@@ -127,12 +122,12 @@ def mobility_list(request: HttpRequest, project_id: ObjectId, status: str = "") 
 
 @router.get("/mobilities/{mobility_id}", response=MobilityOut)
 def mobility_detail(request: HttpRequest, mobility_id: ObjectId) -> Mobility:
-    return get_object_or_404(selectors.mobilities_for(_user(request)), pk=mobility_id)
+    return get_object_or_404(selectors.mobilities_for(current_user(request)), pk=mobility_id)
 
 
 @router.post("/projects/{project_id}/mobilities", response={201: MobilityOut}, summary="Plan a mobility (draft)")
 def mobility_create(request: HttpRequest, project_id: ObjectId, payload: MobilityIn) -> Status[Mobility]:
-    user = _user(request)
+    user = current_user(request)
     if not (user.is_coordinator or user.is_member_contact):
         raise PermissionDenied
     project = get_object_or_404(projects_for(user), pk=project_id)
@@ -147,7 +142,7 @@ def mobility_create(request: HttpRequest, project_id: ObjectId, payload: Mobilit
 
 @router.patch("/mobilities/{mobility_id}", response=MobilityOut, summary="Change a mobility (optimistic locking)")
 def mobility_update(request: HttpRequest, mobility_id: ObjectId, payload: MobilityPatch) -> Mobility:
-    user = _user(request)
+    user = current_user(request)
     mobility = get_object_or_404(selectors.mobilities_for(user), pk=mobility_id)
     if not selectors.can_edit(user, mobility):
         raise PermissionDenied
@@ -158,7 +153,7 @@ def mobility_update(request: HttpRequest, mobility_id: ObjectId, payload: Mobili
 
 @router.post("/mobilities/{mobility_id}/transitions", response=MobilityOut, summary="Move along the workflow")
 def mobility_transition(request: HttpRequest, mobility_id: ObjectId, payload: TransitionIn) -> Mobility:
-    user = _user(request)
+    user = current_user(request)
     mobility = get_object_or_404(selectors.mobilities_for(user), pk=mobility_id)
     if payload.to not in MobilityStatus.values:
         raise ValidationError({"to": _("Unknown status.")})

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from tilts.accounts.models import Role, User
-from tilts.accounts.permissions import role_required
+from tilts.accounts.permissions import current_user, role_required
 from tilts.core.spreadsheets import safe_row
 from tilts.grants import services as grant_services
 from tilts.mobility import selectors, services
@@ -29,20 +29,15 @@ from tilts.projects.selectors import projects_for
 PLANNERS = (Role.COORDINATOR, Role.MEMBER_CONTACT)
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _project(request: HttpRequest, pk: int) -> Project:
-    user = _user(request)
+    user = current_user(request)
     if user.can_view_everything or user.is_member_contact:
         return get_object_or_404(projects_for(user), pk=pk)
     return get_object_or_404(Project.objects.filter(mobilities__participant=user).distinct(), pk=pk)
 
 
 def _mobility(request: HttpRequest, pk: int) -> Mobility:
-    return get_object_or_404(selectors.mobilities_for(_user(request)), pk=pk)
+    return get_object_or_404(selectors.mobilities_for(current_user(request)), pk=pk)
 
 
 def _date(value: str | None) -> datetime.date | None:
@@ -76,7 +71,7 @@ def _filters(request: HttpRequest) -> selectors.Filters:
 def mobility_list(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     filters = _filters(request)
-    mobilities = selectors.filtered(selectors.mobilities_for(_user(request)).filter(project=project), filters)
+    mobilities = selectors.filtered(selectors.mobilities_for(current_user(request)).filter(project=project), filters)
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
         return _export(project, list(mobilities), export)
@@ -89,7 +84,7 @@ def mobility_list(request: HttpRequest, pk: int) -> HttpResponse:
         "members": project.consortium.memberships.select_related("organisation").order_by("organisation__legal_name"),
         "goals": project.consortium.goals.order_by("number"),
         "query_string": request.GET.urlencode(),
-        "can_plan": _user(request).is_coordinator or _user(request).is_member_contact,
+        "can_plan": current_user(request).is_coordinator or current_user(request).is_member_contact,
     }
     template = "mobility/_mobility_rows.html" if request.htmx else "mobility/mobility_list.html"  # type: ignore[attr-defined]
     return render(request, template, context)
@@ -195,7 +190,7 @@ def _chosen(ref: Any) -> list[grant_services.PlaceRef]:
 
 @role_required(*PLANNERS)
 def mobility_create(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     project = _project(request, pk)
     initial: dict[str, Any] = {"participant_kind": "staff", "travel_days": 2}
     if user.organisation and not user.is_coordinator:
@@ -219,7 +214,7 @@ def mobility_create(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*PLANNERS)
 def mobility_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit; when the grant would change, show the old and new amounts and save only when confirmed."""
-    user = _user(request)
+    user = current_user(request)
     mobility = _mobility(request, pk)
     if not selectors.can_edit(user, mobility):
         raise Http404
@@ -250,7 +245,7 @@ def mobility_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required()
 def mobility_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     mobility = _mobility(request, pk)
     breakdown = mobility.grant_breakdown or {}
     return render(
@@ -271,7 +266,7 @@ def mobility_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(*PLANNERS)
 def mobility_transition(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     mobility = _mobility(request, pk)
     target = request.POST.get("to", "")
     if target not in selectors.transitions_for(user, mobility):
@@ -298,7 +293,7 @@ def mobility_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*PLANNERS)
 def trip_create(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     project = _project(request, pk)
     form = JointTripForm(
         request.POST or None, initial={"participant_kind": "staff", "travel_days": 2}, project=project, user=user
@@ -325,7 +320,7 @@ def trip_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required()
 def trip_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     trip = get_object_or_404(JointTrip.objects.select_related("project", "leader"), pk=pk)
     mobilities = selectors.mobilities_for(user).filter(trip=trip)
     if not mobilities.exists():
@@ -363,7 +358,7 @@ def _trip_transitions(user: User, mobilities: Any) -> list[MobilityStatus]:
 @role_required(*PLANNERS)
 def trip_join(request: HttpRequest, pk: int) -> HttpResponse:
     """Another member adds its own staff to a trip: same host, dates and plan, a draft each."""
-    user = _user(request)
+    user = current_user(request)
     trip = get_object_or_404(JointTrip.objects.select_related("project"), pk=pk)
     if not projects_for(user).filter(pk=trip.project_id).exists():
         raise Http404
@@ -395,7 +390,7 @@ def trip_transition(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     try:
         with transaction.atomic():
-            services.transition_trip(trip, target, by=_user(request))
+            services.transition_trip(trip, target, by=current_user(request))
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -414,7 +409,7 @@ def budget(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required()
 def calendar_month(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     project = _project(request, pk)
     today = datetime.date.today()
     year = _int(request.GET.get("year")) or today.year
@@ -458,7 +453,7 @@ def _feeds(request: HttpRequest, user: User, project: Project) -> list[tuple[str
 @require_POST
 @role_required()
 def calendar_feeds_replace(request: HttpRequest, pk: int) -> HttpResponse:
-    services.replace_calendar_feeds(_user(request))
+    services.replace_calendar_feeds(current_user(request))
     messages.success(request, _("Your calendar addresses have been replaced; the old ones no longer work."))
     return redirect("mobility:calendar", pk=pk)
 
@@ -494,6 +489,8 @@ def ical(request: HttpRequest, token: str) -> HttpResponse:
 
 @role_required()
 def my_mobilities(request: HttpRequest) -> HttpResponse:
-    mobilities = selectors.mobilities_for(_user(request)).filter(participant=request.user).select_related("report")
+    mobilities = (
+        selectors.mobilities_for(current_user(request)).filter(participant=request.user).select_related("report")
+    )
     mobilities = mobilities.order_by("-start_date")
     return render(request, "mobility/my_mobilities.html", {"mobilities": mobilities})

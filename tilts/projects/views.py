@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tilts.accounts.models import Role, User
-from tilts.accounts.permissions import role_required
+from tilts.accounts.models import Role
+from tilts.accounts.permissions import current_user, role_required
 from tilts.consortium.selectors import get_consortium
 from tilts.projects import selectors, services
 from tilts.projects.forms import BudgetForm, MemberPlanForm, ProjectForm
@@ -17,18 +17,13 @@ from tilts.projects.models import MemberPlan, Project
 VIEWERS = (Role.COORDINATOR, Role.AUDITOR, Role.MEMBER_CONTACT)
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _project(request: HttpRequest, pk: int) -> Project:
-    return get_object_or_404(selectors.projects_for(_user(request)), pk=pk)
+    return get_object_or_404(selectors.projects_for(current_user(request)), pk=pk)
 
 
 @role_required(*VIEWERS)
 def project_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "projects/project_list.html", {"projects": selectors.projects_for(_user(request))})
+    return render(request, "projects/project_list.html", {"projects": selectors.projects_for(current_user(request))})
 
 
 @role_required(*VIEWERS)
@@ -40,7 +35,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "project": project,
             "budget": selectors.budget_summary(project),
-            "plans": selectors.member_plans(project, _user(request)),
+            "plans": selectors.member_plans(project, current_user(request)),
             "history": project.history.select_related("history_user")[:20],
         },
     )

@@ -12,7 +12,7 @@ from django.urls import reverse
 from ninja import Field, Router, Schema
 from ninja.security import django_auth
 
-from tilts.accounts.models import User
+from tilts.accounts.permissions import current_user
 from tilts.core.api import ObjectId
 from tilts.reporting import selectors, services
 from tilts.reporting.models import ParticipantReport, ReportStatus
@@ -103,18 +103,13 @@ class CommentIn(Schema):
     comment: str = Field(max_length=5000)
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _report(request: HttpRequest, report_id: int) -> ParticipantReport:
-    return get_object_or_404(selectors.reports_for(_user(request)), pk=report_id)
+    return get_object_or_404(selectors.reports_for(current_user(request)), pk=report_id)
 
 
 @router.get("/reports", response=list[ReportOut], summary="The reports you may read")
 def report_list(request: HttpRequest, status: str = "", project_id: int | None = None) -> QuerySet[ParticipantReport]:
-    reports = selectors.reports_for(_user(request)).prefetch_related("evidence")
+    reports = selectors.reports_for(current_user(request)).prefetch_related("evidence")
     if status in ReportStatus.values:
         reports = reports.filter(status=status)
     if project_id is not None:
@@ -129,7 +124,7 @@ def report_detail(request: HttpRequest, report_id: ObjectId) -> ParticipantRepor
 
 @router.patch("/reports/{report_id}", response=ReportOut, summary="Save the participant's draft")
 def report_update(request: HttpRequest, report_id: ObjectId, payload: ReportPatch) -> ParticipantReport:
-    user = _user(request)
+    user = current_user(request)
     report = _report(request, report_id)
     if not selectors.can_edit(user, report):
         raise PermissionDenied
@@ -146,7 +141,7 @@ def report_update(request: HttpRequest, report_id: ObjectId, payload: ReportPatc
 
 @router.post("/reports/{report_id}/submit", response=ReportOut, summary="Send the report to the coordinator")
 def report_submit(request: HttpRequest, report_id: ObjectId) -> ParticipantReport:
-    user = _user(request)
+    user = current_user(request)
     report = _report(request, report_id)
     if not selectors.can_edit(user, report):
         raise PermissionDenied
@@ -155,7 +150,7 @@ def report_submit(request: HttpRequest, report_id: ObjectId) -> ParticipantRepor
 
 @router.post("/reports/{report_id}/request-changes", response=ReportOut, summary="Return the report for changes")
 def report_request_changes(request: HttpRequest, report_id: ObjectId, payload: CommentIn) -> ParticipantReport:
-    user = _user(request)
+    user = current_user(request)
     report = _report(request, report_id)
     if not user.is_coordinator:
         raise PermissionDenied
@@ -164,7 +159,7 @@ def report_request_changes(request: HttpRequest, report_id: ObjectId, payload: C
 
 @router.post("/reports/{report_id}/accept", response=ReportOut, summary="Accept the report; fixes the final grant")
 def report_accept(request: HttpRequest, report_id: ObjectId) -> ParticipantReport:
-    user = _user(request)
+    user = current_user(request)
     report = _report(request, report_id)
     if not user.is_coordinator:
         raise PermissionDenied

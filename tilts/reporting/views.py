@@ -12,21 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from tilts.accounts.models import Role, User
-from tilts.accounts.permissions import role_required
+from tilts.accounts.models import Role
+from tilts.accounts.permissions import current_user, role_required
 from tilts.projects.selectors import projects_for
 from tilts.reporting import selectors, services
 from tilts.reporting.forms import EvidenceForm, ReportForm, ReviewForm
 from tilts.reporting.models import Competence, ParticipantReport, ReportStatus
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _report(request: HttpRequest, pk: int) -> ParticipantReport:
-    return get_object_or_404(selectors.reports_for(_user(request)), pk=pk)
+    return get_object_or_404(selectors.reports_for(current_user(request)), pk=pk)
 
 
 def _max_mb() -> int:
@@ -52,13 +47,13 @@ def _add_errors(form: Form, error: ValidationError) -> None:
 
 @role_required()
 def my_reports(request: HttpRequest) -> HttpResponse:
-    reports = selectors.reports_for(_user(request)).filter(mobility__participant=request.user)
+    reports = selectors.reports_for(current_user(request)).filter(mobility__participant=request.user)
     return render(request, "reporting/my_reports.html", {"reports": reports.order_by("-due_date", "pk")})
 
 
 @role_required(Role.COORDINATOR, Role.AUDITOR, Role.MEMBER_CONTACT)
 def report_list(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     project = get_object_or_404(projects_for(user), pk=pk)
     status = request.GET.get("status", "")
     if status not in ReportStatus.values and status != "overdue":
@@ -74,7 +69,7 @@ def report_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required()
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     report = _report(request, pk)
     comparison = None
     comparison_error = None
@@ -130,7 +125,7 @@ def _edit_page(
 @role_required()
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The participant's form: "Save draft" keeps what is written; "Submit" also checks it is complete."""
-    user = _user(request)
+    user = current_user(request)
     report = _report(request, pk)
     if not selectors.can_edit(user, report):
         raise Http404
@@ -167,7 +162,7 @@ def _evidence_section(request: HttpRequest, report: ParticipantReport, form: Evi
 @role_required()
 def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a file; with htmx only the evidence section is replaced, so the unsaved text of the form stays."""
-    user = _user(request)
+    user = current_user(request)
     report = _report(request, pk)
     if not selectors.can_edit(user, report):
         raise Http404
@@ -190,7 +185,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required()
 def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     evidence = get_object_or_404(selectors.evidence_for(user), pk=pk)
     report = evidence.report
     if not selectors.can_edit(user, report):
@@ -206,7 +201,7 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required()
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     """Files are served only here, to those who may read the report; others get 404."""
-    evidence = get_object_or_404(selectors.evidence_for(_user(request)), pk=pk)
+    evidence = get_object_or_404(selectors.evidence_for(current_user(request)), pk=pk)
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError:
@@ -227,7 +222,7 @@ def report_request_changes(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Say what the participant should change."))
         return redirect("reporting:detail", pk=pk)
     try:
-        services.request_changes(report, by=_user(request), comment=form.cleaned_data["comment"])
+        services.request_changes(report, by=current_user(request), comment=form.cleaned_data["comment"])
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -241,7 +236,7 @@ def report_request_changes(request: HttpRequest, pk: int) -> HttpResponse:
 def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     try:
-        report = services.accept(report, by=_user(request))
+        report = services.accept(report, by=current_user(request))
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

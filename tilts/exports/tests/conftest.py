@@ -1,6 +1,5 @@
-"""Exports' tests run background tasks at once (django-tasks' immediate backend) and keep files in a temp dir."""
-
-from pathlib import Path
+"""Exports' tests run background tasks at once (django-tasks' immediate backend); files go to the temporary
+media directory of the root conftest."""
 
 import pytest
 
@@ -8,6 +7,5 @@ IMMEDIATE = "django_tasks.backends.immediate.ImmediateBackend"
 
 
 @pytest.fixture(autouse=True)
-def _tasks_at_once_and_private_files(settings: pytest.FixtureRequest, tmp_path: Path) -> None:
+def _tasks_at_once(settings: pytest.FixtureRequest) -> None:
     settings.TASKS = {"default": {"BACKEND": IMMEDIATE}}  # type: ignore[attr-defined]
-    settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined]

@@ -5,8 +5,3 @@ import pytest
 def _fast_passwords(settings: pytest.FixtureRequest) -> None:
     """These tests make many people; a fast hasher keeps them quick (logins are not what they test)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
-
-
-@pytest.fixture(autouse=True)
-def _private_media(settings: pytest.FixtureRequest, tmp_path: object) -> None:
-    settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tilts.accounts.models import Role, User
 from tilts.accounts.permissions import current_user, role_required
+from tilts.core.feedback import report_errors
 from tilts.core.spreadsheets import safe_row
 from tilts.grants import services as grant_services
 from tilts.mobility import selectors, services
@@ -284,8 +285,7 @@ def mobility_transition(request: HttpRequest, pk: int) -> HttpResponse:
             force_majeure=bool(form and form.cleaned_data["force_majeure"]),
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        report_errors(request, error)
     else:
         messages.success(request, _("The mobility is now: %(status)s.") % {"status": MobilityStatus(target).label})
     return redirect("mobility:detail", pk=pk)
@@ -374,8 +374,7 @@ def trip_join(request: HttpRequest, pk: int) -> HttpResponse:
             participant_kind=form.cleaned_data["participant_kind"],
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        report_errors(request, error)
     else:
         messages.success(request, _("%(count)s participants have joined the trip.") % {"count": len(joined)})
     return redirect("mobility:trip", pk=pk)
@@ -392,8 +391,7 @@ def trip_transition(request: HttpRequest, pk: int) -> HttpResponse:
         with transaction.atomic():
             services.transition_trip(trip, target, by=current_user(request))
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        report_errors(request, error)
     else:
         messages.success(
             request, _("Every participant of the trip is now: %(status)s.") % {"status": MobilityStatus(target).label}

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tilts.accounts.models import Role
 from tilts.accounts.permissions import current_user, role_required
+from tilts.core.feedback import report_errors
 from tilts.projects.selectors import projects_for
 from tilts.reporting import selectors, services
 from tilts.reporting.forms import EvidenceForm, ReportForm, ReviewForm
@@ -224,8 +225,7 @@ def report_request_changes(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.request_changes(report, by=current_user(request), comment=form.cleaned_data["comment"])
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        report_errors(request, error)
     else:
         messages.success(request, _("The report has been returned to the participant, who has been told by e-mail."))
     return redirect("reporting:detail", pk=pk)
@@ -238,8 +238,7 @@ def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         report = services.accept(report, by=current_user(request))
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        report_errors(request, error)
     else:
         messages.success(
             request,

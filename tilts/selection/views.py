@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tilts.accounts.models import Role
 from tilts.accounts.permissions import current_user, role_required
 from tilts.consortium.selectors import get_consortium
+from tilts.core.feedback import report_errors
 from tilts.core.ratelimit import too_many
 from tilts.mobility.selectors import mobilities_for
 from tilts.projects.selectors import projects_for
@@ -38,11 +39,6 @@ from tilts.selection.forms import (
 from tilts.selection.models import Agreement, AgreementStatus, Application, ApplicationStatus, Call
 
 REGISTRATIONS_PER_HOUR = 10
-
-
-def _errors(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 # Public ----------------------------------------------------------------------------------------------------------
@@ -108,7 +104,7 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         application = services.start_application(call, user)
     except ValidationError as error:
-        _errors(request, error)
+        report_errors(request, error)
         return redirect("selection:call", pk=pk)
     return redirect("selection:application_edit", pk=application.pk)
 
@@ -214,7 +210,7 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.withdraw(application, by=user, reason=form.cleaned_data.get("reason", ""))
     except ValidationError as error:
-        _errors(request, error)
+        report_errors(request, error)
     else:
         messages.success(request, _("The application has been withdrawn."))
     return redirect("selection:application", pk=pk)
@@ -234,7 +230,7 @@ def application_support(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.set_support(application, by=user, **form.cleaned_data)
     except ValidationError as error:
-        _errors(request, error)
+        report_errors(request, error)
     else:
         messages.success(request, _("Your decision has been recorded."))
     return redirect("selection:application", pk=pk)
@@ -263,7 +259,7 @@ def assignment_conflict(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.declare_conflict(assignment, **form.cleaned_data)
     except ValidationError as error:
-        _errors(request, error)
+        report_errors(request, error)
     else:
         messages.success(request, _("Your declaration has been recorded."))
     return redirect("selection:application", pk=pk)
@@ -282,7 +278,7 @@ def assignment_scores(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.save_scores(assignment, form.scores(), complete="complete" in request.POST)
     except ValidationError as error:
-        _errors(request, error)
+        report_errors(request, error)
     else:
         messages.success(
             request,
@@ -305,7 +301,7 @@ def application_eligibility(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.decide_eligibility(application, by=current_user(request), **form.cleaned_data)
     except ValidationError as error:
-        _errors(request, error)
+        report_errors(request, error)
     else:
         messages.success(request, _("The eligibility decision has been recorded."))
     return redirect("selection:application", pk=pk)
@@ -322,7 +318,7 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.decide(application, by=current_user(request), **form.cleaned_data)
         except ValidationError as error:
-            _errors(request, error)
+            report_errors(request, error)
         else:
             messages.success(request, _("The decision has been recorded and the applicant told."))
     if request.POST.get("next") == "ranking":
@@ -406,7 +402,7 @@ def call_evaluators(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.set_evaluators(call, form.cleaned_data["evaluators"])
         except ValidationError as error:
-            _errors(request, error)
+            report_errors(request, error)
         else:
             messages.success(request, _("The evaluators have been assigned."))
     return redirect("selection:manage", pk=pk)
@@ -419,7 +415,7 @@ def call_promote(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         promoted = services.promote_first_reserve(call, by=current_user(request))
     except ValidationError as error:
-        _errors(request, error)
+        report_errors(request, error)
     else:
         messages.success(request, _("%(name)s has been selected from the reserve list.") % {"name": promoted.applicant})
     return redirect("selection:manage", pk=pk)
@@ -491,7 +487,7 @@ def agreement_upload(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.upload_signed(agreement, form.cleaned_data["file"], by=user)
         except ValidationError as error:
-            _errors(request, error)
+            report_errors(request, error)
         else:
             messages.success(request, _("The signed copy has been saved."))
     return redirect("selection:agreements", pk=agreement.mobility_id)

@@ -4,13 +4,12 @@ from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tilts.accounts.models import Role, User
 from tilts.consortium.models import Organisation
-from tilts.core.emails import absolute_url, send_templated_mail
+from tilts.core.emails import send_templated_mail, url_in_language
 
 ROLES_WITH_INSTITUTION = (Role.MEMBER_CONTACT, Role.PARTICIPANT)
 
@@ -23,9 +22,7 @@ def _check_role_and_institution(role: str, organisation: Organisation | None) ->
 def invitation_url(user: User) -> str:
     """A one-time link where the invited person sets their password (allauth's reset-by-key view)."""
     key = default_token_generator.make_token(user)
-    with translation.override(user.language):
-        path = reverse("account_reset_password_from_key", kwargs={"uidb36": user_pk_to_url_str(user), "key": key})
-    return absolute_url(path)
+    return url_in_language(user.language, "account_reset_password_from_key", uidb36=user_pk_to_url_str(user), key=key)
 
 
 def send_invitation(user: User) -> None:

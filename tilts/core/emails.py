@@ -23,3 +23,11 @@ def send_templated_mail(template: str, to: str, context: Mapping[str, Any], lang
 
 def absolute_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
+
+
+def url_in_language(language: str, name: str, *args: Any, **kwargs: Any) -> str:
+    """The absolute address of a page in the recipient's language (the URL's language prefix), for e-mails."""
+    from django.urls import reverse
+
+    with translation.override(language):
+        return absolute_url(reverse(name, args=args or None, kwargs=kwargs or None))

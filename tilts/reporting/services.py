@@ -16,13 +16,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tilts.accounts.models import User
 from tilts.core import uploads
-from tilts.core.emails import absolute_url, send_templated_mail
+from tilts.core.emails import send_templated_mail, url_in_language
 from tilts.mobility import services as mobility_services
 from tilts.mobility.models import Mobility, MobilityStatus
 from tilts.reporting.models import (
@@ -257,8 +256,7 @@ def request_changes(report: ParticipantReport, *, by: User, comment: str) -> Par
 
 
 def _url(report: ParticipantReport) -> str:
-    with translation.override(report.mobility.participant.language):
-        return absolute_url(reverse("reporting:detail", args=[report.pk]))
+    return url_in_language(report.mobility.participant.language, "reporting:detail", report.pk)
 
 
 def realised_mobility(report: ParticipantReport) -> Mobility:

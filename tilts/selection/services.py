@@ -15,15 +15,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Max
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tilts.accounts.models import Role, User
 from tilts.accounts.services import invitation_url, invite_user
 from tilts.consortium.models import Goal, MembershipStatus, Organisation
 from tilts.core import uploads
-from tilts.core.emails import absolute_url, send_templated_mail
+from tilts.core.emails import send_templated_mail, url_in_language
 from tilts.grants import services as grant_services
 from tilts.mobility import services as mobility_services
 from tilts.mobility.models import Mobility, MobilityStatus
@@ -71,11 +70,6 @@ def _notify(template: str, user: User, context: Mapping[str, Any]) -> None:
     transaction.on_commit(
         lambda: send_templated_mail(template, user.email, {"user": user, **context}, user.language), robust=True
     )
-
-
-def _url_for(user: User, name: str, *args: Any) -> str:
-    with translation.override(user.language):
-        return absolute_url(reverse(name, args=args))
 
 
 # Calls --------------------------------------------------------------------------------------------------------------
@@ -368,7 +362,7 @@ def submit(application: Application, *, by: User) -> Application:
         _notify(
             "selection/email/support_requested",
             contact,
-            {"application": locked, "url": _url_for(contact, "selection:application", locked.pk)},
+            {"application": locked, "url": url_in_language(contact.language, "selection:application", locked.pk)},
         )
     return locked
 
@@ -598,7 +592,10 @@ def decide(
         _notify(
             "selection/email/decision",
             locked.applicant,
-            {"application": locked, "url": _url_for(locked.applicant, "selection:application", locked.pk)},
+            {
+                "application": locked,
+                "url": url_in_language(locked.applicant.language, "selection:application", locked.pk),
+            },
         )
     return locked
 
@@ -772,7 +769,7 @@ def register_applicant(
     """
     existing = User.objects.filter(email__iexact=email.strip()).first()
     if existing is not None:
-        login_url = _url_for(existing, "selection:call", call.pk)
+        login_url = url_in_language(existing.language, "selection:call", call.pk)
         transaction.on_commit(
             lambda: send_templated_mail(
                 "selection/email/already_registered",

@@ -12,7 +12,7 @@ from tilts.consortium.selectors import active_members
 from tilts.core.collation import latvian
 from tilts.grants.services import activity_type_choices
 from tilts.grants.widgets import PlaceWidget
-from tilts.selection.models import Application, Assignment, Call, Criterion
+from tilts.selection.models import AgreementKind, Application, Assignment, Call, Criterion
 from tilts.selection.services import APPLICANT_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -291,7 +291,7 @@ class ScoreForm(forms.Form):
 
 
 class AgreementForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Document"), choices=[])
+    kind = forms.ChoiceField(label=_("Document"), choices=AgreementKind.choices)
     language = forms.ChoiceField(label=_("Language of the document"), choices=LANGUAGES)
     report_days = forms.IntegerField(label=_("Report due, days after the end"), min_value=1, max_value=365, initial=30)
     prefinancing_percent = forms.IntegerField(label=_("Pre-financing, %"), min_value=0, max_value=100, initial=80)
@@ -307,12 +307,6 @@ class AgreementForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("For the learning agreement: what the participant will know and be able to do."),
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        from tilts.selection.models import AgreementKind
-
-        self.fields["kind"].choices = AgreementKind.choices  # type: ignore[attr-defined]
 
 
 class SignedCopyForm(forms.Form):

@@ -2,19 +2,21 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 
 class MobilityStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    APPROVED = "approved", _("Approved")
-    CONFIRMED = "confirmed", _("Confirmed")
-    COMPLETED = "completed", _("Completed")
-    CANCELLED = "cancelled", _("Cancelled")
+    # With a context: Latvian agrees the word with "mobilitāte" (feminine), and "confirmed" must read differently
+    # from "approved" there.
+    DRAFT = "draft", pgettext_lazy("mobility", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("mobility", "Submitted")
+    APPROVED = "approved", pgettext_lazy("mobility", "Approved")
+    CONFIRMED = "confirmed", pgettext_lazy("mobility", "Confirmed")
+    COMPLETED = "completed", pgettext_lazy("mobility", "Completed")
+    CANCELLED = "cancelled", pgettext_lazy("mobility", "Cancelled")
 
 
 class ParticipantKind(models.TextChoices):

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -409,7 +411,7 @@ def budget(request: HttpRequest, pk: int) -> HttpResponse:
 def calendar_month(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     project = _project(request, pk)
-    today = datetime.date.today()
+    today = timezone.localdate()
     year = _int(request.GET.get("year")) or today.year
     month = _int(request.GET.get("month")) or today.month
     if not (1 <= month <= 12 and 2000 <= year <= 2100):
@@ -425,6 +427,7 @@ def calendar_month(request: HttpRequest, pk: int) -> HttpResponse:
             "project": project,
             "weeks": selectors.month_grid(mobilities, year, month),
             "month": first,
+            "weekdays": [(WEEKDAYS_ABBR[day], WEEKDAYS[day]) for day in range(7)],
             "previous": previous,
             "next": following,
             "feeds": _feeds(request, user, project),

@@ -142,6 +142,8 @@ def test_calendar_and_ical_feed(coordinator_client: Client, mobility: Mobility, 
         reverse("mobility:calendar", args=[mobility.project_id]), {"year": 2025, "month": 10}
     )
     assert mobility.participant.last_name in response.text
+    # Column heads are abbreviations with the whole weekday for screen readers (the client's language is lv).
+    assert '<abbr title="Pirmdiena">' in response.text and '<abbr title="Svētdiena">' in response.text
     feed = CalendarFeed.objects.get(project=mobility.project)
     ical = client.get(f"/calendar/{feed.token}.ics")
     assert ical["Content-Type"].startswith("text/calendar")

@@ -1,4 +1,4 @@
-"""Follow-up activities, their files and the goals' numbers over JSON, with the same rules and
+"""Follow-up activities, their files, the flags and the goals' numbers over JSON, with the same rules and
 permissions as the pages.
 
 Attendance lists and materials are uploaded as multipart form data to ``/follow-ups/{id}/files`` and go through
@@ -10,10 +10,12 @@ import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.security import django_auth
@@ -119,6 +121,37 @@ class FollowUpOut(Schema):
     @staticmethod
     def resolve_attendance_list_url(obj: FollowUp) -> str | None:
         return reverse("followup:attendance_list", args=[obj.pk]) if obj.attendance_list else None
+
+
+class MobilityFlagOut(Schema):
+    mobility_id: int
+    participant_id: int
+    participant_name: str
+    sending_organisation_id: int
+    receiving_name: str
+    start_date: datetime.date
+    end_date: datetime.date
+    followup_due: datetime.date = Field(description="The last day to deliver a follow-up before it was flagged.")
+    months_since_end: int
+    days_overdue: int = Field(description="Days since the follow-up was due.")
+
+
+class PlannedFlagOut(Schema):
+    followup_id: int
+    title: str
+    type: str
+    date: datetime.date
+    organiser_id: int
+    days_overdue: int = Field(description="Days since its planned date.")
+
+
+class FlagsOut(Schema):
+    project_id: int
+    today: datetime.date
+    grace_months: int = Field(description="Months after a mobility's end within which a follow-up is delivered.")
+    total: int
+    mobilities_without_followup: list[MobilityFlagOut]
+    planned_past_date: list[PlannedFlagOut]
 
 
 class ReachOut(Schema):
@@ -305,6 +338,52 @@ def followup_files(
     return services.update_followup(
         followup, version=version, attendance_list=attendance_list, materials_file=materials_file
     )
+
+
+@router.get(
+    "/projects/{project_id}/follow-up-flags",
+    response=FlagsOut,
+    auth=django_auth,
+    summary="Needs attention: mobilities without a delivered follow-up in time, planned follow-ups past their date",
+)
+def followup_flags(request: HttpRequest, project_id: ObjectId) -> dict[str, Any]:
+    """The flags of the project's follow-up page, among the mobilities and follow-ups the user sees there."""
+    user = current_user(request)
+    project = _project(user, project_id)
+    today = timezone.localdate()
+    flags = selectors.flags_for(user, project, today)
+    return {
+        "project_id": project.pk,
+        "today": today,
+        "grace_months": settings.FOLLOWUP_GRACE_MONTHS,
+        "total": flags.total,
+        "mobilities_without_followup": [
+            {
+                "mobility_id": mobility.pk,
+                "participant_id": mobility.participant_id,
+                "participant_name": str(mobility.participant),
+                "sending_organisation_id": mobility.sending_organisation_id,
+                "receiving_name": mobility.receiving_name,
+                "start_date": mobility.start_date,
+                "end_date": mobility.end_date,
+                "followup_due": due,
+                "months_since_end": selectors.whole_months_between(mobility.end_date, today),
+                "days_overdue": (today - due).days,
+            }
+            for mobility, due in flags.mobilities
+        ],
+        "planned_past_date": [
+            {
+                "followup_id": followup.pk,
+                "title": followup.title,
+                "type": followup.type,
+                "date": followup.date,
+                "organiser_id": followup.organiser_id,
+                "days_overdue": (today - followup.date).days,
+            }
+            for followup in flags.followups
+        ],
+    }
 
 
 def _reach(reach: selectors.Reach) -> dict[str, Any]:

@@ -71,12 +71,17 @@ def on_edit_conflict(request: HttpRequest, exc: EditConflict) -> HttpResponse:
     return api.create_response(request, validation_error_body(exc), status=409)
 
 
+# Where ninja says a parameter came from (the first part of an error's location), not the parameter's name;
+# multipart uploads put their fields under "form" and "file".
+PARAMETER_SOURCES = ("body", "payload", "query", "path", "form", "file")
+
+
 @api.exception_handler(SchemaValidationError)
 def on_schema_error(request: HttpRequest, exc: SchemaValidationError) -> HttpResponse:
     """Input that does not fit the schema: the same shape as other errors, keyed by the field's name."""
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
-        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload", "query", "path")]
+        location = [str(part) for part in error.get("loc", ()) if part not in PARAMETER_SOURCES]
         field = location[0] if location else "__all__"
         errors.setdefault(field, []).append(_("Invalid value: %(problem)s") % {"problem": error.get("msg", "")})
     return api.create_response(request, {"errors": errors}, status=422)

@@ -1,18 +1,23 @@
-"""Follow-up activities and the goals' numbers over JSON, with the same rules and permissions as the pages.
+"""Follow-up activities, their files, the flags and the goals' numbers over JSON, with the same rules and
+permissions as the pages.
 
-Attendance lists and materials are uploaded in the browser; over the API a delivered follow-up gives the
-reason there is no list (``no_attendance_list_reason``) until one is uploaded.
+Attendance lists and materials are uploaded as multipart form data to ``/follow-ups/{id}/files`` and go through
+the same service, so the same checks of content and size apply; they are downloaded from the web addresses in
+``attendance_list_url`` and ``materials_file_url``, which check who sees the follow-up.
 """
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.security import django_auth
 
 from tilts.accounts.models import User
@@ -84,6 +89,8 @@ class FollowUpOut(Schema):
     materials_link: str
     has_materials_file: bool
     has_attendance_list: bool
+    materials_file_url: str | None = Field(description="Where to download the materials file (with the session).")
+    attendance_list_url: str | None = Field(description="Where to download the attendance list (with the session).")
     no_attendance_list_reason: str
     version: int
 
@@ -106,6 +113,45 @@ class FollowUpOut(Schema):
     @staticmethod
     def resolve_has_attendance_list(obj: FollowUp) -> bool:
         return bool(obj.attendance_list)
+
+    @staticmethod
+    def resolve_materials_file_url(obj: FollowUp) -> str | None:
+        return reverse("followup:materials", args=[obj.pk]) if obj.materials_file else None
+
+    @staticmethod
+    def resolve_attendance_list_url(obj: FollowUp) -> str | None:
+        return reverse("followup:attendance_list", args=[obj.pk]) if obj.attendance_list else None
+
+
+class MobilityFlagOut(Schema):
+    mobility_id: int
+    participant_id: int
+    participant_name: str
+    sending_organisation_id: int
+    receiving_name: str
+    start_date: datetime.date
+    end_date: datetime.date
+    followup_due: datetime.date = Field(description="The last day to deliver a follow-up before it was flagged.")
+    months_since_end: int
+    days_overdue: int = Field(description="Days since the follow-up was due.")
+
+
+class PlannedFlagOut(Schema):
+    followup_id: int
+    title: str
+    type: str
+    date: datetime.date
+    organiser_id: int
+    days_overdue: int = Field(description="Days since its planned date.")
+
+
+class FlagsOut(Schema):
+    project_id: int
+    today: datetime.date
+    grace_months: int = Field(description="Months after a mobility's end within which a follow-up is delivered.")
+    total: int
+    mobilities_without_followup: list[MobilityFlagOut]
+    planned_past_date: list[PlannedFlagOut]
 
 
 class ReachOut(Schema):
@@ -212,6 +258,14 @@ def _related(user: User, project: Project, data: dict[str, Any]) -> dict[str, An
     return data
 
 
+def _editable(user: User, followup_id: int) -> FollowUp:
+    """A follow-up the user may change: 404 if they do not see it, 403 if they see it but may not change it."""
+    followup = get_object_or_404(selectors.followups_for(user), pk=followup_id)
+    if not selectors.can_edit(user, followup):
+        raise PermissionDenied
+    return followup
+
+
 @router.get(
     "/projects/{project_id}/follow-ups",
     response=list[FollowUpOut],
@@ -255,15 +309,81 @@ def followup_detail(request: HttpRequest, followup_id: ObjectId) -> FollowUp:
 )
 def followup_update(request: HttpRequest, followup_id: ObjectId, payload: FollowUpPatch) -> FollowUp:
     user = current_user(request)
-    followup = get_object_or_404(selectors.followups_for(user), pk=followup_id)
-    if not selectors.can_edit(user, followup):
-        raise PermissionDenied
+    followup = _editable(user, followup_id)
     changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k == "version"}
     version = changes.pop("version")
     changes = _related(user, followup.project, changes)
     if "mobilities" in changes:
         changes["mobilities"] = selectors.keep_out_of_reach(user, followup, changes["mobilities"])
     return services.update_followup(followup, version=version, **changes)
+
+
+@router.post(
+    "/follow-ups/{followup_id}/files",
+    response=FollowUpOut,
+    auth=django_auth,
+    summary="Upload the attendance list and/or the materials file (multipart; a new file replaces the old one)",
+)
+def followup_files(
+    request: HttpRequest,
+    followup_id: ObjectId,
+    version: Annotated[int, Form(ge=1, le=2**31, description="The version you read; a newer one is a conflict.")],
+    attendance_list: Annotated[UploadedFile | None, File(description="PDF, XLSX, CSV, PNG or JPEG.")] = None,
+    materials_file: Annotated[UploadedFile | None, File(description="PDF, PNG, JPEG, DOCX, PPTX or XLSX.")] = None,
+) -> FollowUp:
+    """The same checks of content (by its bytes) and size as the web form, through the same service."""
+    followup = _editable(current_user(request), followup_id)
+    if attendance_list is None and materials_file is None:
+        raise ValidationError(_("Upload the attendance list, the materials or both."))
+    return services.update_followup(
+        followup, version=version, attendance_list=attendance_list, materials_file=materials_file
+    )
+
+
+@router.get(
+    "/projects/{project_id}/follow-up-flags",
+    response=FlagsOut,
+    auth=django_auth,
+    summary="Needs attention: mobilities without a delivered follow-up in time, planned follow-ups past their date",
+)
+def followup_flags(request: HttpRequest, project_id: ObjectId) -> dict[str, Any]:
+    """The flags of the project's follow-up page, among the mobilities and follow-ups the user sees there."""
+    user = current_user(request)
+    project = _project(user, project_id)
+    today = timezone.localdate()
+    flags = selectors.flags_for(user, project, today)
+    return {
+        "project_id": project.pk,
+        "today": today,
+        "grace_months": settings.FOLLOWUP_GRACE_MONTHS,
+        "total": flags.total,
+        "mobilities_without_followup": [
+            {
+                "mobility_id": mobility.pk,
+                "participant_id": mobility.participant_id,
+                "participant_name": str(mobility.participant),
+                "sending_organisation_id": mobility.sending_organisation_id,
+                "receiving_name": mobility.receiving_name,
+                "start_date": mobility.start_date,
+                "end_date": mobility.end_date,
+                "followup_due": due,
+                "months_since_end": selectors.whole_months_between(mobility.end_date, today),
+                "days_overdue": (today - due).days,
+            }
+            for mobility, due in flags.mobilities
+        ],
+        "planned_past_date": [
+            {
+                "followup_id": followup.pk,
+                "title": followup.title,
+                "type": followup.type,
+                "date": followup.date,
+                "organiser_id": followup.organiser_id,
+                "days_overdue": (today - followup.date).days,
+            }
+            for followup in flags.followups
+        ],
+    }
 
 
 def _reach(reach: selectors.Reach) -> dict[str, Any]:

@@ -88,6 +88,12 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def whole_months_between(start: datetime.date, end: datetime.date) -> int:
+    """Whole months from ``start`` to ``end``, counted as :func:`add_months` counts them (10 October to 9 April: 5)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - 1 if add_months(start, months) > end else months
+
+
 def followup_due(mobility: Mobility) -> datetime.date:
     """The last day to deliver a follow-up before the mobility is flagged."""
     return add_months(mobility.end_date, settings.FOLLOWUP_GRACE_MONTHS)

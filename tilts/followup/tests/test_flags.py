@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from tilts.consortium.models import Consortium, Goal, Organisation
 from tilts.followup import selectors
-from tilts.followup.selectors import add_months
+from tilts.followup.selectors import add_months, whole_months_between
 from tilts.followup.tests.helpers import D, followup, mobility
 from tilts.mobility.models import Mobility
 from tilts.mobility.tests.factories import make_project
@@ -31,6 +31,20 @@ def project(consortium: Consortium):
 )
 def test_add_months(day, months, expected) -> None:
     assert add_months(day, months) == expected
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (D(2025, 10, 10), D(2026, 4, 10), 6),
+        (D(2025, 10, 10), D(2026, 4, 9), 5),
+        (D(2025, 8, 31), D(2026, 2, 28), 6),
+        (D(2025, 12, 15), D(2026, 1, 14), 0),
+        (D(2025, 3, 31), D(2025, 3, 31), 0),
+    ],
+)
+def test_whole_months_between(start, end, expected) -> None:
+    assert whole_months_between(start, end) == expected
 
 
 def test_mobility_is_flagged_the_day_after_the_grace_months(project, member: Organisation, settings) -> None:

@@ -359,6 +359,17 @@ def call_manage_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _add_errors(form: CallForm, error: ValidationError) -> None:
+    """A service's refusal on the form: under the field when the form has it, otherwise above the form.
+
+    The service also names what the form has no field for (the project, the criteria of the formset)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
 def _call_form(request: HttpRequest, call: Call) -> HttpResponse:
     form = CallForm(request.POST or None, instance=call)
 
@@ -370,7 +381,7 @@ def _call_form(request: HttpRequest, call: Call) -> HttpResponse:
             with transaction.atomic():
                 saved = services.save_call(form.save(commit=False), criteria=criteria_from(formset))
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_errors(form, error)
         else:
             messages.success(request, _("The call has been saved."))
             return redirect("selection:manage", pk=saved.pk)

@@ -478,10 +478,7 @@ def _agreement(request: HttpRequest, pk: int) -> Agreement:
 
 @role_required()
 def agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = _agreement(request, pk)
-    response = HttpResponse(pdf.render(agreement), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{pdf.filename(agreement)}"'
-    return response
+    return pdf.document_response(_agreement(request, pk))
 
 
 @require_POST
@@ -506,9 +503,4 @@ def agreement_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required()
 def agreement_signed(request: HttpRequest, pk: int) -> FileResponse:
-    agreement = _agreement(request, pk)
-    if not agreement.signed_file:
-        raise Http404
-    return FileResponse(
-        agreement.signed_file.open("rb"), content_type="application/pdf", filename=f"signed-{pdf.filename(agreement)}"
-    )
+    return pdf.signed_response(_agreement(request, pk))

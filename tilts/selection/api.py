@@ -2,21 +2,25 @@
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, PatchDict, Router, Schema, Status, UploadedFile
 from ninja.security import django_auth
+from pydantic import StringConstraints
 
 from tilts.accounts.models import Role, User
 from tilts.accounts.permissions import current_user
 from tilts.core.api import ObjectId
 from tilts.mobility.selectors import mobilities_for
+from tilts.projects.selectors import projects_for
 from tilts.selection import pdf, selectors, services
-from tilts.selection.models import Agreement, AgreementKind, Application, Call, DisseminationFormat
+from tilts.selection.models import Agreement, AgreementKind, Application, Call, Criterion, DisseminationFormat
 
 router = Router(tags=["selection"])
 
@@ -30,7 +34,7 @@ class CriterionOut(Schema):
     max_score: int
 
 
-class CallOut(Schema):
+class CallBase(Schema):
     id: int
     project_id: int
     title: str
@@ -40,15 +44,113 @@ class CallOut(Schema):
     closes_on: datetime.date
     places: int
     is_open: bool
-    criteria: list[CriterionOut]
 
     @staticmethod
     def resolve_is_open(obj: Call) -> bool:
         return obj.is_open()
 
+
+class CallOut(CallBase):
+    criteria: list[CriterionOut]
+
     @staticmethod
     def resolve_criteria(obj: Call) -> list[Any]:
         return list(obj.criteria.all())
+
+
+class CriterionManageOut(CriterionOut):
+    """A criterion in each language, shaped as CriterionIn so it can be sent back unchanged."""
+
+    name_lv: str
+    name_en: str
+    description_lv: str
+    description_en: str
+
+    @staticmethod
+    def resolve_description_lv(obj: Criterion) -> str:
+        return obj.description_lv or ""  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_description_en(obj: Criterion) -> str:
+        return obj.description_en or ""  # type: ignore[attr-defined]
+
+
+class CallManageOut(CallBase):
+    """A call as the coordinator edits it: every language's text, publication, the committee and the criteria."""
+
+    published: bool
+    title_lv: str
+    title_en: str
+    text_lv: str
+    text_en: str
+    eligibility_lv: str
+    eligibility_en: str
+    evaluator_ids: list[int]
+    criteria: list[CriterionManageOut]
+
+    @staticmethod
+    def resolve_text_en(obj: Call) -> str:
+        return obj.text_en or ""  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_eligibility_en(obj: Call) -> str:
+        return obj.eligibility_en or ""  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_evaluator_ids(obj: Call) -> list[int]:
+        return sorted(user.pk for user in obj.evaluators.all())
+
+    @staticmethod
+    def resolve_criteria(obj: Call) -> list[Any]:
+        return list(obj.criteria.all())
+
+
+# Texts are stripped, as the web form does, so a blank one is refused as empty.
+Title = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20000)]
+
+
+class CriterionIn(Schema):
+    name_lv: Name
+    name_en: Name
+    description_lv: LongText = ""
+    description_en: LongText = ""
+    weight: Annotated[Decimal, Field(max_digits=5, decimal_places=2)] = Field(
+        description="A criterion's score counts this many times in the total; above zero."
+    )
+    min_score: Annotated[int, Field(ge=0, le=1000)] = 0
+    max_score: Annotated[int, Field(ge=0, le=1000)] = Field(10, description="Above min_score.")
+
+
+class CallIn(Schema):
+    """A call in Latvian (required) and English (the title required); criteria in the order evaluators see them."""
+
+    title_lv: Title
+    title_en: Title
+    text_lv: LongText
+    text_en: LongText = ""
+    eligibility_lv: LongText
+    eligibility_en: LongText = ""
+    opens_on: datetime.date
+    closes_on: datetime.date
+    places: Annotated[int, Field(ge=1, le=32767)]
+    published: bool = False
+    criteria: Annotated[list[CriterionIn], Field(max_length=50)]
+
+
+class EvaluatorsIn(Schema):
+    evaluator_ids: Annotated[list[Annotated[int, Field(ge=1, le=2**63 - 1)]], Field(max_length=200)]
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    email: str
+
+    @staticmethod
+    def resolve_name(obj: User) -> str:
+        return str(obj)
 
 
 class ApplicationIn(Schema):
@@ -194,6 +296,16 @@ class AgreementOut(Schema):
     report_days: int
     prefinancing_percent: int
     signed_uploaded_at: datetime.datetime | None
+    status_label: str
+    signed_url: str | None = Field(description="The signed copy on the web site, when one has been uploaded.")
+
+    @staticmethod
+    def resolve_status_label(obj: Agreement) -> str:
+        return str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_signed_url(obj: Agreement) -> str | None:
+        return reverse("selection:agreement_signed", args=[obj.pk]) if obj.signed_file else None
 
 
 def _application(request: HttpRequest, application_id: int) -> Application:
@@ -205,6 +317,59 @@ def _coordinator(request: HttpRequest) -> User:
     if not user.is_coordinator:
         raise PermissionDenied
     return user
+
+
+def _overseer(request: HttpRequest) -> User:
+    """Coordinators and auditors, who see every call (the management pages' rule)."""
+    user = current_user(request)
+    if not user.can_view_everything:
+        raise PermissionDenied
+    return user
+
+
+def _changes(payload: dict[str, Any]) -> dict[str, Any]:
+    """The fields a PATCH sent; ``null`` is refused rather than taken as a value."""
+    nulls = [name for name, value in payload.items() if value is None]
+    if nulls:
+        raise ValidationError({name: _("Leave the field out instead of sending null.") for name in nulls})
+    return payload
+
+
+def _managed_calls() -> QuerySet[Call]:
+    """Calls with what the management schema reads, fetched in a fixed number of queries."""
+    return Call.objects.select_related("project").prefetch_related("criteria", "evaluators")
+
+
+def _criteria(items: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
+    """Each criterion whole, defaults included (a PATCH body's criteria carry only the keys sent)."""
+    return None if items is None else [CriterionIn.model_validate(item).model_dump() for item in items]
+
+
+def _evaluators(ids: list[int]) -> list[User]:
+    """The people chosen, each of whom the web form offers; anyone else is refused by name (or id)."""
+    chosen = list(selectors.evaluator_candidates().filter(pk__in=ids))
+    missing = sorted(set(ids) - {user.pk for user in chosen})
+    if missing:
+        names = {user.pk: str(user) for user in User.objects.filter(pk__in=missing)}
+        raise ValidationError(
+            {"evaluator_ids": [_("%(name)s is not an evaluator.") % {"name": names.get(pk, pk)} for pk in missing]}
+        )
+    return chosen
+
+
+def _agreement(request: HttpRequest, agreement_id: int) -> Agreement:
+    return get_object_or_404(selectors.agreements_for(current_user(request)), pk=agreement_id)
+
+
+def _agreement_to_sign(request: HttpRequest, agreement_id: int) -> Agreement:
+    """The web upload's rule: coordinators and member contacts (else 403), of the sending institution (else 404)."""
+    user = current_user(request)
+    if not (user.is_coordinator or user.is_member_contact):
+        raise PermissionDenied
+    agreement = _agreement(request, agreement_id)
+    if not selectors.can_issue_agreements(user, agreement.mobility.sending_organisation_id):
+        raise Http404
+    return agreement
 
 
 @router.get("/calls", response=list[CallOut], summary="Open calls for participants (public)")
@@ -242,6 +407,62 @@ def call_ranking(request: HttpRequest, call_id: ObjectId) -> list[dict[str, Any]
     ]
 
 
+@router.get(
+    "/projects/{project_id}/calls",
+    response=list[CallManageOut],
+    auth=django_auth,
+    summary="Every call of a project, published or not (coordinator, auditors)",
+)
+def project_calls(request: HttpRequest, project_id: ObjectId) -> Any:
+    project = get_object_or_404(projects_for(_overseer(request)), pk=project_id)
+    return _managed_calls().filter(project=project).order_by("opens_on", "pk")
+
+
+@router.post("/projects/{project_id}/calls", response={201: CallManageOut}, auth=django_auth)
+def call_create(request: HttpRequest, project_id: ObjectId, payload: CallIn) -> Status[Call]:
+    """Create a call with its criteria (coordinator); nothing is saved if any part is refused."""
+    project = get_object_or_404(projects_for(_coordinator(request)), pk=project_id)
+    fields = payload.dict()
+    criteria = fields.pop("criteria")
+    call = services.save_call(Call(project=project, **fields), criteria=criteria)
+    return Status(201, _managed_calls().get(pk=call.pk))
+
+
+@router.patch("/calls/{call_id}", response=CallManageOut, auth=django_auth)
+def call_update(request: HttpRequest, call_id: ObjectId, payload: PatchDict[CallIn]) -> Call:
+    """Change the fields sent (coordinator). Criteria sent replace the call's criteria, which is refused once
+    evaluators have started scoring unless they are sent unchanged."""
+    _coordinator(request)
+    call = get_object_or_404(Call, pk=call_id)
+    changes = _changes(dict(payload))
+    criteria = _criteria(changes.pop("criteria", None))
+    for name, value in changes.items():
+        setattr(call, name, value)
+    services.save_call(call, criteria=criteria)
+    return _managed_calls().get(pk=call.pk)
+
+
+@router.get("/calls/{call_id}/evaluators", response=list[PersonOut], auth=django_auth, summary="A call's evaluators")
+def call_evaluators(request: HttpRequest, call_id: ObjectId) -> Any:
+    _overseer(request)
+    return get_object_or_404(Call, pk=call_id).evaluators.order_by("pk")
+
+
+@router.put("/calls/{call_id}/evaluators", response=list[PersonOut], auth=django_auth)
+def call_set_evaluators(request: HttpRequest, call_id: ObjectId, payload: EvaluatorsIn) -> Any:
+    """Set a call's selection committee (coordinator): users with the evaluator or coordinator role.
+
+    Evaluators who have already scored cannot be removed."""
+    _coordinator(request)
+    call = get_object_or_404(Call, pk=call_id)
+    evaluators = _evaluators(payload.evaluator_ids)
+    try:
+        services.set_evaluators(call, evaluators)
+    except ValidationError as error:
+        raise ValidationError({"evaluator_ids": error.messages}) from error
+    return call.evaluators.order_by("pk")
+
+
 @router.post("/calls/{call_id}/promote-reserve", response=ApplicationOut, auth=django_auth)
 def call_promote(request: HttpRequest, call_id: ObjectId) -> Application:
     """Give a free place to the first on the reserve list (coordinator)."""
@@ -276,10 +497,7 @@ def application_update(request: HttpRequest, application_id: ObjectId, payload: 
     application = _application(request, application_id)
     if application.applicant_id != current_user(request).pk:
         raise PermissionDenied
-    changes = payload.dict(exclude_unset=True)
-    nulls = [name for name, value in changes.items() if value is None]
-    if nulls:
-        raise ValidationError({name: _("Leave the field out instead of sending null.") for name in nulls})
+    changes = _changes(payload.dict(exclude_unset=True))
     version = changes.pop("version")
     goals = None
     if "goals" in changes:
@@ -377,7 +595,18 @@ def agreement_issue(request: HttpRequest, mobility_id: ObjectId, payload: Agreem
 
 @router.get("/agreements/{agreement_id}/pdf", auth=django_auth, summary="The agreement as PDF")
 def agreement_pdf(request: HttpRequest, agreement_id: ObjectId) -> HttpResponse:
-    agreement = get_object_or_404(selectors.agreements_for(current_user(request)), pk=agreement_id)
-    response = HttpResponse(pdf.render(agreement), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{pdf.filename(agreement)}"'
-    return response
+    return pdf.document_response(_agreement(request, agreement_id))
+
+
+@router.post("/agreements/{agreement_id}/signed", response=AgreementOut, auth=django_auth)
+def agreement_upload_signed(request: HttpRequest, agreement_id: ObjectId, file: File[UploadedFile]) -> Agreement:
+    """Upload the signed copy of the current version (multipart field ``file``: a PDF up to 10 MB).
+
+    Coordinators and the contacts of the sending institution, as on the agreements page."""
+    agreement = _agreement_to_sign(request, agreement_id)
+    return services.upload_signed(agreement, file, by=current_user(request))
+
+
+@router.get("/agreements/{agreement_id}/signed", auth=django_auth, summary="The signed copy (PDF)")
+def agreement_signed(request: HttpRequest, agreement_id: ObjectId) -> FileResponse:
+    return pdf.signed_response(_agreement(request, agreement_id))

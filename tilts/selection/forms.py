@@ -5,13 +5,13 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from tilts.accounts.models import Role, User
+from tilts.accounts.models import User
 from tilts.consortium.forms import GoalChoiceField
 from tilts.consortium.models import Consortium, Goal
 from tilts.consortium.selectors import active_members
-from tilts.core.collation import latvian
 from tilts.grants.services import activity_type_choices
 from tilts.grants.widgets import PlaceWidget
+from tilts.selection import selectors
 from tilts.selection.models import AgreementKind, Application, Assignment, Call, Criterion
 from tilts.selection.services import APPLICANT_FIELDS
 
@@ -92,8 +92,7 @@ class EvaluatorsForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        people = User.objects.filter(is_active=True, role__in=[Role.EVALUATOR, Role.COORDINATOR])
-        self.fields["evaluators"].queryset = people.order_by(latvian("last_name"), latvian("first_name"))  # type: ignore[attr-defined]
+        self.fields["evaluators"].queryset = selectors.evaluator_candidates()  # type: ignore[attr-defined]
 
 
 class FieldGroup:

@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.http import FileResponse, Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from django_countries import countries
@@ -63,3 +64,19 @@ def render(agreement: Agreement) -> bytes:
 
 def filename(agreement: Agreement) -> str:
     return f"{agreement.kind}-agreement-{agreement.mobility_id}-v{agreement.number}-{agreement.language}.pdf"
+
+
+def document_response(agreement: Agreement) -> HttpResponse:
+    """The issued version as PDF, shown in the browser (the web page and the API answer alike)."""
+    response = HttpResponse(render(agreement), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename(agreement)}"'
+    return response
+
+
+def signed_response(agreement: Agreement) -> FileResponse:
+    """The uploaded signed copy, served after the caller's permission check; 404 when none has been uploaded."""
+    if not agreement.signed_file:
+        raise Http404
+    return FileResponse(
+        agreement.signed_file.open("rb"), content_type="application/pdf", filename=f"signed-{filename(agreement)}"
+    )

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from tilts.accounts.models import User
+from tilts.accounts.models import Role, User
+from tilts.core.collation import latvian
 from tilts.mobility.selectors import mobilities_for
 from tilts.selection.models import (
     Agreement,
@@ -61,6 +62,12 @@ def can_support(user: User, application: Application) -> bool:
         and user.organisation_id == application.organisation_id
         and user.pk != application.applicant_id
     )
+
+
+def evaluator_candidates() -> QuerySet[User]:
+    """Whom the coordinator may put on a call's selection committee: active evaluators and coordinators."""
+    people = User.objects.filter(is_active=True, role__in=[Role.EVALUATOR, Role.COORDINATOR])
+    return people.order_by(latvian("last_name"), latvian("first_name"))
 
 
 def agreements_for(user: User) -> QuerySet[Agreement]:

@@ -102,14 +102,36 @@ def check_criteria(criteria: list[dict[str, Any]]) -> None:
             raise ValidationError({"criteria": _("Criterion %(n)s: the weight must be above zero.") % {"n": position}})
 
 
+# What a criterion is made of; two lists with these values equal, in the same order, are the same criteria.
+CRITERION_TEXTS = ("name_lv", "name_en", "description_lv", "description_en")
+CRITERION_FIELDS = (*CRITERION_TEXTS, "weight", "min_score", "max_score")
+
+
+def _criterion_values(item: Mapping[str, Any]) -> tuple[Any, ...]:
+    """A criterion's values, an empty text and a missing one (stored as NULL) counting as the same."""
+    texts = tuple(item.get(name) or "" for name in CRITERION_TEXTS)
+    return (*texts, item.get("weight"), item.get("min_score"), item.get("max_score"))
+
+
+def _same_criteria(call: Call, criteria: list[dict[str, Any]]) -> bool:
+    current = [{name: getattr(criterion, name) for name in CRITERION_FIELDS} for criterion in call.criteria.all()]
+    return [_criterion_values(item) for item in current] == [_criterion_values(item) for item in criteria]
+
+
 @transaction.atomic
 def save_call(call: Call, *, criteria: list[dict[str, Any]] | None = None) -> Call:
-    """Create or change a call; its criteria are replaced as a whole until the first score is given."""
+    """Create or change a call; its criteria are replaced as a whole until the first score is given.
+
+    Criteria sent unchanged are kept as they are, so the rest of a call can still be edited after scoring starts;
+    changing them then is refused, since the scores already given were for the old criteria.
+    """
     check_call(call)
     call.full_clean()
     call.save()
     if criteria is not None:
         check_criteria(criteria)
+        if _same_criteria(call, criteria):
+            return call
         if Score.objects.filter(criterion__call=call).exists():
             raise ValidationError(
                 {"criteria": _("Evaluators have started scoring; the criteria can no longer change.")}

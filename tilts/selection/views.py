@@ -359,6 +359,17 @@ def call_manage_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _add_errors(form: CallForm, error: ValidationError) -> None:
+    """A service's refusal on the form: under the field when the form has it, otherwise above the form.
+
+    The service also names what the form has no field for (the project, the criteria of the formset)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
 def _call_form(request: HttpRequest, call: Call) -> HttpResponse:
     form = CallForm(request.POST or None, instance=call)
 
@@ -370,7 +381,7 @@ def _call_form(request: HttpRequest, call: Call) -> HttpResponse:
             with transaction.atomic():
                 saved = services.save_call(form.save(commit=False), criteria=criteria_from(formset))
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_errors(form, error)
         else:
             messages.success(request, _("The call has been saved."))
             return redirect("selection:manage", pk=saved.pk)
@@ -467,10 +478,7 @@ def _agreement(request: HttpRequest, pk: int) -> Agreement:
 
 @role_required()
 def agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = _agreement(request, pk)
-    response = HttpResponse(pdf.render(agreement), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{pdf.filename(agreement)}"'
-    return response
+    return pdf.document_response(_agreement(request, pk))
 
 
 @require_POST
@@ -495,9 +503,4 @@ def agreement_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required()
 def agreement_signed(request: HttpRequest, pk: int) -> FileResponse:
-    agreement = _agreement(request, pk)
-    if not agreement.signed_file:
-        raise Http404
-    return FileResponse(
-        agreement.signed_file.open("rb"), content_type="application/pdf", filename=f"signed-{pdf.filename(agreement)}"
-    )
+    return pdf.signed_response(_agreement(request, pk))

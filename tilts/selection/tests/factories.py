@@ -6,10 +6,12 @@ from django.utils import timezone
 
 from tilts.accounts.models import User
 from tilts.consortium.models import Consortium, Goal
+from tilts.mobility import services as mobility_services
+from tilts.mobility.models import Mobility, MobilityStatus
 from tilts.mobility.tests.factories import BRUSSELS, make_project
 from tilts.projects.models import Project
 from tilts.selection import services
-from tilts.selection.models import Application, Call
+from tilts.selection.models import Application, Assignment, Call
 
 CRITERIA = [
     {
@@ -77,3 +79,21 @@ def submitted_application(call: Call, applicant: User, goals: list[Goal], **over
         application, version=application.version, goals=goals[:1], **application_fields(**overrides)
     )
     return services.submit(application, by=applicant)
+
+
+def approved_mobility(application: Application, coordinator: User) -> Mobility:
+    """Select a submitted application and approve its mobility, so agreements can be issued for it."""
+    services.decide_eligibility(application, by=coordinator, eligible=True)
+    application = services.decide(application, by=coordinator, decision="selected")
+    mobility = application.mobility
+    assert mobility is not None
+    mobility_services.transition(mobility, MobilityStatus.SUBMITTED, by=coordinator)
+    return mobility_services.transition(mobility, MobilityStatus.APPROVED, by=coordinator)
+
+
+def give_scores(call: Call, application: Application, evaluator: User, values: list[int]) -> None:
+    """``evaluator`` declares no conflict and submits ``values``, one per criterion in the call's order."""
+    assignment, _ = Assignment.objects.get_or_create(application=application, evaluator=evaluator)
+    services.declare_conflict(assignment, conflict=False)
+    criteria = list(call.criteria.order_by("order"))
+    services.save_scores(assignment, {c.pk: (v, "") for c, v in zip(criteria, values, strict=True)}, complete=True)

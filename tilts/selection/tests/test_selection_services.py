@@ -15,7 +15,7 @@ from tilts.mobility.models import MobilityStatus
 from tilts.mobility.tests.factories import make_participant
 from tilts.selection import selectors, services
 from tilts.selection.models import Application, ApplicationStatus, Assignment, Support
-from tilts.selection.tests.factories import application_fields, make_call, submitted_application
+from tilts.selection.tests.factories import application_fields, give_scores, make_call, submitted_application
 
 
 @pytest.fixture(autouse=True)
@@ -176,13 +176,6 @@ def test_scores_outside_the_range_are_refused_and_nothing_is_saved(call, partici
         services.save_scores(assignment, {first.pk: (5, "")}, complete=True)
 
 
-def _score(call, application, evaluator, values):
-    assignment, _ = Assignment.objects.get_or_create(application=application, evaluator=evaluator)
-    services.declare_conflict(assignment, conflict=False)
-    criteria = list(call.criteria.order_by("order"))
-    services.save_scores(assignment, {c.pk: (v, "") for c, v in zip(criteria, values, strict=True)}, complete=True)
-
-
 def test_ranking_by_weighted_mean_with_the_stated_tie_break_and_spread_flag(consortium, call, member, goals):
     e1, e2 = UserFactory(role=Role.EVALUATOR), UserFactory(role=Role.EVALUATOR)
     call.evaluators.set([e1, e2])
@@ -191,12 +184,12 @@ def test_ranking_by_weighted_mean_with_the_stated_tie_break_and_spread_flag(cons
     for application in apps:
         services.decide_eligibility(application, by=e1, eligible=True)
     # criteria: weight 2 and weight 1, scores 0-10, possible total 30
-    _score(call, apps[0], e1, [8, 4])  # 20
-    _score(call, apps[0], e2, [6, 8])  # 20  → mean 20, top-criterion mean 7
-    _score(call, apps[1], e1, [9, 2])  # 20
-    _score(call, apps[1], e2, [9, 2])  # 20  → mean 20, top-criterion mean 9 → wins the tie
-    _score(call, apps[2], e1, [10, 10])  # 30
-    _score(call, apps[2], e2, [2, 2])  # 6 → mean 18, spread 24 > 0.2 × 30
+    give_scores(call, apps[0], e1, [8, 4])  # 20
+    give_scores(call, apps[0], e2, [6, 8])  # 20  → mean 20, top-criterion mean 7
+    give_scores(call, apps[1], e1, [9, 2])  # 20
+    give_scores(call, apps[1], e2, [9, 2])  # 20  → mean 20, top-criterion mean 9 → wins the tie
+    give_scores(call, apps[2], e1, [10, 10])  # 30
+    give_scores(call, apps[2], e2, [2, 2])  # 6 → mean 18, spread 24 > 0.2 × 30
     rows = selectors.ranking(call)
     order = [row.application.pk for row in rows]
     assert order == [apps[1].pk, apps[0].pk, apps[2].pk, apps[3].pk]
@@ -215,7 +208,7 @@ def test_equal_scores_and_equal_tie_break_go_by_earlier_submission(call, member,
     Application.objects.filter(pk=first.pk).update(submitted_at=timezone.now() - datetime.timedelta(hours=1))
     for application in (second, first):
         services.decide_eligibility(application, by=evaluator, eligible=True)
-        _score(call, application, evaluator, [5, 5])
+        give_scores(call, application, evaluator, [5, 5])
     assert [row.application.pk for row in selectors.ranking(call)] == [first.pk, second.pk]
 
 
@@ -317,7 +310,7 @@ def test_latvian_applicants_get_latvian_mail(call, member, goals, coordinator, d
 def test_criteria_are_fixed_once_scoring_starts(call, participant, goals, evaluator) -> None:
     application = submitted_application(call, participant, goals)
     services.set_evaluators(call, [evaluator])
-    _score(call, application, evaluator, [5, 5])
+    give_scores(call, application, evaluator, [5, 5])
     with pytest.raises(ValidationError, match="can no longer change"):
         services.save_call(
             call, criteria=[{"name_lv": "A", "name_en": "A", "weight": Decimal(1), "min_score": 0, "max_score": 5}]
@@ -374,7 +367,7 @@ def test_ranking_reads_a_fixed_number_of_queries(call, member, goals, django_ass
     for index in range(6):
         application = submitted_application(call, make_participant(member), goals)
         for evaluator in evaluators:
-            _score(call, application, evaluator, [index % 10, 5])
+            give_scores(call, application, evaluator, [index % 10, 5])
     with django_assert_max_num_queries(4):
         rows = selectors.ranking(call)
     assert len(rows) == 6 and all(row.score is not None for row in rows)

@@ -11,12 +11,18 @@ from pypdf import PdfReader
 from tilts.accounts.models import Role
 from tilts.accounts.tests.factories import UserFactory
 from tilts.core.tests.fixtures import client_for
-from tilts.mobility import services as mobility_services
-from tilts.mobility.models import MobilityStatus
 from tilts.mobility.tests.factories import make_participant
+from tilts.projects.models import ProjectStatus
 from tilts.selection import services
-from tilts.selection.models import Agreement, AgreementStatus, Application, ApplicationStatus, Assignment
-from tilts.selection.tests.factories import application_fields, make_call, submitted_application
+from tilts.selection.forms import criteria_initial
+from tilts.selection.models import Agreement, AgreementStatus, Application, ApplicationStatus, Assignment, Call
+from tilts.selection.tests.factories import (
+    application_fields,
+    approved_mobility,
+    give_scores,
+    make_call,
+    submitted_application,
+)
 
 
 @pytest.fixture
@@ -197,6 +203,46 @@ def test_coordinator_creates_a_call_with_weighted_criteria(consortium, coordinat
     assert project.calls.get().title_lv == "Kursi 2027"
 
 
+def _edit_form_data(call, criteria: list[dict]) -> dict[str, str]:
+    """The edit page's POST: the call's fields and one formset row per criterion."""
+    names = ("title_lv", "title_en", "text_lv", "text_en", "eligibility_lv", "eligibility_en", "places", "published")
+    data = {name: str(getattr(call, name) or "") for name in names}
+    data.update(opens_on=call.opens_on.isoformat(), closes_on=call.closes_on.isoformat(), published="on")
+    data.update({"criteria-TOTAL_FORMS": str(len(criteria)), "criteria-INITIAL_FORMS": str(len(criteria))})
+    for index, item in enumerate(criteria):
+        data.update({f"criteria-{index}-{key}": "" if value is None else str(value) for key, value in item.items()})
+    return data
+
+
+def test_after_scoring_a_call_is_still_edited_but_its_criteria_are_not(call, application, evaluator, coordinator):
+    services.set_evaluators(call, [evaluator])
+    give_scores(call, application, evaluator, [8, 6])
+    client = client_for(coordinator)
+    criteria = criteria_initial(call)
+    kept = list(call.criteria.values_list("pk", flat=True))
+    response = client.post(
+        reverse("selection:edit", args=[call.pk]), {**_edit_form_data(call, criteria), "places": "4"}
+    )
+    assert response.status_code == 302
+    call.refresh_from_db()
+    assert call.places == 4 and list(call.criteria.values_list("pk", flat=True)) == kept
+    changed = [{**criteria[0], "weight": "5"}, criteria[1]]
+    response = client.post(reverse("selection:edit", args=[call.pk]), _edit_form_data(call, changed))
+    assert response.status_code == 422
+    assert "Vērtētāji jau sākuši vērtēt" in response.content.decode()
+    assert [c.weight for c in call.criteria.all()] == [2, 1]
+    assert application.assignments.get().scores.count() == 2
+
+
+def test_a_call_of_a_closed_project_is_not_changed(call, coordinator) -> None:
+    call.project.status = ProjectStatus.CLOSED
+    call.project.save()
+    data = {**_edit_form_data(call, criteria_initial(call)), "places": "9"}
+    response = client_for(coordinator).post(reverse("selection:edit", args=[call.pk]), data)
+    assert response.status_code == 422 and "Projekts ir slēgts." in response.content.decode()
+    assert Call.objects.get(pk=call.pk).places == 2
+
+
 def test_closed_call_tells_the_applicant_why(call, participant, goals) -> None:
     import datetime
 
@@ -215,16 +261,8 @@ def test_closed_call_tells_the_applicant_why(call, participant, goals) -> None:
     assert page.status_code == 200
 
 
-def _approved_mobility(call, application, coordinator):
-    services.decide_eligibility(application, by=coordinator, eligible=True)
-    application = services.decide(application, by=coordinator, decision="selected")
-    mobility = application.mobility
-    mobility_services.transition(mobility, MobilityStatus.SUBMITTED, by=coordinator)
-    return mobility_services.transition(mobility, MobilityStatus.APPROVED, by=coordinator)
-
-
 def test_grant_agreement_pdf_contains_the_participant_grant_and_obligations(call, application, coordinator):
-    mobility = _approved_mobility(call, application, coordinator)
+    mobility = approved_mobility(application, coordinator)
     agreement = services.issue_agreement(mobility, kind="grant", language="en", by=coordinator, report_days=30)
     response = client_for(coordinator).get(reverse("selection:agreement_pdf", args=[agreement.pk]))
     assert response["Content-Type"] == "application/pdf"
@@ -241,7 +279,7 @@ def test_grant_agreement_pdf_contains_the_participant_grant_and_obligations(call
 
 
 def test_latvian_learning_agreement_and_versions(call, application, coordinator, member_contact):
-    mobility = _approved_mobility(call, application, coordinator)
+    mobility = approved_mobility(application, coordinator)
     client = client_for(member_contact)
     response = client.post(
         reverse("selection:agreements", args=[mobility.pk]),
@@ -274,7 +312,7 @@ def test_latvian_learning_agreement_and_versions(call, application, coordinator,
 
 
 def test_signed_copy_must_be_a_pdf_of_the_current_version(call, application, coordinator, member_contact) -> None:
-    mobility = _approved_mobility(call, application, coordinator)
+    mobility = approved_mobility(application, coordinator)
     old = services.issue_agreement(mobility, kind="grant", language="lv", by=coordinator)
     agreement = services.issue_agreement(mobility, kind="grant", language="lv", by=coordinator)
     client = client_for(member_contact)
@@ -297,7 +335,7 @@ def test_signed_copy_must_be_a_pdf_of_the_current_version(call, application, coo
 
 
 def test_agreements_of_other_members_are_not_reachable(call, application, coordinator, other_member) -> None:
-    mobility = _approved_mobility(call, application, coordinator)
+    mobility = approved_mobility(application, coordinator)
     agreement = services.issue_agreement(mobility, kind="grant", language="lv", by=coordinator)
     outsider = UserFactory(role=Role.MEMBER_CONTACT, organisation=other_member)
     client = client_for(outsider)

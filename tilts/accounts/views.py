@@ -13,6 +13,7 @@ from tilts.accounts.forms import InviteForm, PersonForm, ProfileForm
 from tilts.accounts.models import Role, User
 from tilts.accounts.permissions import can_edit_person, current_user, invitable_roles, people_visible_to, role_required
 from tilts.core.collation import latvian
+from tilts.core.feedback import show_on_form
 
 
 @role_required(Role.COORDINATOR, Role.AUDITOR, Role.MEMBER_CONTACT)
@@ -52,7 +53,7 @@ def person_invite(request: HttpRequest) -> HttpResponse:
         try:
             person = services.invite_user(invited_by=user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("An invitation has been sent to %(email)s.") % {"email": person.email})
             return redirect("people:detail", pk=person.pk)
@@ -89,7 +90,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_person(person, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("people:detail", pk=person.pk)

@@ -31,6 +31,7 @@ from tilts.consortium.models import (
     OrganisationType,
 )
 from tilts.core.collation import latvian
+from tilts.core.feedback import show_on_form
 
 READERS = (Role.COORDINATOR, Role.AUDITOR)
 
@@ -165,7 +166,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
                 consortium, goals=form.cleaned_data["goals"], joined_on=form.cleaned_data["joined_on"], **data
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("%(name)s has been added as a member.") % {"name": membership.organisation})
             return redirect("backoffice:member", pk=membership.organisation_id)
@@ -238,7 +239,7 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.end_membership(membership, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("The membership of %(name)s has ended.") % {"name": membership.organisation})
             return redirect("backoffice:member", pk=membership.organisation_id)
@@ -280,7 +281,7 @@ def goal_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         try:
             services.save_goal(form.save(commit=False))
         except ValidationError as error:  # e.g. another goal already has this number
-            form.add_error(None, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Goal %(number)s saved.") % {"number": goal.number})
             return redirect("backoffice:goals")

@@ -15,6 +15,7 @@ from tilts.accounts.models import Role, User
 from tilts.accounts.permissions import current_user, role_required
 from tilts.consortium.models import Consortium
 from tilts.consortium.selectors import get_consortium
+from tilts.core.feedback import show_on_form
 from tilts.core.spreadsheets import safe_cell
 from tilts.followup import charts, selectors, services
 from tilts.followup.forms import FollowUpForm
@@ -106,7 +107,7 @@ def _save(request: HttpRequest, form: FollowUpForm, followup: FollowUp | None) -
         data["mobilities"] = selectors.keep_out_of_reach(user, followup, list(data["mobilities"]))
         return services.update_followup(followup, version=form.cleaned_data["version"] or 0, **data)
     except ValidationError as error:
-        form.add_error(None, error)
+        show_on_form(form, error)
         return None
 
 

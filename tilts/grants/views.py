@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from tilts.accounts.models import Role, User
 from tilts.accounts.permissions import current_user, role_required
+from tilts.core.feedback import show_on_form
 from tilts.grants import rules, services
 from tilts.grants.forms import CustomPlaceForm, QuoteForm, RateEntryForm, RateTableCreateForm
 from tilts.grants.models import CustomPlace, RateTable
@@ -176,7 +177,7 @@ def rate_entry_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
                 by=current_user(request),
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("grants:rate_table", pk=pk)
@@ -199,7 +200,7 @@ def custom_place_list(request: HttpRequest) -> HttpResponse:
             try:
                 place = services.add_custom_place(by=user, **form.cleaned_data)
             except ValidationError as error:
-                form.add_error(None, error)
+                show_on_form(form, error)
             else:
                 messages.success(request, _("%(place)s has been added.") % {"place": place})
                 return redirect("grants:places")

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tilts.accounts.models import Role, User
 from tilts.accounts.permissions import current_user, role_required
-from tilts.core.feedback import report_errors
+from tilts.core.feedback import report_errors, show_on_form
 from tilts.core.spreadsheets import safe_row
 from tilts.grants import services as grant_services
 from tilts.mobility import selectors, services
@@ -205,7 +205,7 @@ def mobility_create(request: HttpRequest, pk: int) -> HttpResponse:
                 goals=form.cleaned_data["goals"], by=user, project=project, **form.service_fields()
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("The mobility has been saved as a draft."))
             return redirect("mobility:detail", pk=mobility.pk)
@@ -237,7 +237,7 @@ def mobility_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Saved."))
                 return redirect("mobility:detail", pk=mobility.pk)
         except ValidationError as error:
-            form.add_error(None, error)
+            show_on_form(form, error)
     return render(
         request,
         "mobility/mobility_form.html",
@@ -309,7 +309,7 @@ def trip_create(request: HttpRequest, pk: int) -> HttpResponse:
                 project=project, title=title, leader=leader, people=people, goals=goals, by=user, **data
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            show_on_form(form, error)
         else:
             messages.success(
                 request,

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from tilts.accounts.models import Role
 from tilts.accounts.permissions import current_user, role_required
 from tilts.consortium.selectors import get_consortium
+from tilts.core.feedback import show_on_form
 from tilts.projects import selectors, services
 from tilts.projects.forms import BudgetForm, MemberPlanForm, ProjectForm
 from tilts.projects.models import MemberPlan, Project
@@ -52,7 +53,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
         try:
             project = services.create_project(consortium, **data)
         except ValidationError as error:
-            form.add_error(None, error)
+            show_on_form(form, error)
         else:
             messages.success(
                 request,
@@ -72,7 +73,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_project(project, version=form.cleaned_data["version"] or 0, **data)
         except ValidationError as error:
-            form.add_error(None, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("projects:detail", pk=project.pk)
@@ -89,7 +90,7 @@ def budget_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.set_awarded_budget(project, version=form.cleaned_data["version"], amounts=form.amounts())
         except ValidationError as error:
-            form.add_error(None, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("The awarded budget has been saved."))
             return redirect("projects:detail", pk=project.pk)
@@ -107,7 +108,7 @@ def plan_edit(request: HttpRequest, pk: int, plan_pk: int | None = None) -> Http
         try:
             services.save_member_plan(project, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("The member's plan has been saved."))
             return redirect("projects:detail", pk=project.pk)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from tilts.consortium import selectors, services
 from tilts.consortium.forms import JoinApplicationForm
 from tilts.consortium.models import Consortium
+from tilts.core.feedback import show_on_form
 from tilts.core.ratelimit import too_many
 
 
@@ -76,7 +77,7 @@ def join(request: HttpRequest) -> HttpResponse:
                 consortium, goals=form.cleaned_data["goals"], language=get_language() or "lv", **data
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Thank you! Your application has been received."))
             return redirect("public:join_thanks")

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tilts.accounts.models import Role
 from tilts.accounts.permissions import current_user, role_required
-from tilts.core.feedback import report_errors
+from tilts.core.feedback import report_errors, show_on_form
 from tilts.projects.selectors import projects_for
 from tilts.reporting import selectors, services
 from tilts.reporting.forms import EvidenceForm, ReportForm, ReviewForm
@@ -32,7 +32,7 @@ def _max_mb() -> int:
 def _add_errors(form: Form, error: ValidationError) -> None:
     """Put the service's messages next to their fields; messages about the goals or evidence go on top."""
     if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
+        show_on_form(form, error)
         return
     for field, messages_ in error.message_dict.items():
         if field in form.fields:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tilts.accounts.models import Role
 from tilts.accounts.permissions import current_user, role_required
 from tilts.consortium.selectors import get_consortium
-from tilts.core.feedback import report_errors
+from tilts.core.feedback import report_errors, show_on_form
 from tilts.core.ratelimit import too_many
 from tilts.mobility.selectors import mobilities_for
 from tilts.projects.selectors import projects_for
@@ -87,7 +87,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
             with transaction.atomic():
                 services.register_applicant(call=call, **data)
         except ValidationError as error:
-            form.add_error(None, error)
+            show_on_form(form, error)
         else:
             return render(request, "selection/register_done.html", {"call": call})
     return render(request, "selection/register.html", {"form": form, "call": call}, status=422 if form.errors else 200)
@@ -150,7 +150,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect("selection:application", pk=pk)
         except ValidationError as error:
-            form.add_error(None, error)
+            show_on_form(form, error)
             form.data = form.data.copy()
             form.data["version"] = str(Application.objects.get(pk=pk).version)
         else:
@@ -359,17 +359,6 @@ def call_manage_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _add_errors(form: CallForm, error: ValidationError) -> None:
-    """A service's refusal on the form: under the field when the form has it, otherwise above the form.
-
-    The service also names what the form has no field for (the project, the criteria of the formset)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 def _call_form(request: HttpRequest, call: Call) -> HttpResponse:
     form = CallForm(request.POST or None, instance=call)
 
@@ -381,7 +370,7 @@ def _call_form(request: HttpRequest, call: Call) -> HttpResponse:
             with transaction.atomic():
                 saved = services.save_call(form.save(commit=False), criteria=criteria_from(formset))
         except ValidationError as error:
-            _add_errors(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("The call has been saved."))
             return redirect("selection:manage", pk=saved.pk)
@@ -450,7 +439,7 @@ def agreements(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 agreement = services.issue_agreement(mobility, by=user, **form.cleaned_data)
             except ValidationError as error:
-                form.add_error(None, error)
+                show_on_form(form, error)
             else:
                 messages.success(request, _("Version %(number)s has been issued.") % {"number": agreement.number})
                 return redirect("selection:agreements", pk=pk)

@@ -33,7 +33,8 @@ def test_fill_submit_and_accept_through_the_api(
     services.add_evidence(report, kind="certificate", upload=pdf(), by=participant)
     response = participant_client.post(f"{url}/submit")
     assert response.status_code == 200 and response.json()["status"] == "submitted"
-    assert response.json()["evidence"][0]["url"].endswith(f"/reports/evidence/{report.evidence.get().pk}/")
+    evidence_id = report.evidence.get().pk
+    assert response.json()["evidence"][0]["url"] == f"/api/v1/reports/{report.pk}/evidence/{evidence_id}/file"
     assert patch(participant_client, url, {"learned": "Vēlāks labojums"}).status_code == 403
     assert participant_client.post(f"{url}/accept").status_code == 403
     response = coordinator_client.post(f"{url}/accept")

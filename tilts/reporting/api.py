@@ -4,12 +4,14 @@ import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.security import django_auth
 
 from tilts.accounts.models import User
@@ -104,6 +106,16 @@ class CommentIn(Schema):
     comment: str = Field(max_length=5000)
 
 
+class ReportFilters(Schema):
+    status: str = Field("", description=f"Only reports in this status: {', '.join(ReportStatus.values)}.")
+    project: int | None = Field(None, ge=1, le=2**63 - 1, description="Only this project's reports (its id).")
+    overdue: bool = Field(
+        False,
+        description="true: only the reports past their due date that the participant still owes (not yet "
+        "submitted or accepted), as on the coordinator's list; the longest overdue first.",
+    )
+
+
 EvidenceKindField = Annotated[str, Form(description=f"What the file is: {', '.join(EvidenceKind.values)}.")]
 EvidenceUpload = Annotated[UploadedFile, File(description="PDF, JPEG or PNG (a photo: JPEG or PNG only).")]
 
@@ -120,13 +132,16 @@ def _check_participant(user: User, report: ParticipantReport) -> None:
 
 
 @router.get("/reports", response=list[ReportOut], summary="The reports you may read")
-def report_list(request: HttpRequest, status: str = "", project_id: int | None = None) -> QuerySet[ParticipantReport]:
-    reports = selectors.reports_for(current_user(request)).prefetch_related("evidence")
-    if status in ReportStatus.values:
-        reports = reports.filter(status=status)
-    if project_id is not None:
-        reports = reports.filter(mobility__project_id=project_id)
-    return reports.order_by("due_date", "pk")
+def report_list(request: HttpRequest, filters: Query[ReportFilters]) -> QuerySet[ParticipantReport]:
+    if filters.status and filters.status not in ReportStatus.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    return selectors.filtered(
+        selectors.reports_for(current_user(request)).prefetch_related("evidence"),
+        timezone.localdate(),
+        status=filters.status,
+        project_id=filters.project,
+        overdue_only=filters.overdue,
+    )
 
 
 @router.get("/reports/{report_id}", response=ReportOut)

@@ -2,20 +2,23 @@
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Field, Router, Schema
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.security import django_auth
 
+from tilts.accounts.models import User
 from tilts.accounts.permissions import current_user
 from tilts.core.api import ObjectId
-from tilts.reporting import selectors, services
-from tilts.reporting.models import ParticipantReport, ReportStatus
+from tilts.reporting import downloads, selectors, services
+from tilts.reporting.models import Evidence, EvidenceKind, ParticipantReport, ReportStatus
 
 router = Router(tags=["reports"], auth=django_auth)
 
@@ -26,11 +29,11 @@ class EvidenceOut(Schema):
     name: str = Field(alias="original_name")
     content_type: str
     size: int
-    url: str
+    url: str = Field(description="Where to download the file (the same session login).")
 
     @staticmethod
-    def resolve_url(obj: Any) -> str:
-        return reverse("reporting:evidence", args=[obj.pk])
+    def resolve_url(obj: Evidence) -> str:
+        return reverse("api:evidence_file", args=[obj.report_id, obj.pk])
 
 
 class ReportOut(Schema):
@@ -103,18 +106,42 @@ class CommentIn(Schema):
     comment: str = Field(max_length=5000)
 
 
+class ReportFilters(Schema):
+    status: str = Field("", description=f"Only reports in this status: {', '.join(ReportStatus.values)}.")
+    project: int | None = Field(None, ge=1, le=2**63 - 1, description="Only this project's reports (its id).")
+    overdue: bool = Field(
+        False,
+        description="true: only the reports past their due date that the participant still owes (not yet "
+        "submitted or accepted), as on the coordinator's list; the longest overdue first.",
+    )
+
+
+EvidenceKindField = Annotated[str, Form(description=f"What the file is: {', '.join(EvidenceKind.values)}.")]
+EvidenceUpload = Annotated[UploadedFile, File(description="PDF, JPEG or PNG (a photo: JPEG or PNG only).")]
+
+
 def _report(request: HttpRequest, report_id: int) -> ParticipantReport:
     return get_object_or_404(selectors.reports_for(current_user(request)), pk=report_id)
 
 
+def _check_participant(user: User, report: ParticipantReport) -> None:
+    """Only the participant handles their evidence (403 for others who can read the report); whether the report
+    can still be changed is the service's check, refused with its message (422)."""
+    if report.mobility.participant_id != user.pk:
+        raise PermissionDenied
+
+
 @router.get("/reports", response=list[ReportOut], summary="The reports you may read")
-def report_list(request: HttpRequest, status: str = "", project_id: int | None = None) -> QuerySet[ParticipantReport]:
-    reports = selectors.reports_for(current_user(request)).prefetch_related("evidence")
-    if status in ReportStatus.values:
-        reports = reports.filter(status=status)
-    if project_id is not None:
-        reports = reports.filter(mobility__project_id=project_id)
-    return reports.order_by("due_date", "pk")
+def report_list(request: HttpRequest, filters: Query[ReportFilters]) -> QuerySet[ParticipantReport]:
+    if filters.status and filters.status not in ReportStatus.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    return selectors.filtered(
+        selectors.reports_for(current_user(request)).prefetch_related("evidence"),
+        timezone.localdate(),
+        status=filters.status,
+        project_id=filters.project,
+        overdue_only=filters.overdue,
+    )
 
 
 @router.get("/reports/{report_id}", response=ReportOut)
@@ -164,3 +191,42 @@ def report_accept(request: HttpRequest, report_id: ObjectId) -> ParticipantRepor
     if not user.is_coordinator:
         raise PermissionDenied
     return services.accept(report, by=user)
+
+
+@router.post(
+    "/reports/{report_id}/evidence",
+    response={201: EvidenceOut},
+    summary="Add a supporting document (the participant, while the report can be changed)",
+)
+def evidence_upload(
+    request: HttpRequest,
+    report_id: ObjectId,
+    kind: EvidenceKindField,
+    file: EvidenceUpload,
+) -> Status[Evidence]:
+    user = current_user(request)
+    report = _report(request, report_id)
+    _check_participant(user, report)
+    return Status(201, services.add_evidence(report, kind=kind, upload=file, by=user))
+
+
+@router.delete(
+    "/reports/{report_id}/evidence/{evidence_id}",
+    response={204: None},
+    summary="Remove a supporting document (the participant, while the report can be changed)",
+)
+def evidence_delete(request: HttpRequest, report_id: ObjectId, evidence_id: ObjectId) -> Status[None]:
+    user = current_user(request)
+    evidence = get_object_or_404(selectors.evidence_for(user), pk=evidence_id, report_id=report_id)
+    _check_participant(user, evidence.report)
+    services.delete_evidence(evidence, by=user)
+    return Status(204, None)
+
+
+@router.get(
+    "/reports/{report_id}/evidence/{evidence_id}/file",
+    url_name="evidence_file",
+    summary="Download a supporting document (whoever may read the report)",
+)
+def evidence_file(request: HttpRequest, report_id: ObjectId, evidence_id: ObjectId) -> FileResponse:
+    return downloads.evidence_file(current_user(request), evidence_id, report_id=report_id)

@@ -46,6 +46,25 @@ def overdue(reports: QuerySet[ParticipantReport], today: datetime.date) -> Query
     return reports.filter(status__in=EDITABLE, due_date__lt=today).exclude(mobility__status=MobilityStatus.CANCELLED)
 
 
+def filtered(
+    reports: QuerySet[ParticipantReport],
+    today: datetime.date,
+    *,
+    status: str = "",
+    project_id: int | None = None,
+    overdue_only: bool = False,
+) -> QuerySet[ParticipantReport]:
+    """The reports API's filters, by due date: a status, a project, and only the overdue ones (as :func:`overdue`
+    counts them for the coordinator's list)."""
+    if status:
+        reports = reports.filter(status=status)
+    if project_id is not None:
+        reports = reports.filter(mobility__project_id=project_id)
+    if overdue_only:
+        reports = overdue(reports, today)
+    return reports.order_by("due_date", "pk")
+
+
 def listed(reports: QuerySet[ParticipantReport], today: datetime.date, status: str = "") -> QuerySet[ParticipantReport]:
     """Overdue reports first (longest overdue at the top), then the rest by due date. ``status`` may be
     a report status or "overdue"."""

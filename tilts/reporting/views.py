@@ -16,7 +16,7 @@ from tilts.accounts.models import Role
 from tilts.accounts.permissions import current_user, role_required
 from tilts.core.feedback import report_errors, show_on_form
 from tilts.projects.selectors import projects_for
-from tilts.reporting import selectors, services
+from tilts.reporting import downloads, selectors, services
 from tilts.reporting.forms import EvidenceForm, ReportForm, ReviewForm
 from tilts.reporting.models import Competence, ParticipantReport, ReportStatus
 
@@ -201,17 +201,8 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @role_required()
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    """Files are served only here, to those who may read the report; others get 404."""
-    evidence = get_object_or_404(selectors.evidence_for(current_user(request)), pk=pk)
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    """Files are served to those who may read the report; others get 404."""
+    return downloads.evidence_file(current_user(request), pk)
 
 
 @require_POST

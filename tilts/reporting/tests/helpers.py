@@ -44,10 +44,18 @@ def pdf(name: str = "apliecinajums.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
 
 
-def png(name: str = "foto.png") -> SimpleUploadedFile:
+def _image(name: str, image_format: str, content_type: str) -> SimpleUploadedFile:
     buffer = io.BytesIO()
-    Image.new("RGB", (4, 4), "red").save(buffer, "PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+    Image.new("RGB", (4, 4), "red").save(buffer, image_format)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=content_type)
+
+
+def png(name: str = "foto.png") -> SimpleUploadedFile:
+    return _image(name, "PNG", "image/png")
+
+
+def jpeg(name: str = "foto.jpg") -> SimpleUploadedFile:
+    return _image(name, "JPEG", "image/jpeg")
 
 
 def submitted_report(report: ParticipantReport, **changes: object) -> ParticipantReport:

@@ -1,15 +1,18 @@
 """The reports API: the same rules and permissions as the pages."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from tilts.core.tests.fixtures import client_for
-from tilts.mobility.tests.factories import make_participant
+from tilts.mobility import services as mobility_services
+from tilts.mobility.tests.factories import make_participant, make_project
 from tilts.reporting import services
-from tilts.reporting.models import ReportStatus
-from tilts.reporting.tests.helpers import complete_answers, confirmed_mobility, pdf
+from tilts.reporting.models import ParticipantReport, ReportStatus
+from tilts.reporting.tests.helpers import complete_answers, confirmed_mobility, pdf, png, submitted_report
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +36,8 @@ def test_fill_submit_and_accept_through_the_api(
     services.add_evidence(report, kind="certificate", upload=pdf(), by=participant)
     response = participant_client.post(f"{url}/submit")
     assert response.status_code == 200 and response.json()["status"] == "submitted"
-    assert response.json()["evidence"][0]["url"].endswith(f"/reports/evidence/{report.evidence.get().pk}/")
+    evidence_id = report.evidence.get().pk
+    assert response.json()["evidence"][0]["url"] == f"/api/v1/reports/{report.pk}/evidence/{evidence_id}/file"
     assert patch(participant_client, url, {"learned": "Vēlāks labojums"}).status_code == 403
     assert participant_client.post(f"{url}/accept").status_code == 403
     response = coordinator_client.post(f"{url}/accept")
@@ -102,3 +106,99 @@ def test_the_list_is_scoped_and_others_are_404(
     assert patch(member_client, f"/api/v1/reports/{report.pk}", {"learned": "x"}).status_code == 403
     assert client_for(make_participant(other_member)).get(f"/api/v1/reports/{report.pk}").status_code == 404
     assert Client().get("/api/v1/reports").status_code == 401
+
+
+def due_in(report: ParticipantReport, days: int) -> ParticipantReport:
+    """Move the report's due date relative to today (the API's overdue filter uses the real date)."""
+    ParticipantReport.objects.filter(pk=report.pk).update(due_date=timezone.localdate() + datetime.timedelta(days))
+    return report
+
+
+def listed_ids(client: Client, query: str) -> list[int]:
+    response = client.get(f"/api/v1/reports?{query}")
+    assert response.status_code == 200, response.content
+    return [r["id"] for r in response.json()]
+
+
+def test_filters_by_status_project_and_overdue(
+    report,
+    project,
+    consortium,
+    member,
+    other_member,
+    goals,
+    coordinator,
+    coordinator_client,
+    member_client,
+    participant_client,
+) -> None:
+    def other_report(organisation, on=project, **dates: object) -> ParticipantReport:
+        mobility = confirmed_mobility(on, organisation, make_participant(organisation), goals, coordinator, **dates)
+        return services.open_report(mobility)
+
+    late = due_in(report, -20)
+    later = other_report(member)
+    services.save_draft(later, by=later.mobility.participant, learned="Melnraksts")
+    later = due_in(later, -40)
+    sent = due_in(submitted_report(other_report(member)), -50)
+    not_yet = due_in(other_report(member), 10)
+    cancelled = other_report(member)
+    mobility_services.transition(cancelled.mobility, "cancelled", by=coordinator, reason="Slimība")
+    due_in(cancelled, -60)
+    dates_2026 = {
+        "start_date": datetime.date(2026, 7, 6),
+        "end_date": datetime.date(2026, 7, 20),
+        "followup_due": datetime.date(2026, 12, 31),
+    }
+    next_year = due_in(other_report(other_member, make_project(consortium, 2026), **dates_2026), -5)
+
+    assert listed_ids(coordinator_client, "overdue=true") == [later.pk, late.pk, next_year.pk]
+    everything = [cancelled.pk, sent.pk, later.pk, late.pk, next_year.pk, not_yet.pk]
+    assert listed_ids(coordinator_client, "overdue=false") == listed_ids(coordinator_client, "") == everything
+    assert listed_ids(coordinator_client, f"overdue=true&project={project.pk}") == [later.pk, late.pk]
+    assert listed_ids(coordinator_client, f"project={next_year.mobility.project_id}") == [next_year.pk]
+    assert listed_ids(coordinator_client, "status=draft") == [later.pk]
+    assert listed_ids(coordinator_client, "status=submitted") == [sent.pk]
+    assert listed_ids(coordinator_client, "status=pending&overdue=true") == [late.pk, next_year.pk]
+    assert listed_ids(member_client, "overdue=true") == [later.pk, late.pk]
+    assert listed_ids(participant_client, "overdue=true") == [late.pk]
+    assert coordinator_client.get("/api/v1/reports?overdue=true").json()[0]["days_overdue"] == 40
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("status=overdue", "status"),
+        ("status=Draft", "status"),
+        ("project=0", "project"),
+        (f"project={2**63}", "project"),
+        ("project=abc", "project"),
+        ("overdue=maybe", "overdue"),
+    ],
+)
+def test_bad_filters_are_422(report, coordinator_client: Client, query: str, field: str) -> None:
+    response = coordinator_client.get(f"/api/v1/reports?{query}")
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == [field]
+    if field == "status":
+        assert response.json()["errors"]["status"] == ["Nezināms statuss."]
+        english = coordinator_client.get(f"/api/v1/reports?{query}", headers={"Accept-Language": "en"})
+        assert english.json()["errors"]["status"] == ["Unknown status."]
+
+
+def test_the_list_reads_evidence_without_a_query_per_report(
+    report, project, member, goals, coordinator, coordinator_client, django_assert_max_num_queries
+) -> None:
+    reports = [report] + [
+        services.open_report(confirmed_mobility(project, member, make_participant(member), goals, coordinator))
+        for _ in range(4)
+    ]
+    for each in reports:
+        participant = each.mobility.participant
+        services.add_evidence(each, kind="certificate", upload=pdf(), by=participant)
+        services.add_evidence(each, kind="photo", upload=png(), by=participant)
+    # The session, the user, the reports with their mobilities, and one query for all the evidence.
+    with django_assert_max_num_queries(4):
+        response = coordinator_client.get("/api/v1/reports")
+    assert response.status_code == 200
+    assert [len(r["evidence"]) for r in response.json()] == [2] * 5

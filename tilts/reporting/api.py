@@ -153,8 +153,7 @@ def report_detail(request: HttpRequest, report_id: ObjectId) -> ParticipantRepor
 def report_update(request: HttpRequest, report_id: ObjectId, payload: ReportPatch) -> ParticipantReport:
     user = current_user(request)
     report = _report(request, report_id)
-    if not selectors.can_edit(user, report):
-        raise PermissionDenied
+    _check_participant(user, report)
     changes = payload.dict(exclude_unset=True)
     # Null clears a text; booleans and lists cannot be null.
     for field in ("learned", "followup_decision", "followup_new_plan"):
@@ -170,8 +169,7 @@ def report_update(request: HttpRequest, report_id: ObjectId, payload: ReportPatc
 def report_submit(request: HttpRequest, report_id: ObjectId) -> ParticipantReport:
     user = current_user(request)
     report = _report(request, report_id)
-    if not selectors.can_edit(user, report):
-        raise PermissionDenied
+    _check_participant(user, report)
     return services.submit(report, by=user)
 
 

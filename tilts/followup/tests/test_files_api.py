@@ -5,7 +5,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils.translation import gettext
 
 from tilts.accounts.models import Role
 from tilts.accounts.tests.factories import UserFactory
@@ -135,7 +134,7 @@ def test_too_large_is_422_and_nothing_stored(participant_client: Client, made, s
 def test_without_a_file_or_version_is_422(participant_client: Client, made, settings) -> None:
     response = upload(participant_client, made)
     assert response.status_code == 422
-    assert response.json()["errors"] == {"__all__": [gettext("Upload the attendance list, the materials or both.")]}
+    assert response.json()["errors"] == {"__all__": ["Augšupielādējiet dalībnieku sarakstu, materiālus vai abus."]}
     response = participant_client.post(
         f"/api/v1/follow-ups/{made.pk}/files", {"attendance_list": SimpleUploadedFile("s.pdf", PDF)}
     )

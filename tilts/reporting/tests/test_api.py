@@ -38,7 +38,11 @@ def test_fill_submit_and_accept_through_the_api(
     assert response.status_code == 200 and response.json()["status"] == "submitted"
     evidence_id = report.evidence.get().pk
     assert response.json()["evidence"][0]["url"] == f"/api/v1/reports/{report.pk}/evidence/{evidence_id}/file"
-    assert patch(participant_client, url, {"learned": "Vēlāks labojums"}).status_code == 403
+    # The participant may no longer change it: the service's reason, like on the page (others get 403).
+    response = patch(participant_client, url, {"learned": "Vēlāks labojums"})
+    assert response.status_code == 422
+    assert response.json()["errors"]["__all__"] == ["Atskaite ir iesniegta, un to vairs nevar mainīt."]
+    assert participant_client.post(f"{url}/submit").status_code == 422
     assert participant_client.post(f"{url}/accept").status_code == 403
     response = coordinator_client.post(f"{url}/accept")
     assert response.status_code == 200

@@ -71,9 +71,20 @@ def on_edit_conflict(request: HttpRequest, exc: EditConflict) -> HttpResponse:
     return api.create_response(request, validation_error_body(exc), status=409)
 
 
-# Where ninja says a parameter came from (the first part of an error's location), not the parameter's name;
-# multipart uploads put their fields under "form" and "file".
-PARAMETER_SOURCES = ("body", "payload", "query", "path", "form", "file")
+# Where ninja says a parameter came from (the first part of an error's location; multipart uploads put their
+# fields under "form" and "file"), and the name of a body schema's parameter that may follow it.
+PARAMETER_SOURCES = ("body", "query", "path", "form", "file")
+BODY_PARAMETERS = ("payload", "filters")
+
+
+def field_of(location: tuple[object, ...] | list[object]) -> str:
+    """The field an error is about: ("body", "payload", "title") and ("file", "file") name title and file."""
+    parts = [str(part) for part in location]
+    if parts and parts[0] in PARAMETER_SOURCES:
+        parts = parts[1:]
+    if len(parts) > 1 and parts[0] in BODY_PARAMETERS:
+        parts = parts[1:]
+    return parts[0] if parts else "__all__"
 
 
 @api.exception_handler(SchemaValidationError)
@@ -81,8 +92,7 @@ def on_schema_error(request: HttpRequest, exc: SchemaValidationError) -> HttpRes
     """Input that does not fit the schema: the same shape as other errors, keyed by the field's name."""
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
-        location = [str(part) for part in error.get("loc", ()) if part not in PARAMETER_SOURCES]
-        field = location[0] if location else "__all__"
+        field = field_of(error.get("loc", ()))
         errors.setdefault(field, []).append(_("Invalid value: %(problem)s") % {"problem": error.get("msg", "")})
     return api.create_response(request, {"errors": errors}, status=422)
 

@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from tilts.accounts.models import Role, User
+from tilts.consortium.models import Membership, MembershipStatus
 from tilts.core.collation import latvian
 from tilts.mobility.selectors import mobilities_for
 from tilts.selection.models import (
@@ -41,7 +42,14 @@ def calls_for(user: User) -> QuerySet[Call]:
 
 def applications_for(user: User) -> QuerySet[Application]:
     """Applicants see their own; member contacts their institution's; evaluators those assigned; all for the rest."""
-    base = Application.objects.select_related("call__project", "applicant", "organisation", "mobility")
+    active_membership = Membership.objects.filter(
+        organisation=OuterRef("organisation"),
+        consortium=OuterRef("call__project__consortium"),
+        status=MembershipStatus.ACTIVE,
+    )
+    base = Application.objects.select_related("call__project", "applicant", "organisation", "mobility").annotate(
+        organisation_is_member=Exists(active_membership)
+    )
     if user.can_view_everything:
         return base
     mine = Q(applicant=user)

@@ -195,7 +195,10 @@ def eligibility_checks(application: Application, goals: Iterable[Goal] | None = 
     call = application.call
     project = call.project
     org = application.organisation
-    is_member = org.memberships.filter(consortium=project.consortium, status=MembershipStatus.ACTIVE).exists()
+    # A list of applications brings the answer along (selectors.applications_for annotates it).
+    is_member = getattr(application, "organisation_is_member", None)
+    if is_member is None:
+        is_member = org.memberships.filter(consortium_id=project.consortium_id, status=MembershipStatus.ACTIVE).exists()
     works_there = application.applicant.organisation_id == org.pk
     checks = [
         Check(

@@ -7,6 +7,7 @@ from django.test import Client
 
 from tilts.accounts.models import Role
 from tilts.accounts.tests.factories import UserFactory
+from tilts.consortium.models import Membership, MembershipStatus
 from tilts.core.tests.fixtures import client_for
 from tilts.mobility.tests.factories import make_participant
 from tilts.selection import services
@@ -120,3 +121,27 @@ def test_evaluation_and_decision_over_the_api(call, participant, goals, evaluato
     assert decided.status_code == 200 and decided.json()["mobility_id"]
     assert Application.objects.get(pk=application.pk).status == ApplicationStatus.SELECTED
     assert client_for(participant).get(f"/api/v1/calls/{call.pk}/ranking").status_code == 403
+
+
+def _applications(call, goals, member, count):
+    for _ in range(count):
+        submitted_application(call, UserFactory(role=Role.PARTICIPANT, organisation=member), goals)
+
+
+def test_listing_applications_takes_the_same_queries_for_one_or_many(
+    call, goals, member, coordinator, django_assert_max_num_queries
+) -> None:
+    """The checks shown with each application (is the institution a member?) come with the list, not per row."""
+    client = client_for(coordinator)
+    _applications(call, goals, member, 1)
+    with django_assert_max_num_queries(8) as one:
+        assert len(client.get("/api/v1/applications").json()) == 1
+    _applications(call, goals, member, 5)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        data = client.get("/api/v1/applications").json()
+    assert len(data) == 6
+    assert all(item["checks"][0]["passed"] for item in data)
+    Membership.objects.filter(organisation=member).update(status=MembershipStatus.LEFT)
+    data = client.get("/api/v1/applications").json()
+    assert not any(item["checks"][0]["passed"] for item in data)
+    assert data[0]["checks"][0]["reason"] == f"{member} nav aktīvs konsorcija dalībnieks."

@@ -2,29 +2,35 @@
 
 The columns and their order come from a versioned TOML file so that the export follows the module's template
 when it changes; this module only knows how to find each *source key*'s value for a mobility and how to
-write it in each *format* (ISO dates and country codes, Yes/No, amounts with two decimals and a dot).
+write it in each *format* (ISO dates and country codes, Yes/No, amounts with two decimals and a dot). A key with
+a fixed set of values (Tilts' codes, such as the report's status) is written in the module's words, which the
+file gives for every one of those values.
+
+The mobilities come from :func:`tilts.exports.selectors.as_exported`: once the participant report is accepted,
+with what really happened and the final grant.
 """
 
 import datetime
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from django.core.exceptions import ObjectDoesNotExist
-
+from tilts.exports.selectors import report_of
 from tilts.mobility.models import Mobility, ParticipantKind
 from tilts.mobility.selectors import CATEGORY_OF_LINE
 from tilts.projects.models import BudgetCategory
+from tilts.reporting.models import ReportStatus
 
 DATA = Path(__file__).resolve().parent / "data"
 CURRENT = DATA / "beneficiary_module_v1.toml"
 FORMATS = ("text", "date", "country", "yesno", "integer", "amount")
 # What the module accepts for the participant's gender (tilts.accounts.models.Gender's values).
 GENDERS = {"female": "Female", "male": "Male", "undisclosed": "Undisclosed"}
-REPORT_NOT_STARTED = "not started"
+# The report status of a mobility whose participant report has not been opened yet (it has not ended).
+NOT_OPENED = "not_opened"
 CENT = Decimal("0.01")
 
 Value = str | int | bool | Decimal | datetime.date | None
@@ -35,6 +41,7 @@ class Column:
     header: str
     key: str
     format: str
+    values: dict[str, str] | None = None  # Tilts' code -> the module's word, for a key in FIXED_VALUES
 
 
 @dataclass(frozen=True)
@@ -50,17 +57,9 @@ class Template:
 
 
 def report_status(mobility: Mobility) -> str:
-    """The participant report's status; the reporting app adds ``mobility.report`` (one-to-one).
-
-    Works before that app exists (no attribute) and for mobilities without a report (the reverse one-to-one
-    raises ObjectDoesNotExist): both are "not started".
-    """
-    try:
-        report = getattr(mobility, "report", None)
-    except ObjectDoesNotExist:
-        report = None
-    status = getattr(report, "status", "") if report is not None else ""
-    return str(status) if status else REPORT_NOT_STARTED
+    """The participant report's status code (see FIXED_VALUES); the template maps it to the module's words."""
+    report = report_of(mobility)
+    return NOT_OPENED if report is None else str(report.status)
 
 
 def grant_by_category(mobility: Mobility) -> dict[str, Decimal] | None:
@@ -121,8 +120,30 @@ SOURCES: dict[str, Callable[[Mobility], Value]] = {
 }
 
 
+# Keys whose values are Tilts' codes: the template says how the module words each of them.
+FIXED_VALUES: dict[str, tuple[str, ...]] = {"report_status": (NOT_OPENED, *ReportStatus.values)}
+
+
 class TemplateError(ValueError):
-    """The column file names a key or format this code does not know, or repeats a header."""
+    """The column file names a key or format this code does not know, repeats a header, or leaves a code of a key
+    with fixed values without the module's word for it."""
+
+
+def _parse_values(index: int, column: Column, raw: object) -> dict[str, str] | None:
+    """The module's word for each of the key's codes: required for a key in FIXED_VALUES, refused for others."""
+    codes = FIXED_VALUES.get(column.key)
+    if codes is None:
+        if raw is not None:
+            raise TemplateError(f"Column {index} ({column.header}): key {column.key!r} has no fixed values to map.")
+        return None
+    values = raw if isinstance(raw, dict) else {}
+    missing = [code for code in codes if not str(values.get(code) or "")]
+    if missing:
+        raise TemplateError(f"Column {index} ({column.header}): values must map {', '.join(missing)}.")
+    unknown = sorted(set(values) - set(codes))
+    if unknown:
+        raise TemplateError(f"Column {index} ({column.header}): unknown value {', '.join(unknown)}.")
+    return {code: str(values[code]) for code in codes}
 
 
 def parse_template(data: dict[str, object]) -> Template:
@@ -140,7 +161,7 @@ def parse_template(data: dict[str, object]) -> Template:
             raise TemplateError(f"Column {index} ({column.header}): unknown key {column.key!r}.")
         if column.format not in FORMATS:
             raise TemplateError(f"Column {index} ({column.header}): unknown format {column.format!r}.")
-        columns.append(column)
+        columns.append(replace(column, values=_parse_values(index, column, raw.get("values"))))
     headers = [column.header for column in columns]
     if len(set(headers)) != len(headers):
         raise TemplateError("Two columns have the same header.")
@@ -175,5 +196,12 @@ def format_value(value: Value, format: str) -> str:
     return str(value)
 
 
+def cell(mobility: Mobility, column: Column) -> str:
+    value = SOURCES[column.key](mobility)
+    if column.values is not None:
+        value = column.values[str(value)]
+    return format_value(value, column.format)
+
+
 def row(mobility: Mobility, template: Template) -> list[str]:
-    return [format_value(SOURCES[column.key](mobility), column.format) for column in template.columns]
+    return [cell(mobility, column) for column in template.columns]

@@ -1,5 +1,6 @@
 """Reads for exports: who may export which project, which mobilities they get, what the module still lacks."""
 
+import copy
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -14,6 +15,8 @@ from tilts.mobility.models import Mobility, MobilityStatus
 from tilts.mobility.selectors import ProjectBudget, project_budget
 from tilts.projects.models import Project
 from tilts.projects.selectors import projects_for
+from tilts.reporting.models import ParticipantReport, ReportStatus
+from tilts.reporting.services import with_realised_data
 
 # Drafts are not yet the consortium's plan and cancelled mobilities did not happen: neither goes to the module.
 NOT_REPORTED = (MobilityStatus.DRAFT, MobilityStatus.CANCELLED)
@@ -28,18 +31,13 @@ def exportable_projects(user: User) -> QuerySet[Project]:
     return projects_for(user) if can_export(user) else Project.objects.none()
 
 
-def _optional_relations() -> list[str]:
-    """The participant report (``mobility.report``) once the reporting app provides it, fetched in one query."""
-    names = {f.name for f in Mobility._meta.get_fields() if f.one_to_one}
-    return [name for name in ("report",) if name in names]
-
-
 def project_mobilities(user: User, project: Project) -> QuerySet[Mobility]:
     """Every mobility of the project within the user's export scope (member contacts: their institution's)."""
     # The project is not joined: every row would carry its own copy of the rate table, parsed again for each
-    # mobility's activity type label. ``with_project`` gives the rows the one instance the caller holds.
+    # mobility's activity type label. ``as_exported`` gives the rows the one instance the caller holds.
+    # The participant report comes in the same query: an accepted one changes what is exported (``as_reported``).
     mobilities = Mobility.objects.filter(project=project).select_related(
-        "sending_organisation", "participant__organisation", *_optional_relations()
+        "sending_organisation", "participant__organisation", "report"
     )
     if user.can_view_everything:
         return mobilities.order_by("start_date", "pk")
@@ -48,10 +46,31 @@ def project_mobilities(user: User, project: Project) -> QuerySet[Mobility]:
     return mobilities.none()
 
 
-def with_project(mobilities: Iterable[Mobility], project: Project) -> Iterator[Mobility]:
+def report_of(mobility: Mobility) -> ParticipantReport | None:
+    """The mobility's participant report, ``None`` before one is opened (the reverse one-to-one raises then)."""
+    try:
+        return mobility.report
+    except ParticipantReport.DoesNotExist:
+        return None
+
+
+def as_reported(mobility: Mobility) -> Mobility:
+    """What the exports write for a mobility: the plan, or, once its participant report is accepted, what really
+    happened (the report's dates, travel days and travel mode) with the final grant. The result is a copy."""
+    report = report_of(mobility)
+    if report is None or report.status != ReportStatus.ACCEPTED or report.final_grant_breakdown is None:
+        return mobility
+    realised = with_realised_data(copy.copy(mobility), report)
+    realised.grant_total = report.final_grant_total
+    realised.grant_breakdown = report.final_grant_breakdown
+    return realised
+
+
+def as_exported(mobilities: Iterable[Mobility], project: Project) -> Iterator[Mobility]:
+    """Each mobility with the one project instance the caller holds, as reported (:func:`as_reported`)."""
     for mobility in mobilities:
         mobility.project = project
-        yield mobility
+        yield as_reported(mobility)
 
 
 def reportable_mobilities(user: User, project: Project) -> QuerySet[Mobility]:

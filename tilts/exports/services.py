@@ -61,7 +61,7 @@ def build_csv(user: User, project: Project, progress: Progress | None = None) ->
     writer = csv.writer(buffer)
     writer.writerow(template.headers)
     step = max(1, total // 20)
-    rows = selectors.with_project(mobilities.iterator(chunk_size=500), project)
+    rows = selectors.as_exported(mobilities.iterator(chunk_size=500), project)
     for index, mobility in enumerate(rows, start=1):
         writer.writerow(safe_row(list(beneficiary_module.row(mobility, template))))
         if progress and index % step == 0:
@@ -72,9 +72,7 @@ def build_csv(user: User, project: Project, progress: Progress | None = None) ->
 
 def build_xlsx(user: User, project: Project, progress: Progress | None = None) -> bytes:
     mobilities: QuerySet[Mobility] = selectors.project_mobilities(user, project).select_related("trip")
-    context = WorkbookContext(
-        user, project, list(selectors.with_project(mobilities.prefetch_related("goals"), project))
-    )
+    context = WorkbookContext(user, project, list(selectors.as_exported(mobilities.prefetch_related("goals"), project)))
     return build_workbook(context, progress)
 
 

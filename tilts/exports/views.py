@@ -11,6 +11,7 @@ from tilts.accounts.permissions import current_user, role_required
 from tilts.exports import selectors, services
 from tilts.exports.forms import ExportForm
 from tilts.exports.models import ExportJob, ExportKind, ExportStatus
+from tilts.exports.workbook import sheet_titles
 from tilts.projects.models import Project
 
 EXPORTERS = (Role.COORDINATOR, Role.AUDITOR, Role.MEMBER_CONTACT)
@@ -35,6 +36,7 @@ def project_exports(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "project": project,
             "kinds": ExportKind.choices,
+            "sheets": ", ".join(sheet_titles()),
             "reported_count": reported.count(),
             "missing": selectors.missing_for_module(user, reported),
             "inline": services.runs_inline(user, project),

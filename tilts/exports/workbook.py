@@ -68,6 +68,11 @@ def register_sheet(key: str, title: str | Promise, build: SheetBuilder) -> None:
     SHEETS.append(Sheet(key, title, build))
 
 
+def sheet_titles() -> list[str]:
+    """The workbook's sheet titles in order, in the current language (for the page that describes the workbook)."""
+    return [str(sheet.title) for sheet in SHEETS]
+
+
 @dataclass(frozen=True)
 class Col:
     header: str | Promise

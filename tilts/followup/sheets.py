@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tilts.exports.workbook import Col, WorkbookContext, register_sheet, write_table
@@ -21,10 +22,25 @@ COLUMNS = [
 ]
 
 
+def _draws_on(followup: FollowUp, reach: set[int]) -> str:
+    """The mobilities a follow-up draws on, by participant, only those in the exporter's reach: a joint follow-up
+    counts the other members' mobilities without naming their participants."""
+    names, others = [], 0
+    for m in followup.mobilities.all():
+        if m.pk in reach:
+            names.append(f"{m.participant} → {m.receiving_name}")
+        else:
+            others += 1
+    if others:
+        names.append(gettext("other members' mobilities: %(count)s") % {"count": others})
+    return "; ".join(names)
+
+
 def followups_sheet(sheet: Any, context: WorkbookContext) -> None:
     """Follow-ups drawing on at least one mobility the exporter may see (a member contact: their institution's)."""
+    reach = {m.pk for m in context.mobilities}
     followups = (
-        FollowUp.objects.filter(project=context.project, mobilities__in=[m.pk for m in context.mobilities])
+        FollowUp.objects.filter(project=context.project, mobilities__in=reach)
         .distinct()
         .select_related("organiser")
         .prefetch_related("goals", "attendee_organisations", "mobilities__participant")
@@ -46,7 +62,7 @@ def followups_sheet(sheet: Any, context: WorkbookContext) -> None:
                 item.attendees,
                 "; ".join(institutions),
                 ", ".join(str(goal.number) for goal in item.goals.all()),
-                "; ".join(f"{m.participant} → {m.receiving_name}" for m in item.mobilities.all()),
+                _draws_on(item, reach),
             ]
         )
     write_table(sheet, COLUMNS, rows)

@@ -261,13 +261,18 @@ def _url(report: ParticipantReport) -> str:
 
 def realised_mobility(report: ParticipantReport) -> Mobility:
     """The mobility as it really happened: the plan with the actual dates, travel days and travel mode."""
-    mobility = report.mobility
-    realised = Mobility.objects.select_related("project__rate_table").get(pk=mobility.pk)
-    realised.start_date = report.actual_start or mobility.start_date
-    realised.end_date = report.actual_end or mobility.end_date
-    realised.travel_days = report.actual_travel_days if report.actual_travel_days is not None else mobility.travel_days
-    realised.green_travel = report.actual_green_travel
-    return realised
+    return with_realised_data(Mobility.objects.select_related("project__rate_table").get(pk=report.mobility_id), report)
+
+
+def with_realised_data(mobility: Mobility, report: ParticipantReport) -> Mobility:
+    """``mobility`` (the plan, changed in memory only) with the report's actual dates, travel days and travel mode;
+    for readers that already hold the mobility, such as the exports."""
+    mobility.start_date = report.actual_start or mobility.start_date
+    mobility.end_date = report.actual_end or mobility.end_date
+    if report.actual_travel_days is not None:
+        mobility.travel_days = report.actual_travel_days
+    mobility.green_travel = report.actual_green_travel
+    return mobility
 
 
 def final_price(report: ParticipantReport) -> tuple[Decimal, dict[str, Any]]:

@@ -5,12 +5,14 @@ import tomllib
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ObjectDoesNotExist
 
 from tilts.exports import beneficiary_module, services
-from tilts.exports.beneficiary_module import CURRENT, TemplateError, format_value, parse_template, report_status
+from tilts.exports.beneficiary_module import CURRENT, TemplateError, format_value, parse_template
 from tilts.exports.tests.helpers import make_mobility, read_csv, with_details
 from tilts.mobility.tests.factories import make_participant, make_project
+from tilts.reporting import services as reporting
+from tilts.reporting.models import ReportStatus
+from tilts.reporting.tests.helpers import submitted_report
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +97,7 @@ def test_values_of_a_known_mobility(project, member, goals, coordinator) -> None
         "Inclusion Support (EUR)": "0.00",
         "Preparatory Visits (EUR)": "0.00",
         "Total Grant (EUR)": "3146.00",
-        "Participant Report Status": "not started",
+        "Participant Report Status": "Not submitted",
     }
 
 
@@ -132,24 +134,59 @@ def test_accompanying_person_and_fewer_opportunities_say_yes(project, member, go
     assert values["Organisational Support (EUR)"] == "0.00"  # not for accompanying persons
 
 
-class _NoReport:
-    """A mobility whose reverse one-to-one has no row: Django raises ObjectDoesNotExist."""
-
-    @property
-    def report(self) -> object:
-        raise ObjectDoesNotExist
+def _status_cell(user, project, mobility) -> str:
+    rows = read_csv(services.build_csv(user, project))
+    index = rows[0].index("Participant Report Status")
+    return next(row[index] for row in rows[1:] if row[0] == str(mobility.pk))
 
 
-class _WithReport:
-    def __init__(self, status: str) -> None:
-        self.report = type("Report", (), {"status": status})()
+def test_the_report_status_is_written_in_the_modules_words(project, member, goals, coordinator) -> None:
+    """Not opened yet and opened but untouched are the same for the module: nothing submitted."""
+    mobility = make_mobility(project, member, goals, by=coordinator, status="confirmed")
+    assert _status_cell(coordinator, project, mobility) == "Not submitted"
+    report = reporting.open_report(mobility)
+    assert report.status == "pending"
+    assert _status_cell(coordinator, project, mobility) == "Not submitted"
+    participant = mobility.participant
+    report = reporting.save_draft(report, by=participant, satisfaction=4)
+    assert _status_cell(coordinator, project, mobility) == "Not submitted"
+    report = submitted_report(report)
+    assert _status_cell(coordinator, project, mobility) == "Submitted"
+    report = reporting.request_changes(report, by=coordinator, comment="Pievienojiet apliecinājumu.")
+    assert _status_cell(coordinator, project, mobility) == "Not submitted"
+    report = reporting.submit(report, by=participant)
+    reporting.accept(report, by=coordinator)
+    assert _status_cell(coordinator, project, mobility) == "Submitted"
 
 
-def test_report_status_before_and_after_the_reporting_app(project, member, goals, coordinator) -> None:
-    mobility = make_mobility(project, member, goals, by=coordinator)
-    assert report_status(mobility) == "not started"  # no ``report`` relation at all
-    assert report_status(_NoReport()) == "not started"  # type: ignore[arg-type]
-    assert report_status(_WithReport("submitted")) == "submitted"  # type: ignore[arg-type]
+def test_every_report_state_has_the_modules_word() -> None:
+    template = beneficiary_module.load_template()
+    column = next(column for column in template.columns if column.key == "report_status")
+    assert column.values is not None
+    assert set(column.values) == {beneficiary_module.NOT_OPENED, *ReportStatus.values}
+    assert set(column.values.values()) == {"Not submitted", "Submitted"}
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        (None, "must map"),
+        ({"pending": "Not submitted"}, "must map"),
+        ({**dict.fromkeys(("not_opened", *ReportStatus.values), "Submitted"), "lost": "Lost"}, "unknown value"),
+    ],
+)
+def test_a_report_status_column_must_map_every_state(values: dict[str, str] | None, message: str) -> None:
+    column: dict[str, object] = {"header": "Status", "key": "report_status", "format": "text"}
+    if values is not None:
+        column["values"] = values
+    with pytest.raises(TemplateError, match=message):
+        parse_template({"columns": [column]})
+
+
+def test_only_a_column_with_known_states_may_map_its_values() -> None:
+    column = {"header": "End", "key": "end_date", "format": "date", "values": {"x": "y"}}
+    with pytest.raises(TemplateError, match="no fixed values"):
+        parse_template({"columns": [column]})
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
@@ -104,3 +105,8 @@ def test_another_app_adds_a_sheet(project, coordinator) -> None:
         assert book["Extra"]["A2"].value == project.title
     finally:
         workbook.SHEETS[:] = saved
+
+
+def test_the_exports_page_names_every_sheet_of_the_workbook(coordinator_client, project) -> None:
+    response = coordinator_client.get("/en" + reverse("exports:project", args=[project.pk]))
+    assert "sheets: Mobilities, Participants, Budget, Follow-ups." in response.text

@@ -353,6 +353,19 @@ def followup_update(request: HttpRequest, followup_id: ObjectId, payload: Follow
     return services.update_followup(followup, version=version, **changes)
 
 
+@router.delete(
+    "/follow-ups/{followup_id}",
+    response={204: None},
+    auth=django_auth,
+    summary="Delete a follow-up activity (the coordinator; whoever recorded it while it is planned)",
+)
+def followup_delete(request: HttpRequest, followup_id: ObjectId) -> Status[None]:
+    """404 if you do not see it, 403 if you see it but may not delete it; its history is kept."""
+    user = current_user(request)
+    services.delete_followup(get_object_or_404(selectors.followups_for(user), pk=followup_id), by=user)
+    return Status(204, None)
+
+
 @router.post(
     "/follow-ups/{followup_id}/files",
     response=FollowUpOut,

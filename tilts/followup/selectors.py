@@ -69,6 +69,14 @@ def can_edit(user: User, followup: FollowUp) -> bool:
     return followup.mobilities.filter(pk__in=recordable_mobilities(user).values("pk")).exists()
 
 
+def can_delete(user: User, followup: FollowUp) -> bool:
+    """The coordinator deletes any follow-up (a workshop recorded twice); whoever recorded one deletes it while
+    it is planned and they can still edit it. A delivered one counts in the numbers, so only the coordinator."""
+    if user.is_coordinator:
+        return True
+    return followup.created_by_id == user.pk and followup.status == FollowUpStatus.PLANNED and can_edit(user, followup)
+
+
 def keep_out_of_reach(user: User, followup: FollowUp, chosen: list[Mobility]) -> list[Mobility]:
     """The mobilities after an edit: the user's choice among those in their reach, plus the others it had.
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from tilts.accounts.models import Role, User
 from tilts.accounts.permissions import current_user, role_required
@@ -145,6 +146,21 @@ def followup_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
+@role_required()
+def followup_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask, then delete on POST: the coordinator any follow-up, whoever recorded it while it is planned."""
+    user = current_user(request)
+    followup = get_object_or_404(selectors.followups_for(user), pk=pk)
+    if not selectors.can_delete(user, followup):
+        raise Http404
+    if request.method == "POST":
+        services.delete_followup(followup, by=user)
+        messages.success(request, _("The follow-up has been deleted."))
+        return redirect("followup:project", pk=followup.project_id)
+    return render(request, "followup/followup_confirm_delete.html", {"followup": followup})
+
+
 @role_required()
 def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
@@ -156,6 +172,7 @@ def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "followup": followup,
             "mobilities": followup.mobilities.select_related("participant", "sending_organisation"),
             "can_edit": selectors.can_edit(user, followup),
+            "can_delete": selectors.can_delete(user, followup),
             "history": followup.history.select_related("history_user")[:20],
         },
     )

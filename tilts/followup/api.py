@@ -155,13 +155,43 @@ class FlagsOut(Schema):
 
 
 class ReachOut(Schema):
-    mobilities: int
+    mobilities: int = Field(description="Mobilities that took place: completed, or confirmed and ended.")
     participants: int
-    grant: Decimal
+    grant: Decimal = Field(
+        description="Money spent, EUR: the final grant of an accepted report, else the grant frozen at approval."
+    )
     followups: int
     colleagues: int
     multiplier: Decimal | None
-    per_euro: Decimal | None
+    per_euro: Decimal | None = Field(description="Colleagues reached per euro spent.")
+
+
+class MemberNumbersOut(Schema):
+    organisation_id: int
+    name: str
+    reach: ReachOut
+
+
+class MobilityReachOut(Schema):
+    mobility_id: int
+    participant_id: int
+    participant_name: str
+    sending_organisation_id: int
+    status: str
+    colleagues_planned: int | None
+    colleagues_reached: int = Field(
+        description="Attendees of the delivered follow-ups drawing on it; a follow-up drawing on several mobilities "
+        "counts for each, so these can add up to more than the total."
+    )
+    followup_due: datetime.date
+
+
+class ProjectReachOut(Schema):
+    project_id: int
+    total: ReachOut | None = Field(
+        description="The project's numbers (a member contact's institution's); none for participants."
+    )
+    mobilities: list[MobilityReachOut]
 
 
 class GoalNumbersOut(Schema):
@@ -181,7 +211,12 @@ class GoalsDashboardOut(Schema):
     project_id: int | None
     organisation_id: int | None
     total: ReachOut
+    followups_by_type: dict[str, int] = Field(description="Delivered follow-ups per type, each once.")
     goals: list[GoalNumbersOut]
+    members: list[MemberNumbersOut] = Field(
+        description="Per sending member (a member contact gets their own institution's row); a follow-up drawing on "
+        "the mobilities of several members counts for each."
+    )
     over_time: list[PeriodOut]
 
 
@@ -318,6 +353,19 @@ def followup_update(request: HttpRequest, followup_id: ObjectId, payload: Follow
     return services.update_followup(followup, version=version, **changes)
 
 
+@router.delete(
+    "/follow-ups/{followup_id}",
+    response={204: None},
+    auth=django_auth,
+    summary="Delete a follow-up activity (the coordinator; whoever recorded it while it is planned)",
+)
+def followup_delete(request: HttpRequest, followup_id: ObjectId) -> Status[None]:
+    """404 if you do not see it, 403 if you see it but may not delete it; its history is kept."""
+    user = current_user(request)
+    services.delete_followup(get_object_or_404(selectors.followups_for(user), pk=followup_id), by=user)
+    return Status(204, None)
+
+
 @router.post(
     "/follow-ups/{followup_id}/files",
     response=FollowUpOut,
@@ -406,20 +454,16 @@ def _reach(reach: selectors.Reach) -> dict[str, Any]:
 )
 def goals_dashboard(request: HttpRequest, project: int | None = None, by: str = "year") -> dict[str, Any]:
     """The coordinator and auditors get the whole consortium's numbers, a member contact their institution's."""
-    user = current_user(request)
     consortium = _consortium()
-    if user.can_view_everything:
-        organisation = None
-    elif user.is_member_contact and user.organisation is not None:
-        organisation = user.organisation
-    else:
-        raise PermissionDenied
     chosen = get_object_or_404(consortium.projects, pk=project) if project else None
-    scope = selectors.Scope(consortium, chosen, organisation)
+    scope = selectors.scope_for(current_user(request), consortium, chosen)
+    if scope is None:
+        raise PermissionDenied
     return {
         "project_id": chosen.pk if chosen else None,
-        "organisation_id": organisation.pk if organisation else None,
+        "organisation_id": scope.organisation.pk if scope.organisation else None,
         "total": _reach(selectors.total_reach(scope)),
+        "followups_by_type": selectors.followups_by_type(scope),
         "goals": [
             {
                 "number": row.goal.number,
@@ -429,9 +473,43 @@ def goals_dashboard(request: HttpRequest, project: int | None = None, by: str = 
             }
             for row in selectors.reach_by_goal(scope)
         ],
+        "members": [
+            {"organisation_id": row.organisation.pk, "name": row.organisation.legal_name, "reach": _reach(row.reach)}
+            for row in selectors.reach_by_member(scope)
+        ],
         "over_time": [
             {"period": period.label, "total": period.total, "by_goal": period.by_goal}
             for period in selectors.reach_over_time(scope, "quarter" if by == "quarter" else "year")
+        ],
+    }
+
+
+@router.get(
+    "/projects/{project_id}/follow-up-reach",
+    response=ProjectReachOut,
+    auth=django_auth,
+    summary="Colleagues reached per mobility of a project, with the project's totals",
+)
+def project_reach(request: HttpRequest, project_id: ObjectId) -> dict[str, Any]:
+    """The project page's numbers: the mobilities the user sees there, and the totals their role may see."""
+    user = current_user(request)
+    project = _project(user, project_id)
+    scope = selectors.scope_for(user, project.consortium, project)
+    return {
+        "project_id": project.pk,
+        "total": _reach(selectors.total_reach(scope)) if scope else None,
+        "mobilities": [
+            {
+                "mobility_id": row.mobility.pk,
+                "participant_id": row.mobility.participant_id,
+                "participant_name": str(row.mobility.participant),
+                "sending_organisation_id": row.mobility.sending_organisation_id,
+                "status": row.mobility.status,
+                "colleagues_planned": row.mobility.followup_colleagues,
+                "colleagues_reached": row.colleagues,
+                "followup_due": row.followup_due,
+            }
+            for row in selectors.reach_per_mobility_for(user, project)
         ],
     }
 

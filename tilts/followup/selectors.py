@@ -2,23 +2,29 @@
 
 How colleagues are counted (the numbers on every page, the CSV and the API follow these rules):
 
-- Only delivered follow-ups count, and only those drawing on at least one mobility that was not cancelled.
+- Only mobilities that took place count: completed ones, and confirmed ones whose end date has passed (drafts
+  made at selection, mobilities still to come and cancelled ones do not).
+- Only delivered follow-ups count, and only those drawing on at least one mobility that took place.
 - A follow-up drawing on several mobilities counts its attendees **once** in any total (the consortium's, a
   goal's, a member's, a period's).
 - Per mobility, its attendees are attributed to **each** mobility it draws on, so the per-mobility figures
   can add up to more than the total; the pages say so.
-- Participants are the distinct people of the non-cancelled mobilities; the grant is theirs too.
-- The multiplier is colleagues reached ÷ participants; per euro is colleagues reached ÷ grant in EUR.
+- Participants are the distinct people of the mobilities that took place; the money spent is theirs too: the
+  final grant of an accepted report, else the mobility's grant frozen at approval.
+- The multiplier is colleagues reached ÷ participants; per euro is colleagues reached ÷ money spent in EUR.
 """
 
 import calendar
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Case, Count, DecimalField, F, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from tilts.accounts.models import User
@@ -28,6 +34,7 @@ from tilts.followup.models import TEACHING_TYPES, FollowUp, FollowUpStatus, Foll
 from tilts.mobility.models import Mobility, MobilityStatus
 from tilts.mobility.selectors import mobilities_for
 from tilts.projects.models import Project
+from tilts.reporting.models import ReportStatus
 
 ZERO = Decimal("0.00")
 
@@ -60,6 +67,14 @@ def can_edit(user: User, followup: FollowUp) -> bool:
     if user.is_coordinator:
         return True
     return followup.mobilities.filter(pk__in=recordable_mobilities(user).values("pk")).exists()
+
+
+def can_delete(user: User, followup: FollowUp) -> bool:
+    """The coordinator deletes any follow-up (a workshop recorded twice); whoever recorded one deletes it while
+    it is planned and they can still edit it. A delivered one counts in the numbers, so only the coordinator."""
+    if user.is_coordinator:
+        return True
+    return followup.created_by_id == user.pk and followup.status == FollowUpStatus.PLANNED and can_edit(user, followup)
 
 
 def keep_out_of_reach(user: User, followup: FollowUp, chosen: list[Mobility]) -> list[Mobility]:
@@ -160,8 +175,35 @@ class Scope:
     organisation: Organisation | None = None
 
 
+def scope_for(user: User, consortium: Consortium, project: Project | None = None) -> Scope | None:
+    """The numbers a user may see: the consortium's (coordinator, auditors), their institution's (member
+    contacts), or none (participants and others)."""
+    if user.can_view_everything:
+        return Scope(consortium, project)
+    if user.is_member_contact and user.organisation is not None:
+        return Scope(consortium, project, user.organisation)
+    return None
+
+
+def took_place(today: datetime.date | None = None) -> Q:
+    """Mobilities that took place: completed, or confirmed and ended before today. Drafts made at selection,
+    mobilities still to come and cancelled ones do not."""
+    today = today or timezone.localdate()
+    return Q(status=MobilityStatus.COMPLETED) | Q(status=MobilityStatus.CONFIRMED, end_date__lt=today)
+
+
+def money_spent() -> Coalesce:
+    """A mobility's money spent: the final grant of its accepted report, else the grant frozen at approval."""
+    return Coalesce(
+        Case(When(report__status=ReportStatus.ACCEPTED, then=F("report__final_grant_total"))),
+        F("grant_total"),
+        Value(ZERO),
+        output_field=DecimalField(max_digits=12, decimal_places=2),
+    )
+
+
 def counted_mobilities(scope: Scope) -> QuerySet[Mobility]:
-    mobilities = Mobility.objects.filter(project__consortium=scope.consortium).exclude(status=MobilityStatus.CANCELLED)
+    mobilities = Mobility.objects.filter(took_place(), project__consortium=scope.consortium)
     if scope.project is not None:
         mobilities = mobilities.filter(project=scope.project)
     if scope.organisation is not None:
@@ -181,11 +223,17 @@ def colleagues_reached(followups: QuerySet[FollowUp]) -> int:
     return int(total or 0)
 
 
+def followups_by_type(scope: Scope) -> dict[str, int]:
+    """Counted follow-ups per type, each once (one serving two goals is one follow-up)."""
+    rows = counted_followups(scope).values("type").annotate(n=Count("pk")).order_by()
+    return {row["type"]: row["n"] for row in rows}
+
+
 @dataclass(frozen=True)
 class Reach:
     mobilities: int
     participants: int
-    grant: Decimal
+    grant: Decimal  # the money spent
     followups: int
     colleagues: int
 
@@ -196,7 +244,7 @@ class Reach:
 
     @property
     def per_euro(self) -> Decimal | None:
-        """Colleagues reached per euro of grant."""
+        """Colleagues reached per euro spent."""
         return ratio(self.colleagues, self.grant, "0.0001")
 
     @property
@@ -205,19 +253,55 @@ class Reach:
         return ratio(self.colleagues * 1000, self.grant)
 
 
-def _reach(mobilities: QuerySet[Mobility], followups: QuerySet[FollowUp]) -> Reach:
-    ids = Mobility.objects.filter(pk__in=mobilities.values("pk"))
+# What is counted of the mobilities (how many, how many people, the money spent), as aggregates.
+MOBILITY_FIGURES = {
+    "n_mobilities": Count("pk"),
+    "n_participants": Count("participant", distinct=True),
+    "spent": Sum(money_spent()),
+}
+
+
+@dataclass
+class Delivered:
+    """What counted follow-ups delivered for one row (a member, a goal): each follow-up once."""
+
+    followups: int = 0
+    colleagues: int = 0
+    by_type: dict[str, int] = field(default_factory=dict)
+
+
+def _delivered_by(rows: Iterable[tuple[int, int, int, str]]) -> dict[int, Delivered]:
+    """(row key, follow-up id, attendees, type), distinct, summed per row key."""
+    result: dict[int, Delivered] = defaultdict(Delivered)
+    for key, _followup_id, attendees, kind in rows:
+        row = result[key]
+        row.followups += 1
+        row.colleagues += attendees
+        row.by_type[kind] = row.by_type.get(kind, 0) + 1
+    return result
+
+
+def _make_reach(figures: dict[str, Any], delivered: Delivered) -> Reach:
     return Reach(
-        mobilities=ids.count(),
-        participants=ids.values("participant").distinct().count(),
-        grant=(ids.aggregate(total=Sum("grant_total"))["total"] or ZERO).quantize(ZERO),
-        followups=FollowUp.objects.filter(pk__in=followups.values("pk")).count(),
-        colleagues=colleagues_reached(followups),
+        mobilities=figures.get("n_mobilities") or 0,
+        participants=figures.get("n_participants") or 0,
+        grant=(figures.get("spent") or ZERO).quantize(ZERO),
+        followups=delivered.followups,
+        colleagues=delivered.colleagues,
     )
 
 
+def _mobility_figures_by(mobilities: QuerySet[Mobility], key: str) -> dict[int, dict[str, Any]]:
+    """The mobility figures grouped by ``key`` (a sending institution, a goal): one query."""
+    rows = Mobility.objects.filter(pk__in=mobilities.values("pk")).values(key).annotate(**MOBILITY_FIGURES).order_by()
+    return {row[key]: row for row in rows if row[key] is not None}
+
+
 def total_reach(scope: Scope) -> Reach:
-    return _reach(counted_mobilities(scope), counted_followups(scope))
+    figures = Mobility.objects.filter(pk__in=counted_mobilities(scope).values("pk")).aggregate(**MOBILITY_FIGURES)
+    followups = FollowUp.objects.filter(pk__in=counted_followups(scope).values("pk"))
+    delivered = followups.aggregate(followups=Count("pk"), colleagues=Sum("attendees"))
+    return _make_reach(figures, Delivered(delivered["followups"], int(delivered["colleagues"] or 0)))
 
 
 def reach_by_mobility(scope: Scope) -> dict[int, int]:
@@ -230,21 +314,48 @@ def reach_by_mobility(scope: Scope) -> dict[int, int]:
 
 
 @dataclass(frozen=True)
+class MobilityReach:
+    mobility: Mobility
+    colleagues: int
+    followup_due: datetime.date
+
+
+def reach_per_mobility_for(user: User, project: Project) -> list[MobilityReach]:
+    """The project's mobilities the user sees (not cancelled), each with the colleagues reached by the follow-ups
+    drawing on it (counted over the whole project) and the day its follow-up is due."""
+    reach = reach_by_mobility(Scope(project.consortium, project))
+    mobilities = (
+        mobilities_for(user)
+        .filter(project=project)
+        .exclude(status=MobilityStatus.CANCELLED)
+        .select_related("participant")
+        .order_by("start_date", "pk")
+    )
+    return [MobilityReach(m, reach.get(m.pk, 0), followup_due(m)) for m in mobilities]
+
+
+@dataclass(frozen=True)
 class MemberReach:
     organisation: Organisation
     reach: Reach
 
 
 def reach_by_member(scope: Scope) -> list[MemberReach]:
-    """Per sending institution: its mobilities, participants and grant, and the colleagues reached by the
-    follow-ups drawing on its mobilities (each follow-up once per member), in Latvian order."""
+    """Per sending institution: its mobilities, participants and money spent, and the colleagues reached by the
+    follow-ups drawing on its mobilities (each follow-up once per member), in Latvian order. A few queries
+    however many members there are."""
     mobilities = counted_mobilities(scope)
-    followups = counted_followups(scope)
-    organisations = Organisation.objects.filter(pk__in=mobilities.values("sending_organisation_id"))
-    rows = []
-    for organisation in organisations:
-        own = mobilities.filter(sending_organisation=organisation)
-        rows.append(MemberReach(organisation, _reach(own, followups.filter(mobilities__in=own))))
+    figures = _mobility_figures_by(mobilities, "sending_organisation_id")
+    through = FollowUp.mobilities.through.objects.filter(followup__in=counted_followups(scope), mobility__in=mobilities)
+    delivered = _delivered_by(
+        through.values_list("mobility__sending_organisation_id", "followup_id", "followup__attendees", "followup__type")
+        .distinct()
+        .order_by()
+    )
+    rows = [
+        MemberReach(organisation, _make_reach(figures[organisation.pk], delivered.get(organisation.pk, Delivered())))
+        for organisation in Organisation.objects.filter(pk__in=figures)
+    ]
     return sorted(rows, key=lambda row: latvian_sort_key(row.organisation.legal_name))
 
 
@@ -261,20 +372,18 @@ class GoalReach:
 
 
 def reach_by_goal(scope: Scope) -> list[GoalReach]:
-    """Per goal: the mobilities serving it and their participants, the follow-ups serving it by type and the
-    colleagues they reached (a follow-up serving two goals counts for each)."""
-    mobilities = counted_mobilities(scope)
-    followups = counted_followups(scope)
+    """Per goal of the consortium: the mobilities serving it and their participants, the follow-ups serving it by
+    type and the colleagues they reached (a follow-up serving two goals counts for each). A few queries however
+    many goals there are."""
+    figures = _mobility_figures_by(counted_mobilities(scope), "goals")
+    through = FollowUp.goals.through.objects.filter(followup__in=counted_followups(scope))
+    delivered = _delivered_by(
+        through.values_list("goal_id", "followup_id", "followup__attendees", "followup__type").distinct().order_by()
+    )
     rows = []
     for goal in scope.consortium.goals.order_by("number"):
-        goal_followups = followups.filter(goals=goal)
-        by_type = {
-            row["type"]: row["n"]
-            for row in FollowUp.objects.filter(pk__in=goal_followups.values("pk"))
-            .values("type")
-            .annotate(n=Count("pk"))
-        }
-        rows.append(GoalReach(goal, _reach(mobilities.filter(goals=goal), goal_followups), by_type))
+        served = delivered.get(goal.pk, Delivered())
+        rows.append(GoalReach(goal, _make_reach(figures.get(goal.pk, {}), served), served.by_type))
     return rows
 
 

@@ -9,19 +9,22 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tilts.accounts.models import User
 from tilts.consortium.models import Goal, Organisation
 from tilts.core import uploads
+from tilts.followup import selectors
 from tilts.followup.models import FollowUp, FollowUpStatus
 from tilts.mobility.models import Mobility, MobilityStatus
 from tilts.projects.models import Project
@@ -188,6 +191,21 @@ def _store_uploads(followup: FollowUp, attendance_list: UploadedFile | None, mat
         followup.materials_file = materials
 
 
+def _remove_on_commit(files: Iterable[FieldFile]) -> None:
+    """Delete stored files from storage once the transaction commits (never if it is rolled back)."""
+    for stored in files:
+        if stored and stored.name:
+            transaction.on_commit(partial(stored.storage.delete, stored.name))
+
+
+def _replaced_files(followup: FollowUp, **uploads: UploadedFile | None) -> list[FieldFile]:
+    """The files stored now in the fields that get a new upload, to remove once the new ones are saved."""
+    if followup.pk is None or not any(upload is not None for upload in uploads.values()):
+        return []
+    stored = FollowUp.objects.get(pk=followup.pk)
+    return [getattr(stored, field) for field, upload in uploads.items() if upload is not None]
+
+
 def content_type(path: str) -> str:
     """The content type of a stored upload, from the kind its bytes showed when it was uploaded."""
     return CONTENT_TYPES.get(path.rsplit(".", 1)[-1], "application/octet-stream")
@@ -236,12 +254,14 @@ def update_followup(
     mobility_list = list(mobilities) if mobilities is not None else list(followup.mobilities.all())
     goal_list = list(goals) if goals is not None else list(followup.goals.all())
     check(followup, mobility_list, goal_list, list_uploaded=attendance_list is not None)
+    replaced = _replaced_files(followup, attendance_list=attendance_list, materials_file=materials_file)
     _store_uploads(followup, attendance_list, materials_file)
     followup.full_clean(exclude=["mobilities", "goals", "attendee_organisations", "attendance_list", "version"])
     if FollowUp.objects.filter(pk=followup.pk, version=version).update(version=F("version") + 1) != 1:
         raise EditConflict()
     followup.version = version + 1
     followup.save()
+    _remove_on_commit(replaced)  # an old attendance list is personal data: it does not stay behind
     if mobilities is not None:
         followup.mobilities.set(mobility_list)
     if goals is not None:
@@ -249,6 +269,19 @@ def update_followup(
     if attendee_organisations is not None:
         followup.attendee_organisations.set(list(attendee_organisations))
     return followup
+
+
+@transaction.atomic
+def delete_followup(followup: FollowUp, *, by: User) -> None:
+    """Delete a follow-up (see :func:`selectors.can_delete` for who may); its history stays, with the deletion,
+    and its files are removed from storage once the transaction commits."""
+    locked = FollowUp.objects.select_for_update().get(pk=followup.pk)
+    if not selectors.can_delete(by, locked):
+        raise PermissionDenied
+    files = [locked.attendance_list, locked.materials_file]
+    locked._history_user = by  # type: ignore[attr-defined]  # simple-history's way to name who deleted it
+    locked.delete()
+    _remove_on_commit(files)
 
 
 def planned_from_mobility(mobility: Mobility) -> dict[str, Any]:

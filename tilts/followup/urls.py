@@ -12,6 +12,7 @@ urlpatterns = [
     path("project/<int:pk>/new/", views.followup_create, name="create"),
     path("<int:pk>/", views.followup_detail, name="detail"),
     path("<int:pk>/edit/", views.followup_edit, name="edit"),
+    path("<int:pk>/delete/", views.followup_delete, name="delete"),
     path("<int:pk>/attendance-list/", views.attendance_list, name="attendance_list"),
     path("<int:pk>/materials/", views.materials, name="materials"),
 ]

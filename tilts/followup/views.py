@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from tilts.accounts.models import Role, User
 from tilts.accounts.permissions import current_user, role_required
@@ -20,8 +21,6 @@ from tilts.core.spreadsheets import safe_cell
 from tilts.followup import charts, selectors, services
 from tilts.followup.forms import FollowUpForm
 from tilts.followup.models import FollowUp, FollowUpType
-from tilts.mobility.models import MobilityStatus
-from tilts.mobility.selectors import mobilities_for
 from tilts.projects.models import Project
 
 DASHBOARD_READERS = (Role.COORDINATOR, Role.AUDITOR, Role.MEMBER_CONTACT)
@@ -38,15 +37,6 @@ def _project(user: User, pk: int) -> Project:
     """A project in which the user sees mobilities (any project for the coordinator and auditors)."""
     projects = Project.objects.all() if user.can_view_everything else selectors.projects_with_followups_for(user)
     return get_object_or_404(projects.select_related("consortium"), pk=pk)
-
-
-def _scope(user: User, consortium: Consortium, project: Project | None) -> selectors.Scope | None:
-    """The numbers a user may see: the consortium's, their institution's, or none (participants)."""
-    if user.can_view_everything:
-        return selectors.Scope(consortium, project)
-    if user.is_member_contact and user.organisation is not None:
-        return selectors.Scope(consortium, project, user.organisation)
-    return None
 
 
 @role_required()
@@ -73,15 +63,7 @@ def project_followups(request: HttpRequest, pk: int) -> HttpResponse:
     followups = (
         selectors.followups_for(user).filter(project=project).prefetch_related("goals", "mobilities__participant")
     )
-    scope = _scope(user, project.consortium, project)
-    whole = selectors.Scope(project.consortium, project)
-    reach = selectors.reach_by_mobility(whole)
-    mobilities = (
-        mobilities_for(user)
-        .filter(project=project)
-        .exclude(status=MobilityStatus.CANCELLED)
-        .order_by("start_date", "pk")
-    )
+    scope = selectors.scope_for(user, project.consortium, project)
     return render(
         request,
         "followup/project.html",
@@ -89,7 +71,7 @@ def project_followups(request: HttpRequest, pk: int) -> HttpResponse:
             "project": project,
             "followups": followups.order_by("-date", "pk"),
             "flags": selectors.flags_for(user, project),
-            "mobility_rows": [(m, reach.get(m.pk, 0), selectors.followup_due(m)) for m in mobilities],
+            "mobility_rows": selectors.reach_per_mobility_for(user, project),
             "total": selectors.total_reach(scope) if scope else None,
             "scope": scope,
             "can_record": selectors.recordable_mobilities(user).filter(project=project).exists(),
@@ -164,6 +146,21 @@ def followup_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
+@role_required()
+def followup_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask, then delete on POST: the coordinator any follow-up, whoever recorded it while it is planned."""
+    user = current_user(request)
+    followup = get_object_or_404(selectors.followups_for(user), pk=pk)
+    if not selectors.can_delete(user, followup):
+        raise Http404
+    if request.method == "POST":
+        services.delete_followup(followup, by=user)
+        messages.success(request, _("The follow-up has been deleted."))
+        return redirect("followup:project", pk=followup.project_id)
+    return render(request, "followup/followup_confirm_delete.html", {"followup": followup})
+
+
 @role_required()
 def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
@@ -175,6 +172,7 @@ def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "followup": followup,
             "mobilities": followup.mobilities.select_related("participant", "sending_organisation"),
             "can_edit": selectors.can_edit(user, followup),
+            "can_delete": selectors.can_delete(user, followup),
             "history": followup.history.select_related("history_user")[:20],
         },
     )
@@ -219,7 +217,7 @@ def _dashboard_numbers(request: HttpRequest) -> dict[str, Any]:
     if project_id.isdigit() and len(project_id) < 12:
         project = get_object_or_404(consortium.projects, pk=project_id)
     by = "quarter" if request.GET.get("by") == "quarter" else "year"
-    scope = _scope(user, consortium, project)
+    scope = selectors.scope_for(user, consortium, project)
     assert scope is not None  # role_required lets in only those with a scope
     goals = selectors.reach_by_goal(scope)
     periods = selectors.reach_over_time(scope, by)
@@ -234,13 +232,14 @@ def _dashboard_numbers(request: HttpRequest) -> dict[str, Any]:
         "periods": periods,
         "period_rows": [(period, [period.by_goal.get(row.goal.number, 0) for row in goals]) for period in periods],
         "members": selectors.reach_by_member(scope) if scope.organisation is None else [],
+        "by_type": selectors.followups_by_type(scope),
         "types": FollowUpType.choices,
     }
 
 
 @role_required(*DASHBOARD_READERS)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    if _scope(current_user(request), _consortium(), None) is None:
+    if selectors.scope_for(current_user(request), _consortium(), None) is None:
         raise Http404
     numbers = _dashboard_numbers(request)
     if request.GET.get("export") == "csv":
@@ -255,10 +254,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "types": charts.horizontal_bars(
             "chart-types",
             _("Delivered follow-ups by type"),
-            [
-                (str(label), sum(row.by_type.get(value, 0) for row in numbers["goals"]))
-                for value, label in FollowUpType.choices
-            ],
+            [(str(label), numbers["by_type"].get(value, 0)) for value, label in FollowUpType.choices],
             label_width=220,
         ),
         "time": charts.horizontal_bars(
@@ -285,7 +281,7 @@ def _dashboard_csv(numbers: dict[str, Any]) -> HttpResponse:
         *type_labels,
         _("Colleagues reached"),
         _("Multiplier"),
-        _("Grant, EUR"),
+        _("Spent, EUR"),
         _("Colleagues per 1,000 EUR"),
     ]
     rows: list[list[Any]] = [header]
@@ -309,6 +305,8 @@ def _dashboard_csv(numbers: dict[str, Any]) -> HttpResponse:
     rows.append([_("Period"), *goal_columns, _("Total")])
     for period in numbers["periods"]:
         rows.append([period.label, *[period.by_goal.get(g.goal.number, 0) for g in numbers["goals"]], period.total])
+    if numbers["members"]:
+        rows += [[], *_member_rows(numbers["members"])]
     buffer = io.StringIO()
     csv.writer(buffer).writerows([[csv_cell(value) for value in row] for row in rows])
     project = numbers["project"]
@@ -316,6 +314,34 @@ def _dashboard_csv(numbers: dict[str, Any]) -> HttpResponse:
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
+
+
+def _member_rows(members: list[selectors.MemberReach]) -> list[list[Any]]:
+    """The per-member table of the dashboard, for the CSV."""
+    header = [
+        _("Sending member"),
+        _("Mobilities"),
+        _("Participants"),
+        _("Colleagues reached"),
+        _("Multiplier"),
+        _("Spent, EUR"),
+        _("Colleagues per 1,000 EUR"),
+    ]
+    return [
+        header,
+        *(
+            [
+                row.organisation.legal_name,
+                row.reach.mobilities,
+                row.reach.participants,
+                row.reach.colleagues,
+                row.reach.multiplier,
+                row.reach.grant,
+                row.reach.per_thousand_euro,
+            ]
+            for row in members
+        ),
+    ]
 
 
 # Public results ----------------------------------------------------------------------------------------------

@@ -118,3 +118,28 @@ def test_goals_numbers(own, goals, other_member, coordinator_client, member_clie
     mine = member_client.get("/api/v1/dashboard/goals").json()
     assert (mine["total"]["colleagues"], mine["organisation_id"]) == (25, own.sending_organisation_id)
     assert participant_client.get("/api/v1/dashboard/goals").status_code == 403
+
+
+def test_reach_per_mobility(
+    own, goals, other_member, coordinator_client, member_client, participant_client, evaluator_client, client
+) -> None:
+    theirs = mobility(own.project, other_member, goals=goals[1:2])
+    followup([own, theirs], goals[1:2], attendees=25)  # counts for each mobility, once in the total
+    followup([theirs], goals[1:2], attendees=5, type="seminar")
+    url = f"/api/v1/projects/{own.project_id}/follow-up-reach"
+    body = coordinator_client.get(url).json()
+    assert {row["mobility_id"]: row["colleagues_reached"] for row in body["mobilities"]} == {own.pk: 25, theirs.pk: 30}
+    assert (body["total"]["colleagues"], body["total"]["mobilities"]) == (30, 2)
+    row = next(row for row in body["mobilities"] if row["mobility_id"] == own.pk)
+    assert (row["participant_id"], row["colleagues_planned"], row["followup_due"]) == (
+        own.participant_id,
+        20,
+        "2026-04-10",
+    )
+    mine = member_client.get(url).json()  # their institution's mobilities and numbers
+    assert [row["mobility_id"] for row in mine["mobilities"]] == [own.pk] and mine["total"]["colleagues"] == 25
+    personal = participant_client.get(url).json()  # their own mobility, no totals
+    assert [row["mobility_id"] for row in personal["mobilities"]] == [own.pk] and personal["total"] is None
+    assert evaluator_client.get(url).status_code == 404
+    assert client.get(url).status_code == 401
+    assert coordinator_client.get("/api/v1/projects/99999999999999999999/follow-up-reach").status_code in (404, 422)

@@ -4,10 +4,15 @@ import csv
 import io
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tilts.consortium.models import Consortium, Goal, Organisation
+from tilts.consortium.tests.factories import MemberFactory
+from tilts.followup import selectors
+from tilts.followup.selectors import Scope
 from tilts.followup.tests.helpers import D, followup, mobility
 from tilts.followup.views import csv_cell
 from tilts.mobility.tests.factories import make_project
@@ -91,9 +96,10 @@ def test_csv_numbers(coordinator_client: Client, numbers) -> None:
     assert goal_one[:4] == ["1", "Goal 1", "1", "1"] and goal_one[4:6] == ["1", "0"]
     assert goal_one[10:] == ["30", "30.00", "2000.00", "15.00"]
     period_header = table.index(["Period", "Goal 1", "Goal 2", "Goal 3", "Goal 4", "Goal 5", "Total"])
-    assert table[period_header + 1 :] == [
+    assert table[period_header + 1 : period_header + 4] == [
         ["2025", "30", "0", "0", "0", "0", "30"],
         ["2026", "0", "12", "0", "0", "0", "12"],
+        [],  # then the per-member table
     ]
 
 
@@ -121,3 +127,74 @@ def test_csv_protects_against_formulas(coordinator_client: Client, numbers, goal
 )
 def test_csv_cell(value, expected) -> None:
     assert csv_cell(value) == expected
+
+
+def test_followups_by_type_counts_a_followup_serving_two_goals_once(
+    coordinator_client: Client, consortium, member, goals
+) -> None:
+    both = mobility(make_project(consortium), member, goals=goals[:2])
+    followup([both], goals[:2], attendees=9)  # one workshop for goals 1 and 2
+    response = coordinator_client.get("/en" + reverse("followup:dashboard"))
+    assert selectors.followups_by_type(Scope(consortium)) == {"workshop": 1}
+    assert '<desc id="chart-types-desc">Thematic workshop: 1; Seminar: 0;' in response.text
+    body = coordinator_client.get("/api/v1/dashboard/goals").json()
+    assert body["followups_by_type"]["workshop"] == 1
+    assert [g["followups_by_type"]["workshop"] for g in body["goals"][:2]] == [1, 1]  # per goal it serves each
+
+
+def test_api_per_member(coordinator_client: Client, member_client: Client, numbers, member, other_member) -> None:
+    body = coordinator_client.get("/api/v1/dashboard/goals", {"project": numbers.pk}).json()
+    members = {row["organisation_id"]: row for row in body["members"]}
+    assert set(members) == {member.pk, other_member.pk}
+    own = members[member.pk]
+    assert own["name"] == member.legal_name
+    assert (own["reach"]["mobilities"], own["reach"]["colleagues"], own["reach"]["grant"]) == (1, 30, "2000.00")
+    assert own["reach"]["multiplier"] == "30.00" and members[other_member.pk]["reach"]["colleagues"] == 12
+    mine = member_client.get("/api/v1/dashboard/goals", {"project": numbers.pk}).json()["members"]
+    assert [row["organisation_id"] for row in mine] == [member.pk]  # only their own institution
+
+
+def test_csv_has_the_per_member_table(coordinator_client: Client, numbers, member, other_member) -> None:
+    table = rows(
+        coordinator_client.get("/en" + reverse("followup:dashboard"), {"project": numbers.pk, "export": "csv"})
+    )
+    header = table.index(
+        [
+            "Sending member",
+            "Mobilities",
+            "Participants",
+            "Colleagues reached",
+            "Multiplier",
+            "Spent, EUR",
+            "Colleagues per 1,000 EUR",
+        ]
+    )
+    body = {row[0]: row[1:] for row in table[header + 1 : header + 3]}
+    assert body[member.legal_name] == ["1", "1", "30", "30.00", "2000.00", "15.00"]
+    assert body[other_member.legal_name] == ["1", "1", "12", "12.00", "1000.00", "12.00"]
+
+
+def test_member_contact_csv_has_no_per_member_table(member_client: Client, numbers) -> None:
+    table = rows(member_client.get("/en" + reverse("followup:dashboard"), {"export": "csv"}))
+    assert not any(row[:1] == ["Sending member"] for row in table)
+
+
+def test_dashboard_queries_stay_flat_as_members_grow(
+    coordinator_client: Client, consortium, goals, django_assert_max_num_queries
+) -> None:
+    project = make_project(consortium)
+    url = reverse("followup:dashboard")
+
+    def add_members(count: int) -> None:
+        for _ in range(count):
+            organisation = MemberFactory(consortium=consortium).organisation
+            followup([mobility(project, organisation, goals=goals[:2])], goals[:2], attendees=5)
+
+    add_members(2)
+    coordinator_client.get(url)  # the session's first request may do more
+    with CaptureQueriesContext(connection) as two:
+        coordinator_client.get(url)
+    add_members(4)
+    with django_assert_max_num_queries(len(two)):
+        response = coordinator_client.get(url)
+    assert len(response.context["members"]) == 6 and response.context["total"].colleagues == 30

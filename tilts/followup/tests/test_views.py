@@ -136,7 +136,7 @@ def test_project_page_per_mobility_and_totals(coordinator_client: Client, projec
     followup([own, second], goals[:1], attendees=30)
     response = coordinator_client.get(reverse("followup:project", args=[project.pk]))
     assert response.status_code == 200
-    assert [reached for _m, reached, _due in response.context["mobility_rows"]] == [30, 30]
+    assert [row.colleagues for row in response.context["mobility_rows"]] == [30, 30]
     assert response.context["total"].colleagues == 30
 
 

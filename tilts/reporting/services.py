@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -464,48 +464,78 @@ def reminder_due(report: ParticipantReport, today: datetime.date) -> tuple[str, 
     return ReminderKind.OVERDUE, report.due_date + datetime.timedelta(days=7 * (overdue // 7))
 
 
-def send_reminders(today: datetime.date) -> int:
-    """E-mail each participant who still owes a report the reminder due today; returns how many were sent."""
+@dataclass(frozen=True)
+class Reminders:
+    sent: int
+    failed: int
+
+
+@dataclass(frozen=True)
+class ReminderRun:
+    """What one run did: reports opened, reminders sent, reminders the mail server refused (tried next run)."""
+
+    opened: int
+    sent: int
+    failed: int
+
+
+def _send_reminder(report: ParticipantReport, kind: str, key: datetime.date, today: datetime.date) -> bool:
+    """Record and send one reminder; False if it had already been sent. If the mail fails, nothing is recorded."""
+    participant = report.mobility.participant
+    with transaction.atomic():
+        _reminder, created = ReportReminder.objects.get_or_create(report=report, kind=kind, key=key)
+        if not created:
+            return False
+        send_templated_mail(
+            "reporting/email/reminder",
+            participant.email,
+            {
+                "report": report,
+                "participant": participant,
+                "kind": kind,
+                "days_overdue": max(0, (today - report.due_date).days),
+                "url": _url(report),
+            },
+            participant.language,
+        )
+    return True
+
+
+def send_reminders(today: datetime.date) -> Reminders:
+    """E-mail each participant who still owes a report the reminder due today.
+
+    A reminder the mail server refuses is logged and not recorded, so the next run tries it again; the others
+    are still sent.
+    """
     reports = (
         ParticipantReport.objects.filter(status__in=EDITABLE)
         .exclude(mobility__status=MobilityStatus.CANCELLED)
         .filter(Q(due_date__lte=today + datetime.timedelta(days=settings.REPORT_REMINDER_DAYS_BEFORE)))
         .select_related("mobility__participant")
     )
-    sent = 0
+    sent = failed = 0
     for report in reports:
         due = reminder_due(report, today)
-        if due is None:
-            continue
-        kind, key = due
-        participant = report.mobility.participant
-        if not participant.is_active:
+        if due is None or not report.mobility.participant.is_active:
             continue
         try:
-            with transaction.atomic():
-                _reminder, created = ReportReminder.objects.get_or_create(report=report, kind=kind, key=key)
-                if not created:
-                    continue
-                # Sent inside the transaction: if the mail server fails, the row goes too and the next run retries.
-                send_templated_mail(
-                    "reporting/email/reminder",
-                    participant.email,
-                    {
-                        "report": report,
-                        "participant": participant,
-                        "kind": kind,
-                        "days_overdue": max(0, (today - report.due_date).days),
-                        "url": _url(report),
-                    },
-                    participant.language,
-                )
+            if not _send_reminder(report, *due, today):
+                continue
         except IntegrityError:  # another run sent it at the same moment
             continue
+        except DatabaseError:
+            raise
+        except Exception:  # the mail server's errors (SMTP, connection, the provider's API) are of many kinds
+            logger.exception("The reminder for report %s could not be sent; the next run tries again.", report.pk)
+            failed += 1
+            continue
         sent += 1
-    return sent
+    return Reminders(sent, failed)
 
 
-def run_reminders(today: datetime.date | None = None) -> tuple[int, int]:
+def run_reminders(today: datetime.date | None = None) -> ReminderRun:
     """Open the reports that are due and send today's reminders: what the hourly command and task run."""
     today = today or timezone.localdate()
-    return open_due_reports(today), send_reminders(today)
+    opened = open_due_reports(today)
+    reminders = send_reminders(today)
+    return ReminderRun(opened, reminders.sent, reminders.failed)

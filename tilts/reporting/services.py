@@ -24,6 +24,7 @@ from tilts.core import uploads
 from tilts.core.emails import send_templated_mail, url_in_language
 from tilts.mobility import services as mobility_services
 from tilts.mobility.models import Mobility, MobilityStatus
+from tilts.reporting import selectors
 from tilts.reporting.models import (
     EDITABLE,
     Competence,
@@ -62,7 +63,21 @@ REPORTED_MOBILITIES = (MobilityStatus.CONFIRMED, MobilityStatus.COMPLETED)
 
 
 def due_date_for(mobility: Mobility) -> datetime.date:
-    return mobility.end_date + datetime.timedelta(days=settings.REPORT_DUE_DAYS)
+    """The end of the mobility plus the days the grant agreement in force gives (else ``REPORT_DUE_DAYS``)."""
+    agreement = selectors.current_grant_agreement(mobility)
+    days = agreement.report_days if agreement is not None else settings.REPORT_DUE_DAYS
+    return mobility.end_date + datetime.timedelta(days=days)
+
+
+def follow_agreement(mobility: Mobility) -> None:
+    """A new grant agreement version may give other days for the report: the due date of a report not yet
+    submitted follows it (a submitted one keeps the date it was submitted against)."""
+    due = due_date_for(mobility)
+    for report in ParticipantReport.objects.filter(
+        mobility=mobility, status__in=(ReportStatus.PENDING, ReportStatus.DRAFT)
+    ).exclude(due_date=due):
+        report.due_date = due
+        report.save(update_fields=["due_date"])
 
 
 def open_report(mobility: Mobility) -> ParticipantReport:
@@ -301,6 +316,11 @@ class GrantComparison:
     def difference(self) -> Decimal:
         return self.final_total - self.agreed_total
 
+    @property
+    def needs_amendment(self) -> bool:
+        """More than agreed: the final grant is not capped, but paying it needs an amended grant agreement."""
+        return self.difference > 0
+
 
 def compare(agreed: dict[str, Any] | None, final: dict[str, Any]) -> list[LineDifference]:
     """The agreed and final grants side by side, line by line (a line is a category and its rule)."""
@@ -323,30 +343,51 @@ def compare(agreed: dict[str, Any] | None, final: dict[str, Any]) -> list[LineDi
     ]
 
 
+@dataclass(frozen=True)
+class AgreedGrant:
+    total: Decimal | None
+    breakdown: dict[str, Any] | None
+
+
+def agreed_grant(mobility: Mobility) -> AgreedGrant:
+    """The grant the participant agreed to: the figures the grant agreement in force froze when it was issued
+    (the mobility's grant may be priced again later without a new version), else the mobility's grant as now."""
+    agreement = selectors.current_grant_agreement(mobility)
+    if agreement is None:
+        return AgreedGrant(mobility.grant_total, mobility.grant_breakdown)
+    grant = agreement.snapshot["grant"]
+    return AgreedGrant(Decimal(grant["total"]), grant)
+
+
+def final_difference(report: ParticipantReport) -> Decimal | None:
+    """The accepted final grant less the agreed one (None until accepted, or if nothing was agreed)."""
+    agreed = agreed_grant(report.mobility).total
+    if report.final_grant_total is None or agreed is None:
+        return None
+    return report.final_grant_total - agreed
+
+
+def _comparison(
+    report: ParticipantReport, total: Decimal, breakdown: dict[str, Any], warnings: list[str]
+) -> GrantComparison:
+    agreed = agreed_grant(report.mobility)
+    return GrantComparison(agreed.total or Decimal("0.00"), total, compare(agreed.breakdown, breakdown), warnings)
+
+
 def preview_final_grant(report: ParticipantReport) -> GrantComparison:
     """What accepting the report would mean for the grant, without saving anything."""
     priced = mobility_services.price(realised_mobility(report))
-    final = mobility_services.breakdown(priced)
     from tilts.grants import services as grant_services
 
-    return GrantComparison(
-        report.mobility.grant_total or Decimal("0.00"),
-        priced.quote.total,
-        compare(report.mobility.grant_breakdown, final),
-        [grant_services.render(message, priced.table) for message in priced.quote.warnings],
-    )
+    warnings = [grant_services.render(message, priced.table) for message in priced.quote.warnings]
+    return _comparison(report, priced.quote.total, mobility_services.breakdown(priced), warnings)
 
 
 def stored_comparison(report: ParticipantReport) -> GrantComparison | None:
     """The difference as it was fixed at acceptance."""
     if report.final_grant_total is None or report.final_grant_breakdown is None:
         return None
-    return GrantComparison(
-        report.mobility.grant_total or Decimal("0.00"),
-        report.final_grant_total,
-        compare(report.mobility.grant_breakdown, report.final_grant_breakdown),
-        [],
-    )
+    return _comparison(report, report.final_grant_total, report.final_grant_breakdown, [])
 
 
 @transaction.atomic

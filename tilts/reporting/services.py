@@ -259,15 +259,17 @@ def request_changes(report: ParticipantReport, *, by: User, comment: str) -> Par
     locked.review_comment = comment.strip()
     locked.reviewed_by = by
     locked.save()
-    participant = locked.mobility.participant
-    context = {"report": locked, "participant": participant, "comment": locked.review_comment, "url": _url(locked)}
-    transaction.on_commit(
-        lambda: send_templated_mail(
-            "reporting/email/changes_requested", participant.email, context, participant.language
-        ),
-        robust=True,
-    )
+    _mail_participant(locked, "reporting/email/changes_requested", comment=locked.review_comment)
     return locked
+
+
+def _mail_participant(report: ParticipantReport, template: str, **extra: Any) -> None:
+    """E-mail the participant about their report in their language, once the transaction has committed."""
+    participant = report.mobility.participant
+    context = {"report": report, "participant": participant, "url": _url(report), **extra}
+    transaction.on_commit(
+        lambda: send_templated_mail(template, participant.email, context, participant.language), robust=True
+    )
 
 
 def _url(report: ParticipantReport) -> str:
@@ -392,7 +394,8 @@ def stored_comparison(report: ParticipantReport) -> GrantComparison | None:
 
 @transaction.atomic
 def accept(report: ParticipantReport, *, by: User) -> ParticipantReport:
-    """Accept a submitted report: price the final grant from the realised data and complete the mobility."""
+    """Accept a submitted report: price the final grant from the realised data and complete the mobility; the
+    participant is told the final grant by e-mail, in their language."""
     locked = ParticipantReport.objects.select_for_update().select_related("mobility__project").get(pk=report.pk)
     if not by.is_coordinator:
         raise ValidationError(_("Only the coordinator reviews reports."))
@@ -407,6 +410,7 @@ def accept(report: ParticipantReport, *, by: User) -> ParticipantReport:
     if locked.mobility.status == MobilityStatus.CONFIRMED:
         mobility_services.transition(locked.mobility, MobilityStatus.COMPLETED, by=by)
     locked.refresh_from_db()
+    _mail_participant(locked, "reporting/email/accepted", agreed_total=agreed_grant(locked.mobility).total)
     return locked
 
 

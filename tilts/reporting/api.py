@@ -78,11 +78,11 @@ class ReportOut(Schema):
 
     @staticmethod
     def resolve_agreed_grant_total(obj: ParticipantReport) -> Decimal | None:
-        return obj.mobility.grant_total
+        return services.agreed_grant(obj.mobility).total
 
     @staticmethod
     def resolve_final_grant_difference(obj: ParticipantReport) -> Decimal | None:
-        return obj.final_difference  # type: ignore[no-any-return]
+        return services.final_difference(obj)
 
     @staticmethod
     def resolve_evidence(obj: ParticipantReport) -> Any:
@@ -136,7 +136,7 @@ def report_list(request: HttpRequest, filters: Query[ReportFilters]) -> QuerySet
     if filters.status and filters.status not in ReportStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
     return selectors.filtered(
-        selectors.reports_for(current_user(request)).prefetch_related("evidence"),
+        selectors.reports_for(current_user(request)).prefetch_related("evidence", "mobility__agreements"),
         timezone.localdate(),
         status=filters.status,
         project_id=filters.project,

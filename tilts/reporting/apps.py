@@ -7,3 +7,13 @@ class ReportingConfig(AppConfig):
 
     name = "tilts.reporting"
     verbose_name = _("Participant reports")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from tilts.reporting import receivers
+
+        # Selection issues the agreements and does not know about reports; reporting listens instead.
+        post_save.connect(
+            receivers.grant_agreement_saved, sender="selection.Agreement", dispatch_uid="reporting_follows_agreement"
+        )

@@ -1,5 +1,4 @@
 import uuid
-from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -104,12 +103,6 @@ class ParticipantReport(models.Model):
         if self.status not in EDITABLE:
             return 0
         return max(0, (timezone.localdate() - self.due_date).days)
-
-    @property
-    def final_difference(self) -> Any:
-        if self.final_grant_total is None or self.mobility.grant_total is None:
-            return None
-        return self.final_grant_total - self.mobility.grant_total
 
 
 class EvidenceKind(models.TextChoices):

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from tilts.accounts.models import User
-from tilts.mobility.models import MobilityStatus
+from tilts.mobility.models import Mobility, MobilityStatus
 from tilts.reporting.models import EDITABLE, Evidence, ParticipantReport, ReportStatus
+from tilts.selection.models import Agreement, AgreementKind, AgreementStatus
 
 
 def reports_for(user: User) -> QuerySet[ParticipantReport]:
@@ -22,6 +23,29 @@ def reports_for(user: User) -> QuerySet[ParticipantReport]:
     if user.is_member_contact and user.organisation_id:
         return base.filter(Q(mobility__sending_organisation_id=user.organisation_id) | Q(mobility__participant=user))
     return base.filter(mobility__participant=user)
+
+
+def current_grant_agreement(mobility: Mobility) -> Agreement | None:
+    """The grant agreement in force: the latest version not superseded (read through ``mobility.agreements``, so a
+    ``prefetch_related("mobility__agreements")`` serves a list of reports without a query each)."""
+    current = [
+        agreement
+        for agreement in mobility.agreements.all()
+        if agreement.kind == AgreementKind.GRANT and agreement.status != AgreementStatus.SUPERSEDED
+    ]
+    return max(current, key=lambda agreement: agreement.number, default=None)
+
+
+def ended_unconfirmed(user: User, project_id: int, today: datetime.date) -> QuerySet[Mobility]:
+    """Approved mobilities of the project that have ended but were never confirmed: no report opens for them
+    until the coordinator confirms (or cancels) them."""
+    from tilts.mobility.selectors import mobilities_for
+
+    return (
+        mobilities_for(user)
+        .filter(project_id=project_id, status=MobilityStatus.APPROVED, end_date__lt=today)
+        .order_by("end_date", "pk")
+    )
 
 
 def evidence_for(user: User) -> QuerySet[Evidence]:

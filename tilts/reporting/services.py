@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from tilts.core import uploads
 from tilts.core.emails import send_templated_mail, url_in_language
 from tilts.mobility import services as mobility_services
 from tilts.mobility.models import Mobility, MobilityStatus
+from tilts.reporting import selectors
 from tilts.reporting.models import (
     EDITABLE,
     Competence,
@@ -62,7 +63,21 @@ REPORTED_MOBILITIES = (MobilityStatus.CONFIRMED, MobilityStatus.COMPLETED)
 
 
 def due_date_for(mobility: Mobility) -> datetime.date:
-    return mobility.end_date + datetime.timedelta(days=settings.REPORT_DUE_DAYS)
+    """The end of the mobility plus the days the grant agreement in force gives (else ``REPORT_DUE_DAYS``)."""
+    agreement = selectors.current_grant_agreement(mobility)
+    days = agreement.report_days if agreement is not None else settings.REPORT_DUE_DAYS
+    return mobility.end_date + datetime.timedelta(days=days)
+
+
+def follow_agreement(mobility: Mobility) -> None:
+    """A new grant agreement version may give other days for the report: the due date of a report not yet
+    submitted follows it (a submitted one keeps the date it was submitted against)."""
+    due = due_date_for(mobility)
+    for report in ParticipantReport.objects.filter(
+        mobility=mobility, status__in=(ReportStatus.PENDING, ReportStatus.DRAFT)
+    ).exclude(due_date=due):
+        report.due_date = due
+        report.save(update_fields=["due_date"])
 
 
 def open_report(mobility: Mobility) -> ParticipantReport:
@@ -244,15 +259,17 @@ def request_changes(report: ParticipantReport, *, by: User, comment: str) -> Par
     locked.review_comment = comment.strip()
     locked.reviewed_by = by
     locked.save()
-    participant = locked.mobility.participant
-    context = {"report": locked, "participant": participant, "comment": locked.review_comment, "url": _url(locked)}
-    transaction.on_commit(
-        lambda: send_templated_mail(
-            "reporting/email/changes_requested", participant.email, context, participant.language
-        ),
-        robust=True,
-    )
+    _mail_participant(locked, "reporting/email/changes_requested", comment=locked.review_comment)
     return locked
+
+
+def _mail_participant(report: ParticipantReport, template: str, **extra: Any) -> None:
+    """E-mail the participant about their report in their language, once the transaction has committed."""
+    participant = report.mobility.participant
+    context = {"report": report, "participant": participant, "url": _url(report), **extra}
+    transaction.on_commit(
+        lambda: send_templated_mail(template, participant.email, context, participant.language), robust=True
+    )
 
 
 def _url(report: ParticipantReport) -> str:
@@ -306,6 +323,11 @@ class GrantComparison:
     def difference(self) -> Decimal:
         return self.final_total - self.agreed_total
 
+    @property
+    def needs_amendment(self) -> bool:
+        """More than agreed: the final grant is not capped, but paying it needs an amended grant agreement."""
+        return self.difference > 0
+
 
 def compare(agreed: dict[str, Any] | None, final: dict[str, Any]) -> list[LineDifference]:
     """The agreed and final grants side by side, line by line (a line is a category and its rule)."""
@@ -328,35 +350,57 @@ def compare(agreed: dict[str, Any] | None, final: dict[str, Any]) -> list[LineDi
     ]
 
 
+@dataclass(frozen=True)
+class AgreedGrant:
+    total: Decimal | None
+    breakdown: dict[str, Any] | None
+
+
+def agreed_grant(mobility: Mobility) -> AgreedGrant:
+    """The grant the participant agreed to: the figures the grant agreement in force froze when it was issued
+    (the mobility's grant may be priced again later without a new version), else the mobility's grant as now."""
+    agreement = selectors.current_grant_agreement(mobility)
+    if agreement is None:
+        return AgreedGrant(mobility.grant_total, mobility.grant_breakdown)
+    grant = agreement.snapshot["grant"]
+    return AgreedGrant(Decimal(grant["total"]), grant)
+
+
+def final_difference(report: ParticipantReport) -> Decimal | None:
+    """The accepted final grant less the agreed one (None until accepted, or if nothing was agreed)."""
+    agreed = agreed_grant(report.mobility).total
+    if report.final_grant_total is None or agreed is None:
+        return None
+    return report.final_grant_total - agreed
+
+
+def _comparison(
+    report: ParticipantReport, total: Decimal, breakdown: dict[str, Any], warnings: list[str]
+) -> GrantComparison:
+    agreed = agreed_grant(report.mobility)
+    return GrantComparison(agreed.total or Decimal("0.00"), total, compare(agreed.breakdown, breakdown), warnings)
+
+
 def preview_final_grant(report: ParticipantReport) -> GrantComparison:
     """What accepting the report would mean for the grant, without saving anything."""
     priced = mobility_services.price(realised_mobility(report))
-    final = mobility_services.breakdown(priced)
     from tilts.grants import services as grant_services
 
-    return GrantComparison(
-        report.mobility.grant_total or Decimal("0.00"),
-        priced.quote.total,
-        compare(report.mobility.grant_breakdown, final),
-        [grant_services.render(message, priced.table) for message in priced.quote.warnings],
-    )
+    warnings = [grant_services.render(message, priced.table) for message in priced.quote.warnings]
+    return _comparison(report, priced.quote.total, mobility_services.breakdown(priced), warnings)
 
 
 def stored_comparison(report: ParticipantReport) -> GrantComparison | None:
     """The difference as it was fixed at acceptance."""
     if report.final_grant_total is None or report.final_grant_breakdown is None:
         return None
-    return GrantComparison(
-        report.mobility.grant_total or Decimal("0.00"),
-        report.final_grant_total,
-        compare(report.mobility.grant_breakdown, report.final_grant_breakdown),
-        [],
-    )
+    return _comparison(report, report.final_grant_total, report.final_grant_breakdown, [])
 
 
 @transaction.atomic
 def accept(report: ParticipantReport, *, by: User) -> ParticipantReport:
-    """Accept a submitted report: price the final grant from the realised data and complete the mobility."""
+    """Accept a submitted report: price the final grant from the realised data and complete the mobility; the
+    participant is told the final grant by e-mail, in their language."""
     locked = ParticipantReport.objects.select_for_update().select_related("mobility__project").get(pk=report.pk)
     if not by.is_coordinator:
         raise ValidationError(_("Only the coordinator reviews reports."))
@@ -371,6 +415,7 @@ def accept(report: ParticipantReport, *, by: User) -> ParticipantReport:
     if locked.mobility.status == MobilityStatus.CONFIRMED:
         mobility_services.transition(locked.mobility, MobilityStatus.COMPLETED, by=by)
     locked.refresh_from_db()
+    _mail_participant(locked, "reporting/email/accepted", agreed_total=agreed_grant(locked.mobility).total)
     return locked
 
 
@@ -469,48 +514,78 @@ def reminder_due(report: ParticipantReport, today: datetime.date) -> tuple[str, 
     return ReminderKind.OVERDUE, report.due_date + datetime.timedelta(days=7 * (overdue // 7))
 
 
-def send_reminders(today: datetime.date) -> int:
-    """E-mail each participant who still owes a report the reminder due today; returns how many were sent."""
+@dataclass(frozen=True)
+class Reminders:
+    sent: int
+    failed: int
+
+
+@dataclass(frozen=True)
+class ReminderRun:
+    """What one run did: reports opened, reminders sent, reminders the mail server refused (tried next run)."""
+
+    opened: int
+    sent: int
+    failed: int
+
+
+def _send_reminder(report: ParticipantReport, kind: str, key: datetime.date, today: datetime.date) -> bool:
+    """Record and send one reminder; False if it had already been sent. If the mail fails, nothing is recorded."""
+    participant = report.mobility.participant
+    with transaction.atomic():
+        _reminder, created = ReportReminder.objects.get_or_create(report=report, kind=kind, key=key)
+        if not created:
+            return False
+        send_templated_mail(
+            "reporting/email/reminder",
+            participant.email,
+            {
+                "report": report,
+                "participant": participant,
+                "kind": kind,
+                "days_overdue": max(0, (today - report.due_date).days),
+                "url": _url(report),
+            },
+            participant.language,
+        )
+    return True
+
+
+def send_reminders(today: datetime.date) -> Reminders:
+    """E-mail each participant who still owes a report the reminder due today.
+
+    A reminder the mail server refuses is logged and not recorded, so the next run tries it again; the others
+    are still sent.
+    """
     reports = (
         ParticipantReport.objects.filter(status__in=EDITABLE)
         .exclude(mobility__status=MobilityStatus.CANCELLED)
         .filter(Q(due_date__lte=today + datetime.timedelta(days=settings.REPORT_REMINDER_DAYS_BEFORE)))
         .select_related("mobility__participant")
     )
-    sent = 0
+    sent = failed = 0
     for report in reports:
         due = reminder_due(report, today)
-        if due is None:
-            continue
-        kind, key = due
-        participant = report.mobility.participant
-        if not participant.is_active:
+        if due is None or not report.mobility.participant.is_active:
             continue
         try:
-            with transaction.atomic():
-                _reminder, created = ReportReminder.objects.get_or_create(report=report, kind=kind, key=key)
-                if not created:
-                    continue
-                # Sent inside the transaction: if the mail server fails, the row goes too and the next run retries.
-                send_templated_mail(
-                    "reporting/email/reminder",
-                    participant.email,
-                    {
-                        "report": report,
-                        "participant": participant,
-                        "kind": kind,
-                        "days_overdue": max(0, (today - report.due_date).days),
-                        "url": _url(report),
-                    },
-                    participant.language,
-                )
+            if not _send_reminder(report, *due, today):
+                continue
         except IntegrityError:  # another run sent it at the same moment
             continue
+        except DatabaseError:
+            raise
+        except Exception:  # the mail server's errors (SMTP, connection, the provider's API) are of many kinds
+            logger.exception("The reminder for report %s could not be sent; the next run tries again.", report.pk)
+            failed += 1
+            continue
         sent += 1
-    return sent
+    return Reminders(sent, failed)
 
 
-def run_reminders(today: datetime.date | None = None) -> tuple[int, int]:
+def run_reminders(today: datetime.date | None = None) -> ReminderRun:
     """Open the reports that are due and send today's reminders: what the hourly command and task run."""
     today = today or timezone.localdate()
-    return open_due_reports(today), send_reminders(today)
+    opened = open_due_reports(today)
+    reminders = send_reminders(today)
+    return ReminderRun(opened, reminders.sent, reminders.failed)

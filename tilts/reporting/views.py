@@ -64,7 +64,13 @@ def report_list(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reporting/report_list.html",
-        {"project": project, "reports": reports, "status": status, "statuses": ReportStatus.choices},
+        {
+            "project": project,
+            "reports": reports,
+            "status": status,
+            "statuses": ReportStatus.choices,
+            "ended_unconfirmed": selectors.ended_unconfirmed(user, project.pk, today),
+        },
     )
 
 

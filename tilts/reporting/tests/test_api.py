@@ -13,6 +13,7 @@ from tilts.mobility.tests.factories import make_participant, make_project
 from tilts.reporting import services
 from tilts.reporting.models import ParticipantReport, ReportStatus
 from tilts.reporting.tests.helpers import complete_answers, confirmed_mobility, pdf, png, submitted_report
+from tilts.selection.services import issue_agreement
 
 pytestmark = pytest.mark.django_db
 
@@ -201,8 +202,11 @@ def test_the_list_reads_evidence_without_a_query_per_report(
         participant = each.mobility.participant
         services.add_evidence(each, kind="certificate", upload=pdf(), by=participant)
         services.add_evidence(each, kind="photo", upload=png(), by=participant)
-    # The session, the user, the reports with their mobilities, and one query for all the evidence.
-    with django_assert_max_num_queries(4):
+        issue_agreement(each.mobility, kind="grant", language="lv", by=coordinator)
+    # The session, the user, the reports with their mobilities, one query for all the evidence and one for all the
+    # agreements (the agreed grant is the grant agreement's).
+    with django_assert_max_num_queries(5):
         response = coordinator_client.get("/api/v1/reports")
     assert response.status_code == 200
     assert [len(r["evidence"]) for r in response.json()] == [2] * 5
+    assert [r["agreed_grant_total"] for r in response.json()] == ["3146.00"] * 5

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
 from tilts.mobility.models import MobilityStatus
 from tilts.mobility.selectors import project_budget
@@ -20,7 +21,7 @@ D = Decimal
 def test_the_same_stay_gives_the_agreed_grant(report, coordinator) -> None:
     report = services.accept(submitted_report(report), by=coordinator)
     assert report.final_grant_total == report.mobility.grant_total == D("3146.00")
-    assert report.final_difference == D("0.00")
+    assert services.final_difference(report) == D("0.00")
 
 
 def test_a_shorter_stay_gives_less(report, coordinator) -> None:
@@ -109,3 +110,31 @@ def test_the_coordinator_sees_the_difference_before_and_after_accepting(
     assert report.final_grant_total == D("2789.00")
     page = coordinator_client.get(url).content.decode()
     assert "-357,00" in page and reverse("reporting:accept", args=[report.pk]) not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "prefix", "total"),
+    [("en", "/en", "3,492.00 EUR"), ("lv", "", "3 492,00 EUR")],
+)
+def test_acceptance_mails_the_participant_the_final_grant_in_their_language(
+    report, coordinator_client, participant, django_capture_on_commit_callbacks, language, prefix, total
+) -> None:
+    participant.language = language
+    participant.save()
+    submitted_report(report, actual_travel_days=4, actual_green_travel=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = coordinator_client.post(reverse("reporting:accept", args=[report.pk]))
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    assert message.to == [participant.email]
+    with translation.override(language):
+        assert message.subject == translation.gettext("Your mobility report has been accepted")
+    body = message.body.replace("\xa0", " ")
+    assert total in body
+    assert f"http://testserver{prefix}/reports/{report.pk}/" in body
+
+
+def test_no_acceptance_mail_when_the_acceptance_fails(report, coordinator, django_capture_on_commit_callbacks) -> None:
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(services.ValidationError):
+        services.accept(report, by=coordinator)  # not submitted yet
+    assert mail.outbox == []

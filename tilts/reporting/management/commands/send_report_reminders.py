@@ -9,7 +9,7 @@ from tilts.reporting.services import run_reminders
 class Command(BaseCommand):
     help = (
         "Open the reports of mobilities that have ended and e-mail the reminders due today. "
-        "Safe to run every hour: each reminder is sent once."
+        "Safe to run every hour: each reminder is sent once; one the mail server refuses is tried again next run."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -21,5 +21,5 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        opened, sent = run_reminders(options["date"])
-        self.stdout.write(f"reports opened: {opened}, reminders sent: {sent}")
+        run = run_reminders(options["date"])
+        self.stdout.write(f"reports opened: {run.opened}, reminders sent: {run.sent}, failed: {run.failed}")

@@ -1,0 +1,119 @@
+"""The report follows the grant agreement: its due date uses the agreement's days, and the final grant is compared
+with the figures the agreement froze, even if the mobility's grant is re-frozen later."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from tilts.mobility.models import Mobility
+from tilts.reporting import services
+from tilts.reporting.models import ParticipantReport
+from tilts.reporting.tests.helpers import AFTER, submitted_report
+from tilts.selection import services as selection_services
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+def issue(mobility: Mobility, by, kind: str = "grant", **extra: object):
+    if kind == "learning":
+        extra = {"programme": "Darba ēnošana.", "learning_outcomes": "Digitālās prasmes.", **extra}
+    return selection_services.issue_agreement(mobility, kind=kind, language="lv", by=by, **extra)
+
+
+def days_after_end(report: ParticipantReport) -> int:
+    report.refresh_from_db()
+    return (report.due_date - report.mobility.end_date).days
+
+
+def test_the_report_is_due_within_the_agreements_days(mobility, coordinator) -> None:
+    issue(mobility, coordinator, report_days=45)
+    issue(mobility, coordinator, kind="learning", report_days=10)  # only the grant agreement sets the days
+    services.open_due_reports(AFTER)
+    assert days_after_end(ParticipantReport.objects.get()) == 45
+
+
+def test_without_an_agreement_the_setting_decides(mobility, settings) -> None:
+    settings.REPORT_DUE_DAYS = 21
+    services.open_due_reports(AFTER)
+    assert days_after_end(ParticipantReport.objects.get()) == 21
+
+
+def test_a_new_agreement_version_moves_the_due_date_of_an_unsubmitted_report(report, coordinator) -> None:
+    assert days_after_end(report) == 30
+    issue(report.mobility, coordinator, report_days=60)
+    assert days_after_end(report) == 60
+    issue(report.mobility, coordinator, report_days=20)  # the latest version is the one in force
+    assert days_after_end(report) == 20
+    assert report.history.first().due_date == report.due_date  # the change is in the report's history
+
+
+def test_a_submitted_report_keeps_its_due_date(report, coordinator) -> None:
+    report = submitted_report(report)
+    issue(report.mobility, coordinator, report_days=60)
+    assert days_after_end(report) == 30
+
+
+def _refreeze(mobility: Mobility, total: str) -> None:
+    """The mobility's grant priced again after the agreement was issued (no new agreement version)."""
+    breakdown = {
+        **mobility.grant_breakdown,
+        "lines": [{**line, "amount": "0.00"} for line in mobility.grant_breakdown["lines"]],
+    }
+    Mobility.objects.filter(pk=mobility.pk).update(grant_total=D(total), grant_breakdown=breakdown)
+
+
+def test_the_final_grant_is_compared_with_the_agreement_not_a_later_refreeze(
+    report, coordinator, coordinator_client: Client
+) -> None:
+    issue(report.mobility, coordinator)
+    _refreeze(report.mobility, "1000.00")
+    report = ParticipantReport.objects.get(pk=submitted_report(report).pk)
+    preview = services.preview_final_grant(report)
+    assert (preview.agreed_total, preview.final_total, preview.difference) == (D("3146.00"), D("3146.00"), D("0"))
+    assert all(line.difference == 0 for line in preview.lines)
+    report = services.accept(report, by=coordinator)
+    stored = services.stored_comparison(report)
+    assert stored is not None and (stored.agreed_total, stored.difference) == (D("3146.00"), D("0.00"))
+    body = coordinator_client.get(f"/api/v1/reports/{report.pk}").json()
+    assert (body["agreed_grant_total"], body["final_grant_difference"]) == ("3146.00", "0.00")
+    page = coordinator_client.get(reverse("reporting:detail", args=[report.pk])).content.decode()
+    assert 'id="grant-difference">0,00<' in page
+
+
+def test_without_an_agreement_the_mobilitys_grant_is_agreed(report, coordinator, coordinator_client: Client) -> None:
+    _refreeze(report.mobility, "3000.00")
+    report = services.accept(submitted_report(report), by=coordinator)
+    body = coordinator_client.get(f"/api/v1/reports/{report.pk}").json()
+    assert (body["agreed_grant_total"], body["final_grant_difference"]) == ("3000.00", "146.00")
+
+
+def _review_page(client: Client, report: ParticipantReport) -> str:
+    with translation.override("en"):
+        url = reverse("reporting:detail", args=[report.pk])
+    return client.get(url).content.decode()
+
+
+AMENDMENT = "The final grant is 346.00 EUR more than the grant agreement: an amendment is needed before it can be paid."
+
+
+def test_a_final_grant_above_the_agreement_is_not_capped_and_asks_for_an_amendment(
+    report, coordinator, coordinator_client: Client
+) -> None:
+    issue(report.mobility, coordinator)
+    report = submitted_report(report, actual_travel_days=4, actual_green_travel=True)
+    assert AMENDMENT in _review_page(coordinator_client, report)
+    report = services.accept(report, by=coordinator)
+    assert report.final_grant_total == D("3492.00")
+    assert AMENDMENT in _review_page(coordinator_client, report)
+
+
+def test_no_amendment_warning_when_the_final_grant_is_within_the_agreement(
+    report, coordinator, coordinator_client: Client
+) -> None:
+    report = submitted_report(report, actual_end=datetime.date(2025, 10, 17))
+    assert "amendment" not in _review_page(coordinator_client, report)

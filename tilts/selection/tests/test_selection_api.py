@@ -236,3 +236,10 @@ def test_only_the_assigned_and_the_coordinator_read_an_evaluation(
     assert client_for(member_contact).get(url).status_code == 403
     assert Client().get(url).status_code == 401
     assert client_for(evaluator).get("/api/v1/applications/999999999/evaluation").status_code == 404
+
+
+def test_the_schema_describes_the_evaluation_and_the_three_decisions() -> None:
+    schema = Client().get("/api/v1/openapi.json").json()
+    assert "/api/v1/applications/{application_id}/evaluation" in schema["paths"]
+    decision = schema["components"]["schemas"]["DecisionIn"]["properties"]["decision"]
+    assert decision["enum"] == ["selected", "reserve", "rejected"]

@@ -519,3 +519,21 @@ def test_the_automatic_conflict_note_is_shown_in_the_readers_language(call, part
     assert assignment.conflict_reason == "Works at the applicant's institution."
     with translation.override("lv"):
         assert assignment.conflict_reason == "Strādā pieteicēja iestādē."
+
+
+def test_texts_stored_in_the_actors_language_become_codes(call, participant, member, goals) -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("tilts.selection.migrations.0003_texts_in_the_readers_language")
+    application = submitted_application(call, participant, goals)
+    Application.objects.filter(pk=application.pk).update(decision_reason="Atbrīvojās vieta.")
+    colleague = UserFactory(role=Role.EVALUATOR, organisation=member)
+    services.set_evaluators(call, [colleague])
+    Assignment.objects.filter(evaluator=colleague).update(conflict_note="Strādā pieteicēja iestādē.")
+    migration.forwards(apps, None)
+    promoted = Application.objects.get(pk=application.pk)
+    assert (promoted.decision_reason, promoted.reason_shown) == ("", "A place became free.")
+    assignment = Assignment.objects.get(evaluator=colleague)
+    assert (assignment.conflict_note, assignment.conflict_reason) == ("", "Works at the applicant's institution.")

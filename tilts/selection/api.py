@@ -2,10 +2,10 @@
 
 import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -20,7 +20,15 @@ from tilts.core.api import ObjectId
 from tilts.mobility.selectors import mobilities_for
 from tilts.projects.selectors import projects_for
 from tilts.selection import pdf, selectors, services
-from tilts.selection.models import Agreement, AgreementKind, Application, Call, Criterion, DisseminationFormat
+from tilts.selection.models import (
+    Agreement,
+    AgreementKind,
+    Application,
+    Assignment,
+    Call,
+    Criterion,
+    DisseminationFormat,
+)
 
 router = Router(tags=["selection"])
 
@@ -226,6 +234,10 @@ class ApplicationOut(Schema):
     def resolve_checks(obj: Application) -> list[Any]:
         return services.eligibility_checks(obj)
 
+    @staticmethod
+    def resolve_decision_reason(obj: Application) -> str:
+        return obj.reason_shown
+
 
 class SupportIn(Schema):
     confirmed: bool
@@ -238,7 +250,7 @@ class EligibilityIn(Schema):
 
 
 class DecisionIn(Schema):
-    decision: str = Field(description="selected, reserve or rejected.")
+    decision: Literal["selected", "reserve", "rejected"]
     reason: str = Field("", max_length=2000)
     reserve_rank: int | None = Field(None, ge=1, le=999)
 
@@ -261,6 +273,40 @@ class ScoreIn(Schema):
 class ScoresIn(Schema):
     scores: list[ScoreIn] = Field(max_length=100)
     complete: bool = Field(False, description="Submit the scores for the ranking (every criterion scored).")
+
+
+class ScoreOut(Schema):
+    criterion_id: int
+    criterion: str
+    score: int | None = Field(description="Empty until the evaluator scores this criterion.")
+    comment: str
+
+
+class EvaluationOut(Schema):
+    """One evaluator's work on an application: the conflict declaration and a score per criterion of the call."""
+
+    evaluator: PersonOut
+    conflict: bool | None = Field(description="Empty until the evaluator declares whether they have a conflict.")
+    conflict_note: str
+    completed_at: datetime.datetime | None = Field(description="When the scores were submitted for the ranking.")
+    scores: list[ScoreOut]
+
+    @staticmethod
+    def resolve_conflict_note(obj: Assignment) -> str:
+        return obj.conflict_reason
+
+    @staticmethod
+    def resolve_scores(obj: Assignment) -> list[dict[str, Any]]:
+        given = {score.criterion_id: score for score in obj.scores.all()}
+        return [
+            {
+                "criterion_id": criterion.pk,
+                "criterion": criterion.name,
+                "score": given[criterion.pk].score if criterion.pk in given else None,
+                "comment": given[criterion.pk].comment if criterion.pk in given else "",
+            }
+            for criterion in obj.application.call.criteria.all()
+        ]
 
 
 class RankedOut(Schema):
@@ -573,6 +619,18 @@ def application_scores(request: HttpRequest, application_id: ObjectId, payload: 
     scores = {item.criterion_id: (item.score, item.comment) for item in payload.scores}
     services.save_scores(assignment, scores, complete=payload.complete)
     return Status(204, None)
+
+
+@router.get("/applications/{application_id}/evaluation", response=list[EvaluationOut], auth=django_auth)
+def application_evaluation(request: HttpRequest, application_id: ObjectId) -> list[Assignment]:
+    """The assigned evaluator's own evaluation; coordinators and auditors read every evaluation of the application."""
+    user = current_user(request)
+    application = _application(request, application_id)
+    prefetch_related_objects([application.call], "criteria")
+    evaluations = list(selectors.evaluations_for(user, application))
+    if not evaluations and not user.can_view_everything:
+        raise PermissionDenied
+    return evaluations
 
 
 @router.get("/mobilities/{mobility_id}/agreements", response=list[AgreementOut], auth=django_auth)

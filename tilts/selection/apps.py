@@ -7,3 +7,6 @@ class SelectionConfig(AppConfig):
 
     name = "tilts.selection"
     verbose_name = _("Selection")
+
+    def ready(self) -> None:
+        from tilts.selection import receivers  # noqa: F401  (connects the signal receivers)

@@ -124,6 +124,12 @@ class Eligibility(models.TextChoices):
     INELIGIBLE = "ineligible", pgettext_lazy("eligibility", "Not eligible")
 
 
+class ReasonCode(models.TextChoices):
+    """A reason Tilts gives by itself; stored as a code so each reader sees it in their own language."""
+
+    PLACE_FREE = "place_free", _("A place became free.")
+
+
 class Application(models.Model):
     """A staff member's application to a call: what they want to learn where, and whom they will teach after."""
 
@@ -184,6 +190,7 @@ class Application(models.Model):
     )
     reserve_rank = models.PositiveSmallIntegerField(_("place on the reserve list"), null=True, blank=True)
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    reason_code = models.CharField(max_length=20, choices=ReasonCode.choices, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     mobility = models.OneToOneField(
         "mobility.Mobility",
@@ -214,6 +221,11 @@ class Application(models.Model):
     def is_editable(self) -> bool:
         return self.status == ApplicationStatus.DRAFT
 
+    @property
+    def reason_shown(self) -> str:
+        """The reason for the decision, in the active language when Tilts gave it."""
+        return self.decision_reason or (str(self.get_reason_code_display()) if self.reason_code else "")
+
 
 class Assignment(models.Model):
     """An evaluator's work on one application: the conflict-of-interest declaration and then the scores."""
@@ -237,6 +249,19 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.evaluator} → {self.application}"
+
+    @property
+    def same_institution(self) -> bool:
+        return self.evaluator.organisation_id is not None and self.evaluator.organisation_id == (
+            self.application.organisation_id
+        )
+
+    @property
+    def conflict_reason(self) -> str:
+        """The evaluator's note, or (in the active language) why Tilts declared the conflict by itself."""
+        if self.conflict_note or not self.conflict:
+            return self.conflict_note
+        return str(_("Works at the applicant's institution.")) if self.same_institution else ""
 
 
 class Score(models.Model):

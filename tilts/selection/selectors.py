@@ -12,6 +12,7 @@ from django.utils import timezone
 from tilts.accounts.models import Role, User
 from tilts.consortium.models import Membership, MembershipStatus
 from tilts.core.collation import latvian
+from tilts.mobility.models import MobilityStatus
 from tilts.mobility.selectors import mobilities_for
 from tilts.selection.models import (
     Agreement,
@@ -70,6 +71,22 @@ def can_support(user: User, application: Application) -> bool:
         and user.organisation_id == application.organisation_id
         and user.pk != application.applicant_id
     )
+
+
+def places_taken(call: Call, *, besides: Application | None = None) -> int:
+    """Selected applications holding a place: one whose mobility was cancelled holds none."""
+    selected = call.applications.filter(status=ApplicationStatus.SELECTED).exclude(
+        mobility__status=MobilityStatus.CANCELLED
+    )
+    if besides is not None:
+        selected = selected.exclude(pk=besides.pk)
+    return selected.count()
+
+
+def evaluations_for(user: User, application: Application) -> QuerySet[Assignment]:
+    """Coordinators and auditors see every evaluation of an application (as on its page), an evaluator their own."""
+    assignments = application.assignments.select_related("evaluator").prefetch_related("scores").order_by("pk")
+    return assignments if user.can_view_everything else assignments.filter(evaluator=user)
 
 
 def evaluator_candidates() -> QuerySet[User]:

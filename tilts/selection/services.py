@@ -8,7 +8,7 @@ carries that plan.
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -28,6 +28,7 @@ from tilts.mobility import services as mobility_services
 from tilts.mobility.models import Mobility, MobilityStatus
 from tilts.projects.models import ProjectStatus
 from tilts.projects.services import EditConflict
+from tilts.selection import selectors
 from tilts.selection.models import (
     Agreement,
     AgreementKind,
@@ -38,6 +39,7 @@ from tilts.selection.models import (
     Call,
     Criterion,
     Eligibility,
+    ReasonCode,
     Score,
     Support,
 )
@@ -166,15 +168,14 @@ def set_evaluators(call: Call, evaluators: Iterable[User]) -> None:
 
 
 def _assign(application: Application) -> None:
-    """One assignment per evaluator of the call; someone from the applicant's institution is in conflict."""
+    """One assignment per evaluator of the call; someone from the applicant's institution is in conflict.
+
+    That conflict's note is left empty: Assignment.conflict_reason gives it in the reader's language.
+    """
     for evaluator in application.call.evaluators.all():
-        same_institution = (
-            evaluator.organisation_id is not None and evaluator.organisation_id == application.organisation_id
-        )
         assignment, created = Assignment.objects.get_or_create(application=application, evaluator=evaluator)
-        if created and same_institution:
+        if created and assignment.same_institution:
             assignment.conflict = True
-            assignment.conflict_note = _("Works at the applicant's institution.")
             assignment.save()
 
 
@@ -392,13 +393,25 @@ def submit(application: Application, *, by: User) -> Application:
     return locked
 
 
+def _read_state(application: Application) -> None:
+    """Lock the row and read its status, support and eligibility afresh: a stale copy must not decide."""
+    application.refresh_from_db(
+        from_queryset=Application.objects.select_for_update(), fields=["status", "support", "eligibility"]
+    )
+
+
 @transaction.atomic
 def set_support(application: Application, *, by: User, confirmed: bool, comment: str = "") -> Application:
     """The member contact confirms the applicant works there and supports the application (or does not)."""
+    _read_state(application)
     if application.status == ApplicationStatus.DRAFT:
         raise ValidationError(_("The application has not been submitted yet."))
     if application.status == ApplicationStatus.WITHDRAWN:
         raise ValidationError(_("The application has been withdrawn."))
+    if application.status == ApplicationStatus.SELECTED:
+        raise ValidationError(
+            _("The application has been selected; the member contact's support can no longer change.")
+        )
     if not confirmed and not comment.strip():
         raise ValidationError({"comment": _("Say why you do not support the application.")})
     application.support = Support.CONFIRMED if confirmed else Support.DECLINED
@@ -410,12 +423,15 @@ def set_support(application: Application, *, by: User, confirmed: bool, comment:
 
 @transaction.atomic
 def decide_eligibility(application: Application, *, by: User, eligible: bool, reason: str = "") -> Application:
+    _read_state(application)
     if application.status in (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN):
         raise ValidationError(_("Only submitted applications are checked for eligibility."))
     if application.status == ApplicationStatus.SELECTED and not eligible:
         raise ValidationError(_("The application has been selected; withdraw it first."))
     if not eligible and not reason.strip():
         raise ValidationError({"reason": _("Give the reason the application is not eligible.")})
+    if eligible and application.support == Support.DECLINED:
+        raise ValidationError(_("The member contact does not support the application, so it cannot be eligible."))
     application.eligibility = Eligibility.ELIGIBLE if eligible else Eligibility.INELIGIBLE
     application.eligibility_reason = reason.strip()
     application.eligibility_by = by
@@ -437,7 +453,9 @@ def withdraw(application: Application, *, by: User, reason: str = "") -> Applica
     was_reserve = locked.status == ApplicationStatus.RESERVE
     locked.status = ApplicationStatus.WITHDRAWN
     locked.reserve_rank = None
-    locked.decision_reason = reason.strip() or locked.decision_reason
+    if reason.strip():
+        locked.decision_reason = reason.strip()
+        locked.reason_code = ""
     locked.version = F("version") + 1
     locked.save()
     locked.refresh_from_db()
@@ -455,10 +473,7 @@ def withdraw(application: Application, *, by: User, reason: str = "") -> Applica
 
 @transaction.atomic
 def declare_conflict(assignment: Assignment, *, conflict: bool, note: str = "") -> Assignment:
-    same_institution = (
-        assignment.evaluator.organisation_id is not None
-        and assignment.evaluator.organisation_id == assignment.application.organisation_id
-    )
+    same_institution = assignment.same_institution
     if same_institution and not conflict:
         raise ValidationError(_("You work at the applicant's institution, so you cannot score this application."))
     if assignment.completed_at is not None:
@@ -489,7 +504,7 @@ def save_scores(assignment: Assignment, scores: Mapping[int, tuple[int | None, s
         if criterion_id not in criteria:
             errors.setdefault("__all__", []).append(_("Unknown criterion."))
     for criterion_id, criterion in criteria.items():
-        value, _comment = scores.get(criterion_id, (None, ""))
+        value, comment = scores.get(criterion_id, (None, ""))
         field = f"score_{criterion_id}"
         if value is None:
             if complete:
@@ -498,6 +513,8 @@ def save_scores(assignment: Assignment, scores: Mapping[int, tuple[int | None, s
             errors.setdefault(field, []).append(
                 _("The score is from %(min)s to %(max)s.") % {"min": criterion.min_score, "max": criterion.max_score}
             )
+        if complete and not comment.strip():
+            errors.setdefault(f"comment_{criterion_id}", []).append(_("Comment on every criterion before submitting."))
     if errors:
         raise ValidationError(errors)
     for criterion_id, (value, comment) in scores.items():
@@ -555,10 +572,32 @@ def _create_mobility(application: Application, by: User) -> Mobility:
         ) from error
 
 
+DECISIONS = (ApplicationStatus.SELECTED, ApplicationStatus.RESERVE, ApplicationStatus.REJECTED)
+
+
+def _check_support(application: Application, target: ApplicationStatus) -> None:
+    """The member contact's confirmation: declined bars the place and the reserve list; pending bars the place."""
+    if target == ApplicationStatus.REJECTED:
+        return
+    if application.support == Support.DECLINED:
+        raise ValidationError(
+            _(
+                "The member contact does not support the application, so it can be neither selected "
+                "nor put on the reserve list."
+            )
+        )
+    if target == ApplicationStatus.SELECTED and application.support != Support.CONFIRMED:
+        raise ValidationError(
+            _(
+                "The member contact has not yet confirmed the applicant's employment and support; "
+                "the application cannot be selected before that."
+            )
+        )
+
+
 def _select(application: Application, by: User) -> None:
     call = application.call
-    taken = call.applications.filter(status=ApplicationStatus.SELECTED).exclude(pk=application.pk).count()
-    if taken >= call.places:
+    if selectors.places_taken(call, besides=application) >= call.places:
         raise ValidationError(
             _("All %(places)s places are taken; withdraw or reject someone first.") % {"places": call.places}
         )
@@ -570,19 +609,29 @@ def _select(application: Application, by: User) -> None:
 
 @transaction.atomic
 def decide(
-    application: Application, *, by: User, decision: str, reason: str = "", reserve_rank: int | None = None
+    application: Application,
+    *,
+    by: User,
+    decision: str,
+    reason: str = "",
+    reserve_rank: int | None = None,
+    reason_code: str = "",
 ) -> Application:
-    """Select, put on the reserve list (ordered) or reject with a reason; the applicant is told in their language."""
-    locked = Application.objects.select_for_update().select_related("call__project").get(pk=application.pk)
-    target = ApplicationStatus(decision)
-    if target not in (ApplicationStatus.SELECTED, ApplicationStatus.RESERVE, ApplicationStatus.REJECTED):
+    """Select, put on the reserve list (ordered) or reject with a reason; the applicant is told in their language.
+
+    ``reason_code`` stands for a reason Tilts gives itself, so it is shown in each reader's language.
+    """
+    if decision not in DECISIONS:
         raise ValidationError({"decision": _("Choose selected, reserve or rejected.")})
+    target = ApplicationStatus(decision)
+    locked = Application.objects.select_for_update().select_related("call__project").get(pk=application.pk)
     if locked.status in (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN):
         raise ValidationError(_("Only submitted applications can be decided."))
     if locked.status == ApplicationStatus.SELECTED and target != ApplicationStatus.SELECTED:
         raise ValidationError(_("The application has been selected; if the person cannot go, withdraw it."))
     if target != ApplicationStatus.REJECTED and locked.eligibility != Eligibility.ELIGIBLE:
         raise ValidationError(_("Decide that the application is eligible first."))
+    _check_support(locked, target)
     if target == ApplicationStatus.REJECTED and not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the rejection; the applicant will read it.")})
     was = locked.status
@@ -607,6 +656,7 @@ def decide(
         locked.status = ApplicationStatus.REJECTED
         locked.reserve_rank = None
     locked.decision_reason = reason.strip()
+    locked.reason_code = reason_code
     locked.decided_at = timezone.now()
     locked.version = F("version") + 1
     locked.save()
@@ -631,7 +681,20 @@ def promote_first_reserve(call: Call, *, by: User) -> Application:
     first = call.applications.filter(status=ApplicationStatus.RESERVE).order_by("reserve_rank", "pk").first()
     if first is None:
         raise ValidationError(_("Nobody is on the reserve list."))
-    return decide(first, by=by, decision=ApplicationStatus.SELECTED, reason=_("A place became free."))
+    return decide(first, by=by, decision=ApplicationStatus.SELECTED, reason_code=ReasonCode.PLACE_FREE)
+
+
+@transaction.atomic
+def mobility_cancelled(mobility: Mobility) -> None:
+    """A selected application whose mobility is cancelled (on the mobility's page) is withdrawn, freeing the place."""
+    for application in Application.objects.select_for_update().filter(
+        mobility=mobility, status=ApplicationStatus.SELECTED
+    ):
+        application.status = ApplicationStatus.WITHDRAWN
+        application.decision_reason = mobility.cancellation_reason
+        application.reason_code = ""
+        application.version = F("version") + 1
+        application.save()
 
 
 # Agreements ---------------------------------------------------------------------------------------------------------
@@ -743,7 +806,7 @@ def issue_agreement(
 
 def payment_schedule(agreement: Agreement) -> list[tuple[str, Decimal]]:
     total = Decimal(agreement.snapshot["grant"]["total"])
-    first = (total * agreement.prefinancing_percent / 100).quantize(Decimal("0.01"))
+    first = (total * agreement.prefinancing_percent / 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
     return [("prefinancing", first), ("balance", total - first)]
 
 
@@ -769,8 +832,7 @@ def upload_signed(agreement: Agreement, upload: UploadedFile, *, by: User) -> Ag
         raise ValidationError({"file": _("The file is larger than 10 MB.")})
     if not _is_pdf(upload):
         raise ValidationError({"file": _("Upload the signed copy as a PDF file.")})
-    if agreement.signed_file:
-        agreement.signed_file.delete(save=False)
+    # An earlier signed copy stays in storage (auditors may need it); the history keeps its path.
     agreement.signed_file.save(
         f"agreement-{agreement.mobility_id}-{agreement.kind}-v{agreement.number}.pdf", upload, save=False
     )

@@ -337,7 +337,7 @@ def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
             "ranking": selectors.ranking(call),
             "evaluators_form": EvaluatorsForm(initial={"evaluators": call.evaluators.all()}),
             "decision_form": DecisionForm(),
-            "places_taken": call.applications.filter(status=ApplicationStatus.SELECTED).count(),
+            "places_taken": selectors.places_taken(call),
             "reserve": call.applications.filter(status=ApplicationStatus.RESERVE).order_by("reserve_rank"),
         }
     else:

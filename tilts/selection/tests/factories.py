@@ -81,9 +81,15 @@ def submitted_application(call: Call, applicant: User, goals: list[Goal], **over
     return services.submit(application, by=applicant)
 
 
+def ready_to_select(application: Application, coordinator: User) -> Application:
+    """The member contact's confirmation (given here by the coordinator) and the eligibility decision."""
+    services.set_support(application, by=coordinator, confirmed=True)
+    return services.decide_eligibility(application, by=coordinator, eligible=True)
+
+
 def approved_mobility(application: Application, coordinator: User) -> Mobility:
     """Select a submitted application and approve its mobility, so agreements can be issued for it."""
-    services.decide_eligibility(application, by=coordinator, eligible=True)
+    ready_to_select(application, coordinator)
     application = services.decide(application, by=coordinator, decision="selected")
     mobility = application.mobility
     assert mobility is not None
@@ -96,4 +102,6 @@ def give_scores(call: Call, application: Application, evaluator: User, values: l
     assignment, _ = Assignment.objects.get_or_create(application=application, evaluator=evaluator)
     services.declare_conflict(assignment, conflict=False)
     criteria = list(call.criteria.order_by("order"))
-    services.save_scores(assignment, {c.pk: (v, "") for c, v in zip(criteria, values, strict=True)}, complete=True)
+    services.save_scores(
+        assignment, {c.pk: (v, "Pamatots vērtējums.") for c, v in zip(criteria, values, strict=True)}, complete=True
+    )

@@ -99,6 +99,8 @@ def test_application_to_selection_to_agreement(transactional_db: None, live_serv
     page.get_by_role("button", name="Record the declaration").click()
     page.get_by_label(re.compile(r"^Contribution to the goals \(weight")).fill("9")
     page.get_by_label(re.compile(r"^Dissemination plan \(weight")).fill("8")
+    page.get_by_label("Comment on “Contribution to the goals”").fill("Serves the digitisation goal directly.")
+    page.get_by_label("Comment on “Dissemination plan”").fill("A workshop for 25 colleagues, clearly planned.")
     page.get_by_role("button", name="Submit the scores").click()
     expect(page.get_by_text("Your scores have been submitted.")).to_be_visible()
     log_out(page)

@@ -11,8 +11,8 @@ from tilts.consortium.models import Membership, MembershipStatus
 from tilts.core.tests.fixtures import client_for
 from tilts.mobility.tests.factories import make_participant
 from tilts.selection import services
-from tilts.selection.models import Application, ApplicationStatus
-from tilts.selection.tests.factories import application_fields, make_call, submitted_application
+from tilts.selection.models import Application, ApplicationStatus, Assignment
+from tilts.selection.tests.factories import application_fields, make_call, ready_to_select, submitted_application
 
 
 @pytest.fixture
@@ -114,6 +114,7 @@ def test_evaluation_and_decision_over_the_api(call, participant, goals, evaluato
         == 403
     )
     boss = client_for(coordinator)
+    boss.post(f"{url}/support", json.dumps({"confirmed": True}), content_type="application/json")
     boss.post(f"{url}/eligibility", json.dumps({"eligible": True}), content_type="application/json")
     ranking = boss.get(f"/api/v1/calls/{call.pk}/ranking").json()
     assert ranking[0]["score"] == "27.00" and ranking[0]["position"] == 1
@@ -145,3 +146,100 @@ def test_listing_applications_takes_the_same_queries_for_one_or_many(
     data = client.get("/api/v1/applications").json()
     assert not any(item["checks"][0]["passed"] for item in data)
     assert data[0]["checks"][0]["reason"] == f"{member} nav aktīvs konsorcija dalībnieks."
+
+
+def test_an_unknown_decision_is_a_clear_422(call, participant, goals, coordinator) -> None:
+    application = submitted_application(call, participant, goals)
+    ready_to_select(application, coordinator)
+    response = client_for(coordinator).post(
+        f"/api/v1/applications/{application.pk}/decision",
+        json.dumps({"decision": "maybe"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 422 and "decision" in response.json()["errors"]
+    assert Application.objects.get(pk=application.pk).status == ApplicationStatus.SUBMITTED
+
+
+def test_declined_support_is_named_when_selecting_over_the_api(call, participant, goals, coordinator) -> None:
+    application = submitted_application(call, participant, goals)
+    boss = client_for(coordinator)
+    url = f"/api/v1/applications/{application.pk}"
+    boss.post(f"{url}/eligibility", json.dumps({"eligible": True}), content_type="application/json")
+    boss.post(f"{url}/support", json.dumps({"confirmed": False, "comment": "Nav"}), content_type="application/json")
+    response = boss.post(
+        f"{url}/decision",
+        json.dumps({"decision": "selected"}),
+        content_type="application/json",
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 422
+    assert "member contact does not support" in json.dumps(response.json())
+    assert Application.objects.get(pk=application.pk).status == ApplicationStatus.SUBMITTED
+
+
+def _scored(call, application, evaluator, comment="Pamatots"):
+    client = client_for(evaluator)
+    url = f"/api/v1/applications/{application.pk}"
+    client.post(f"{url}/conflict", json.dumps({"conflict": False}), content_type="application/json")
+    scores = [{"criterion_id": c.pk, "score": 7, "comment": comment} for c in call.criteria.all()]
+    return client.put(
+        f"{url}/scores", json.dumps({"scores": scores, "complete": True}), content_type="application/json"
+    )
+
+
+def test_scores_submitted_without_comments_are_refused_over_the_api(call, participant, goals, evaluator) -> None:
+    application = submitted_application(call, participant, goals)
+    services.set_evaluators(call, [evaluator])
+    response = _scored(call, application, evaluator, comment="")
+    assert response.status_code == 422
+    assert {f"comment_{c.pk}" for c in call.criteria.all()} <= set(response.json()["errors"])
+    assert not Assignment.objects.get(evaluator=evaluator).scores.exists()
+
+
+def test_evaluators_read_their_own_evaluation_and_the_coordinator_reads_all(
+    call, participant, member, goals, evaluator, coordinator
+) -> None:
+    colleague = UserFactory(role=Role.EVALUATOR, organisation=member)  # in conflict: works at the applicant's
+    other = UserFactory(role=Role.EVALUATOR)
+    application = submitted_application(call, participant, goals)
+    services.set_evaluators(call, [evaluator, colleague, other])
+    assert _scored(call, application, evaluator).status_code == 204
+    url = f"/api/v1/applications/{application.pk}/evaluation"
+    mine = client_for(evaluator).get(url, headers={"Accept-Language": "en"})
+    assert mine.status_code == 200
+    [evaluation] = mine.json()
+    first, second = call.criteria.all()
+    assert evaluation["evaluator"]["id"] == evaluator.pk and evaluation["conflict"] is False
+    assert evaluation["completed_at"]
+    assert [(s["criterion_id"], s["score"], s["comment"]) for s in evaluation["scores"]] == [
+        (first.pk, 7, "Pamatots"),
+        (second.pk, 7, "Pamatots"),
+    ]
+    [declared] = client_for(colleague).get(url, headers={"Accept-Language": "en"}).json()
+    assert declared["conflict"] is True and declared["conflict_note"] == "Works at the applicant's institution."
+    [unscored] = client_for(other).get(url).json()
+    assert unscored["evaluator"]["id"] == other.pk and unscored["completed_at"] is None
+    assert [s["score"] for s in unscored["scores"]] == [None, None]
+    everything = client_for(coordinator).get(url).json()
+    assert sorted(e["evaluator"]["id"] for e in everything) == sorted([evaluator.pk, colleague.pk, other.pk])
+
+
+def test_only_the_assigned_and_the_coordinator_read_an_evaluation(
+    call, participant, goals, evaluator, member_contact, consortium
+) -> None:
+    application = submitted_application(call, participant, goals)
+    services.set_evaluators(call, [evaluator])
+    url = f"/api/v1/applications/{application.pk}/evaluation"
+    outsider = UserFactory(role=Role.EVALUATOR)  # evaluates other calls
+    assert client_for(outsider).get(url).status_code == 404
+    assert client_for(participant).get(url).status_code == 403
+    assert client_for(member_contact).get(url).status_code == 403
+    assert Client().get(url).status_code == 401
+    assert client_for(evaluator).get("/api/v1/applications/999999999/evaluation").status_code == 404
+
+
+def test_the_schema_describes_the_evaluation_and_the_three_decisions() -> None:
+    schema = Client().get("/api/v1/openapi.json").json()
+    assert "/api/v1/applications/{application_id}/evaluation" in schema["paths"]
+    decision = schema["components"]["schemas"]["DecisionIn"]["properties"]["decision"]
+    assert decision["enum"] == ["selected", "reserve", "rejected"]

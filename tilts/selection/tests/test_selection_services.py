@@ -7,15 +7,24 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tilts.accounts.models import Role
 from tilts.accounts.tests.factories import UserFactory
 from tilts.consortium.models import MembershipStatus
-from tilts.mobility.models import MobilityStatus
+from tilts.mobility import services as mobility_services
+from tilts.mobility.models import Mobility, MobilityStatus
 from tilts.mobility.tests.factories import make_participant
 from tilts.selection import selectors, services
-from tilts.selection.models import Application, ApplicationStatus, Assignment, Support
-from tilts.selection.tests.factories import application_fields, give_scores, make_call, submitted_application
+from tilts.selection.models import Agreement, Application, ApplicationStatus, Assignment, Support
+from tilts.selection.tests.factories import (
+    application_fields,
+    give_scores,
+    make_call,
+    ready_to_select,
+    submitted_application,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -228,7 +237,7 @@ def test_selection_creates_a_draft_mobility_with_the_plan_and_respects_places(ca
     with pytest.raises(ValidationError, match="eligible first"):
         services.decide(apps[0], by=coordinator, decision="selected")
     for application in apps:
-        services.decide_eligibility(application, by=coordinator, eligible=True)
+        ready_to_select(application, coordinator)
     selected = services.decide(apps[0], by=coordinator, decision="selected")
     services.decide(apps[1], by=coordinator, decision="selected")
     mobility = selected.mobility
@@ -263,7 +272,7 @@ def test_withdrawal_cancels_the_mobility_and_the_first_reserve_is_promoted(call,
     call.save()
     chosen, waiting, later = (submitted_application(call, make_participant(member), goals) for _ in range(3))
     for application in (chosen, waiting, later):
-        services.decide_eligibility(application, by=coordinator, eligible=True)
+        ready_to_select(application, coordinator)
     chosen = services.decide(chosen, by=coordinator, decision="selected")
     services.decide(waiting, by=coordinator, decision="reserve")
     services.decide(later, by=coordinator, decision="reserve")
@@ -300,7 +309,7 @@ def test_decisions_are_told_to_the_applicant_in_their_language(
 def test_latvian_applicants_get_latvian_mail(call, member, goals, coordinator, django_capture_on_commit_callbacks):
     person = make_participant(member)
     application = submitted_application(call, person, goals)
-    services.decide_eligibility(application, by=coordinator, eligible=True)
+    ready_to_select(application, coordinator)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.decide(application, by=coordinator, decision="selected")
@@ -371,3 +380,160 @@ def test_ranking_reads_a_fixed_number_of_queries(call, member, goals, django_ass
     with django_assert_max_num_queries(4):
         rows = selectors.ranking(call)
     assert len(rows) == 6 and all(row.score is not None for row in rows)
+
+
+def _selected_with_reserve(call, member, goals, coordinator):
+    """One place: the first application selected, the second first on the reserve list."""
+    call.places = 1
+    call.save()
+    chosen, waiting = (submitted_application(call, make_participant(member), goals) for _ in range(2))
+    for application in (chosen, waiting):
+        ready_to_select(application, coordinator)
+    services.decide(waiting, by=coordinator, decision="reserve")
+    return services.decide(chosen, by=coordinator, decision="selected"), waiting
+
+
+def test_cancelling_the_mobility_frees_the_place_and_withdraws_the_application(call, member, goals, coordinator):
+    chosen, waiting = _selected_with_reserve(call, member, goals, coordinator)
+    mobility_services.transition(chosen.mobility, MobilityStatus.CANCELLED, by=coordinator, reason="Slimība")
+    chosen.refresh_from_db()
+    assert chosen.status == ApplicationStatus.WITHDRAWN and chosen.decision_reason == "Slimība"
+    promoted = services.promote_first_reserve(call, by=coordinator)
+    assert promoted.pk == waiting.pk and promoted.status == ApplicationStatus.SELECTED
+
+
+def test_a_selected_application_whose_mobility_is_cancelled_holds_no_place(call, member, goals, coordinator):
+    chosen, waiting = _selected_with_reserve(call, member, goals, coordinator)
+    Mobility.objects.filter(pk=chosen.mobility_id).update(status=MobilityStatus.CANCELLED)  # recorded before the fix
+    assert services.promote_first_reserve(call, by=coordinator).pk == waiting.pk
+
+
+def test_an_application_the_member_contact_declined_is_neither_eligible_nor_chosen(
+    call, participant, member_contact, goals, coordinator
+):
+    application = submitted_application(call, participant, goals)
+    services.decide_eligibility(application, by=coordinator, eligible=True)
+    services.set_support(application, by=member_contact, confirmed=False, comment="Nestrādā pie mums")
+    for decision in ("selected", "reserve"):
+        with pytest.raises(ValidationError, match="member contact does not support"):
+            services.decide(application, by=coordinator, decision=decision)
+    with pytest.raises(ValidationError, match="member contact does not support"):
+        services.decide_eligibility(application, by=coordinator, eligible=True)
+    stored = Application.objects.get(pk=application.pk)
+    assert (stored.status, stored.mobility) == (ApplicationStatus.SUBMITTED, None)
+    services.decide(application, by=coordinator, decision="rejected", reason="Nav atbalsta")
+    assert Application.objects.get(pk=application.pk).status == ApplicationStatus.REJECTED
+
+
+def test_pending_support_allows_the_reserve_list_but_not_selection(call, participant, goals, coordinator):
+    application = submitted_application(call, participant, goals)
+    services.decide_eligibility(application, by=coordinator, eligible=True)
+    with pytest.raises(ValidationError, match="has not yet confirmed"):
+        services.decide(application, by=coordinator, decision="selected")
+    assert services.decide(application, by=coordinator, decision="reserve").status == ApplicationStatus.RESERVE
+    with pytest.raises(ValidationError, match="has not yet confirmed"):
+        services.promote_first_reserve(call, by=coordinator)
+    services.set_support(application, by=coordinator, confirmed=True)
+    assert services.promote_first_reserve(call, by=coordinator).status == ApplicationStatus.SELECTED
+
+
+def test_support_cannot_change_once_selected(call, participant, member_contact, goals, coordinator):
+    application = submitted_application(call, participant, goals)
+    ready_to_select(application, coordinator)
+    services.decide(application, by=coordinator, decision="selected")
+    with pytest.raises(ValidationError, match="support can no longer change"):
+        services.set_support(application, by=member_contact, confirmed=False, comment="Pārdomāju")
+    assert Application.objects.get(pk=application.pk).support == Support.CONFIRMED
+
+
+def test_an_unknown_decision_is_refused_by_name(call, participant, goals, coordinator) -> None:
+    application = submitted_application(call, participant, goals)
+    ready_to_select(application, coordinator)
+    with pytest.raises(ValidationError) as error:
+        services.decide(application, by=coordinator, decision="maybe")
+    assert error.value.message_dict == {"decision": ["Choose selected, reserve or rejected."]}
+    assert Application.objects.get(pk=application.pk).status == ApplicationStatus.SUBMITTED
+
+
+def test_submitted_scores_need_a_comment_on_every_criterion(call, participant, goals, evaluator) -> None:
+    application = submitted_application(call, participant, goals)
+    services.set_evaluators(call, [evaluator])
+    assignment = Assignment.objects.get(application=application, evaluator=evaluator)
+    services.declare_conflict(assignment, conflict=False)
+    first, second = call.criteria.all()
+    services.save_scores(assignment, {first.pk: (5, ""), second.pk: (6, "")}, complete=False)  # a draft may
+    with pytest.raises(ValidationError) as error:
+        services.save_scores(assignment, {first.pk: (5, "Labi"), second.pk: (6, " ")}, complete=True)
+    assert error.value.message_dict == {f"comment_{second.pk}": ["Comment on every criterion before submitting."]}
+    assignment.refresh_from_db()
+    assert assignment.completed_at is None
+    assert sorted(assignment.scores.values_list("comment", flat=True)) == ["", ""]
+    services.save_scores(assignment, {first.pk: (5, "Labi"), second.pk: (6, "Skaidrs plāns")}, complete=True)
+    assert Assignment.objects.get(pk=assignment.pk).completed_at is not None
+
+
+def test_prefinancing_rounds_half_up_and_the_balance_makes_up_the_total() -> None:
+    agreement = Agreement(snapshot={"grant": {"total": "1234.50"}}, prefinancing_percent=85)
+    assert services.payment_schedule(agreement) == [
+        ("prefinancing", Decimal("1049.33")),
+        ("balance", Decimal("185.17")),
+    ]
+
+
+@given(
+    total=st.decimals(min_value=0, max_value=100000, places=2, allow_nan=False, allow_infinity=False),
+    percent=st.integers(min_value=0, max_value=100),
+)
+def test_the_two_payments_always_add_up_to_the_grant(total, percent) -> None:
+    agreement = Agreement(snapshot={"grant": {"total": str(total)}}, prefinancing_percent=percent)
+    (_, first), (_, balance) = services.payment_schedule(agreement)
+    exact = total * percent / 100
+    assert first + balance == total
+    assert abs(first - exact) <= Decimal("0.005") and first >= 0 and balance >= 0
+
+
+def test_reserve_promotion_reason_is_told_in_the_applicants_language(
+    call, member, goals, coordinator, django_capture_on_commit_callbacks
+):
+    chosen, waiting = _selected_with_reserve(call, member, goals, coordinator)
+    waiting.applicant.language = "en"
+    waiting.applicant.save()
+    services.withdraw(chosen, by=coordinator, reason="Slimība")
+    mail.outbox.clear()
+    with translation.override("lv"), django_capture_on_commit_callbacks(execute=True):
+        services.promote_first_reserve(call, by=coordinator)
+    assert "Reason: A place became free." in mail.outbox[0].body
+    promoted = Application.objects.get(pk=waiting.pk)
+    assert promoted.reason_shown == "A place became free."
+    with translation.override("lv"):
+        assert promoted.reason_shown == "Atbrīvojās vieta."
+
+
+def test_the_automatic_conflict_note_is_shown_in_the_readers_language(call, participant, member, goals) -> None:
+    colleague = UserFactory(role=Role.EVALUATOR, organisation=member)
+    application = submitted_application(call, participant, goals)
+    with translation.override("lv"):
+        services.set_evaluators(call, [colleague])
+    assignment = Assignment.objects.get(application=application, evaluator=colleague)
+    assert assignment.conflict is True
+    assert assignment.conflict_reason == "Works at the applicant's institution."
+    with translation.override("lv"):
+        assert assignment.conflict_reason == "Strādā pieteicēja iestādē."
+
+
+def test_texts_stored_in_the_actors_language_become_codes(call, participant, member, goals) -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("tilts.selection.migrations.0003_texts_in_the_readers_language")
+    application = submitted_application(call, participant, goals)
+    Application.objects.filter(pk=application.pk).update(decision_reason="Atbrīvojās vieta.")
+    colleague = UserFactory(role=Role.EVALUATOR, organisation=member)
+    services.set_evaluators(call, [colleague])
+    Assignment.objects.filter(evaluator=colleague).update(conflict_note="Strādā pieteicēja iestādē.")
+    migration.forwards(apps, None)
+    promoted = Application.objects.get(pk=application.pk)
+    assert (promoted.decision_reason, promoted.reason_shown) == ("", "A place became free.")
+    assignment = Assignment.objects.get(evaluator=colleague)
+    assert (assignment.conflict_note, assignment.conflict_reason) == ("", "Works at the applicant's institution.")

@@ -128,7 +128,13 @@ def test_evaluator_declares_and_scores_in_the_browser(call, application, evaluat
     first, second = call.criteria.all()
     client.post(
         reverse("selection:assignment_scores", args=[application.pk]),
-        {f"score_{first.pk}": "8", f"score_{second.pk}": "6", f"comment_{first.pk}": "Skaidrs", "complete": "1"},
+        {
+            f"score_{first.pk}": "8",
+            f"score_{second.pk}": "6",
+            f"comment_{first.pk}": "Skaidrs",
+            f"comment_{second.pk}": "Reāls plāns",
+            "complete": "1",
+        },
     )
     assignment = Assignment.objects.get(application=application, evaluator=evaluator)
     assert assignment.completed_at is not None
@@ -145,6 +151,7 @@ def test_only_coordinators_decide(call, application, member_contact, auditor, ev
 
 
 def test_coordinator_ranks_and_selects(call, application, coordinator_client) -> None:
+    coordinator_client.post(reverse("selection:application_support", args=[application.pk]), {"confirmed": "1"})
     coordinator_client.post(reverse("selection:application_eligibility", args=[application.pk]), {"eligible": "1"})
     page = coordinator_client.get(reverse("selection:manage", args=[call.pk])).content.decode()
     assert str(application.applicant) in page
@@ -345,3 +352,33 @@ def test_agreements_of_other_members_are_not_reachable(call, application, coordi
         client_for(application.applicant).get(reverse("selection:agreement_pdf", args=[agreement.pk])).status_code
         == 200
     )
+
+
+def test_a_new_signed_copy_keeps_the_earlier_scan(call, application, coordinator) -> None:
+    """Auditors may need the copy first uploaded; the history keeps its path, so the file stays."""
+    agreement = services.issue_agreement(
+        approved_mobility(application, coordinator), kind="grant", language="lv", by=coordinator
+    )
+    first = SimpleUploadedFile("signed.pdf", b"%PDF-1.4\n%first\n", content_type="application/pdf")
+    earlier = services.upload_signed(agreement, first, by=coordinator).signed_file.name
+    second = SimpleUploadedFile("signed.pdf", b"%PDF-1.4\n%second\n", content_type="application/pdf")
+    agreement = services.upload_signed(Agreement.objects.get(pk=agreement.pk), second, by=coordinator)
+    storage = agreement.signed_file.storage
+    assert agreement.signed_file.name != earlier and storage.exists(earlier)
+    with storage.open(earlier) as kept:
+        assert kept.read() == b"%PDF-1.4\n%first\n"
+    assert earlier in {record.signed_file for record in agreement.history.all()}
+
+
+def test_scores_submitted_without_comments_are_refused_on_the_page(call, application, evaluator) -> None:
+    services.set_evaluators(call, [evaluator])
+    client = client_for(evaluator)
+    client.post(reverse("selection:assignment_conflict", args=[application.pk]), {"conflict": "0"})
+    first, second = call.criteria.all()
+    data = {f"score_{first.pk}": "8", f"score_{second.pk}": "6", f"comment_{first.pk}": "Skaidrs", "complete": "1"}
+    with translation.override("en"):
+        url = reverse("selection:assignment_scores", args=[application.pk])
+    page = client.post(url, data, follow=True)
+    assert "Comment on every criterion before submitting." in page.content.decode()
+    assignment = Assignment.objects.get(application=application, evaluator=evaluator)
+    assert assignment.completed_at is None and not assignment.scores.exists()

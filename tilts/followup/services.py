@@ -29,6 +29,7 @@ from tilts.followup.models import FollowUp, FollowUpStatus
 from tilts.mobility.models import Mobility, MobilityStatus
 from tilts.projects.models import Project
 from tilts.projects.services import EditConflict
+from tilts.reporting.models import FollowupDecision, ParticipantReport, ReportStatus
 
 # What each upload may be, decided from its bytes, never from its name or the browser's word.
 ATTENDANCE_KINDS = ("pdf", "xlsx", "csv", "png", "jpeg")
@@ -285,10 +286,22 @@ def delete_followup(followup: FollowUp, *, by: User) -> None:
 
 
 def planned_from_mobility(mobility: Mobility) -> dict[str, Any]:
-    """A planned follow-up prefilled from the mobility's follow-up plan (what, for how many, by when, where)."""
+    """A planned follow-up prefilled from the mobility's follow-up plan (what, for how many, by when, where).
+
+    When the participant's submitted report says the plan has changed, the new plan is what they will deliver."""
+    changed = (
+        ParticipantReport.objects.filter(
+            mobility=mobility,
+            followup_decision=FollowupDecision.CHANGED,
+            status__in=(ReportStatus.SUBMITTED, ReportStatus.ACCEPTED),
+        )
+        .values_list("followup_new_plan", flat=True)
+        .first()
+    )
+    plan = changed if changed and changed.strip() else mobility.followup_plan
     return {
         "status": FollowUpStatus.PLANNED,
-        "title": mobility.followup_plan.splitlines()[0][:300] if mobility.followup_plan.strip() else "",
+        "title": plan.strip().splitlines()[0][:300] if plan.strip() else "",
         "date": mobility.followup_due,
         "attendees": mobility.followup_colleagues or 0,
         "organiser": mobility.sending_organisation,

@@ -13,6 +13,7 @@ from tilts.followup.models import FollowUp
 from tilts.followup.tests.helpers import D, followup, mobility
 from tilts.mobility.tests.factories import make_project
 from tilts.projects.services import EditConflict
+from tilts.reporting.models import ParticipantReport
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +107,19 @@ def test_planned_from_the_mobility_plan(done) -> None:
     assert initial["title"] == "Darbnīca novada bibliotekāriem"
     assert (initial["status"], initial["attendees"], initial["date"]) == ("planned", 20, done.followup_due)
     assert initial["organiser"] == done.sending_organisation and initial["mobilities"] == [done]
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"), [("draft", "Darbnīca"), ("submitted", "Seminārs"), ("accepted", "Seminārs")]
+)
+def test_a_changed_plan_in_the_submitted_report_is_the_one_planned(done, status, expected) -> None:
+    """The report may change the follow-up plan; a half-written draft does not count yet."""
+    ParticipantReport.objects.create(
+        mobility=done,
+        status=status,
+        due_date=done.end_date + datetime.timedelta(days=30),
+        followup_decision="changed",
+        followup_new_plan="Seminārs muzeju pedagogiem\nPar digitālajām krātuvēm.",
+    )
+    title = services.planned_from_mobility(done)["title"]
+    assert title.startswith(expected) and "krātuvēm" not in title

@@ -176,6 +176,8 @@ def test_a_run_enqueues_exactly_one_next_run_an_hour_later() -> None:
     assert waiting_runs() == [waiting]
 
 
+# The worker closes its database connection when it stops, which would end a test's enclosing transaction.
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_runs_the_scheduled_reminders_and_the_schedule_goes_on(mobility, monkeypatch) -> None:
     due = mobility.end_date + datetime.timedelta(days=30)
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: due)

@@ -5,15 +5,18 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
 class ReportStatus(models.TextChoices):
-    PENDING = "pending", _("Not started")
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
-    ACCEPTED = "accepted", _("Accepted")
+    # With a context: in Latvian the words agree with "atskaite" (feminine), and "accepted" is "pieņemta" as in
+    # the e-mail the participant gets, not the "approved" of other statuses.
+    PENDING = "pending", pgettext_lazy("report", "Not started")
+    DRAFT = "draft", pgettext_lazy("report", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("report", "Submitted")
+    CHANGES_REQUESTED = "changes_requested", pgettext_lazy("report", "Changes requested")
+    ACCEPTED = "accepted", pgettext_lazy("report", "Accepted")
 
 
 # The participant fills the report in these states; once submitted it waits for the coordinator.

@@ -147,6 +147,8 @@ MFA_TOTP_ISSUER = "Tilts"
 # Languages: Latvian first. Latvian URLs carry no prefix, English ones start with /en/.
 LANGUAGE_CODE = "lv"
 LANGUAGES = [("lv", _("Latvian")), ("en", _("English"))]
+# English dates day-first, as in Europe (tilts/formats/en); Latvian uses Django's own formats.
+FORMAT_MODULE_PATH = ["tilts.formats"]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "lv"
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("lv", "en")}
 LOCALE_PATHS = [BASE_DIR / "tilts" / "locale"]

@@ -106,4 +106,4 @@ def test_dashboard_and_project_page_show_the_flags(
     response = coordinator_client.get("/en" + page)
     assert response.status_code == 200
     assert len(response.context["flags"].mobilities) == 1 and "Novēlota darbnīca" in response.text
-    assert "07/10/2025" in response.text  # due: six months after the end
+    assert "10/07/2025" in response.text  # due: six months after the end (10 July; English dates are day-first)

@@ -72,9 +72,10 @@ def on_edit_conflict(request: HttpRequest, exc: EditConflict) -> HttpResponse:
 
 
 # Where ninja says a parameter came from (the first part of an error's location; multipart uploads put their
-# fields under "form" and "file"), and the name of a body schema's parameter that may follow it.
+# fields under "form" and "file"), and the name every endpoint gives its body schema, which follows "body".
+# Query schemas (``Query[...]``) are flattened by ninja: their errors read ("query", field).
 PARAMETER_SOURCES = ("body", "query", "path", "form", "file")
-BODY_PARAMETERS = ("payload", "filters")
+BODY_PARAMETERS = ("payload",)
 
 
 def field_of(location: tuple[object, ...] | list[object]) -> str:

@@ -217,12 +217,6 @@ def counted_followups(scope: Scope) -> QuerySet[FollowUp]:
     return FollowUp.objects.filter(status=FollowUpStatus.DELIVERED, pk__in=drawing)
 
 
-def colleagues_reached(followups: QuerySet[FollowUp]) -> int:
-    """Attendees of the follow-ups, each follow-up once however many mobilities it draws on."""
-    total = FollowUp.objects.filter(pk__in=followups.values("pk")).aggregate(n=Sum("attendees"))["n"]
-    return int(total or 0)
-
-
 def followups_by_type(scope: Scope) -> dict[str, int]:
     """Counted follow-ups per type, each once (one serving two goals is one follow-up)."""
     rows = counted_followups(scope).values("type").annotate(n=Count("pk")).order_by()
@@ -299,8 +293,7 @@ def _mobility_figures_by(mobilities: QuerySet[Mobility], key: str) -> dict[int, 
 
 def total_reach(scope: Scope) -> Reach:
     figures = Mobility.objects.filter(pk__in=counted_mobilities(scope).values("pk")).aggregate(**MOBILITY_FIGURES)
-    followups = FollowUp.objects.filter(pk__in=counted_followups(scope).values("pk"))
-    delivered = followups.aggregate(followups=Count("pk"), colleagues=Sum("attendees"))
+    delivered = counted_followups(scope).aggregate(followups=Count("pk"), colleagues=Sum("attendees"))
     return _make_reach(figures, Delivered(delivered["followups"], int(delivered["colleagues"] or 0)))
 
 

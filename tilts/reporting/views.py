@@ -30,20 +30,16 @@ def _max_mb() -> int:
 
 
 def _add_errors(form: Form, error: ValidationError) -> None:
-    """Put the service's messages next to their fields; messages about the goals or evidence go on top."""
-    if not hasattr(error, "error_dict"):
-        show_on_form(form, error)
-        return
-    for field, messages_ in error.message_dict.items():
-        if field in form.fields:
-            form.add_error(field, messages_)
-        elif field == "goal_contributions" and isinstance(form, ReportForm):
-            names = form.goal_field_names()
-            empty = [n for n in names if not (form.cleaned_data.get(n) or "").strip()] or names[:1]
-            for name in empty:
-                form.add_error(name, messages_)
-        else:
-            form.add_error(None, messages_)
+    """The service's messages as :func:`show_on_form` places them, except the goals' message: the report form has
+    a field per goal, so it goes under those left empty (the first one if none is)."""
+    errors = getattr(error, "error_dict", {})
+    if "goal_contributions" in errors and isinstance(form, ReportForm):
+        names = form.goal_field_names()
+        empty = [n for n in names if not (form.cleaned_data.get(n) or "").strip()] or names[:1]
+        for name in empty:
+            form.add_error(name, errors["goal_contributions"])
+        error = ValidationError({field: e for field, e in errors.items() if field != "goal_contributions"})
+    show_on_form(form, error)
 
 
 @role_required()

@@ -14,6 +14,15 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """A fast password hasher for the whole run (as healthchecks does): hashing a factory user's password with
+    PBKDF2 costs most of a second, which the suite paid for every user it made. Real hashing is still what
+    production uses; ``tilts/accounts/tests/test_password_hashing.py`` checks that setting."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, object]) -> dict[str, object]:
     return {

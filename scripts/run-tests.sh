@@ -5,6 +5,10 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 status=0
+started=$SECONDS
+# pytest-xdist: one worker per core (each with its own test database); files stay whole on one worker so that
+# module-scoped fixtures are built once.
+PARALLEL=(-n "${TEST_WORKERS:-auto}" --dist loadfile)
 step() { echo; echo "== $*"; }
 
 step "ruff"
@@ -27,11 +31,12 @@ trap 'scripts/postgres.sh stop "$TILTS_PGDATA"' EXIT
 echo "started on ${DATABASE_URL}"
 
 step "pytest on PostgreSQL (all tests, browser included)"
-$BIN/pytest -q "$@" || status=1
+$BIN/pytest -q "${PARALLEL[@]}" "$@" || status=1
 
 step "pytest on SQLite (models, services, views)"
-DATABASE_URL="sqlite:///$(mktemp -d)/tilts.sqlite3" $BIN/pytest -q -m "not browser and not pg_only and not api_fuzz" "$@" || status=1
+DATABASE_URL="sqlite:///$(mktemp -d)/tilts.sqlite3" $BIN/pytest -q "${PARALLEL[@]}" -m "not browser and not pg_only and not api_fuzz" "$@" || status=1
 
 echo
+echo "make test took $(( (SECONDS - started) / 60 )) min $(( (SECONDS - started) % 60 )) s."
 if [ $status -eq 0 ]; then echo "All checks passed."; else echo "Some checks FAILED."; fi
 exit $status

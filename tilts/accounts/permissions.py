@@ -42,10 +42,6 @@ def role_required(*roles: Role) -> Callable[[ViewFunc], ViewFunc]:
     return decorator
 
 
-def can_manage_consortium(user: User) -> bool:
-    return user.is_coordinator
-
-
 def can_view_organisation(user: User, organisation: Organisation) -> bool:
     return user.can_view_everything or (user.is_active and user.organisation_id == organisation.pk)
 

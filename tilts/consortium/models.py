@@ -109,10 +109,6 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.short_name or self.legal_name
 
-    @property
-    def current_membership(self) -> "Membership | None":
-        return self.memberships.filter(status=MembershipStatus.ACTIVE).first()
-
 
 class MembershipStatus(models.TextChoices):
     ACTIVE = "active", _("Active")

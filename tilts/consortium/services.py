@@ -249,9 +249,3 @@ def save_goal(goal: Goal) -> Goal:
     goal.full_clean()
     goal.save()
     return goal
-
-
-def save_consortium(consortium: Consortium) -> Consortium:
-    consortium.full_clean()
-    consortium.save()
-    return consortium

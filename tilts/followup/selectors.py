@@ -430,12 +430,3 @@ def public_followups(consortium: Consortium) -> QuerySet[FollowUp]:
 def mobility_followups(mobility: Mobility, user: User) -> QuerySet[FollowUp]:
     """The follow-ups of one mobility that the user sees."""
     return followups_for(user).filter(mobilities=mobility).order_by("date", "pk")
-
-
-def participants_of(followups: QuerySet[FollowUp]) -> dict[int, list[str]]:
-    """The participants behind each follow-up (by id), for pages behind a login."""
-    names: dict[int, list[str]] = defaultdict(list)
-    through = FollowUp.mobilities.through.objects.filter(followup__in=followups).select_related("mobility__participant")
-    for row in through.order_by("mobility__participant__last_name"):
-        names[row.followup_id].append(str(row.mobility.participant))
-    return dict(names)

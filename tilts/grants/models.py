@@ -1,5 +1,4 @@
 from functools import cached_property
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -73,6 +72,3 @@ class CustomPlace(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}, {self.country.name}"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "country": str(self.country)}

@@ -6,11 +6,13 @@ evidence carries the address where it opens (``url``), which checks who may see 
 """
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
@@ -19,10 +21,11 @@ from tilts.accounts.models import User
 from tilts.accounts.permissions import current_user
 from tilts.consortium.models import Consortium, Organisation
 from tilts.consortium.selectors import get_consortium
-from tilts.core.api import ObjectId
+from tilts.core.api import CallYear, ObjectId
 from tilts.followup.selectors import Scope
-from tilts.quality import selectors, services
-from tilts.quality.models import Answer, AnswerEvidence, Review, StandardItem, SupportChecklist
+from tilts.projects.models import Project
+from tilts.quality import plan, selectors, services
+from tilts.quality.models import Answer, AnswerEvidence, Objective, Review, StandardItem, SupportChecklist
 
 router = Router(tags=["quality"])
 
@@ -295,3 +298,161 @@ def checklist_save(request: HttpRequest, mobility_id: ObjectId, payload: Checkli
     mobility = get_object_or_404(selectors.checklist_mobilities(user), pk=mobility_id)
     services.save_checklist(mobility, by=user, **payload.dict())
     return _checklist_out(mobility.pk)
+
+
+# The Erasmus Plan and targets ------------------------------------------------------------------------------------
+
+
+class ObjectiveYearOut(Schema):
+    year: int
+    target: Decimal | None
+    value: Decimal | None = Field(description="Computed by Tilts, or entered; null when not known yet.")
+    evidence: str
+
+
+class ObjectiveOut(Schema):
+    id: int
+    number: int
+    title: str
+    explanation: str
+    timing: str
+    goal: int | None = Field(description="The linked goal's number.")
+    measure: str
+    member_type: str
+    measure_description: str
+    years: list[ObjectiveYearOut]
+
+
+class ObjectiveIn(Schema):
+    number: int = Field(ge=1, le=999)
+    title: str = Field(min_length=1, max_length=300)
+    explanation: str = Field("", max_length=10000)
+    timing: str = Field("", max_length=200)
+    goal: int | None = Field(None, ge=1, le=999, description="A goal number of the consortium.")
+    measure: str = Field(
+        "entered", description="entered, goal_colleagues, goal_participants, type_participants or new_members."
+    )
+    member_type: str = Field("", max_length=20)
+    measure_description: str = Field("", max_length=300)
+
+
+class ObjectiveYearIn(Schema):
+    target: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2)
+    value: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2)
+    evidence: str = Field("", max_length=10000)
+
+
+class TargetOut(Schema):
+    kind: str
+    label: str
+    confirmed: bool
+    target: int | None
+    implemented: int
+    planned: int
+
+
+class TargetIn(Schema):
+    target: int | None = Field(None, ge=0, le=100000, description="Null removes the target.")
+
+
+def _objective_out(progress: plan.ObjectiveProgress) -> ObjectiveOut:
+    objective = progress.objective
+    return ObjectiveOut(
+        id=objective.pk,
+        number=objective.number,
+        title=objective.title,
+        explanation=objective.explanation,
+        timing=objective.timing,
+        goal=objective.goal.number if objective.goal else None,
+        measure=objective.measure,
+        member_type=objective.member_type,
+        measure_description=objective.measure_description,
+        years=[
+            ObjectiveYearOut(
+                year=y.year,
+                target=y.target,
+                value=Decimal(y.value) if y.value is not None else None,
+                evidence=y.evidence,
+            )
+            for y in progress.years
+        ],
+    )
+
+
+def _progress_of(consortium: Consortium, objective_id: int) -> plan.ObjectiveProgress:
+    for row in plan.plan_progress(consortium):
+        if row.objective.pk == objective_id:
+            return row
+    raise Http404
+
+
+@router.get("/quality/objectives", response=list[ObjectiveOut], auth=django_auth, summary="The Erasmus Plan")
+def objective_list(request: HttpRequest) -> list[ObjectiveOut]:
+    _reader(request)
+    return [_objective_out(row) for row in plan.plan_progress(_consortium())]
+
+
+def _objective_fields(consortium: Consortium, payload: ObjectiveIn) -> dict[str, Any]:
+    data = payload.dict()
+    goal_number = data.pop("goal")
+    data["goal"] = None
+    if goal_number is not None:
+        data["goal"] = consortium.goals.filter(number=goal_number).first()
+        if data["goal"] is None:
+            raise ValidationError({"goal": [_("Choose one of the consortium's goals.")]})
+    return data
+
+
+@router.post("/quality/objectives", response={201: ObjectiveOut}, auth=django_auth, summary="Add an objective")
+def objective_create(request: HttpRequest, payload: ObjectiveIn) -> Status[ObjectiveOut]:
+    consortium = _consortium()
+    objective = services.save_objective(consortium, by=current_user(request), **_objective_fields(consortium, payload))
+    return Status(201, _objective_out(_progress_of(consortium, objective.pk)))
+
+
+@router.put("/quality/objectives/{objective_id}", response=ObjectiveOut, auth=django_auth)
+def objective_save(request: HttpRequest, objective_id: ObjectId, payload: ObjectiveIn) -> ObjectiveOut:
+    user = _reader(request)
+    consortium = _consortium()
+    objective = get_object_or_404(Objective.objects.filter(consortium=consortium), pk=objective_id)
+    services.save_objective(consortium, by=user, objective=objective, **_objective_fields(consortium, payload))
+    return _objective_out(_progress_of(consortium, objective.pk))
+
+
+@router.put(
+    "/quality/objectives/{objective_id}/years/{year}",
+    response=ObjectiveOut,
+    auth=django_auth,
+    summary="An objective's target (and entered value) for a year",
+)
+def objective_year_save(
+    request: HttpRequest, objective_id: ObjectId, year: CallYear, payload: ObjectiveYearIn
+) -> ObjectiveOut:
+    user = _reader(request)
+    consortium = _consortium()
+    objective = get_object_or_404(Objective.objects.filter(consortium=consortium), pk=objective_id)
+    services.save_objective_year(objective, by=user, year=year, **payload.dict())
+    return _objective_out(_progress_of(consortium, objective.pk))
+
+
+def _project(project_id: int) -> Project:
+    return get_object_or_404(Project.objects.filter(consortium=_consortium()), pk=project_id)
+
+
+@router.get(
+    "/quality/projects/{project_id}/targets",
+    response=list[TargetOut],
+    auth=django_auth,
+    summary="A project's grant agreement targets against what is implemented",
+)
+def target_list(request: HttpRequest, project_id: ObjectId) -> list[plan.TargetRow]:
+    _reader(request)
+    return plan.project_targets(_project(project_id))
+
+
+@router.put("/quality/projects/{project_id}/targets/{kind}", response=list[TargetOut], auth=django_auth)
+def target_save(request: HttpRequest, project_id: ObjectId, kind: str, payload: TargetIn) -> list[plan.TargetRow]:
+    user = _reader(request)
+    project = _project(project_id)
+    services.set_target(project, by=user, kind=kind, target=payload.target)
+    return plan.project_targets(project)

@@ -1,7 +1,10 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tilts.quality.models import Area, EvidenceKind, Status, SupportChecklist
+from tilts.consortium.models import Consortium, OrganisationType
+from tilts.quality.models import Area, EvidenceKind, Objective, Status, SupportChecklist
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -47,3 +50,47 @@ class ChecklistForm(forms.ModelForm):
     class Meta:
         model = SupportChecklist
         fields = ["insurance", "travel_accommodation", "preparation", "mentor_name", "emergency_contact", "recognition"]
+
+
+class ObjectiveForm(forms.ModelForm):
+    class Meta:
+        model = Objective
+        fields = ["number", "title", "explanation", "timing", "goal", "measure", "member_type", "measure_description"]
+        widgets = {"explanation": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, consortium: Consortium, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].queryset = consortium.goals.order_by("number")  # type: ignore[attr-defined]
+        self.fields["member_type"] = forms.ChoiceField(
+            label=_("Member type"),
+            choices=[("", "—"), *OrganisationType.choices],
+            required=False,
+            help_text=_("For participants from members of one type."),
+        )
+
+
+class ObjectiveYearForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2014, max_value=2100)
+    # Localised, so a decimal comma ("2,5") is read as Latvians write it.
+    target = forms.DecimalField(
+        label=_("Target"), required=False, min_value=0, max_digits=10, decimal_places=2, localize=True
+    )
+    value = forms.DecimalField(
+        label=_("Value"),
+        required=False,
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        localize=True,
+        help_text=_("Only where Tilts does not compute it."),
+    )
+    evidence = forms.CharField(label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TargetsForm(forms.Form):
+    """One number per kind of target (the kinds are data)."""
+
+    def __init__(self, *args: Any, kinds: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for code, label in kinds:
+            self.fields[code] = forms.IntegerField(label=label, required=False, min_value=0, max_value=100000)

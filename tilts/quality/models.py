@@ -223,3 +223,93 @@ class SupportChecklist(models.Model):
         """How many of the six points are done."""
         points = (self.insurance, self.travel_accommodation, self.preparation, self.mentor_name)
         return sum(bool(p) for p in (*points, self.emergency_contact, self.recognition))
+
+
+# The Erasmus Plan and the grant agreement's targets -------------------------------------------------------------
+
+
+class ObjectiveMeasure(models.TextChoices):
+    ENTERED = "entered", _("Entered with evidence")
+    GOAL_COLLEAGUES = "goal_colleagues", _("Colleagues reached for the linked goal")
+    GOAL_PARTICIPANTS = "goal_participants", _("Participants serving the linked goal")
+    TYPE_PARTICIPANTS = "type_participants", _("Participants from members of one type")
+    NEW_MEMBERS = "new_members", _("New members")
+
+
+class Objective(models.Model):
+    """An objective of the Erasmus Plan: what, why, when, how progress is measured, and a target per year."""
+
+    consortium = models.ForeignKey("consortium.Consortium", on_delete=models.PROTECT, related_name="objectives")
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=300)
+    explanation = models.TextField(_("explanation"), blank=True)
+    timing = models.CharField(_("timing"), max_length=200, blank=True, help_text=_("E.g. 2025-2027"))
+    goal = models.ForeignKey(
+        "consortium.Goal",
+        verbose_name=_("goal"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="objectives",
+    )
+    measure = models.CharField(
+        _("how progress is measured"), max_length=20, choices=ObjectiveMeasure.choices, default=ObjectiveMeasure.ENTERED
+    )
+    member_type = models.CharField(
+        _("member type"), max_length=20, blank=True, help_text=_("For participants from members of one type.")
+    )
+    measure_description = models.CharField(_("measure"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Erasmus Plan objective")
+        verbose_name_plural = _("Erasmus Plan objectives")
+        ordering = ["number", "pk"]
+        constraints = [models.UniqueConstraint(fields=["consortium", "number"], name="objective_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+    @property
+    def is_computed(self) -> bool:
+        return self.measure != ObjectiveMeasure.ENTERED
+
+
+class ObjectiveYear(models.Model):
+    """An objective's target for one year, and the value entered (when Tilts does not compute it) with evidence."""
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="years")
+    year = models.PositiveSmallIntegerField(_("year"))
+    target = models.DecimalField(_("target"), max_digits=10, decimal_places=2, null=True, blank=True)
+    value = models.DecimalField(_("value entered"), max_digits=10, decimal_places=2, null=True, blank=True)
+    evidence = models.TextField(_("evidence"), blank=True, help_text=_("Where the value comes from: a link or a note."))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("objective's year")
+        verbose_name_plural = _("objective's years")
+        ordering = ["year"]
+        constraints = [models.UniqueConstraint(fields=["objective", "year"], name="objective_year_once")]
+
+    def __str__(self) -> str:
+        return f"{self.objective_id} {self.year}"
+
+
+class ProjectTarget(models.Model):
+    """A target from a project's grant agreement (the kinds are data: ``data/targets.json``)."""
+
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="quality_targets")
+    kind = models.CharField(_("target"), max_length=30)
+    target = models.PositiveIntegerField(_("target in the grant agreement"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("grant agreement target")
+        verbose_name_plural = _("grant agreement targets")
+        constraints = [models.UniqueConstraint(fields=["project", "kind"], name="project_target_once")]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.kind}: {self.target}"

@@ -8,6 +8,7 @@ import datetime
 import json
 import logging
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -21,17 +22,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tilts.accounts.models import Role, User
-from tilts.consortium.models import Consortium, Organisation
+from tilts.consortium.models import Consortium, Goal, Organisation, OrganisationType
 from tilts.core import uploads
 from tilts.core.emails import send_templated_mail, url_in_language
 from tilts.followup.selectors import followups_for
 from tilts.mobility.models import Mobility
-from tilts.quality import selectors
+from tilts.projects.models import Project
+from tilts.quality import plan, selectors
 from tilts.quality.models import (
     Answer,
     AnswerEvidence,
     Area,
     EvidenceKind,
+    Objective,
+    ObjectiveMeasure,
+    ObjectiveYear,
+    ProjectTarget,
     Review,
     ReviewReminder,
     ReviewStatus,
@@ -447,3 +453,93 @@ def send_reminders(today: datetime.date | None = None) -> Reminders:
                 logger.exception("The quality reminder for %s could not be sent; the next run tries again.", key)
                 failed += 1
     return Reminders(sent, failed)
+
+
+# The Erasmus Plan and targets ------------------------------------------------------------------------------------
+
+
+def save_objective(
+    consortium: Consortium,
+    *,
+    by: User,
+    number: int,
+    title: str,
+    explanation: str = "",
+    timing: str = "",
+    goal: Goal | None = None,
+    measure: str = ObjectiveMeasure.ENTERED,
+    member_type: str = "",
+    measure_description: str = "",
+    objective: Objective | None = None,
+) -> Objective:
+    """Add an objective of the Erasmus Plan, or change one (``objective``)."""
+    if not by.is_coordinator:
+        raise PermissionDenied
+    errors: dict[str, list[str]] = {}
+    if not title.strip():
+        errors["title"] = [_("This field is required.")]
+    if measure not in ObjectiveMeasure.values:
+        errors["measure"] = [_("Choose how progress is measured.")]
+    if goal is not None and goal.consortium_id != consortium.pk:
+        errors["goal"] = [_("Choose one of the consortium's goals.")]
+    if measure in (ObjectiveMeasure.GOAL_COLLEAGUES, ObjectiveMeasure.GOAL_PARTICIPANTS) and goal is None:
+        errors["goal"] = [_("This measure counts for a goal: choose the goal.")]
+    if measure == ObjectiveMeasure.TYPE_PARTICIPANTS and member_type not in OrganisationType.values:
+        errors["member_type"] = [_("Choose the type of member.")]
+    same_number = Objective.objects.filter(consortium=consortium, number=number)
+    if objective is not None:
+        same_number = same_number.exclude(pk=objective.pk)
+    if same_number.exists():
+        errors["number"] = [_("Another objective has this number.")]
+    if errors:
+        raise ValidationError(errors)
+    objective = objective or Objective(consortium=consortium)
+    objective.number, objective.title, objective.explanation = number, title.strip(), explanation.strip()
+    objective.timing, objective.goal, objective.measure = timing.strip(), goal, measure
+    objective.member_type = member_type if measure == ObjectiveMeasure.TYPE_PARTICIPANTS else ""
+    objective.measure_description = measure_description.strip()
+    objective.save()
+    return objective
+
+
+def save_objective_year(
+    objective: Objective,
+    *,
+    by: User,
+    year: int,
+    target: Decimal | None = None,
+    value: Decimal | None = None,
+    evidence: str = "",
+) -> ObjectiveYear:
+    """An objective's target for a year and, when Tilts does not compute it, the value with its evidence."""
+    if not by.is_coordinator:
+        raise PermissionDenied
+    errors: dict[str, list[str]] = {}
+    if not 2014 <= year <= 2100:
+        errors["year"] = [_("Enter a year between 2014 and 2100.")]
+    if objective.is_computed and value is not None:
+        errors["value"] = [_("Tilts computes this value; leave it empty.")]
+    for name, number in (("target", target), ("value", value)):
+        if number is not None and number < 0:
+            errors[name] = [_("Enter zero or more.")]
+    if errors:
+        raise ValidationError(errors)
+    row, _created = ObjectiveYear.objects.update_or_create(
+        objective=objective, year=year, defaults={"target": target, "value": value, "evidence": evidence.strip()}
+    )
+    return row
+
+
+def set_target(project: Project, *, by: User, kind: str, target: int | None) -> ProjectTarget | None:
+    """A target from the project's grant agreement; an empty target removes it."""
+    if not by.is_coordinator:
+        raise PermissionDenied
+    if kind not in plan.target_kinds():
+        raise ValidationError({"kind": _("Unknown target.")})
+    if target is None:
+        ProjectTarget.objects.filter(project=project, kind=kind).delete()
+        return None
+    if target < 0:
+        raise ValidationError({"target": _("Enter zero or more.")})
+    row, _created = ProjectTarget.objects.update_or_create(project=project, kind=kind, defaults={"target": target})
+    return row

@@ -16,6 +16,10 @@ urlpatterns = [
     path("answers/<int:pk>/", views.answer_detail, name="answer"),
     path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
     path("evidence/<int:pk>/file/", views.evidence_file, name="evidence_file"),
+    path("plan/", views.plan_view, name="plan"),
+    path("plan/new/", views.objective_create, name="objective_create"),
+    path("plan/<int:pk>/", views.objective_detail, name="objective"),
+    path("targets/project/<int:pk>/", views.targets, name="targets"),
     path("support/", views.support_list, name="support"),
     path("support/<int:pk>/", views.checklist, name="checklist"),
 ]

@@ -17,10 +17,21 @@ from tilts.accounts.permissions import current_user, role_required
 from tilts.consortium.models import Consortium, Organisation
 from tilts.consortium.selectors import get_consortium
 from tilts.core.feedback import report_errors, show_on_form
+from tilts.followup import charts
 from tilts.followup.selectors import Scope
-from tilts.quality import selectors, services
-from tilts.quality.forms import AnswerForm, ChecklistForm, EvidenceForm, ItemForm, ReviewForm
-from tilts.quality.models import Area, Review, Status, SupportChecklist
+from tilts.projects.models import Project
+from tilts.quality import plan, selectors, services
+from tilts.quality.forms import (
+    AnswerForm,
+    ChecklistForm,
+    EvidenceForm,
+    ItemForm,
+    ObjectiveForm,
+    ObjectiveYearForm,
+    ReviewForm,
+    TargetsForm,
+)
+from tilts.quality.models import Area, Objective, Review, Status, SupportChecklist
 
 READERS = (Role.COORDINATOR, Role.AUDITOR, Role.MEMBER_CONTACT)
 PAGE_SIZE = 50
@@ -326,5 +337,123 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "quality/checklist.html",
         {"mobility": mobility, "form": form, "editable": editable, "checklist": current},
+        status=422 if form.errors else 200,
+    )
+
+
+# The Erasmus Plan and targets ------------------------------------------------------------------------------------
+
+
+@role_required(*READERS)
+def plan_view(request: HttpRequest) -> HttpResponse:
+    """The Erasmus Plan's objectives with their targets and values per year, and the projects' targets."""
+    consortium = _consortium()
+    progress = plan.plan_progress(consortium)
+    charts_by_objective = _objective_charts(progress)
+    return render(
+        request,
+        "quality/plan.html",
+        {
+            "rows": [(row, charts_by_objective.get(row.objective.pk)) for row in progress],
+            "projects": consortium.projects.order_by("-call_year", "pk"),
+            "can_manage": current_user(request).is_coordinator,
+        },
+    )
+
+
+def _objective_charts(progress: list[plan.ObjectiveProgress]) -> dict[int, charts.BarChart]:
+    """One bar chart per objective: its value per year."""
+    return {
+        row.objective.pk: charts.horizontal_bars(
+            f"objective-{row.objective.pk}",
+            str(row.objective),
+            [(str(year.year), int(year.value or 0)) for year in row.years],
+            label_width=60,
+        )
+        for row in progress
+        if row.years
+    }
+
+
+def _save_objective(request: HttpRequest, form: ObjectiveForm, objective: Objective | None) -> Objective | None:
+    try:
+        return services.save_objective(
+            _consortium(), by=current_user(request), objective=objective, **form.cleaned_data
+        )
+    except ValidationError as error:
+        show_on_form(form, error)
+        return None
+
+
+@role_required(Role.COORDINATOR)
+def objective_create(request: HttpRequest) -> HttpResponse:
+    consortium = _consortium()
+    number = (Objective.objects.filter(consortium=consortium).count() or 0) + 1
+    form = ObjectiveForm(request.POST or None, consortium=consortium, initial={"number": number})
+    if request.method == "POST" and form.is_valid():
+        objective = _save_objective(request, form, None)
+        if objective is not None:
+            messages.success(request, _("The objective has been added."))
+            return redirect("quality:objective", pk=objective.pk)
+    return render(request, "quality/objective_form.html", {"form": form}, status=422 if form.errors else 200)
+
+
+@role_required(*READERS)
+def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An objective with its years; the coordinator edits it and sets a year's target (and value)."""
+    user = current_user(request)
+    consortium = _consortium()
+    objective = get_object_or_404(Objective.objects.filter(consortium=consortium), pk=pk)
+    editing = user.is_coordinator
+    posted = request.POST if request.method == "POST" and editing else None
+    which = request.POST.get("form", "")
+    form = ObjectiveForm(
+        posted if which == "objective" else None,
+        instance=Objective.objects.get(pk=pk),
+        consortium=consortium,
+    )
+    year_form = ObjectiveYearForm(posted if which == "year" else None)
+    saved = posted is not None and which == "objective" and form.is_valid()
+    if saved and _save_objective(request, form, objective) is not None:
+        messages.success(request, _("Saved."))
+        return redirect("quality:objective", pk=pk)
+    if posted is not None and which == "year" and year_form.is_valid():
+        try:
+            services.save_objective_year(objective, by=user, **year_form.cleaned_data)
+        except ValidationError as error:
+            show_on_form(year_form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("quality:objective", pk=pk)
+    progress = next(row for row in plan.plan_progress(consortium) if row.objective.pk == pk)
+    return render(
+        request,
+        "quality/objective_detail.html",
+        {"objective": objective, "progress": progress, "form": form, "year_form": year_form, "editing": editing},
+        status=422 if form.errors or year_form.errors else 200,
+    )
+
+
+@role_required(*READERS)
+def targets(request: HttpRequest, pk: int) -> HttpResponse:
+    """A project's targets from the grant agreement next to what is implemented and planned."""
+    user = current_user(request)
+    project = get_object_or_404(Project.objects.filter(consortium=_consortium()), pk=pk)
+    rows = plan.project_targets(project)
+    form = TargetsForm(
+        request.POST if request.method == "POST" and user.is_coordinator else None,
+        kinds=[(row.kind, row.label) for row in rows],
+        initial={row.kind: row.target for row in rows},
+    )
+    if form.is_bound and form.is_valid():
+        with transaction.atomic():
+            for row in rows:
+                services.set_target(project, by=user, kind=row.kind, target=form.cleaned_data[row.kind])
+        messages.success(request, _("Saved."))
+        return redirect("quality:targets", pk=project.pk)
+    return render(
+        request,
+        "quality/targets.html",
+        {"project": project, "rows": rows, "form": form, "editing": user.is_coordinator},
         status=422 if form.errors else 200,
     )

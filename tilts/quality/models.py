@@ -313,3 +313,44 @@ class ProjectTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.kind}: {self.target}"
+
+
+# The Accreditation Progress Report pack -------------------------------------------------------------------------
+
+
+class PackStatus(models.TextChoices):
+    QUEUED = "queued", pgettext_lazy("pack", "Queued")
+    RUNNING = "running", pgettext_lazy("pack", "Being prepared")
+    DONE = "done", pgettext_lazy("pack", "Ready")
+    FAILED = "failed", pgettext_lazy("pack", "Failed")
+
+
+def _pack_path(job: "PackJob", filename: str) -> str:
+    return f"quality/packs/{uuid.uuid4().hex}-{filename}"
+
+
+class PackJob(models.Model):
+    """One Accreditation Progress Report pack built in the background: a PDF and an editable ODT document."""
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quality_packs")
+    consortium = models.ForeignKey("consortium.Consortium", on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(_("language"), max_length=5, choices=[("lv", "Latviešu"), ("en", "English")])
+    status = models.CharField(_("status"), max_length=8, choices=PackStatus.choices, default=PackStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress, %"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    pdf = models.FileField(upload_to=_pack_path, blank=True, max_length=200)
+    odt = models.FileField(upload_to=_pack_path, blank=True, max_length=200)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("accreditation progress report pack")
+        verbose_name_plural = _("accreditation progress report packs")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.consortium_id} {self.language} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (PackStatus.DONE, PackStatus.FAILED)

@@ -75,6 +75,11 @@ def visible_organisations(user: User, review: Review) -> list[Organisation]:
     return sorted(organisations, key=lambda o: latvian_sort_key(o.legal_name))
 
 
+def visible_organisations_all(review: Review) -> list[Organisation]:
+    """Every institution of a review, in Latvian order (for the coordinator's and auditors' pack)."""
+    return sorted(organisations_in(review), key=lambda o: latvian_sort_key(o.legal_name))
+
+
 def answering_organisations(consortium: Consortium) -> list[Organisation]:
     """Who answers a new review: the coordinator and every active member (the standards apply to each)."""
     organisations = Organisation.objects.filter(

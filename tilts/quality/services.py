@@ -14,11 +14,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Model, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tilts.accounts.models import Role, User
@@ -37,6 +38,8 @@ from tilts.quality.models import (
     Objective,
     ObjectiveMeasure,
     ObjectiveYear,
+    PackJob,
+    PackStatus,
     ProjectTarget,
     Review,
     ReviewReminder,
@@ -543,3 +546,62 @@ def set_target(project: Project, *, by: User, kind: str, target: int | None) -> 
         raise ValidationError({"target": _("Enter zero or more.")})
     row, _created = ProjectTarget.objects.update_or_create(project=project, kind=kind, defaults={"target": target})
     return row
+
+
+# The Accreditation Progress Report pack --------------------------------------------------------------------------
+
+
+def can_build_pack(user: User) -> bool:
+    """The coordinator and auditors, who read every institution's answers."""
+    return user.can_view_everything
+
+
+def start_pack(consortium: Consortium, *, by: User, language: str) -> PackJob:
+    """Queue the pack for the background worker; the job reports its progress and holds both files when done."""
+    from tilts.quality.tasks import build_pack
+
+    if not can_build_pack(by):
+        raise PermissionDenied
+    if language not in ("lv", "en"):
+        raise ValidationError({"language": _("Choose Latvian or English.")})
+    job = PackJob.objects.create(created_by=by, consortium=consortium, language=language)
+    build_pack.enqueue(job.pk)
+    return job
+
+
+def _set_pack_progress(job: PackJob, value: int) -> None:
+    # One column, so that the page polling the job sees it while the pack is being built.
+    PackJob.objects.filter(pk=job.pk, status=PackStatus.RUNNING).update(progress=max(0, min(100, value)))
+
+
+def run_pack(job_id: int) -> PackJob | None:
+    """Build a queued pack in its language: queued → running → done (or failed, with the reason). A job no longer
+    queued is left alone, so a task delivered twice does no harm."""
+    from tilts.quality import pack
+
+    if not PackJob.objects.filter(pk=job_id, status=PackStatus.QUEUED).update(status=PackStatus.RUNNING):
+        return None
+    job = PackJob.objects.select_related("consortium", "created_by").get(pk=job_id)
+    try:
+        if not can_build_pack(job.created_by):
+            raise PermissionDenied
+        with translation.override(job.language):
+            data = pack.collect(job.consortium, lambda value: _set_pack_progress(job, value))
+            stem = f"accreditation-progress-{data.generated:%Y-%m-%d}-{job.language}"
+            job.odt.save(f"{stem}.odt", ContentFile(pack.render_odt(data)), save=False)
+            _set_pack_progress(job, 85)
+            job.pdf.save(f"{stem}.pdf", ContentFile(pack.render_pdf(data)), save=False)
+    except Exception as error:
+        logger.exception("Pack %s failed", job.pk)
+        with translation.override(job.language):
+            job.error = (
+                _("You no longer have access to every institution's answers.")
+                if isinstance(error, PermissionDenied)
+                else _("The pack could not be built. Try again; if it fails again, tell the administrator.")
+            )
+        job.status = PackStatus.FAILED
+    else:
+        job.status, job.progress = PackStatus.DONE, 100
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "progress", "error", "pdf", "odt", "finished_at"])
+    return job

@@ -20,6 +20,9 @@ urlpatterns = [
     path("plan/new/", views.objective_create, name="objective_create"),
     path("plan/<int:pk>/", views.objective_detail, name="objective"),
     path("targets/project/<int:pk>/", views.targets, name="targets"),
+    path("packs/", views.packs, name="packs"),
+    path("packs/<int:pk>/", views.pack_detail, name="pack"),
+    path("packs/<int:pk>/<str:kind>/", views.pack_file, name="pack_file"),
     path("support/", views.support_list, name="support"),
     path("support/<int:pk>/", views.checklist, name="checklist"),
 ]

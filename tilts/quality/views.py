@@ -31,7 +31,7 @@ from tilts.quality.forms import (
     ReviewForm,
     TargetsForm,
 )
-from tilts.quality.models import Area, Objective, Review, Status, SupportChecklist
+from tilts.quality.models import Area, Objective, PackJob, Review, Status, SupportChecklist
 
 READERS = (Role.COORDINATOR, Role.AUDITOR, Role.MEMBER_CONTACT)
 PAGE_SIZE = 50
@@ -89,6 +89,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "source": services.standards_source(),
             "overloads": selectors.mentor_overloads(consortium) if user.can_view_everything else [],
             "can_manage": user.is_coordinator,
+            "can_pack": services.can_build_pack(user),
         },
     )
 
@@ -456,4 +457,47 @@ def targets(request: HttpRequest, pk: int) -> HttpResponse:
         "quality/targets.html",
         {"project": project, "rows": rows, "form": form, "editing": user.is_coordinator},
         status=422 if form.errors else 200,
+    )
+
+
+# The Accreditation Progress Report pack --------------------------------------------------------------------------
+
+PACK_BUILDERS = (Role.COORDINATOR, Role.AUDITOR)
+
+
+def _packs_of(request: HttpRequest) -> Any:
+    return PackJob.objects.filter(created_by=current_user(request))
+
+
+@role_required(*PACK_BUILDERS)
+def packs(request: HttpRequest) -> HttpResponse:
+    """Build the pack (POST, with the language) and see the packs built before."""
+    user = current_user(request)
+    if request.method == "POST":
+        try:
+            job = services.start_pack(_consortium(), by=user, language=request.POST.get("language", ""))
+        except ValidationError as error:
+            report_errors(request, error)
+        else:
+            return redirect("quality:pack", pk=job.pk)
+    page = Paginator(_packs_of(request), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "quality/packs.html", {"page": page})
+
+
+@role_required(*PACK_BUILDERS)
+def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(_packs_of(request), pk=pk)
+    template = "quality/_pack_progress.html" if request.htmx else "quality/pack_detail.html"  # type: ignore[attr-defined]
+    return render(request, template, {"job": job})
+
+
+@role_required(*PACK_BUILDERS)
+def pack_file(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+    job = get_object_or_404(_packs_of(request), pk=pk, status="done")
+    stored = job.pdf if kind == "pdf" else job.odt if kind == "odt" else None
+    if not stored:
+        raise Http404
+    content_type = "application/pdf" if kind == "pdf" else "application/vnd.oasis.opendocument.text"
+    return FileResponse(
+        stored.open("rb"), as_attachment=True, filename=stored.name.rsplit("/", 1)[-1][33:], content_type=content_type
     )

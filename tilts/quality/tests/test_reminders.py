@@ -42,3 +42,10 @@ def test_after_the_due_date_weekly_and_never_for_a_closed_review(
 def test_the_command_reports_what_it_did(review: Review, member_contact: User, capsys: object) -> None:
     call_command("send_quality_reminders", "--date", "2025-12-31")
     assert "reminders sent: 3" in capsys.readouterr().out  # type: ignore[attr-defined]
+
+
+def test_the_hourly_schedule_is_queued_once(db: None, capsys: object) -> None:
+    call_command("schedule_quality_reminders")
+    call_command("schedule_quality_reminders")
+    out = capsys.readouterr().out  # type: ignore[attr-defined]
+    assert "have been scheduled" in out and "already scheduled" in out

@@ -21,6 +21,7 @@ from django.db.models import Model, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from tilts.accounts.models import Role, User
 from tilts.consortium.models import Consortium, Goal, Organisation, OrganisationType
@@ -187,7 +188,7 @@ def open_review(
                     due_date=old.due_date if old else None,
                 )
             )
-    Answer.objects.bulk_create(answers)
+    bulk_create_with_history(answers, Answer, default_user=by)  # each answer's history starts here
     return review
 
 

@@ -1,6 +1,7 @@
 """The quality standards in the browser: the standards with their status and measures, reviews and answers,
 evidence, the comparison with the last review, and participant support checklists."""
 
+from pathlib import PurePath
 from typing import Any
 
 from django.contrib import messages
@@ -292,7 +293,9 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
         handle = evidence.file.open("rb")
     except FileNotFoundError as error:
         raise Http404 from error
-    return FileResponse(handle, as_attachment=True, filename=evidence.label)
+    suffix = PurePath(evidence.file.name).suffix
+    name = evidence.label if evidence.label.lower().endswith(suffix) else f"{evidence.label}{suffix}"
+    return FileResponse(handle, as_attachment=True, filename=name)
 
 
 # Participant support -------------------------------------------------------------------------------------------

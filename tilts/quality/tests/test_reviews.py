@@ -25,11 +25,14 @@ def _form(review: Review, organisation: Organisation, **changes: dict[str, str])
     return data
 
 
-def test_a_review_asks_every_institution_about_every_item(review: Review, consortium: Consortium) -> None:
+def test_a_review_asks_every_institution_about_every_item(
+    review: Review, consortium: Consortium, coordinator: User
+) -> None:
     institutions = selectors.organisations_in(review)
     assert institutions.count() == 3  # the coordinator and the two members
     assert review.answers.count() == 3 * StandardItem.objects.count()
     assert consortium.coordinator in institutions
+    assert review.answers.first().history.get().history_user == coordinator  # the audit trail starts at opening
 
 
 def test_the_form_proposes_the_current_quarter(coordinator_client: Client) -> None:

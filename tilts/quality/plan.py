@@ -15,7 +15,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import get_language
 
 from tilts.consortium.models import Consortium, Membership
-from tilts.followup.selectors import Scope, counted_mobilities, reach_by_goal
+from tilts.followup.selectors import GoalReach, Scope, counted_mobilities, reach_by_goal
 from tilts.mobility.models import Mobility, MobilityStatus
 from tilts.projects.models import Project
 from tilts.quality.models import Objective, ObjectiveMeasure, ObjectiveYear, ProjectTarget
@@ -27,9 +27,13 @@ def _projects_of(consortium: Consortium, year: int) -> list[Project]:
     return list(Project.objects.filter(consortium=consortium, call_year=year))
 
 
-def computed_value(objective: Objective, year: int) -> int | None:
-    """The value Tilts computes for an objective in a call year, or None when it is entered by hand."""
+def computed_value(objective: Objective, year: int, reach: dict[int, list[GoalReach]] | None = None) -> int | None:
+    """The value Tilts computes for an objective in a call year, or None when it is entered by hand.
+
+    ``reach`` keeps each project's reach per goal between calls, so a plan of many objectives asks once a project.
+    """
     consortium = objective.consortium
+    reach = {} if reach is None else reach
     if objective.measure == ObjectiveMeasure.NEW_MEMBERS:
         return Membership.objects.filter(consortium=consortium, is_coordinator=False, joined_on__year=year).count()
     if objective.measure == ObjectiveMeasure.TYPE_PARTICIPANTS:
@@ -48,7 +52,9 @@ def computed_value(objective: Objective, year: int) -> int | None:
             return None
         total = 0
         for project in _projects_of(consortium, year):
-            for row in reach_by_goal(Scope(consortium, project)):
+            if project.pk not in reach:
+                reach[project.pk] = reach_by_goal(Scope(consortium, project))
+            for row in reach[project.pk]:
                 if row.goal.pk == objective.goal_id:
                     reach = row.reach
                     total += (
@@ -82,12 +88,17 @@ class ObjectiveProgress:
 
 def plan_progress(consortium: Consortium) -> list[ObjectiveProgress]:
     """Every objective with its years: the target, the value (computed or entered) and the evidence."""
-    objectives = Objective.objects.filter(consortium=consortium).select_related("goal").prefetch_related("years")
+    objectives = (
+        Objective.objects.filter(consortium=consortium).select_related("goal", "consortium").prefetch_related("years")
+    )
+    reach: dict[int, list[GoalReach]] = {}
     result = []
     for objective in objectives:
         years: list[YearProgress] = []
         for row in objective.years.all():
-            value: Decimal | int | None = computed_value(objective, row.year) if objective.is_computed else row.value
+            value: Decimal | int | None = (
+                computed_value(objective, row.year, reach) if objective.is_computed else row.value
+            )
             years.append(YearProgress(row.year, row.target, value, row.evidence))
         result.append(ObjectiveProgress(objective, years))
     return result

@@ -179,3 +179,29 @@ def test_objectives_and_targets_over_the_api(
         content_type="application/json",
     )
     assert unknown.status_code == 422
+
+
+def test_the_plan_page_keeps_its_query_count_however_many_objectives(
+    project: Project,
+    member: Organisation,
+    other_member: Organisation,
+    goals: list,
+    consortium: Consortium,
+    coordinator: User,
+    django_assert_max_num_queries: object,
+) -> None:
+    _world(project, member, other_member, goals)
+    for number in range(1, 11):
+        objective = services.save_objective(
+            consortium,
+            by=coordinator,
+            number=number,
+            title=f"Uzdevums {number}",
+            goal=goals[number % 2],
+            measure=ObjectiveMeasure.GOAL_COLLEAGUES,
+        )
+        services.save_objective_year(objective, by=coordinator, year=project.call_year, target=Decimal("10"))
+    client = client_for(coordinator)
+    with django_assert_max_num_queries(25):  # type: ignore[operator]
+        response = client.get("/quality/plan/")
+    assert len(response.context["rows"]) == 10

@@ -56,12 +56,9 @@ def computed_value(objective: Objective, year: int, reach: dict[int, list[GoalRe
                 reach[project.pk] = reach_by_goal(Scope(consortium, project))
             for row in reach[project.pk]:
                 if row.goal.pk == objective.goal_id:
-                    reach = row.reach
-                    total += (
-                        reach.colleagues
-                        if objective.measure == ObjectiveMeasure.GOAL_COLLEAGUES
-                        else reach.participants
-                    )
+                    figures = row.reach
+                    colleagues = objective.measure == ObjectiveMeasure.GOAL_COLLEAGUES
+                    total += figures.colleagues if colleagues else figures.participants
         return total
     return None
 

@@ -101,3 +101,16 @@ def test_the_support_checklist_over_the_api(
     assert SupportChecklist.objects.get().preparation
     stranger = mobility(project, other_member)
     assert client.get(f"{API}/mobilities/{stranger.pk}/support").status_code == 404
+
+
+def test_the_coordinator_adds_an_item_over_the_api(coordinator_client: Client, member_client: Client) -> None:
+    body = {"code": "3.7", "area": 3, "title_lv": "Mentoru apmācība", "title_en": "Mentor training"}
+    created = _post(coordinator_client, f"{API}/standards", body)
+    assert created.status_code == 201 and created.json()["custom"] is True
+    duplicate = _post(coordinator_client, f"{API}/standards", body)
+    assert duplicate.status_code == 422 and "code" in duplicate.json()["errors"]
+    assert _post(member_client, f"{API}/standards", {**body, "code": "3.8"}).status_code == 403
+
+
+def test_an_evaluator_reads_no_checklist(own_mobility: Mobility, evaluator: User) -> None:
+    assert client_for(evaluator).get(f"{API}/mobilities/{own_mobility.pk}/support").status_code == 404

@@ -83,3 +83,12 @@ def test_the_auditor_adds_no_evidence(review: Review, member: Organisation, audi
     ok = {"kind": "link", "url": "https://lnb.lv/erasmus", "label": "Publikācija"}
     assert auditor_client.post(_answer_url(review, member, "4.2"), ok).status_code == 404
     assert not AnswerEvidence.objects.exists()
+
+
+def test_the_answers_page_counts_evidence_with_latvian_plurals(
+    review: Review, member: Organisation, member_client: Client
+) -> None:
+    url = _answer_url(review, member, "4.2")
+    member_client.post(url, {"kind": "link", "url": "https://lnb.lv/a", "label": "Raksts"})
+    page = member_client.get(f"/quality/reviews/{review.pk}/institution/{member.pk}/").content.decode()
+    assert "1 pierādījums" in page and "0 pierādījumu" in page

@@ -20,6 +20,7 @@ from tilts.grants.api import router as grants_router
 from tilts.mobility.api import router as mobility_router
 from tilts.projects.api import router as projects_router
 from tilts.projects.services import EditConflict
+from tilts.quality.api import router as quality_router
 from tilts.reporting.api import router as reporting_router
 from tilts.selection.api import router as selection_router
 
@@ -121,3 +122,4 @@ api.add_router("/", selection_router)
 api.add_router("/", reporting_router)
 api.add_router("/", followup_router)
 api.add_router("/", exports_router)
+api.add_router("/", quality_router)

@@ -397,6 +397,9 @@ def seed_demo() -> dict[str, int]:
     from tilts.exports.demo import seed as seed_export_details
 
     seed_export_details()
+    from tilts.quality.demo import seed as seed_quality
+
+    seed_quality(consortium)
     return {
         "organisations": Organisation.objects.count(),
         "members": Membership.objects.filter(status=MembershipStatus.ACTIVE).count(),

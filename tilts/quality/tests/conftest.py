@@ -1,0 +1,40 @@
+import datetime
+
+import pytest
+
+from tilts.accounts.models import User
+from tilts.consortium.models import Consortium, Organisation
+from tilts.mobility.models import Mobility
+from tilts.mobility.tests.factories import make_project
+from tilts.projects.models import Project
+from tilts.quality import services
+from tilts.quality.models import Review
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: pytest.FixtureRequest) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def project(consortium: Consortium) -> Project:
+    return make_project(consortium)
+
+
+@pytest.fixture
+def review(consortium: Consortium, coordinator: User, member: Organisation, other_member: Organisation) -> Review:
+    return services.open_review(
+        consortium,
+        title="Pārskats 2025 Q4",
+        period_start=datetime.date(2025, 10, 1),
+        period_end=datetime.date(2025, 12, 31),
+        due_date=datetime.date(2025, 12, 31),
+        by=coordinator,
+    )
+
+
+@pytest.fixture
+def own_mobility(project: Project, member: Organisation, participant: User) -> Mobility:
+    from tilts.followup.tests.helpers import mobility
+
+    return mobility(project, member, participant)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from tilts.accounts.models import User
 from tilts.consortium.models import Goal, MembershipStatus
+from tilts.grants import rules
 from tilts.grants import services as grant_services
 from tilts.mobility.models import TRIP_FIELDS, CalendarFeed, JointTrip, Mobility, MobilityStatus
 from tilts.projects.models import ProjectStatus
@@ -136,7 +137,11 @@ def price(mobility: Mobility) -> grant_services.PricedQuote:
 
 def breakdown(priced: grant_services.PricedQuote) -> dict[str, Any]:
     """What is stored with the mobility: the totals per category and the lines, enough to explain every euro."""
-    quote = priced.quote
+    return quote_breakdown(priced.quote)
+
+
+def quote_breakdown(quote: rules.Quote) -> dict[str, Any]:
+    """:func:`breakdown` of an engine quote (the grant recalculation prices without the web layer)."""
     return {
         "call_year": quote.call_year,
         "rate_table": quote.rate_table_title,

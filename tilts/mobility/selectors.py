@@ -233,7 +233,9 @@ def grant_recalculations(project: Project) -> QuerySet[GrantRecalculation]:
 
 def recalculation_total(project: Project) -> Decimal:
     """The sum of the differences: how much the project's open grants moved in all."""
-    totals = grant_recalculations(project).filter(before__isnull=False, after__isnull=False).aggregate(
-        before=Sum("before"), after=Sum("after")
+    totals = (
+        grant_recalculations(project)
+        .filter(before__isnull=False, after__isnull=False)
+        .aggregate(before=Sum("before"), after=Sum("after"))
     )
     return (totals["after"] or Decimal("0")) - (totals["before"] or Decimal("0"))

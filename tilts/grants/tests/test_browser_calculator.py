@@ -19,6 +19,7 @@ def test_price_a_trip_as_you_type(transactional_db: None, live_server, page: Pag
     total = page.get_by_test_id("total")
     expect(total).to_have_text("3,468.00")
     expect(page.get_by_text("One-way distance 1454 km, band 500–1999 km")).to_be_visible()
+    expect(page.get_by_test_id("grouping")).to_contain_text("Grouping of the 2026 call")
     expect(page.get_by_role("cell", name="to confirm").first).to_be_visible()
 
     page.get_by_label(re.compile("Green travel")).check()

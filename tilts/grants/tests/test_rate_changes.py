@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from tilts.grants import rules, services
 from tilts.grants.models import RateTable
@@ -101,15 +102,16 @@ def test_coordinator_sets_a_country_group_with_history(coordinator_client: Clien
     found = rate_table.table.country_group_of("BE")
     assert found is not None and (found.group, found.changed_by_project, found.source) == (2, True, "GA annex IV")
     assert rate_table.history.count() == 2
-    priced = services.price(
-        services.QuoteInput(
-            activity_type="job_shadowing",
-            rate_table=rate_table,
-            origin="g:456172",
-            destination="g:2800866",
-            activity_days=5,
+    with translation.override("en"):
+        priced = services.price(
+            services.QuoteInput(
+                activity_type="job_shadowing",
+                rate_table=rate_table,
+                origin="g:456172",
+                destination="g:2800866",
+                activity_days=5,
+            )
         )
-    )
     assert priced.quote.country_group == 2 and priced.quote.country_group_set_by_project
     assert "version 2" in priced.table_version
 

@@ -148,6 +148,9 @@ def quote_breakdown(quote: rules.Quote) -> dict[str, Any]:
         "distance_km": quote.distance_km,
         "distance_source": quote.distance_source.value if quote.distance_source else None,
         "band": quote.band,
+        "country_group": quote.country_group,
+        "country_group_status": quote.country_group_status.value if quote.country_group_status else None,
+        "country_group_set_by_project": quote.country_group_set_by_project,
         "funded_days": quote.funded_days,
         "by_category": {category.value: str(amount) for category, amount in quote.by_category().items()},
         "lines": [
@@ -167,7 +170,14 @@ def quote_breakdown(quote: rules.Quote) -> dict[str, Any]:
 def _store_price(mobility: Mobility) -> None:
     priced = price(mobility)
     mobility.grant_total = priced.quote.total
-    mobility.grant_breakdown = breakdown(priced)
+    rate_table = mobility.project.rate_table
+    # Which version of the project's table priced it (docs/grant-rules.md, "Rate tables"), shown with the grant
+    mobility.grant_breakdown = {
+        **breakdown(priced),
+        "rate_table_name": rate_table.name,
+        "rate_table_version": rate_table.history.count() or 1,
+        "rate_table_changed": timezone.localdate(rate_table.updated_at).isoformat() if rate_table.updated_at else None,
+    }
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -259,6 +260,7 @@ def mobility_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "mobility": mobility,
             "lines": breakdown.get("lines", []),
             "breakdown": breakdown,
+            "rate_table_changed": parse_date(breakdown.get("rate_table_changed") or ""),
             "transitions": selectors.transitions_for(user, mobility),
             "can_edit": selectors.can_edit(user, mobility),
             "cancel_form": CancelForm(),

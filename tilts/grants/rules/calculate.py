@@ -391,7 +391,16 @@ class _Builder:
 
     def check_duration(self, activity: ActivityType, days: int) -> None:
         """Docs "Activity types": each activity type has a minimum and maximum duration."""
-        if (activity.min_days is not None and days < activity.min_days) or (
+        if activity.max_days is None and activity.min_days is not None and days < activity.min_days:
+            # An open-ended type, e.g. adult learners' long-term mobility from 2026 (upper limit to confirm)
+            self.warnings.append(
+                Message(
+                    "duration",
+                    _("%(type)s lasts at least %(min)s days (travel excluded); this one has %(days)s."),
+                    {"type": activity.key, "min": activity.min_days, "days": days},
+                )
+            )
+        elif (activity.min_days is not None and days < activity.min_days) or (
             activity.max_days is not None and days > activity.max_days
         ):
             self.warnings.append(

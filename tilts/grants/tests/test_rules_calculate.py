@@ -342,3 +342,14 @@ def test_the_reduced_rate_is_rounded_only_at_the_end_of_the_line() -> None:
     )
     reduced = [line for line in q.lines if line.rule == "individual_support_reduced"]
     assert [(line.quantity, line.rate, line.amount) for line in reduced] == [(D("3"), D("66.885"), D("200.66"))]
+
+
+def test_long_term_learner_mobility_from_2026_is_open_ended() -> None:
+    kwargs = {"call_year": 2026, "activity_type": "individual_learning_long", "participant_kind": "learner"}
+    # no default learner rates from 2024: the project's own rate is entered
+    short = quote(activity_days=20, daily_rate_override=D("60"), **kwargs)
+    assert [w.params for w in short.warnings if w.code == "duration"] == [
+        {"type": "individual_learning_long", "min": 30, "days": 20}
+    ]
+    long = quote(activity_days=90, daily_rate_override=D("60"), **kwargs)
+    assert "duration" not in {w.code for w in long.warnings}

@@ -341,7 +341,14 @@ def rate_changes(before: rules.RateTable, after: rules.RateTable) -> list[Change
             activity = after.activity_types.get(change.key) or before.activity_types[change.key]
             label = _("Days of %(type)s") % {"type": activity.label(language)}
         rows.append(ChangeRow(change, label))
-    return rows
+    # Countries by name in the reader's language (Latvian collation); values and activity types keep table order
+    groups = sorted(
+        (row for row in rows if row.change.kind == ChangeKind.COUNTRY_GROUP),
+        key=lambda row: latvian_sort_key(country_name(row.change.key)),
+    )
+    others = [row for row in rows if row.change.kind != ChangeKind.COUNTRY_GROUP]
+    activities = [row for row in others if row.change.kind == ChangeKind.ACTIVITY_TYPE]
+    return [row for row in others if row.change.kind == ChangeKind.VALUE] + groups + activities
 
 
 def add_custom_place(*, name: str, country: str, latitude: Decimal, longitude: Decimal, by: User) -> CustomPlace:

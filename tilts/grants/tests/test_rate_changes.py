@@ -29,6 +29,9 @@ def test_changes_between_two_call_years_show_values_groups_and_sources(client: C
     assert "Icelandic national agency" in belgium.after.source  # type: ignore[union-attr]
     assert "Country group of Lithuania" not in rows  # unchanged countries are not listed
     assert "PG 2024" in response.text and "Country group of Latvia" in response.text
+    countries = [row.label for row in response.context["rows"] if row.change.kind == "country_group"]
+    assert countries[:3] == ["Country group of Austria", "Country group of Belgium", "Country group of Czechia"]
+    assert countries[-1] == "Country group of Slovenia"  # by name, not by code (SI before SK)
 
 
 def test_changes_page_defaults_to_the_last_two_years_and_speaks_latvian(client: Client) -> None:

@@ -68,13 +68,13 @@ def recalculate_open_grants(apps: Any, reason: str) -> int:
     records = 0
     for mobility in mobility_model.objects.filter(status__in=OPEN_STATUSES).select_related("project").order_by("pk"):
         table_id = mobility.project.rate_table_id
-        if table_id not in tables:
-            stored = apps.get_model("grants", "RateTable").objects.get(pk=table_id)
-            tables[table_id] = rules.RateTable.from_mapping(stored.data)
         before = mobility.grant_total
         try:
+            if table_id not in tables:
+                stored = apps.get_model("grants", "RateTable").objects.get(pk=table_id)
+                tables[table_id] = rules.RateTable.from_mapping(stored.data)
             quote = rules.calculate_quote(_request(mobility, tables[table_id], place_model))
-        except (rules.QuoteValidationError, LookupError) as error:
+        except (rules.QuoteValidationError, rules.RateTableError, LookupError) as error:
             record_model.objects.create(
                 mobility=mobility, reason=reason, status=mobility.status, before=before, after=None, problem=str(error)
             )

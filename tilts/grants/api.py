@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from tilts.accounts.models import User
-from tilts.core.api import CallYear
+from tilts.core.api import CallYear, ObjectId
 from tilts.grants import rules, services
 from tilts.grants.models import RateTable
 
@@ -82,6 +82,7 @@ class PlaceOut(Schema):
 class QuoteOut(Schema):
     call_year: int
     rate_table: str
+    rate_table_version: str = Field(description="The call year's defaults, or the version of a project's table.")
     activity_type: str
     participant_kind: str
     lines: list[LineOut]
@@ -92,6 +93,9 @@ class QuoteOut(Schema):
     gazetteer_distance_km: int | None
     band: str | None
     country_group: int | None
+    country_group_status: str | None = Field(description="confirmed or to_confirm: the grouping that priced it.")
+    country_group_source: str
+    country_group_set_by_project: bool
     activity_days: int
     funded_travel_days: int
     funded_days: int
@@ -119,11 +123,21 @@ class RateValueOut(Schema):
     source: str
 
 
+class CountryGroupOut(Schema):
+    country: str
+    country_name: str
+    group: int
+    status: str
+    source: str
+    set_by_project: bool
+
+
 class RatesOut(Schema):
     call_year: int
     title: str
     programme_guide: str
     values: list[RateValueOut]
+    country_groups: list[CountryGroupOut]
     table: dict[str, Any] = Field(description="The whole table as stored, every value with source and status.")
 
 
@@ -157,6 +171,7 @@ def quote(request: HttpRequest, payload: QuoteIn) -> dict[str, Any]:
     return {
         "call_year": q.call_year,
         "rate_table": q.rate_table_title,
+        "rate_table_version": priced.table_version,
         "activity_type": q.activity_type,
         "participant_kind": q.participant_kind,
         "lines": [
@@ -180,6 +195,9 @@ def quote(request: HttpRequest, payload: QuoteIn) -> dict[str, Any]:
         "gazetteer_distance_km": priced.gazetteer_km,
         "band": q.band,
         "country_group": q.country_group,
+        "country_group_status": q.country_group_status.value if q.country_group_status else None,
+        "country_group_source": q.country_group_source,
+        "country_group_set_by_project": q.country_group_set_by_project,
         "activity_days": q.activity_days,
         "funded_travel_days": q.funded_travel_days,
         "funded_days": q.funded_days,
@@ -210,8 +228,93 @@ def rates(request: HttpRequest, call_year: CallYear) -> dict[str, Any]:
             }
             for e in table.entries()
         ],
+        "country_groups": _country_groups(table),
         "table": table.to_mapping(),
     }
+
+
+def _country_groups(table: rules.RateTable) -> list[dict[str, Any]]:
+    found = [table.country_group_of(code) for code in table.countries()]
+    return [
+        {
+            "country": g.country,
+            "country_name": services.country_name(g.country),
+            "group": g.group,
+            "status": g.status.value,
+            "source": g.source,
+            "set_by_project": g.changed_by_project,
+        }
+        for g in found
+        if g is not None
+    ]
+
+
+class SideOut(Schema):
+    value: str = Field(description="Amounts with two decimals, days and groups as whole numbers, durations as 2–30.")
+    status: str
+    source: str
+
+
+class ChangeOut(Schema):
+    kind: str = Field(description="value, country_group or activity_type.")
+    key: str = Field(description="The value's key (as in /grants/rates), the country code or the activity type.")
+    label: str
+    before: SideOut | None
+    after: SideOut | None
+
+
+class ChangesOut(Schema):
+    before: str
+    after: str
+    changes: list[ChangeOut]
+
+
+class ChangesQuery(Schema):
+    before: int = Field(ge=2014, le=2100, description="The earlier call year.")
+    after: int = Field(ge=2014, le=2100, description="The later call year.")
+
+
+def _changes(before: rules.RateTable, after: rules.RateTable, before_name: str, after_name: str) -> dict[str, Any]:
+    def side(found: rules.Side | None) -> dict[str, Any] | None:
+        return None if found is None else {"value": found.value, "status": found.status.value, "source": found.source}
+
+    return {
+        "before": before_name,
+        "after": after_name,
+        "changes": [
+            {
+                "kind": row.change.kind.value,
+                "key": row.change.key,
+                "label": row.label,
+                "before": side(row.change.before),
+                "after": side(row.change.after),
+            }
+            for row in services.rate_changes(before, after)
+        ],
+    }
+
+
+@router.get("/grants/rate-changes", response=ChangesOut, summary="What changed between two call years' tables")
+def rate_changes(request: HttpRequest, filters: Query[ChangesQuery]) -> dict[str, Any]:
+    try:
+        before, after = rules.load_call_year(filters.before), rules.load_call_year(filters.after)
+    except rules.RateTableError:
+        raise ValidationError({"before": _("There is no rate table for this call year.")}) from None
+    return _changes(before, after, before.title, after.title)
+
+
+@router.get(
+    "/grants/rate-tables/{rate_table_id}/changes",
+    response=ChangesOut,
+    summary="What a project's rate table changed against its call year's defaults (coordinator and auditor)",
+)
+def rate_table_changes(request: HttpRequest, rate_table_id: ObjectId) -> dict[str, Any]:
+    user = request.user
+    if not (isinstance(user, User) and user.can_view_everything):
+        raise Http404
+    rate_table = get_object_or_404(RateTable, pk=rate_table_id)
+    defaults = rules.load_call_year(rate_table.call_year)
+    return _changes(defaults, rate_table.table, defaults.title, str(rate_table))
 
 
 class PlaceQuery(Schema):

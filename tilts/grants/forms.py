@@ -133,3 +133,28 @@ class CustomPlaceForm(forms.ModelForm):  # type: ignore[type-arg]
             "latitude": _("Decimal degrees, north positive, e.g. 56.94600."),
             "longitude": _("Decimal degrees, east positive, e.g. 24.10589."),
         }
+
+
+class CountryGroupForm(forms.Form):
+    """A project's own group for one country, as printed in its grant agreement."""
+
+    group = forms.TypedChoiceField(label=_("Country group"), coerce=int)
+    status = RateEntryForm.base_fields["status"]
+    source = RateEntryForm.base_fields["source"]
+
+    def __init__(self, *args: Any, groups: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [(group, _("Group %(group)s") % {"group": group}) for group in groups]
+
+
+class RateChangesForm(forms.Form):
+    """Which two call years' defaults to compare."""
+
+    before = forms.TypedChoiceField(label=_("From call year"), coerce=int)
+    after = forms.TypedChoiceField(label=_("To call year"), coerce=int)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        years = [(y, str(y)) for y in rules.available_call_years()]
+        self.fields["before"].choices = years
+        self.fields["after"].choices = years

@@ -13,7 +13,7 @@ class RateTable(models.Model):
     """A rate table in use: a copy of a call year's defaults, corrected from a grant agreement.
 
     The national agency fixes the actual rates within the Programme Guide's ranges and prints them in the grant
-    agreement, so each project prices its mobilities with its own copy (reference, introduction).
+    agreement, so each project prices its mobilities with its own copy (docs/grant-rules.md, "Rate tables").
     """
 
     name = models.CharField(_("name"), max_length=200)

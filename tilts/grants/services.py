@@ -12,14 +12,18 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from tilts.accounts.models import User
+from tilts.core.collation import latvian_sort_key
 from tilts.grants import rules
 from tilts.grants.models import CustomPlace, RateTable
 from tilts.grants.rules import gazetteer
+from tilts.grants.rules.compare import Change, ChangeKind, compare_tables
 
 GAZETTEER_PREFIX = "g"
 CUSTOM_PREFIX = "c"
@@ -133,6 +137,20 @@ class PricedQuote:
     origin: PlaceRef | None
     destination: PlaceRef | None
     gazetteer_km: int | None
+    table_version: str = ""  # which table priced it: a call year's defaults, or a project table's version
+
+
+def table_version(rate_table: RateTable | None, call_year: int) -> str:
+    """ "Defaults of the 2025 call", or "LNB 2025, version 3 of 12.03.2025" for a project's table."""
+    if rate_table is None:
+        return _("defaults of the %(year)s call") % {"year": call_year}
+    version = rate_table.history.count() or 1
+    changed = timezone.localtime(rate_table.updated_at).date() if rate_table.updated_at else None
+    return _("%(name)s, version %(version)s of %(date)s") % {
+        "name": rate_table.name,
+        "version": version,
+        "date": date_format(changed, "SHORT_DATE_FORMAT") if changed else "—",
+    }
 
 
 def price(data: QuoteInput) -> PricedQuote:
@@ -178,7 +196,14 @@ def price(data: QuoteInput) -> PricedQuote:
                 for name, messages in error.errors.items()
             }
         ) from None
-    return PricedQuote(quote, table or rules.load_call_year(quote.call_year), origin, destination, gazetteer_km)
+    return PricedQuote(
+        quote,
+        table or rules.load_call_year(quote.call_year),
+        origin,
+        destination,
+        gazetteer_km,
+        table_version(data.rate_table, quote.call_year),
+    )
 
 
 def _field_name(engine_field: str) -> str:
@@ -255,6 +280,77 @@ def update_rate_entry(
     return locked
 
 
+@transaction.atomic
+def set_country_group(
+    rate_table: RateTable, *, country: str, group: int, status: rules.Status, source: str, by: User | None = None
+) -> RateTable:
+    """Put one country in another group, e.g. as the grant agreement prints it; the history keeps the change."""
+    locked = RateTable.objects.select_for_update().get(pk=rate_table.pk)
+    if not source.strip():
+        raise ValidationError({"source": _("Say where the value comes from, e.g. the grant agreement's annex.")})
+    if group not in locked.table.country_groups:
+        raise ValidationError({"group": _("Choose one of the table's country groups.")})
+    try:
+        updated = locked.table.with_country_group(country, group, status, source.strip())
+    except rules.RateTableError:
+        raise ValidationError({"country": _("This country is in none of the table's groups.")}) from None
+    locked.set_table(updated)
+    locked.save()
+    return locked
+
+
+def country_name(code: str) -> str:
+    return str(countries.name(code)) or code
+
+
+@dataclass(frozen=True)
+class CountryGroupsRow:
+    """One country's group in each call year's defaults (None where a year's table does not group it)."""
+
+    country: str
+    name: str
+    groups: list[rules.CountryGroup | None]
+
+
+def country_groups_by_year() -> tuple[list[int], list[CountryGroupsRow]]:
+    """Every programme country's group per call year, countries by name in the reader's language."""
+    years = rules.available_call_years()
+    tables = [rules.load_call_year(year) for year in years]
+    codes = sorted({code for table in tables for code in table.countries()})
+    rows = [CountryGroupsRow(code, country_name(code), [t.country_group_of(code) for t in tables]) for code in codes]
+    rows.sort(key=lambda row: latvian_sort_key(row.name))
+    return years, rows
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    change: Change
+    label: str
+
+
+def rate_changes(before: rules.RateTable, after: rules.RateTable) -> list[ChangeRow]:
+    """What changed from ``before`` to ``after``, each change with a readable name in the reader's language."""
+    language = get_language() or "lv"
+    rows = []
+    for change in compare_tables(before, after):
+        if change.kind == ChangeKind.VALUE:
+            label = entry_label(change.key, after if change.after else before)
+        elif change.kind == ChangeKind.COUNTRY_GROUP:
+            label = _("Country group of %(country)s") % {"country": country_name(change.key)}
+        else:
+            activity = after.activity_types.get(change.key) or before.activity_types[change.key]
+            label = _("Days of %(type)s") % {"type": activity.label(language)}
+        rows.append(ChangeRow(change, label))
+    # Countries by name in the reader's language (Latvian collation); values and activity types keep table order
+    groups = sorted(
+        (row for row in rows if row.change.kind == ChangeKind.COUNTRY_GROUP),
+        key=lambda row: latvian_sort_key(country_name(row.change.key)),
+    )
+    others = [row for row in rows if row.change.kind != ChangeKind.COUNTRY_GROUP]
+    activities = [row for row in others if row.change.kind == ChangeKind.ACTIVITY_TYPE]
+    return [row for row in others if row.change.kind == ChangeKind.VALUE] + groups + activities
+
+
 def add_custom_place(*, name: str, country: str, latitude: Decimal, longitude: Decimal, by: User) -> CustomPlace:
     place = CustomPlace(name=name.strip(), country=country, latitude=latitude, longitude=longitude, added_by=by)
     place.full_clean()
@@ -273,6 +369,10 @@ def entry_label(key: str, table: rules.RateTable) -> str:
         return (
             _("Funded travel days, green travel") if "green" in parts[1] else _("Funded travel days, standard travel")
         )
+    if parts[:2] == ["organisational_support", "per_activity_type"] and parts[2] in table.activity_types:
+        return _("Organisational support per participant, %(type)s") % {
+            "type": table.activity_types[parts[2]].label(get_language() or "lv")
+        }
     if parts[0] == "individual_support" and parts[1] in ("staff", "learner"):
         who = _("staff and accompanying persons") if parts[1] == "staff" else _("adult learners")
         return _("Individual support per day, %(who)s, country group %(group)s") % {

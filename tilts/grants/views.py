@@ -9,9 +9,17 @@ from django.views.decorators.http import require_GET
 
 from tilts.accounts.models import Role, User
 from tilts.accounts.permissions import current_user, role_required
+from tilts.core.collation import latvian_sort_key
 from tilts.core.feedback import show_on_form
 from tilts.grants import rules, services
-from tilts.grants.forms import CustomPlaceForm, QuoteForm, RateEntryForm, RateTableCreateForm
+from tilts.grants.forms import (
+    CountryGroupForm,
+    CustomPlaceForm,
+    QuoteForm,
+    RateChangesForm,
+    RateEntryForm,
+    RateTableCreateForm,
+)
 from tilts.grants.models import CustomPlace, RateTable
 
 DEFAULT_ORIGIN_QUERY = "Rīga"
@@ -104,10 +112,38 @@ def call_year_rates(request: HttpRequest, call_year: int) -> HttpResponse:
         table = rules.load_call_year(call_year)
     except rules.RateTableError:
         raise Http404 from None
+    years, group_rows = services.country_groups_by_year()
     return render(
         request,
         "grants/call_year_rates.html",
-        {"table": table, "entries": _entries(table), "years": rules.available_call_years(), "call_year": call_year},
+        {
+            "table": table,
+            "entries": _entries(table),
+            "years": years,
+            "call_year": call_year,
+            "previous_year": call_year - 1 if call_year - 1 in years else None,
+            "group_rows": group_rows,
+        },
+    )
+
+
+@require_GET
+def rate_changes(request: HttpRequest) -> HttpResponse:
+    """What changed between two call years' defaults (by default the latest year and the one before)."""
+    years = rules.available_call_years()
+    initial = {"before": years[-2], "after": years[-1]}
+    form = RateChangesForm(request.GET if "before" in request.GET else initial)
+    rows: list[services.ChangeRow] = []
+    before = after = None
+    if form.is_valid():
+        before = rules.load_call_year(form.cleaned_data["before"])
+        after = rules.load_call_year(form.cleaned_data["after"])
+        rows = services.rate_changes(before, after)
+    return render(
+        request,
+        "grants/rate_changes.html",
+        {"form": form, "rows": rows, "before": before, "after": after},
+        status=200 if form.is_valid() else 422,
     )
 
 
@@ -153,7 +189,61 @@ def rate_table_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "table": table,
             "entries": _entries(table),
             "history": rate_table.history.select_related("history_user")[:30],
+            "groups": [
+                {"country": code, "name": services.country_name(code), "group": table.country_group_of(code)}
+                for code in sorted(table.countries(), key=lambda c: latvian_sort_key(services.country_name(c)))
+            ],
         },
+    )
+
+
+@role_required(*READERS)
+def rate_table_changes(request: HttpRequest, pk: int) -> HttpResponse:
+    """A project's table against its call year's defaults: what the coordinator corrected, value by value."""
+    rate_table = get_object_or_404(RateTable, pk=pk)
+    defaults = rules.load_call_year(rate_table.call_year)
+    return render(
+        request,
+        "grants/rate_changes.html",
+        {
+            "rate_table": rate_table,
+            "rows": services.rate_changes(defaults, rate_table.table),
+            "before": defaults,
+            "after": rate_table.table,
+        },
+    )
+
+
+@role_required(Role.COORDINATOR)
+def country_group_edit(request: HttpRequest, pk: int, country: str) -> HttpResponse:
+    rate_table = get_object_or_404(RateTable, pk=pk)
+    table = rate_table.table
+    current = table.country_group_of(country)
+    if current is None:
+        raise Http404
+    initial = {"group": current.group, "status": current.status.value, "source": current.source}
+    form = CountryGroupForm(request.POST or None, initial=initial, groups=sorted(table.country_groups))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_country_group(
+                rate_table,
+                country=current.country,
+                group=form.cleaned_data["group"],
+                status=rules.Status(form.cleaned_data["status"]),
+                source=form.cleaned_data["source"],
+                by=current_user(request),
+            )
+        except ValidationError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("grants:rate_table", pk=pk)
+    label = _("Country group of %(country)s") % {"country": services.country_name(current.country)}
+    return render(
+        request,
+        "grants/rate_entry_form.html",
+        {"form": form, "rate_table": rate_table, "label": label},
+        status=422 if form.errors else 200,
     )
 
 

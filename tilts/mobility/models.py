@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -136,6 +138,37 @@ class Mobility(models.Model):
     @property
     def activity_days(self) -> int:
         return (self.end_date - self.start_date).days + 1
+
+
+class GrantRecalculation(models.Model):
+    """A grant priced again when the grant rules changed: the grant before and after, for the coordinator to see.
+
+    Only drafts and submitted mobilities are priced again; approved ones keep their frozen grant
+    (docs/grant-rules.md, "When the rules change"). Where the new rules refuse the mobility's data, the grant is
+    kept and ``problem`` says why.
+    """
+
+    mobility = models.ForeignKey(Mobility, on_delete=models.CASCADE, related_name="recalculations")
+    reason = models.CharField(_("reason"), max_length=200)
+    status = models.CharField(_("status then"), max_length=12, choices=MobilityStatus.choices)
+    before = models.DecimalField(_("grant before, EUR"), max_digits=10, decimal_places=2, null=True, blank=True)
+    after = models.DecimalField(_("grant after, EUR"), max_digits=10, decimal_places=2, null=True, blank=True)
+    problem = models.TextField(_("problem"), blank=True)
+    created_at = models.DateTimeField(_("recalculated"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("grant recalculation")
+        verbose_name_plural = _("grant recalculations")
+        ordering = ["-created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.mobility_id}: {self.before} → {self.after}"
+
+    @property
+    def difference(self) -> Decimal | None:
+        if self.before is None or self.after is None:
+            return None
+        return self.after - self.before
 
 
 class JointTrip(models.Model):

@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from tilts.accounts.models import User
 from tilts.consortium.models import Organisation
 from tilts.core.collation import latvian_sort_key
-from tilts.mobility.models import Mobility, MobilityStatus
+from tilts.mobility.models import GrantRecalculation, Mobility, MobilityStatus
 from tilts.projects.models import BudgetCategory, Project
 
 ZERO = Decimal("0.00")
@@ -222,3 +222,20 @@ def month_grid(
     for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
         weeks.append([(day if day.month == month else None, by_day.get(day, [])) for day in week])
     return weeks
+
+
+def grant_recalculations(project: Project) -> QuerySet[GrantRecalculation]:
+    """The grants priced again when the grant rules changed, newest first (docs/grant-rules.md)."""
+    return GrantRecalculation.objects.filter(mobility__project=project).select_related(
+        "mobility__participant", "mobility__sending_organisation"
+    )
+
+
+def recalculation_total(project: Project) -> Decimal:
+    """The sum of the differences: how much the project's open grants moved in all."""
+    totals = (
+        grant_recalculations(project)
+        .filter(before__isnull=False, after__isnull=False)
+        .aggregate(before=Sum("before"), after=Sum("after"))
+    )
+    return (totals["after"] or Decimal("0")) - (totals["before"] or Decimal("0"))

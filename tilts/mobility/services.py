@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from tilts.accounts.models import User
 from tilts.consortium.models import Goal, MembershipStatus
+from tilts.grants import rules
 from tilts.grants import services as grant_services
 from tilts.mobility.models import TRIP_FIELDS, CalendarFeed, JointTrip, Mobility, MobilityStatus
 from tilts.projects.models import ProjectStatus
@@ -136,13 +137,20 @@ def price(mobility: Mobility) -> grant_services.PricedQuote:
 
 def breakdown(priced: grant_services.PricedQuote) -> dict[str, Any]:
     """What is stored with the mobility: the totals per category and the lines, enough to explain every euro."""
-    quote = priced.quote
+    return quote_breakdown(priced.quote)
+
+
+def quote_breakdown(quote: rules.Quote) -> dict[str, Any]:
+    """:func:`breakdown` of an engine quote (the grant recalculation prices without the web layer)."""
     return {
         "call_year": quote.call_year,
         "rate_table": quote.rate_table_title,
         "distance_km": quote.distance_km,
         "distance_source": quote.distance_source.value if quote.distance_source else None,
         "band": quote.band,
+        "country_group": quote.country_group,
+        "country_group_status": quote.country_group_status.value if quote.country_group_status else None,
+        "country_group_set_by_project": quote.country_group_set_by_project,
         "funded_days": quote.funded_days,
         "by_category": {category.value: str(amount) for category, amount in quote.by_category().items()},
         "lines": [
@@ -162,7 +170,14 @@ def breakdown(priced: grant_services.PricedQuote) -> dict[str, Any]:
 def _store_price(mobility: Mobility) -> None:
     priced = price(mobility)
     mobility.grant_total = priced.quote.total
-    mobility.grant_breakdown = breakdown(priced)
+    rate_table = mobility.project.rate_table
+    # Which version of the project's table priced it (docs/grant-rules.md, "Rate tables"), shown with the grant
+    mobility.grant_breakdown = {
+        **breakdown(priced),
+        "rate_table_name": rate_table.name,
+        "rate_table_version": rate_table.history.count() or 1,
+        "rate_table_changed": timezone.localdate(rate_table.updated_at).isoformat() if rate_table.updated_at else None,
+    }
 
 
 @transaction.atomic

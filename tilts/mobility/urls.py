@@ -10,6 +10,7 @@ urlpatterns = [
     path("project/<int:pk>/new/", views.mobility_create, name="create"),
     path("project/<int:pk>/trips/new/", views.trip_create, name="trip_create"),
     path("project/<int:pk>/budget/", views.budget, name="budget"),
+    path("project/<int:pk>/grant-recalculations/", views.recalculations, name="recalculations"),
     path("project/<int:pk>/calendar/", views.calendar_month, name="calendar"),
     path("project/<int:pk>/calendar/replace-addresses/", views.calendar_feeds_replace, name="calendar_replace"),
     path("<int:pk>/", views.mobility_detail, name="detail"),

@@ -8,11 +8,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -258,6 +260,7 @@ def mobility_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "mobility": mobility,
             "lines": breakdown.get("lines", []),
             "breakdown": breakdown,
+            "rate_table_changed": parse_date(breakdown.get("rate_table_changed") or ""),
             "transitions": selectors.transitions_for(user, mobility),
             "can_edit": selectors.can_edit(user, mobility),
             "cancel_form": CancelForm(),
@@ -399,6 +402,18 @@ def trip_transition(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("Every participant of the trip is now: %(status)s.") % {"status": MobilityStatus(target).label}
         )
     return redirect("mobility:trip", pk=pk)
+
+
+@role_required(Role.COORDINATOR, Role.AUDITOR)
+def recalculations(request: HttpRequest, pk: int) -> HttpResponse:
+    """Grants priced again when the grant rules changed: before, after and the difference, per mobility."""
+    project = _project(request, pk)
+    page = Paginator(selectors.grant_recalculations(project), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "mobility/recalculations.html",
+        {"project": project, "page": page, "total": selectors.recalculation_total(project)},
+    )
 
 
 @role_required(Role.COORDINATOR, Role.AUDITOR)

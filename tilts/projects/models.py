@@ -23,7 +23,7 @@ class ProjectStatus(models.TextChoices):
 
 
 class BudgetCategory(models.TextChoices):
-    """The cost categories of a KA1 grant agreement (reference, "Other cost categories")."""
+    """The cost categories of a KA1 grant agreement (docs/grant-rules.md, "Other cost categories")."""
 
     TRAVEL = "travel", _("Travel")
     INDIVIDUAL_SUPPORT = "individual_support", _("Individual support")

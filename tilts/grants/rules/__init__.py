@@ -3,7 +3,10 @@
 - ``rates``: the unit-cost tables, one data file per call year, each value with its source and status;
 - ``distance``: great-circle distance (haversine, R = 6371 km);
 - ``gazetteer``: offline place search with and without diacritics;
-- ``calculate``: the grant of one participant, line by line, to the cent.
+- ``calculate``: the grant of one participant, line by line, to the cent;
+- ``compare``: what changed between two tables, value by value, with sources.
+
+The rules themselves, with their sources, are written out in ``docs/grant-rules.md``.
 """
 
 from tilts.grants.rules.calculate import (
@@ -18,10 +21,13 @@ from tilts.grants.rules.calculate import (
     calculate_quote,
     money,
 )
+from tilts.grants.rules.compare import Change, ChangeKind, Side, compare_tables
 from tilts.grants.rules.distance import haversine_km
 from tilts.grants.rules.rates import (
     ActivityType,
     Amount,
+    CountryGroup,
+    CountryGroupChange,
     RateEntry,
     RateTable,
     RateTableError,
@@ -30,6 +36,7 @@ from tilts.grants.rules.rates import (
     TravelBand,
     available_call_years,
     load_call_year,
+    rebase_on_defaults,
 )
 
 __all__ = [
@@ -37,6 +44,10 @@ __all__ = [
     "ActivityType",
     "Amount",
     "Category",
+    "Change",
+    "ChangeKind",
+    "CountryGroup",
+    "CountryGroupChange",
     "DistanceSource",
     "Message",
     "Quote",
@@ -47,11 +58,14 @@ __all__ = [
     "RateTable",
     "RateTableError",
     "RateValueError",
+    "Side",
     "Status",
     "TravelBand",
     "available_call_years",
     "calculate_quote",
+    "compare_tables",
     "haversine_km",
     "load_call_year",
     "money",
+    "rebase_on_defaults",
 ]

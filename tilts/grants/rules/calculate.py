@@ -1,7 +1,7 @@
 """The Erasmus+ KA1 adult-education grant for one participant, line by line, to the cent.
 
-Every rule cites the reference (``shared/reference/erasmus-ka1-adult-rules.md``) and through it the Programme
-Guide (PG), Part B, "Mobility projects for adult education staff and learners", section "Funding rules".
+Every rule cites ``docs/grant-rules.md`` (the rules Tilts implements, with their sources) and through it the
+Programme Guide (PG), Part B, "Mobility projects for adult education staff and learners", section "Funding rules".
 Amounts are ``Decimal``; each line is rounded to the cent, half up, at its end; the total is the exact sum of
 the lines. Invalid input raises :class:`QuoteValidationError` naming the field; nothing is guessed.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 
@@ -141,6 +141,11 @@ class Quote:
     funded_days: int
     zero_grant: bool
     warnings: tuple[Message, ...]
+    # Which grouping priced the individual support: the table's list (with its source and status) or the
+    # project's own group for the country (docs/grant-rules.md, "Country groups")
+    country_group_status: Status | None = None
+    country_group_source: str = ""
+    country_group_set_by_project: bool = False
 
     def by_category(self) -> dict[Category, Decimal]:
         totals: dict[Category, Decimal] = {}
@@ -248,6 +253,13 @@ def calculate_quote(request: QuoteRequest) -> Quote:
         errors.add("travel_days", "negative", _("Travel days cannot be negative."))
     if request.course_days < 0:
         errors.add("course_days", "negative", _("Course days cannot be negative."))
+    elif request.course_days and request.activity_type != "course":
+        # Docs "Odd inputs": refused with a message, never silently dropped.
+        errors.add(
+            "course_days",
+            "not_a_course",
+            _("Course fees are paid only for courses and training: leave course days at 0."),
+        )
     elif days and request.course_days > days:
         errors.add("course_days", "too_many", _("Course days cannot exceed the activity days (%(days)s)."), days=days)
     real_travel_cost = _decimal(errors, "real_travel_cost", request.real_travel_cost)
@@ -308,18 +320,41 @@ def calculate_quote(request: QuoteRequest) -> Quote:
         funded_travel_days = builder.travel(request.distance_km, real_travel_cost)
         builder.individual_support(daily, days, funded_travel_days)
         if request.participant_kind != "accompanying":
-            builder.organisational_support()
+            builder.organisational_support(activity.key)
         if request.activity_type == "course" and request.course_days:
             builder.course_fees(request.course_days)
     if request.fewer_opportunities:
+        if request.participant_kind == "accompanying":
+            # Docs "Odd inputs": inclusion support is for participants with fewer opportunities, not companions.
+            builder.warnings.append(
+                Message(
+                    "accompanying_fewer_opportunities",
+                    _(
+                        "Inclusion support is for participants with fewer opportunities, not for the persons "
+                        "accompanying them: check whether this accompanying person should be marked."
+                    ),
+                )
+            )
         builder.inclusion_organisation()
     if inclusion_costs is not None:
         builder.inclusion_participant(inclusion_costs)
-    return builder.quote(days, group, activity.key)
+    return _with_grouping(builder.quote(days, group, activity.key), table, destination)
+
+
+def _with_grouping(quote: Quote, table: RateTable, country: str) -> Quote:
+    found = table.country_group_of(country)
+    if found is None:
+        return quote
+    return replace(
+        quote,
+        country_group_status=found.status,
+        country_group_source=found.source,
+        country_group_set_by_project=found.changed_by_project,
+    )
 
 
 class _Builder:
-    """Collects the lines and warnings of one quote; each method is one rule of the reference."""
+    """Collects the lines and warnings of one quote; each method is one rule of ``docs/grant-rules.md``."""
 
     def __init__(self, table: RateTable, request: QuoteRequest) -> None:
         self.table = table
@@ -355,8 +390,17 @@ class _Builder:
         self.lines.append(QuoteLine(category, rule, section, description, unit, Decimal(quantity), rate, value, status))
 
     def check_duration(self, activity: ActivityType, days: int) -> None:
-        """Reference, "Actions and activity types": each activity type has a minimum and maximum duration."""
-        if (activity.min_days is not None and days < activity.min_days) or (
+        """Docs "Activity types": each activity type has a minimum and maximum duration."""
+        if activity.max_days is None and activity.min_days is not None and days < activity.min_days:
+            # An open-ended type, e.g. adult learners' long-term mobility from 2026 (upper limit to confirm)
+            self.warnings.append(
+                Message(
+                    "duration",
+                    _("%(type)s lasts at least %(min)s days (travel excluded); this one has %(days)s."),
+                    {"type": activity.key, "min": activity.min_days, "days": days},
+                )
+            )
+        elif (activity.min_days is not None and days < activity.min_days) or (
             activity.max_days is not None and days > activity.max_days
         ):
             self.warnings.append(
@@ -368,10 +412,11 @@ class _Builder:
             )
 
     def travel(self, km: int, real_cost: Decimal | None) -> int:
-        """Reference, "Travel": a unit cost per participant for the return trip, by the one-way distance band;
+        """Docs "Travel": a unit cost per participant for the return trip, by the one-way distance band;
         the green rate where the band has one; no travel grant below 10 km. Travel days: up to 2, or up to 6
-        with green travel. Exceptional expensive travel: 80 % of the real cost replaces the unit cost where
-        the unit cost covers less than 70 % of it."""
+        with green travel. Expensive travel: 80 % of the real cost replaces the unit cost where the unit cost
+        covers less than 70 % of it, compared exactly. A band whose green rate repeats the standard one (from
+        4000 km since call 2024) pays it for green travel without a warning."""
         request, table = self.request, self.table
         limit = table.max_travel_days_green if request.green_travel else table.max_travel_days_standard
         self.funded_travel_days = min(request.travel_days, limit.value)
@@ -389,6 +434,19 @@ class _Builder:
             self.warnings.append(
                 Message("no_travel", _("Below %(km)s km there is no travel grant."), {"km": table.travel_min_km})
             )
+            if self.funded_travel_days:
+                # Docs "Travel days": travel days are paid through individual support, not the travel grant,
+                # so they still count here; say so, since a trip this short rarely needs them.
+                self.warnings.append(
+                    Message(
+                        "travel_days_without_travel_grant",
+                        _(
+                            "There is no travel grant, but the %(days)s travel days entered are still paid as "
+                            "individual support days; remove them if the participant does not travel."
+                        ),
+                        {"days": self.funded_travel_days},
+                    )
+                )
             return self.funded_travel_days
         unit = band.standard
         rule = "travel_standard"
@@ -405,7 +463,9 @@ class _Builder:
                 )
         if real_cost is not None:
             threshold = self.table.exceptional_threshold
-            if unit.amount < money(real_cost * threshold.amount):
+            # Docs "Expensive travel": compared exactly, nothing rounded before the comparison (309.00 against
+            # 441.43 is 69.9998 %, below 70 %); only the amount paid is rounded.
+            if unit.amount < real_cost * threshold.amount:
                 share = self.table.exceptional_share
                 self.add(
                     Category.EXCEPTIONAL_TRAVEL,
@@ -451,9 +511,9 @@ class _Builder:
         return self.funded_travel_days
 
     def individual_support(self, daily: Amount, activity_days: int, travel_days: int) -> None:
-        """Reference, "Individual support": per day of activity plus funded travel days, by the receiving
+        """Docs "Individual support": per day of activity plus funded travel days, by the receiving
         country's group; days 1-14 at the full rate, from day 15 at 70 % of it. Rounding happens once, at the
-        end of each line (reference: "rounded to the cent at the end of each line"), so the reduced rate is
+        end of each line (docs: "rounded to the cent at the end of each line"), so the reduced rate is
         shown unrounded: 95.55 x 0.70 = 66.885 a day, 3 days = 200.655 -> 200.66."""
         funded = activity_days + travel_days
         full_until = self.table.reduced_from_day.value - 1
@@ -487,9 +547,10 @@ class _Builder:
                 _worst(daily.status, share.status),
             )
 
-    def organisational_support(self) -> None:
-        """Reference, "Other cost categories": per participant, not for accompanying persons."""
-        rate = self.table.organisational_support
+    def organisational_support(self, activity_type: str) -> None:
+        """Docs "Other cost categories": per participant at the activity type's rate, not for accompanying
+        persons."""
+        rate = self.table.organisational_support_for(activity_type)
         self.add(
             Category.ORGANISATIONAL_SUPPORT,
             "organisational_support",
@@ -502,7 +563,7 @@ class _Builder:
         )
 
     def course_fees(self, course_days: int) -> None:
-        """Reference, "Other cost categories": course fees per day, capped per participant."""
+        """Docs "Other cost categories": course fees per day (80 from call 2021), capped per participant."""
         per_day, cap = self.table.course_fee_per_day, self.table.course_fee_cap
         amount = money(per_day.amount * course_days)
         if amount > cap.amount:
@@ -531,7 +592,7 @@ class _Builder:
         )
 
     def inclusion_organisation(self) -> None:
-        """Reference, "Other cost categories": per participant with fewer opportunities."""
+        """Docs "Other cost categories": per participant with fewer opportunities."""
         rate = self.table.inclusion_organisation
         self.add(
             Category.INCLUSION_ORGANISATION,
@@ -545,7 +606,7 @@ class _Builder:
         )
 
     def inclusion_participant(self, costs: Decimal) -> None:
-        """Reference, "Other cost categories": real costs, with a justification."""
+        """Docs "Other cost categories": real costs, with a justification."""
         self.add(
             Category.INCLUSION_PARTICIPANT,
             "inclusion_participant",
@@ -562,7 +623,7 @@ class _Builder:
         )
 
     def preparatory_visit(self) -> None:
-        """Reference, "Other cost categories": a lump sum per participant of a preparatory visit."""
+        """Docs "Other cost categories": a lump sum per participant of a preparatory visit."""
         rate = self.table.preparatory_visit
         self.add(
             Category.PREPARATORY_VISIT,

@@ -1,6 +1,6 @@
 """Great-circle distance between two places, as the European Commission's distance calculator measures it.
 
-Reference, "Travel": the band is chosen by the one-way great-circle distance; Tilts computes it with the
+docs/grant-rules.md, "Travel": the band is chosen by the one-way great-circle distance; Tilts computes it with the
 haversine formula on a sphere of radius 6371 km, rounded to whole kilometres (half up).
 """
 

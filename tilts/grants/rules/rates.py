@@ -2,8 +2,12 @@
 
 The defaults for each call year are data files (``data/rates_<year>.toml``). A project's own table starts as a
 copy of its call year's defaults and is corrected from the grant agreement, since the national agency fixes
-the actual daily rates within the Programme Guide's ranges (reference, introduction). The web layer stores
-that copy as JSON (:meth:`RateTable.to_mapping`) and rebuilds it with :meth:`RateTable.from_mapping`.
+the actual daily rates within the Programme Guide's ranges (``docs/grant-rules.md``, "Rate tables"). The web
+layer stores that copy as JSON (:meth:`RateTable.to_mapping`) and rebuilds it with :meth:`RateTable.from_mapping`.
+
+Country groups are data of each table too: the guide regrouped the countries from call 2024
+(``docs/grant-rules.md``, "Country groups"), and a project's table can move one country to another group
+(:meth:`RateTable.with_country_group`), with its source and status like any other value.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import copy
 import itertools
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from functools import cache
@@ -102,6 +106,27 @@ class RateEntry:
     is_count: bool
 
 
+@dataclass(frozen=True)
+class CountryGroupChange:
+    """A project's own group for one country (e.g. from its grant agreement), overriding the call year's list."""
+
+    country: str
+    group: int
+    status: Status
+    source: str
+
+
+@dataclass(frozen=True)
+class CountryGroup:
+    """A country's group in a table, with where the grouping comes from and whether it is confirmed."""
+
+    country: str
+    group: int
+    status: Status
+    source: str
+    changed_by_project: bool
+
+
 @dataclass(frozen=True, eq=True)
 class RateTable:
     call_year: int
@@ -109,17 +134,18 @@ class RateTable:
     programme_guide: str
     mapping: dict[str, Any]  # the normalised data the fields below are read from; see to_mapping()
 
-    # Travel (reference, "Travel")
+    # Travel (docs/grant-rules.md, "Travel")
     travel_min_km: int
     max_travel_days_standard: Count
     max_travel_days_green: Count
     bands: tuple[TravelBand, ...]
-    # Individual support (reference, "Individual support")
+    # Individual support (docs/grant-rules.md, "Individual support")
     reduced_from_day: Count
     reduced_share: Amount
     daily_rates: dict[str, dict[int, Amount]]
-    # Other cost categories (reference, "Other cost categories")
-    organisational_support: Amount
+    # Other cost categories (docs/grant-rules.md, "Other cost categories")
+    organisational_support: Amount  # the course rate; kept for callers that read one figure
+    organisational_support_by_type: dict[str, Amount]
     course_fee_per_day: Amount
     course_fee_cap: Amount
     inclusion_organisation: Amount
@@ -132,6 +158,8 @@ class RateTable:
     country_groups_status: Status
     country_groups_source: str
     activity_types: dict[str, ActivityType]
+    # A country moved to another group by the project, with its own source and status
+    country_group_changes: dict[str, CountryGroupChange] = field(default_factory=dict)
 
     def __hash__(self) -> int:
         return hash((self.call_year, self.title))
@@ -145,6 +173,25 @@ class RateTable:
             if code in codes:
                 return group
         return None
+
+    def country_group_of(self, country: str) -> CountryGroup | None:
+        """The group with its source: the project's own where it set one, else the call year's list."""
+        code = country.upper()
+        change = self.country_group_changes.get(code)
+        if change is not None:
+            return CountryGroup(code, change.group, change.status, change.source, True)
+        group = self.country_group(code)
+        if group is None:
+            return None
+        return CountryGroup(code, group, self.country_groups_status, self.country_groups_source, False)
+
+    def countries(self) -> list[str]:
+        """Every country of the groups (the programme countries), by code."""
+        return sorted({code for codes in self.country_groups.values() for code in codes})
+
+    def organisational_support_for(self, activity_type: str) -> Amount:
+        """Docs "Other cost categories": the rate of the activity type, or the table's single rate if it has none."""
+        return self.organisational_support_by_type.get(activity_type, self.organisational_support)
 
     def daily_rate(self, kind: str, group: int) -> Amount | None:
         rate_kind = "staff" if kind == "accompanying" else kind
@@ -170,6 +217,22 @@ class RateTable:
         """A new table with ``overrides`` deep-merged into this one (lists are replaced whole)."""
         merged = self.to_mapping()
         _deep_merge(merged, overrides)
+        return _parse(merged)
+
+    def with_country_group(self, country: str, group: int, status: Status, source: str) -> RateTable:
+        """A new table with ``country`` in ``group``; the change is kept with its source and status."""
+        code = country.upper()
+        if code not in self.countries():
+            raise RateTableError(f"{code!r} is in none of the country groups.")
+        if group not in self.country_groups:
+            raise RateValueError(f"There is no country group {group}.")
+        merged = self.to_mapping()
+        groups = merged["country_groups"]
+        for name, codes in groups.items():
+            if name.startswith("group"):
+                groups[name] = [c for c in codes if str(c).upper() != code]
+        groups[f"group{group}"].append(code)
+        groups.setdefault("changes", {})[code] = {"group": group, "status": str(status), "source": source}
         return _parse(merged)
 
     def entries(self) -> list[RateEntry]:
@@ -309,6 +372,7 @@ def _parse(raw: dict[str, Any]) -> RateTable:
             )
             for key, item in mapping["activity_types"].items()
         }
+        organisational = _organisational_support(mapping["organisational_support"], activity_types)
         table = RateTable(
             call_year=int(mapping["call_year"]),
             title=str(mapping["title"]),
@@ -321,7 +385,8 @@ def _parse(raw: dict[str, Any]) -> RateTable:
             reduced_from_day=_count(support["reduced_from_day"], support["source"], "individual_support", minimum=1),
             reduced_share=_share(support["reduced_share"], support["source"], "individual_support.reduced_share"),
             daily_rates=daily_rates,
-            organisational_support=_amount(mapping["organisational_support"]["per_participant"], "", "org"),
+            organisational_support=organisational["default"],
+            organisational_support_by_type=organisational["by_type"],
             course_fee_per_day=_amount(mapping["course_fees"]["per_day"], "", "course_fees"),
             course_fee_cap=_amount(mapping["course_fees"]["max_per_participant"], "", "course_fees"),
             inclusion_organisation=_amount(
@@ -339,6 +404,15 @@ def _parse(raw: dict[str, Any]) -> RateTable:
             country_groups_status=Status(groups.get("status", Status.TO_CONFIRM)),
             country_groups_source=str(groups.get("source", "")),
             activity_types=activity_types,
+            country_group_changes={
+                str(code).upper(): CountryGroupChange(
+                    str(code).upper(),
+                    int(change["group"]),
+                    Status(change.get("status", Status.TO_CONFIRM)),
+                    str(change.get("source", "")),
+                )
+                for code, change in groups.get("changes", {}).items()
+            },
         )
     except (KeyError, TypeError, ValueError) as error:
         if isinstance(error, RateTableError):
@@ -346,6 +420,25 @@ def _parse(raw: dict[str, Any]) -> RateTable:
         raise RateTableError(f"Malformed rate table: missing or bad {error}") from None
     _check_bands(table.bands)
     return table
+
+
+def _organisational_support(node: dict[str, Any], activity_types: dict[str, ActivityType]) -> dict[str, Any]:
+    """Docs "Other cost categories": a rate per activity type. Copies stored before that had one
+    ``per_participant`` rate, which then applies to every type."""
+    source = str(node.get("source", ""))
+    by_type = {
+        key: _amount(value, source, f"organisational_support.per_activity_type.{key}")
+        for key, value in node.get("per_activity_type", {}).items()
+    }
+    if "per_participant" in node:
+        default = _amount(node["per_participant"], source, "organisational_support.per_participant")
+    elif by_type:
+        default = by_type.get("course") or next(iter(by_type.values()))
+    else:
+        raise RateTableError("Malformed rate table: no organisational support rate.")
+    for key in activity_types:
+        by_type.setdefault(key, default)
+    return {"default": default, "by_type": by_type}
 
 
 def _check_bands(bands: tuple[TravelBand, ...]) -> None:
@@ -377,3 +470,54 @@ def _collect_entries(node: Any, prefix: str, found: list[RateEntry]) -> None:
     elif isinstance(node, list):
         for index, item in enumerate(node):
             _collect_entries(item, f"{prefix}.{index}", found)
+
+
+def rebase_on_defaults(current: dict[str, Any], created: dict[str, Any], defaults: RateTable) -> dict[str, Any]:
+    """A project's stored table moved onto its call year's corrected defaults (docs/grant-rules.md, "When the
+    rules change"): every value the coordinator corrected since the table was created (``created``, the copy as
+    it was made) stays as corrected; every other value, the country groups and activity types included, comes
+    from ``defaults``. A single organisational support rate the coordinator corrected becomes the rate of every
+    activity type."""
+    now, then = RateTable.from_mapping(current), RateTable.from_mapping(created)
+    original = {entry.key: entry for entry in then.entries()}
+    result = defaults.to_mapping()
+    for entry in now.entries():
+        if original.get(entry.key) == entry:
+            continue
+        node = {
+            "value" if entry.is_count else "amount": entry.value,
+            "status": str(entry.status),
+            "source": entry.source,
+        }
+        if entry.key == "organisational_support.per_participant":
+            for key in result["organisational_support"].get("per_activity_type", {}):
+                result["organisational_support"]["per_activity_type"][key] = dict(node)
+        else:
+            _set_entry(result, entry.key, node)
+    if now.country_groups != then.country_groups and not now.country_group_changes:
+        result["country_groups"] = now.to_mapping()["country_groups"]
+    table = _parse(result)
+    for change in now.country_group_changes.values():
+        if change.country in table.countries() and change.group in table.country_groups:
+            table = table.with_country_group(change.country, change.group, change.status, change.source)
+    return table.to_mapping()
+
+
+def _set_entry(mapping: dict[str, Any], key: str, node: dict[str, Any]) -> bool:
+    """Put ``node`` at the dotted ``key`` when the key exists in ``mapping``; False when it does not."""
+    target: Any = mapping
+    *path, last = key.split(".")
+    try:
+        for part in path:
+            target = target[int(part)] if isinstance(target, list) else target[part]
+        if not isinstance(target, dict) or last not in target:
+            return False
+    except (KeyError, IndexError, ValueError, TypeError):
+        return False
+    value = node.get("amount")
+    if value is not None:
+        node = {**node, "amount": _money_text(Decimal(value))}
+    else:
+        node = {**node, "value": int(node["value"])}
+    target[last] = node
+    return True

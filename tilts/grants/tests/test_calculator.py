@@ -27,7 +27,7 @@ def test_page_opens_with_riga_as_the_default_origin(client: Client) -> None:
 def test_submitted_form_shows_the_breakdown(client: Client) -> None:
     response = client.get("/en/grants/calculator/", QUERY)
     assert response.status_code == 200
-    assert response.context["priced"].quote.total == 3146
+    assert response.context["priced"].quote.total == 3468
     html = response.text
     assert "One-way distance 1454 km, band 500–1999 km" in html
     assert "to confirm" in html
@@ -36,7 +36,7 @@ def test_submitted_form_shows_the_breakdown(client: Client) -> None:
 def test_htmx_returns_only_the_breakdown(client: Client) -> None:
     response = client.get(reverse("grants:calculator"), QUERY, HTTP_HX_REQUEST="true")
     assert "<html" not in response.text
-    assert "3146" in response.text.replace("\xa0", "").replace(" ", "")
+    assert "3468" in response.text.replace("\xa0", "").replace(" ", "")
 
 
 def test_errors_are_shown_not_raised(client: Client) -> None:

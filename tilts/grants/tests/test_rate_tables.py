@@ -64,7 +64,7 @@ def test_unknown_value_key_is_404(coordinator_client: Client, rate_table) -> Non
 def test_project_table_prices_with_its_corrections(rate_table) -> None:
     rate_table = services.update_rate_entry(
         rate_table,
-        key="individual_support.staff.group2",
+        key="individual_support.staff.group1",
         value=Decimal("150"),
         status=rules.Status.CONFIRMED,
         source="GA",
@@ -120,7 +120,7 @@ def test_a_place_off_the_earth_is_refused(coordinator_client: Client) -> None:
 def test_quote_api_with_a_rate_table_in_use(coordinator_client: Client, client: Client, rate_table) -> None:
     services.update_rate_entry(
         rate_table,
-        key="individual_support.staff.group2",
+        key="individual_support.staff.group1",
         value=Decimal("150"),
         status=rules.Status.CONFIRMED,
         source="GA",

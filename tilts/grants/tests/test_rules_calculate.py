@@ -1,4 +1,4 @@
-"""Quotes computed by hand from the reference (shared/reference/erasmus-ka1-adult-rules.md), to the cent."""
+"""Quotes computed by hand from docs/grant-rules.md (and its worked example), to the cent."""
 
 import datetime
 from decimal import Decimal
@@ -32,23 +32,33 @@ def amounts(q) -> dict[str, Decimal]:
 
 
 def test_worked_example_standard_travel() -> None:
-    """Riga–Brussels 1454 km, band 500–1999: 309.00; 15 + 2 days in BE: 14 × 170 + 3 × 119 = 2737.00."""
+    """Riga–Brussels 1454 km, band 500–1999: 309.00; 15 + 2 days in BE, group 1 from call 2024:
+    14 × 190.00 + 3 × 133.00 = 2660.00 + 399.00 = 3059.00."""
     q = quote()
     assert amounts(q) == {
         "travel_standard": D("309.00"),
-        "individual_support_full": D("2380.00"),
-        "individual_support_reduced": D("357.00"),
+        "individual_support_full": D("2660.00"),
+        "individual_support_reduced": D("399.00"),
         "organisational_support": D("100.00"),
     }
-    assert q.total == D("3146.00")
-    assert (q.band, q.country_group, q.funded_days) == ("500–1999 km", 2, 17)
+    assert amounts(q)["individual_support_full"] + amounts(q)["individual_support_reduced"] == D("3059.00")
+    assert q.total == D("3468.00")
+    assert (q.band, q.country_group, q.funded_days) == ("500–1999 km", 1, 17)
+    assert q.country_group_status == Status.TO_CONFIRM and "2024" in q.country_group_source
+
+
+def test_worked_example_in_call_year_2023_puts_belgium_in_group_2() -> None:
+    q = quote(call_year=2023)
+    assert q.country_group == 2
+    assert q.country_group_status == Status.TO_CONFIRM
+    assert load_call_year(2022).country_group_of("BE").status == Status.CONFIRMED  # type: ignore[union-attr]
 
 
 def test_worked_example_green_travel() -> None:
-    """Green: 417.00 and up to 6 travel days: 15 + 6 = 21 days = 2380.00 + 7 × 119.00 = 3213.00."""
+    """Green: 417.00 and up to 6 travel days: 15 + 6 = 21 days = 2660.00 + 7 × 133.00 = 3591.00."""
     q = quote(green_travel=True, travel_days=6)
     assert amounts(q)["travel_green"] == D("417.00")
-    assert amounts(q)["individual_support_full"] + amounts(q)["individual_support_reduced"] == D("3213.00")
+    assert amounts(q)["individual_support_full"] + amounts(q)["individual_support_reduced"] == D("3591.00")
     assert q.funded_days == 21
 
 
@@ -96,12 +106,19 @@ def test_travel_band_edges(year: int, km: int, green: bool, expected: str | None
 
 
 def test_green_travel_without_a_green_rate_warns() -> None:
-    q = quote(distance_km=5000, green_travel=True)
+    q = quote(call_year=2023, distance_km=5000, green_travel=True)
     assert "no_green_rate" in {w.code for w in q.warnings}
 
 
+@pytest.mark.parametrize(("km", "rate"), [(4000, "1188.00"), (7999, "1188.00"), (8000, "1735.00"), (12000, "1735.00")])
+def test_green_rate_equals_standard_from_4000_km_without_a_warning(km: int, rate: str) -> None:
+    q = quote(distance_km=km, green_travel=True)
+    assert amounts(q)["travel_green"] == D(rate)
+    assert "no_green_rate" not in {w.code for w in q.warnings}
+
+
 @pytest.mark.parametrize(
-    ("days", "lines"), [(12, [(14, "170.00")]), (13, [(14, "170.00"), (1, "119.00")]), (1, [(3, "170.00")])]
+    ("days", "lines"), [(12, [(14, "190.00")]), (13, [(14, "190.00"), (1, "133.00")]), (1, [(3, "190.00")])]
 )
 def test_individual_support_splits_at_day_14_15(days: int, lines: list[tuple[int, str]]) -> None:
     q = quote(activity_days=days, travel_days=2)
@@ -136,9 +153,48 @@ def test_course_fees_are_capped(days: int, expected: str, capped: bool) -> None:
     assert ("course_fee_cap" in {w.code for w in q.warnings}) == capped
 
 
-def test_course_fees_before_2024() -> None:
-    assert amounts(quote(call_year=2023, activity_type="course", activity_days=12, course_days=11))["course_fees"] == D(
-        "700.00"
+@pytest.mark.parametrize("year", [2021, 2022, 2023])
+def test_course_fees_are_80_a_day_from_call_2021(year: int) -> None:
+    q = quote(call_year=year, activity_type="course", activity_days=12, course_days=5)
+    assert amounts(q)["course_fees"] == D("400.00")
+    assert amounts(quote(call_year=year, activity_type="course", activity_days=12, course_days=11))["course_fees"] == D(
+        "800.00"
+    )
+
+
+def test_course_days_for_an_activity_that_is_not_a_course_are_refused() -> None:
+    with pytest.raises(QuoteValidationError) as caught:
+        quote(activity_type="job_shadowing", course_days=3)
+    assert [m.code for m in caught.value.errors["course_days"]] == ["not_a_course"]
+
+
+def test_accompanying_person_with_fewer_opportunities_is_warned() -> None:
+    q = quote(activity_type="group_mobility", participant_kind="accompanying", fewer_opportunities=True)
+    assert "accompanying_fewer_opportunities" in {w.code for w in q.warnings}
+    learner = quote(
+        activity_type="group_mobility",
+        participant_kind="learner",
+        fewer_opportunities=True,
+        call_year=2022,
+    )
+    assert "accompanying_fewer_opportunities" not in {w.code for w in learner.warnings}
+
+
+def test_travel_days_below_ten_km_are_explained() -> None:
+    q = quote(distance_km=8, travel_days=2, activity_days=3)
+    codes = {w.code for w in q.warnings}
+    assert {"no_travel", "travel_days_without_travel_grant"} <= codes
+    assert q.funded_days == 5
+    assert "travel_days_without_travel_grant" not in {w.code for w in quote(distance_km=8, travel_days=0).warnings}
+
+
+def test_organisational_support_is_a_rate_per_activity_type() -> None:
+    table = load_call_year(2025).with_entry(
+        "organisational_support.per_activity_type.job_shadowing", D("350"), Status.CONFIRMED, "Grant agreement"
+    )
+    assert amounts(quote(rate_table=table))["organisational_support"] == D("350.00")
+    assert amounts(quote(rate_table=table, activity_type="course", course_days=2))["organisational_support"] == D(
+        "100.00"
     )
 
 
@@ -153,7 +209,7 @@ def test_zero_grant_keeps_the_breakdown_at_zero() -> None:
 def test_accompanying_person_gets_staff_rate_but_no_organisational_support() -> None:
     q = quote(activity_type="group_mobility", participant_kind="accompanying", activity_days=5, travel_days=0)
     assert "organisational_support" not in amounts(q)
-    assert amounts(q)["individual_support_full"] == D("850.00")
+    assert amounts(q)["individual_support_full"] == D("950.00")
 
 
 def test_learner_rates_2022_and_missing_from_2024() -> None:
@@ -205,6 +261,26 @@ def test_exceptional_expensive_travel_replaces_the_unit_cost() -> None:
     assert "exceptional_not_met" in {w.code for w in q.warnings}
 
 
+@pytest.mark.parametrize(
+    ("real_cost", "paid", "rule"),
+    [
+        # 309.00 / 441.43 = 69.9998 %: below 70 % when compared exactly (rounded first it would read 309.00)
+        ("441.43", "353.14", "exceptional_travel"),
+        # 309.00 / 441.42 = 70.0013 %: the unit cost covers 70 %, so it stays
+        ("441.42", "309.00", "travel_standard"),
+        # 70 % of 441.4286 is 309.00002: just below 70 %
+        ("441.4286", "353.14", "exceptional_travel"),
+        # 70 % of 441.42857 is 308.999999: the unit cost covers it
+        ("441.42857", "309.00", "travel_standard"),
+    ],
+)
+def test_expensive_travel_threshold_is_compared_exactly(real_cost: str, paid: str, rule: str) -> None:
+    q = quote(real_travel_cost=D(real_cost), exceptional_travel_reason="Only one flight a week")
+    assert amounts(q)[rule] == D(paid)
+    other = "travel_standard" if rule == "exceptional_travel" else "exceptional_travel"
+    assert other not in amounts(q)
+
+
 def test_preparatory_visit_is_a_lump_sum() -> None:
     q = quote(activity_type="preparatory_visit", distance_km=None, activity_days=2)
     assert amounts(q) == {"preparatory_visit": D("575.00")}
@@ -225,7 +301,7 @@ def test_to_confirm_values_are_flagged_per_line() -> None:
 
 
 def test_project_table_overrides_the_defaults() -> None:
-    table = load_call_year(2025).with_entry("individual_support.staff.group2", D("150.00"), Status.CONFIRMED, "GA")
+    table = load_call_year(2025).with_entry("individual_support.staff.group1", D("150.00"), Status.CONFIRMED, "GA")
     q = quote(rate_table=table, call_year=None, activity_days=5, travel_days=0)
     assert amounts(q)["individual_support_full"] == D("750.00")
     assert [line.status for line in q.lines if line.rule == "individual_support_full"] == [Status.CONFIRMED]
@@ -266,3 +342,14 @@ def test_the_reduced_rate_is_rounded_only_at_the_end_of_the_line() -> None:
     )
     reduced = [line for line in q.lines if line.rule == "individual_support_reduced"]
     assert [(line.quantity, line.rate, line.amount) for line in reduced] == [(D("3"), D("66.885"), D("200.66"))]
+
+
+def test_long_term_learner_mobility_from_2026_is_open_ended() -> None:
+    kwargs = {"call_year": 2026, "activity_type": "individual_learning_long", "participant_kind": "learner"}
+    # no default learner rates from 2024: the project's own rate is entered
+    short = quote(activity_days=20, daily_rate_override=D("60"), **kwargs)
+    assert [w.params for w in short.warnings if w.code == "duration"] == [
+        {"type": "individual_learning_long", "min": 30, "days": 20}
+    ]
+    long = quote(activity_days=90, daily_rate_override=D("60"), **kwargs)
+    assert "duration" not in {w.code for w in long.warnings}

@@ -37,13 +37,13 @@ def test_plan_change_and_approve_through_the_api(
     )
     assert response.status_code == 201, response.content
     body = response.json()
-    assert (body["status"], Decimal(body["grant_total"]), body["goals"]) == ("draft", Decimal("3146.00"), [1, 2])
+    assert (body["status"], Decimal(body["grant_total"]), body["goals"]) == ("draft", Decimal("3468.00"), [1, 2])
     mobility_id, version = body["id"], body["version"]
     url = f"/api/v1/mobilities/{mobility_id}"
     response = member_client.patch(
         url, {"version": version, "green_travel": True, "travel_days": 6}, content_type="application/json"
     )
-    assert Decimal(response.json()["grant_total"]) == Decimal("3730.00")
+    assert Decimal(response.json()["grant_total"]) == Decimal("4108.00")
     stale = member_client.patch(url, {"version": version, "travel_days": 1}, content_type="application/json")
     assert stale.status_code == 409 and "__all__" in stale.json()["errors"]
     assert (

@@ -32,9 +32,9 @@ def create(project, member, person, goals, **overrides) -> Mobility:
 
 def test_a_mobility_is_priced_from_the_projects_rate_table(project, member, person, goals: list[Goal]) -> None:
     mobility = create(project, member, person, goals)
-    # 15 activity days + 2 travel days in Belgium, 1454 km: 309 + 14 × 170 + 3 × 119 + 100
-    assert mobility.grant_total == D("3146.00")
-    assert mobility.grant_breakdown["by_category"]["individual_support"] == "2737.00"
+    # 15 activity days + 2 travel days in Belgium, 1454 km: 309 + 14 × 190 + 3 × 133 + 100
+    assert mobility.grant_total == D("3468.00")
+    assert mobility.grant_breakdown["by_category"]["individual_support"] == "3059.00"
     assert mobility.grant_frozen_at is None
 
 
@@ -109,11 +109,11 @@ def test_cancellation_needs_a_reason_and_records_force_majeure(project, member, 
 def test_changes_reprice_and_a_stale_version_is_a_conflict(project, member, person, goals) -> None:
     mobility = create(project, member, person, goals)
     before, after = services.preview_change(mobility, green_travel=True, travel_days=6)
-    assert (before, after) == (D("3146.00"), D("3730.00"))
-    assert Mobility.objects.get().grant_total == D("3146.00")  # the preview saved nothing
+    assert (before, after) == (D("3468.00"), D("4108.00"))
+    assert Mobility.objects.get().grant_total == D("3468.00")  # the preview saved nothing
     version = mobility.version
     services.update_mobility(mobility, version=version, green_travel=True, travel_days=6)
-    assert Mobility.objects.get().grant_total == D("3730.00")
+    assert Mobility.objects.get().grant_total == D("4108.00")
     stale = Mobility.objects.get()
     with pytest.raises(EditConflict):
         services.update_mobility(stale, version=version, travel_days=1)

@@ -44,7 +44,7 @@ def test_member_contact_plans_a_mobility(member_client: Client, project, member,
     response = member_client.post(reverse("mobility:create", args=[project.pk]), data)
     assert response.status_code == 302, response.context["form"].errors if response.context else response
     mobility = Mobility.objects.get()
-    assert (mobility.status, mobility.grant_total, mobility.created_by) == ("draft", D("3146.00"), member_contact)
+    assert (mobility.status, mobility.grant_total, mobility.created_by) == ("draft", D("3468.00"), member_contact)
 
 
 def test_member_contact_cannot_send_for_another_member(member_client, project, other_member, goals) -> None:
@@ -61,16 +61,16 @@ def test_a_change_of_grant_is_shown_before_saving(coordinator_client: Client, mo
     response = coordinator_client.post("/en" + url, data)
     assert response.status_code == 200
     assert response.context["difference"] == {
-        "before": D("3146.00"),
-        "after": D("3730.00"),
-        "delta": D("584.00"),
+        "before": D("3468.00"),
+        "after": D("4108.00"),
+        "delta": D("640.00"),
         "sign": "+",
     }
-    assert "Before: 3,146.00 EUR. After: 3,730.00 EUR. Difference: +584.00 EUR." in response.text
-    assert Mobility.objects.get().grant_total == D("3146.00")
-    response = coordinator_client.post(url, {**data, "confirm_grant": "3730.00"})
+    assert "Before: 3,468.00 EUR. After: 4,108.00 EUR. Difference: +640.00 EUR." in response.text
+    assert Mobility.objects.get().grant_total == D("3468.00")
+    response = coordinator_client.post(url, {**data, "confirm_grant": "4108.00"})
     assert response.status_code == 302
-    assert Mobility.objects.get().grant_total == D("3730.00")
+    assert Mobility.objects.get().grant_total == D("4108.00")
 
 
 def test_two_editors_the_second_gets_a_conflict(coordinator_client: Client, mobility: Mobility, goals) -> None:
@@ -123,17 +123,17 @@ def test_list_filters_and_exports(coordinator_client: Client, mobility: Mobility
     assert mobility.receiving_name not in coordinator_client.get(url, {"status": "approved"}).text
     response = coordinator_client.get(url, {"export": "csv", "country": "BE"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][0] == "ID" and len(rows) == 2 and rows[1][-1] == "3146.00"
+    assert rows[0][0] == "ID" and len(rows) == 2 and rows[1][-1] == "3468.00"
     response = coordinator_client.get(url, {"export": "xlsx"})
     sheet = load_workbook(io.BytesIO(response.content)).active
-    assert sheet.cell(2, 9).value == "BE" and sheet.cell(2, 18).value == 3146.0
+    assert sheet.cell(2, 9).value == "BE" and sheet.cell(2, 18).value == 3468.0
 
 
 def test_budget_view_counts_planned_and_realised(coordinator_client: Client, mobility: Mobility) -> None:
     response = coordinator_client.get(reverse("mobility:budget", args=[mobility.project_id]))
     lines = {line.category: line for line in response.context["budget"].lines}
     assert lines["travel"].planned == D("309.00")
-    assert lines["individual_support"].planned == D("2737.00")
+    assert lines["individual_support"].planned == D("3059.00")
     assert lines["travel"].over  # nothing awarded yet
 
 

@@ -21,7 +21,7 @@ PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\
 def confirmed_mobility(
     project: Project, member: Organisation, person: User, goals: list[Goal], by: User, **overrides: object
 ) -> Mobility:
-    """Approved (grant frozen) and confirmed: 15 days in Brussels, 2 travel days, 3146.00 EUR."""
+    """Approved (grant frozen) and confirmed: 15 days in Brussels, 2 travel days, 3468.00 EUR."""
     mobility = mobility_services.create_mobility(
         goals=goals[:2], by=None, **mobility_fields(project, member, person, **overrides)
     )

@@ -74,13 +74,13 @@ def test_the_final_grant_is_compared_with_the_agreement_not_a_later_refreeze(
     _refreeze(report.mobility, "1000.00")
     report = ParticipantReport.objects.get(pk=submitted_report(report).pk)
     preview = services.preview_final_grant(report)
-    assert (preview.agreed_total, preview.final_total, preview.difference) == (D("3146.00"), D("3146.00"), D("0"))
+    assert (preview.agreed_total, preview.final_total, preview.difference) == (D("3468.00"), D("3468.00"), D("0"))
     assert all(line.difference == 0 for line in preview.lines)
     report = services.accept(report, by=coordinator)
     stored = services.stored_comparison(report)
-    assert stored is not None and (stored.agreed_total, stored.difference) == (D("3146.00"), D("0.00"))
+    assert stored is not None and (stored.agreed_total, stored.difference) == (D("3468.00"), D("0.00"))
     body = coordinator_client.get(f"/api/v1/reports/{report.pk}").json()
-    assert (body["agreed_grant_total"], body["final_grant_difference"]) == ("3146.00", "0.00")
+    assert (body["agreed_grant_total"], body["final_grant_difference"]) == ("3468.00", "0.00")
     page = coordinator_client.get(reverse("reporting:detail", args=[report.pk])).content.decode()
     assert 'id="grant-difference">0,00<' in page
 
@@ -89,7 +89,7 @@ def test_without_an_agreement_the_mobilitys_grant_is_agreed(report, coordinator,
     _refreeze(report.mobility, "3000.00")
     report = services.accept(submitted_report(report), by=coordinator)
     body = coordinator_client.get(f"/api/v1/reports/{report.pk}").json()
-    assert (body["agreed_grant_total"], body["final_grant_difference"]) == ("3000.00", "146.00")
+    assert (body["agreed_grant_total"], body["final_grant_difference"]) == ("3000.00", "468.00")
 
 
 def _review_page(client: Client, report: ParticipantReport) -> str:
@@ -98,7 +98,7 @@ def _review_page(client: Client, report: ParticipantReport) -> str:
     return client.get(url).content.decode()
 
 
-AMENDMENT = "The final grant is 346.00 EUR more than the grant agreement: an amendment is needed before it can be paid."
+AMENDMENT = "The final grant is 374.00 EUR more than the grant agreement: an amendment is needed before it can be paid."
 
 
 def test_a_final_grant_above_the_agreement_is_not_capped_and_asks_for_an_amendment(
@@ -108,7 +108,7 @@ def test_a_final_grant_above_the_agreement_is_not_capped_and_asks_for_an_amendme
     report = submitted_report(report, actual_travel_days=4, actual_green_travel=True)
     assert AMENDMENT in _review_page(coordinator_client, report)
     report = services.accept(report, by=coordinator)
-    assert report.final_grant_total == D("3492.00")
+    assert report.final_grant_total == D("3842.00")
     assert AMENDMENT in _review_page(coordinator_client, report)
 
 

@@ -27,7 +27,7 @@ def test_fill_submit_and_accept_through_the_api(
 ) -> None:
     url = f"/api/v1/reports/{report.pk}"
     body = participant_client.get(url).json()
-    assert (body["status"], body["actual_end"], body["agreed_grant_total"]) == ("pending", "2025-10-20", "3146.00")
+    assert (body["status"], body["actual_end"], body["agreed_grant_total"]) == ("pending", "2025-10-20", "3468.00")
     answers = complete_answers(report)
     response = patch(participant_client, url, {**answers, "actual_end": "2025-10-17"})
     assert response.status_code == 200, response.content
@@ -50,10 +50,10 @@ def test_fill_submit_and_accept_through_the_api(
     body = response.json()
     assert (body["status"], body["final_grant_total"], body["final_grant_difference"]) == (
         "accepted",
-        "2789.00",
-        "-357.00",
+        "3069.00",
+        "-399.00",
     )
-    assert Decimal(body["final_grant_breakdown"]["by_category"]["individual_support"]) == Decimal("2380.00")
+    assert Decimal(body["final_grant_breakdown"]["by_category"]["individual_support"]) == Decimal("2660.00")
 
 
 def test_bad_input_is_422_and_changes_nothing(report, participant_client: Client) -> None:
@@ -209,4 +209,4 @@ def test_the_list_reads_evidence_without_a_query_per_report(
         response = coordinator_client.get("/api/v1/reports")
     assert response.status_code == 200
     assert [len(r["evidence"]) for r in response.json()] == [2] * 5
-    assert [r["agreed_grant_total"] for r in response.json()] == ["3146.00"] * 5
+    assert [r["agreed_grant_total"] for r in response.json()] == ["3468.00"] * 5

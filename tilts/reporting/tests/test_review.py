@@ -20,34 +20,34 @@ D = Decimal
 
 def test_the_same_stay_gives_the_agreed_grant(report, coordinator) -> None:
     report = services.accept(submitted_report(report), by=coordinator)
-    assert report.final_grant_total == report.mobility.grant_total == D("3146.00")
+    assert report.final_grant_total == report.mobility.grant_total == D("3468.00")
     assert services.final_difference(report) == D("0.00")
 
 
 def test_a_shorter_stay_gives_less(report, coordinator) -> None:
-    # 12 activity days + 2 travel days instead of 15 + 2: no day at the reduced rate; 309 + 14 × 170 + 100.
+    # 12 activity days + 2 travel days instead of 15 + 2: no day at the reduced rate; 309 + 14 × 190 + 100.
     report = submitted_report(report, actual_end=datetime.date(2025, 10, 17))
     preview = services.preview_final_grant(report)
-    assert (preview.agreed_total, preview.final_total, preview.difference) == (D("3146.00"), D("2789.00"), D("-357"))
+    assert (preview.agreed_total, preview.final_total, preview.difference) == (D("3468.00"), D("3069.00"), D("-399"))
     reduced = next(line for line in preview.lines if line.rule == "individual_support_reduced")
-    assert (reduced.agreed_amount, reduced.final_amount, reduced.final_quantity) == (D("357.00"), D("0.00"), None)
+    assert (reduced.agreed_amount, reduced.final_amount, reduced.final_quantity) == (D("399.00"), D("0.00"), None)
     report = services.accept(report, by=coordinator)
-    assert report.final_grant_total == D("2789.00")
-    assert report.final_grant_breakdown["by_category"]["individual_support"] == "2380.00"
-    assert report.mobility.grant_total == D("3146.00")  # the agreed grant stays as frozen
+    assert report.final_grant_total == D("3069.00")
+    assert report.final_grant_breakdown["by_category"]["individual_support"] == "2660.00"
+    assert report.mobility.grant_total == D("3468.00")  # the agreed grant stays as frozen
 
 
 def test_green_travel_adds_days_and_the_green_rate(report, coordinator) -> None:
-    # 15 + 4 travel days: 14 × 170 + 5 × 119; the green travel rate 417 instead of 309.
+    # 15 + 4 travel days: 14 × 190 + 5 × 133; the green travel rate 417 instead of 309.
     report = submitted_report(report, actual_travel_days=4, actual_green_travel=True)
     report = services.accept(report, by=coordinator)
-    assert report.final_grant_total == D("3492.00")
+    assert report.final_grant_total == D("3842.00")
     comparison = services.stored_comparison(report)
-    assert comparison is not None and comparison.difference == D("346.00")
+    assert comparison is not None and comparison.difference == D("374.00")
     by_rule = {line.rule: line for line in comparison.lines}
     assert by_rule["travel_standard"].difference == D("-309.00")
     assert by_rule["travel_green"].difference == D("417.00")
-    assert by_rule["individual_support_reduced"].difference == D("238.00")
+    assert by_rule["individual_support_reduced"].difference == D("266.00")
 
 
 def test_acceptance_completes_the_mobility_and_the_budget_uses_the_final_grant(report, coordinator, project) -> None:
@@ -55,7 +55,7 @@ def test_acceptance_completes_the_mobility_and_the_budget_uses_the_final_grant(r
     assert report.status == ReportStatus.ACCEPTED and report.accepted_at and report.reviewed_by == coordinator
     assert report.mobility.status == MobilityStatus.COMPLETED
     budget = project_budget(project)
-    assert budget.total.realised == D("2789.00") and budget.total.planned == D("0.00")
+    assert budget.total.realised == D("3069.00") and budget.total.planned == D("0.00")
 
 
 def test_only_a_submitted_report_is_reviewed(report, coordinator, participant) -> None:
@@ -98,23 +98,23 @@ def test_the_coordinator_sees_the_difference_before_and_after_accepting(
     submitted_report(report, actual_end=datetime.date(2025, 10, 17))
     url = reverse("reporting:detail", args=[report.pk])
     page = coordinator_client.get(url).content.decode()
-    assert "-357,00" in page and "2 789,00" in page.replace("\xa0", " ")
+    assert "-399,00" in page and "3 069,00" in page.replace("\xa0", " ")
     assert reverse("reporting:accept", args=[report.pk]) in page
     # The auditor sees the preview, but no review buttons.
     page = auditor_client.get(url).content.decode()
-    assert "-357,00" in page and reverse("reporting:accept", args=[report.pk]) not in page
+    assert "-399,00" in page and reverse("reporting:accept", args=[report.pk]) not in page
     assert auditor_client.post(reverse("reporting:accept", args=[report.pk])).status_code == 403
     response = coordinator_client.post(reverse("reporting:accept", args=[report.pk]))
     assert response.status_code == 302
     report.refresh_from_db()
-    assert report.final_grant_total == D("2789.00")
+    assert report.final_grant_total == D("3069.00")
     page = coordinator_client.get(url).content.decode()
-    assert "-357,00" in page and reverse("reporting:accept", args=[report.pk]) not in page
+    assert "-399,00" in page and reverse("reporting:accept", args=[report.pk]) not in page
 
 
 @pytest.mark.parametrize(
     ("language", "prefix", "total"),
-    [("en", "/en", "3,492.00 EUR"), ("lv", "", "3 492,00 EUR")],
+    [("en", "/en", "3,842.00 EUR"), ("lv", "", "3 842,00 EUR")],
 )
 def test_acceptance_mails_the_participant_the_final_grant_in_their_language(
     report, coordinator_client, participant, django_capture_on_commit_callbacks, language, prefix, total

@@ -18,6 +18,7 @@ from tilts.exports.api import router as exports_router
 from tilts.followup.api import router as followup_router
 from tilts.grants.api import router as grants_router
 from tilts.mobility.api import router as mobility_router
+from tilts.payments.api import router as payments_router
 from tilts.projects.api import router as projects_router
 from tilts.projects.services import EditConflict
 from tilts.reporting.api import router as reporting_router
@@ -121,3 +122,4 @@ api.add_router("/", selection_router)
 api.add_router("/", reporting_router)
 api.add_router("/", followup_router)
 api.add_router("/", exports_router)
+api.add_router("/", payments_router)

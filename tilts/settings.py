@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "tilts.reporting",
     "tilts.followup",
     "tilts.exports",
+    "tilts.payments",
 ]
 
 MIDDLEWARE = [

@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("reports/", include("tilts.reporting.urls")),
     path("follow-up/", include("tilts.followup.urls")),
     path("exports/", include("tilts.exports.urls")),
+    path("payments/", include("tilts.payments.urls")),
     path("admin/", admin.site.urls),
     path("", include("tilts.public.urls")),
     prefix_default_language=False,

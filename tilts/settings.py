@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "tilts.followup",
     "tilts.exports",
     "tilts.payments",
+    "tilts.notifications",
 ]
 
 MIDDLEWARE = [

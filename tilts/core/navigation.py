@@ -97,6 +97,7 @@ BACKOFFICE_NAV: tuple[NavGroup, ...] = (
             NavLink(_("Rate tables"), "grants:rate_tables", _readers),
             NavLink(_("Places"), "grants:places", _readers),
             NavLink(_("Profile"), "people:profile"),
+            NavLink(_("E-mails I receive"), "notifications:preferences"),
         ),
     ),
 )

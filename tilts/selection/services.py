@@ -27,6 +27,7 @@ from tilts.core.iban import validate_iban
 from tilts.grants import services as grant_services
 from tilts.mobility import services as mobility_services
 from tilts.mobility.models import Mobility, MobilityStatus
+from tilts.notifications import services as notifications
 from tilts.projects.models import ProjectStatus
 from tilts.projects.services import EditConflict
 from tilts.selection import selectors
@@ -163,7 +164,9 @@ def set_evaluators(call: Call, evaluators: Iterable[User]) -> None:
         names = ", ".join(str(user) for user in User.objects.filter(pk__in=scored))
         raise ValidationError({"evaluators": _("These evaluators have already scored: %(names)s.") % {"names": names}})
     Assignment.objects.filter(application__call=call).exclude(evaluator_id__in=chosen).delete()
+    before = set(call.evaluators.values_list("pk", flat=True))
     call.evaluators.set(chosen.values())
+    notifications.evaluators_assigned(call, [user for pk, user in chosen.items() if pk not in before])
     for application in call.applications.exclude(status=ApplicationStatus.DRAFT):
         _assign(application)
 
@@ -391,6 +394,7 @@ def submit(application: Application, *, by: User) -> Application:
             contact,
             {"application": locked, "url": url_in_language(contact.language, "selection:application", locked.pk)},
         )
+    notifications.application_submitted(locked)
     return locked
 
 
@@ -808,7 +812,7 @@ def issue_agreement(
     mobility.agreements.filter(kind=kind, language=language).exclude(status=AgreementStatus.SUPERSEDED).update(
         status=AgreementStatus.SUPERSEDED
     )
-    return Agreement.objects.create(
+    agreement = Agreement.objects.create(
         mobility=mobility,
         kind=kind,
         number=last + 1,
@@ -824,6 +828,8 @@ def issue_agreement(
         snapshot=agreement_snapshot(mobility, programme=programme.strip(), learning_outcomes=learning_outcomes.strip()),
         issued_by=by,
     )
+    notifications.agreement_issued(agreement)
+    return agreement
 
 
 def payment_schedule(agreement: Agreement) -> list[tuple[str, Decimal]]:

@@ -26,13 +26,13 @@ def test_participant_sees_only_their_own_links(participant) -> None:
     assert len(groups["consortium"]) == 1
     assert len(groups["projects"]) == 1  # my mobilities, not projects
     assert len(groups["selection"]) == 1  # my applications, not the calls' management
-    assert len(groups["settings"]) == 1  # the profile
+    assert len(groups["settings"]) == 2  # the profile and the e-mails
 
 
 def test_evaluator_gets_the_selection_but_not_the_settings(evaluator) -> None:
     groups = labels(backoffice_nav(evaluator, "/"))
     assert len(groups["selection"]) == 2
-    assert len(groups["settings"]) == 1
+    assert len(groups["settings"]) == 2
     assert "consortium" not in groups  # no institution, nothing else there
 
 

@@ -165,6 +165,53 @@ def _coordinator(today: datetime.date) -> list[WaitingItem]:
         "?status=submitted",
         "reports_to_review",
     )
+    items += _payments_due()
+    return items
+
+
+def _payments_due() -> list[WaitingItem]:
+    """Pre-financing of signed grant agreements and balances of accepted reports not yet recorded as paid."""
+    from tilts.mobility.models import Mobility, MobilityStatus
+    from tilts.payments.models import Payment, PaymentKind
+    from tilts.reporting.models import ReportStatus
+    from tilts.selection.models import AgreementKind, AgreementStatus
+
+    def unpaid(kind: str) -> Any:
+        return Mobility.objects.exclude(status=MobilityStatus.CANCELLED).exclude(
+            pk__in=Payment.objects.filter(kind=kind).values("mobility_id")
+        )
+
+    signed = unpaid(PaymentKind.PREFINANCING).filter(
+        agreements__kind=AgreementKind.GRANT, agreements__status=AgreementStatus.SIGNED
+    )
+    accepted = unpaid(PaymentKind.BALANCE).filter(report__status=ReportStatus.ACCEPTED)
+    items = []
+    for mobilities, text in (
+        (
+            signed,
+            lambda n, project: (
+                ngettext(
+                    "%(project)s: %(n)d pre-financing to pay",
+                    "%(project)s: %(n)d pre-financings to pay",
+                    n,
+                )
+                % {"n": n, "project": project}
+            ),
+        ),
+        (
+            accepted,
+            lambda n, project: (
+                ngettext(
+                    "%(project)s: %(n)d balance to pay",
+                    "%(project)s: %(n)d balances to pay",
+                    n,
+                )
+                % {"n": n, "project": project}
+            ),
+        ),
+    ):
+        rows = mobilities.values("project_id", "project__title").annotate(n=Count("pk", distinct=True))
+        items += _per_project(list(rows.order_by("project_id")), text, "payments:project", "", "payments_due")
     return items
 
 

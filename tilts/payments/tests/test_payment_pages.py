@@ -152,3 +152,13 @@ def test_api_records_and_reads(coordinator_client: Client, participant_client: C
     assert bad.status_code == 422 and "amount" in bad.json()["errors"]
     members = coordinator_client.get(f"/api/v1/projects/{mobility.project_id}/payments").json()
     assert members[0]["paid"] == "2516.80"
+
+
+def test_the_coordinators_waiting_list_names_unpaid_prefinancing(coordinator_client: Client, mobility, coordinator):
+    signed_agreement(mobility, coordinator)
+    page = coordinator_client.get(reverse("backoffice:dashboard")).text
+    assert "Projekts 2025: 1 priekšfinansējums jāizmaksā" in page
+    services.record_payment(
+        mobility, kind="prefinancing", amount=D("2516.80"), paid_on=timezone.localdate(), by=coordinator
+    )
+    assert "priekšfinansējums jāizmaksā" not in coordinator_client.get(reverse("backoffice:dashboard")).text

@@ -44,6 +44,7 @@ run: $(VENV)/.runtime messages demo
 	@# The background worker (exports, hourly report reminders) runs alongside the server and stops with it.
 	$(BIN)/python manage.py schedule_report_reminders
 	$(BIN)/python manage.py schedule_quality_reminders
+	$(BIN)/python manage.py schedule_weekly_digest
 	$(BIN)/python manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver $(HOST)
 

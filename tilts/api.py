@@ -18,6 +18,7 @@ from tilts.exports.api import router as exports_router
 from tilts.followup.api import router as followup_router
 from tilts.grants.api import router as grants_router
 from tilts.mobility.api import router as mobility_router
+from tilts.payments.api import router as payments_router
 from tilts.projects.api import router as projects_router
 from tilts.projects.services import EditConflict
 from tilts.quality.api import router as quality_router
@@ -123,3 +124,4 @@ api.add_router("/", reporting_router)
 api.add_router("/", followup_router)
 api.add_router("/", exports_router)
 api.add_router("/", quality_router)
+api.add_router("/", payments_router)

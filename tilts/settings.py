@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "tilts.followup",
     "tilts.exports",
     "tilts.quality",
+    "tilts.payments",
+    "tilts.notifications",
 ]
 
 MIDDLEWARE = [

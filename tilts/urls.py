@@ -34,6 +34,8 @@ urlpatterns += i18n_patterns(
     path("follow-up/", include("tilts.followup.urls")),
     path("exports/", include("tilts.exports.urls")),
     path("quality/", include("tilts.quality.urls")),
+    path("payments/", include("tilts.payments.urls")),
+    path("notifications/", include("tilts.notifications.urls")),
     path("admin/", admin.site.urls),
     path("", include("tilts.public.urls")),
     prefix_default_language=False,

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,6 +33,7 @@ from tilts.consortium.models import (
 )
 from tilts.core.collation import latvian
 from tilts.core.feedback import show_on_form
+from tilts.core.waiting import waiting_for
 
 READERS = (Role.COORDINATOR, Role.AUDITOR)
 
@@ -47,7 +49,7 @@ def _consortium() -> Consortium:
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     consortium = selectors.get_consortium()
-    context: dict[str, object] = {}
+    context: dict[str, object] = {"waiting": waiting_for(user, timezone.localdate())}
     if user.can_view_everything and consortium is not None:
         context["counts"] = selectors.dashboard_counts(consortium)
         context["pending"] = selectors.pending_applications(consortium)[:10]

@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 
 from tilts.accounts.models import User
 from tilts.consortium.models import Organisation
@@ -133,6 +133,7 @@ class MemberBudget:
     planned: Decimal = ZERO
     realised: Decimal = ZERO
     mobilities: int = 0
+    paid: Decimal = ZERO
 
     @property
     def over(self) -> bool:
@@ -143,6 +144,11 @@ class MemberBudget:
 class ProjectBudget:
     lines: list[BudgetLine]
     members: list[MemberBudget] = field(default_factory=list)
+
+    @property
+    def paid(self) -> Decimal:
+        """What the consortium has paid out so far (pre-financing and balances), from tilts.payments."""
+        return sum((member.paid for member in self.members), ZERO)
 
     @property
     def total(self) -> BudgetLine:
@@ -181,26 +187,49 @@ def project_budget(project: Project) -> ProjectBudget:
             else:
                 line.planned += Decimal(amount)
                 entry.planned += Decimal(amount)
+    from tilts.payments.models import Payment
+
+    paid = (
+        Payment.objects.filter(mobility__project=project)
+        .exclude(mobility__status=MobilityStatus.CANCELLED)
+        .values_list("mobility__sending_organisation_id")
+        .annotate(total=Sum("amount"))
+    )
+    for organisation_id, total in paid:
+        if organisation_id in members:
+            members[organisation_id].paid = total
     by_name = sorted(members.values(), key=lambda m: latvian_sort_key(m.organisation.legal_name))
     return ProjectBudget(list(lines.values()), by_name)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Destination:
     country: str
     mobilities: int
     participants: int
-    grant: Decimal
+    agreed: Decimal
+    final: Decimal
+    paid: Decimal
 
 
 def destinations(mobilities: QuerySet[Mobility]) -> list[Destination]:
-    rows = (
-        mobilities.exclude(status=MobilityStatus.CANCELLED)
-        .values("receiving_country")
-        .annotate(n=Count("pk"), people=Count("participant", distinct=True), grant=Sum("grant_total"))
-        .order_by("-n", "receiving_country")
-    )
-    return [Destination(r["receiving_country"], r["n"], r["people"], r["grant"] or ZERO) for r in rows]
+    """Per receiving country: mobilities, participants, and the agreed, final and paid amounts (the one rule of
+    tilts.payments.selectors.amounts), most mobilities first."""
+    from tilts.payments.selectors import amounts, with_amounts
+
+    rows: dict[str, Destination] = {}
+    people: dict[str, set[int]] = defaultdict(set)
+    for mobility in with_amounts(mobilities.exclude(status=MobilityStatus.CANCELLED)):
+        country = str(mobility.receiving_country)
+        row = rows.setdefault(country, Destination(country, 0, 0, ZERO, ZERO, ZERO))
+        figures = amounts(mobility)
+        row.mobilities += 1
+        people[country].add(mobility.participant_id)
+        row.participants = len(people[country])
+        row.agreed += figures.agreed or ZERO
+        row.final += figures.final or ZERO
+        row.paid += figures.paid
+    return sorted(rows.values(), key=lambda row: (-row.mobilities, row.country))
 
 
 def month_grid(

@@ -254,6 +254,10 @@ def transition(mobility: Mobility, to: str, *, by: User, reason: str = "", force
         from tilts.reporting.services import open_report  # reporting builds on mobilities, not the reverse
 
         open_report(locked)
+    if target in (MobilityStatus.SUBMITTED, MobilityStatus.APPROVED):
+        from tilts.notifications.services import mobility_moved
+
+        mobility_moved(locked)
     return locked
 
 

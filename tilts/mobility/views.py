@@ -28,6 +28,7 @@ from tilts.grants import services as grant_services
 from tilts.mobility import selectors, services
 from tilts.mobility.forms import CancelForm, JoinTripForm, JointTripForm, MobilityForm
 from tilts.mobility.models import CalendarFeed, JointTrip, Mobility, MobilityStatus
+from tilts.payments.selectors import amounts, with_amounts
 from tilts.projects.models import Project
 from tilts.projects.selectors import projects_for
 
@@ -76,7 +77,9 @@ def _filters(request: HttpRequest) -> selectors.Filters:
 def mobility_list(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     filters = _filters(request)
-    mobilities = selectors.filtered(selectors.mobilities_for(current_user(request)).filter(project=project), filters)
+    mobilities = with_amounts(
+        selectors.filtered(selectors.mobilities_for(current_user(request)).filter(project=project), filters)
+    )
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
         return _export(project, list(mobilities), export)
@@ -114,11 +117,14 @@ EXPORT_COLUMNS = [
     ("topic", gettext_lazy("Topic")),
     ("followup", gettext_lazy("Follow-up")),
     ("colleagues", gettext_lazy("Colleagues to reach")),
-    ("grant", gettext_lazy("Grant, EUR")),
+    ("agreed", gettext_lazy("Agreed grant, EUR")),
+    ("final", gettext_lazy("Final grant, EUR")),
+    ("paid", gettext_lazy("Paid, EUR")),
 ]
 
 
 def _row(m: Mobility) -> dict[str, Any]:
+    figures = amounts(m)
     return {
         "id": m.pk,
         "status": m.get_status_display(),
@@ -137,7 +143,9 @@ def _row(m: Mobility) -> dict[str, Any]:
         "topic": m.topic,
         "followup": m.followup_plan,
         "colleagues": m.followup_colleagues or "",
-        "grant": m.grant_total if m.grant_total is not None else "",
+        "agreed": figures.agreed if figures.agreed is not None else "",
+        "final": figures.final if figures.final is not None else "",
+        "paid": figures.paid,
     }
 
 
@@ -327,7 +335,7 @@ def trip_create(request: HttpRequest, pk: int) -> HttpResponse:
 def trip_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     trip = get_object_or_404(JointTrip.objects.select_related("project", "leader"), pk=pk)
-    mobilities = selectors.mobilities_for(user).filter(trip=trip)
+    mobilities = with_amounts(selectors.mobilities_for(user).filter(trip=trip))
     if not mobilities.exists():
         raise Http404
     first = mobilities.first()
@@ -342,7 +350,7 @@ def trip_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "first": first,
             "join_form": JoinTripForm(user=user, trip=trip) if can_join else None,
             "total": sum(
-                (m.grant_total or 0 for m in mobilities if m.status != MobilityStatus.CANCELLED), Decimal("0")
+                (amounts(m).agreed or 0 for m in mobilities if m.status != MobilityStatus.CANCELLED), Decimal("0")
             ),
             "transitions": _trip_transitions(user, mobilities),
         },
@@ -505,8 +513,6 @@ def ical(request: HttpRequest, token: str) -> HttpResponse:
 
 @role_required()
 def my_mobilities(request: HttpRequest) -> HttpResponse:
-    mobilities = (
-        selectors.mobilities_for(current_user(request)).filter(participant=request.user).select_related("report")
-    )
+    mobilities = with_amounts(selectors.mobilities_for(current_user(request)).filter(participant=request.user))
     mobilities = mobilities.order_by("-start_date")
     return render(request, "mobility/my_mobilities.html", {"mobilities": mobilities})

@@ -242,6 +242,9 @@ def submit(report: ParticipantReport, *, by: User) -> ParticipantReport:
     locked.status = ReportStatus.SUBMITTED
     locked.submitted_at = timezone.now()
     locked.save()
+    from tilts.notifications.services import report_submitted
+
+    report_submitted(locked)
     return locked
 
 

@@ -329,6 +329,12 @@ class AgreementIn(Schema):
     prefinancing_percent: int = Field(80, ge=0, le=100)
     programme: str = Field("", max_length=10000)
     learning_outcomes: str = Field("", max_length=10000)
+    participant_iban: str = Field("", max_length=42, description="Checked (country, length, mod-97); spaces allowed.")
+    participant_id_number: str = Field("", max_length=30)
+    sending_signatory_name: str = Field("", max_length=200)
+    sending_signatory_role: str = Field("", max_length=200)
+    receiving_signatory_name: str = Field("", max_length=200)
+    receiving_signatory_role: str = Field("", max_length=200)
 
 
 class AgreementOut(Schema):
@@ -341,6 +347,12 @@ class AgreementOut(Schema):
     issued_at: datetime.datetime
     report_days: int
     prefinancing_percent: int
+    participant_iban: str
+    participant_id_number: str
+    sending_signatory_name: str
+    sending_signatory_role: str
+    receiving_signatory_name: str
+    receiving_signatory_role: str
     signed_uploaded_at: datetime.datetime | None
     status_label: str
     signed_url: str | None = Field(description="The signed copy on the web site, when one has been uploaded.")

@@ -306,6 +306,32 @@ class AgreementForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("For the learning agreement: what the participant will know and be able to do."),
     )
+    participant_iban = forms.CharField(
+        label=_("Participant's bank account (IBAN)"),
+        required=False,
+        max_length=42,
+        help_text=_("For the grant agreement: the account the grant is paid to, e.g. LV80BANK0000435195001."),
+    )
+    participant_id_number = forms.CharField(
+        label=_("Participant's personal code or staff ID"), required=False, max_length=30
+    )
+    sending_signatory_name = forms.CharField(label=_("Signs for the sending institution"), max_length=200)
+    sending_signatory_role = forms.CharField(label=_("Their position"), max_length=200)
+    receiving_signatory_name = forms.CharField(
+        label=_("Signs for the host organisation"), required=False, max_length=200
+    )
+    receiving_signatory_role = forms.CharField(label=_("Their position at the host"), required=False, max_length=200)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == AgreementKind.GRANT:
+            for name, message in (
+                ("participant_iban", _("The grant agreement names the account the grant is paid to.")),
+                ("participant_id_number", _("The grant agreement identifies the participant.")),
+            ):
+                if not (data.get(name) or "").strip():
+                    self.add_error(name, message)
+        return data
 
 
 class SignedCopyForm(forms.Form):

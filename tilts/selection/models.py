@@ -293,7 +293,8 @@ class AgreementStatus(models.TextChoices):
 
 
 class Agreement(models.Model):
-    """One version of a document for a mobility; a new version supersedes the previous one of the same kind.
+    """One version of a document for a mobility; a new version supersedes the previous one of the same kind and
+    language, so a Latvian and an English version (the host needs the learning agreement in English) are both in force.
 
     The PDF is rendered from the data as it was when the version was issued (kept in ``snapshot``), so an
     issued version never changes when the mobility does.
@@ -308,6 +309,12 @@ class Agreement(models.Model):
     prefinancing_percent = models.PositiveSmallIntegerField(
         _("pre-financing, %"), default=80, validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
+    participant_iban = models.CharField(_("participant's bank account (IBAN)"), max_length=34, blank=True)
+    participant_id_number = models.CharField(_("participant's personal code or staff ID"), max_length=30, blank=True)
+    sending_signatory_name = models.CharField(_("signs for the sending institution"), max_length=200, blank=True)
+    sending_signatory_role = models.CharField(_("their position"), max_length=200, blank=True)
+    receiving_signatory_name = models.CharField(_("signs for the host organisation"), max_length=200, blank=True)
+    receiving_signatory_role = models.CharField(_("their position at the host"), max_length=200, blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=AgreementStatus.choices, default=AgreementStatus.ISSUED
     )

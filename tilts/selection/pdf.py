@@ -47,6 +47,10 @@ def context(agreement: Agreement) -> dict[str, Any]:
             for line in data["grant"]["lines"]
         ],
         "goals": Goal.objects.filter(pk__in=data["goals"]).order_by("number"),
+        # KA1 projects are managed by the national agency, which the EU disclaimer names (earlier versions did not
+        # keep it in their data: the consortium's as now).
+        "national_agency": data["project"].get("national_agency")
+        or agreement.mobility.project.consortium.national_agency,
         "site_url": settings.SITE_URL,
     }
 

@@ -4,6 +4,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -12,7 +13,7 @@ from django.utils import timezone
 from tilts.accounts.models import Role, User
 from tilts.consortium.models import Membership, MembershipStatus
 from tilts.core.collation import latvian
-from tilts.mobility.models import MobilityStatus
+from tilts.mobility.models import Mobility, MobilityStatus
 from tilts.mobility.selectors import mobilities_for
 from tilts.selection.models import (
     Agreement,
@@ -207,3 +208,25 @@ def ranking(call: Call) -> list[Ranked]:
         row.tied_with_previous = previous is not None and previous.score == row.score
         previous = row
     return rows
+
+
+AGREEMENT_CARRIED_FIELDS = (
+    "participant_iban",
+    "participant_id_number",
+    "sending_signatory_name",
+    "sending_signatory_role",
+    "receiving_signatory_name",
+    "receiving_signatory_role",
+    "report_days",
+    "prefinancing_percent",
+)
+
+
+def agreement_initial(mobility: Mobility) -> dict[str, Any]:
+    """The agreement form's starting values: the participant's language, and the account, identifier, signatories
+    and terms of the latest version issued for the mobility (so a new version or the other language repeats them)."""
+    initial: dict[str, Any] = {"language": mobility.participant.language}
+    latest = mobility.agreements.order_by("-issued_at", "-pk").first()
+    if latest is not None:
+        initial.update({name: getattr(latest, name) for name in AGREEMENT_CARRIED_FIELDS})
+    return initial

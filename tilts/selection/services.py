@@ -23,9 +23,11 @@ from tilts.accounts.services import invitation_url, invite_user
 from tilts.consortium.models import Goal, MembershipStatus, Organisation
 from tilts.core import uploads
 from tilts.core.emails import send_templated_mail, url_in_language
+from tilts.core.iban import validate_iban
 from tilts.grants import services as grant_services
 from tilts.mobility import services as mobility_services
 from tilts.mobility.models import Mobility, MobilityStatus
+from tilts.notifications import services as notifications
 from tilts.projects.models import ProjectStatus
 from tilts.projects.services import EditConflict
 from tilts.selection import selectors
@@ -162,7 +164,9 @@ def set_evaluators(call: Call, evaluators: Iterable[User]) -> None:
         names = ", ".join(str(user) for user in User.objects.filter(pk__in=scored))
         raise ValidationError({"evaluators": _("These evaluators have already scored: %(names)s.") % {"names": names}})
     Assignment.objects.filter(application__call=call).exclude(evaluator_id__in=chosen).delete()
+    before = set(call.evaluators.values_list("pk", flat=True))
     call.evaluators.set(chosen.values())
+    notifications.evaluators_assigned(call, [user for pk, user in chosen.items() if pk not in before])
     for application in call.applications.exclude(status=ApplicationStatus.DRAFT):
         _assign(application)
 
@@ -390,6 +394,7 @@ def submit(application: Application, *, by: User) -> Application:
             contact,
             {"application": locked, "url": url_in_language(contact.language, "selection:application", locked.pk)},
         )
+    notifications.application_submitted(locked)
     return locked
 
 
@@ -726,6 +731,7 @@ def agreement_snapshot(mobility: Mobility, **extra: Any) -> dict[str, Any]:
             "title": mobility.project.title,
             "number": mobility.project.grant_agreement_number,
             "action": mobility.project.action,
+            "national_agency": mobility.project.consortium.national_agency,
         },
         "activity": {
             "type": mobility.activity_type,
@@ -769,8 +775,17 @@ def issue_agreement(
     prefinancing_percent: int = 80,
     programme: str = "",
     learning_outcomes: str = "",
+    participant_iban: str = "",
+    participant_id_number: str = "",
+    sending_signatory_name: str = "",
+    sending_signatory_role: str = "",
+    receiving_signatory_name: str = "",
+    receiving_signatory_role: str = "",
 ) -> Agreement:
-    """Issue a new version of a document; the previous version of the same document is superseded."""
+    """Issue a new version of a document; the previous version of the same document in the same language is
+    superseded, so a Latvian and an English version can both be in force (the host reads the English one).
+
+    The participant's IBAN is checked (country, length, mod-97) and stored without spaces."""
     if mobility.status not in (MobilityStatus.APPROVED, MobilityStatus.CONFIRMED):
         raise ValidationError(_("Agreements are issued for approved mobilities, whose grant is fixed."))
     kind = AgreementKind(kind)
@@ -786,22 +801,35 @@ def issue_agreement(
             errors["programme"] = _("Describe the programme of the activity.")
         if not learning_outcomes.strip():
             errors["learning_outcomes"] = _("Describe the expected learning outcomes.")
+    if participant_iban.strip():
+        try:
+            participant_iban = validate_iban(participant_iban)
+        except ValidationError as error:
+            errors["participant_iban"] = error.messages[0]
     if errors:
         raise ValidationError(errors)
     last = mobility.agreements.filter(kind=kind).aggregate(last=Max("number"))["last"] or 0
-    mobility.agreements.filter(kind=kind).exclude(status=AgreementStatus.SUPERSEDED).update(
+    mobility.agreements.filter(kind=kind, language=language).exclude(status=AgreementStatus.SUPERSEDED).update(
         status=AgreementStatus.SUPERSEDED
     )
-    return Agreement.objects.create(
+    agreement = Agreement.objects.create(
         mobility=mobility,
         kind=kind,
         number=last + 1,
         language=language,
         report_days=report_days,
         prefinancing_percent=prefinancing_percent,
+        participant_iban=participant_iban.strip(),
+        participant_id_number=participant_id_number.strip(),
+        sending_signatory_name=sending_signatory_name.strip(),
+        sending_signatory_role=sending_signatory_role.strip(),
+        receiving_signatory_name=receiving_signatory_name.strip(),
+        receiving_signatory_role=receiving_signatory_role.strip(),
         snapshot=agreement_snapshot(mobility, programme=programme.strip(), learning_outcomes=learning_outcomes.strip()),
         issued_by=by,
     )
+    notifications.agreement_issued(agreement)
+    return agreement
 
 
 def payment_schedule(agreement: Agreement) -> list[tuple[str, Decimal]]:

@@ -429,9 +429,7 @@ def agreements(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     mobility = get_object_or_404(mobilities_for(user), pk=pk)
     can_issue = selectors.can_issue_agreements(user, mobility.sending_organisation_id)
-    form = (
-        AgreementForm(request.POST or None, initial={"language": mobility.participant.language}) if can_issue else None
-    )
+    form = AgreementForm(request.POST or None, initial=selectors.agreement_initial(mobility)) if can_issue else None
     if request.method == "POST":
         if form is None:
             raise Http404

@@ -3,6 +3,7 @@ from typing import Any
 
 from django import template
 from django.template.defaultfilters import floatformat
+from django.urls import reverse
 
 register = template.Library()
 
@@ -54,3 +55,19 @@ def category_label(value: str) -> str:
         return gettext(CATEGORY_LABELS[Category(value)])
     except ValueError:
         return value
+
+
+@register.inclusion_tag("includes/backoffice_menu.html", takes_context=True)
+def backoffice_nav(context: dict[str, Any]) -> dict[str, Any]:
+    """The back office's grouped navigation for the logged-in person (see tilts.core.navigation)."""
+    from tilts.core.navigation import backoffice_nav as groups_for
+
+    request = context["request"]
+    dashboard = reverse("backoffice:dashboard")
+    return {
+        "user": request.user,
+        "groups": groups_for(request.user, request.path),
+        "dashboard_url": dashboard,
+        "dashboard_current": request.path == dashboard,
+        "csrf_token": context.get("csrf_token"),
+    }

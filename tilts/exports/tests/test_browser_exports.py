@@ -32,4 +32,4 @@ def test_workbook_prepared_in_the_background(
     assert download.suggested_filename == f"project-2025-{project.pk}.xlsx"
     with open(download.path(), "rb") as handle:  # the saved download has no .xlsx suffix, which openpyxl wants
         book = load_workbook(io.BytesIO(handle.read()))
-    assert book.sheetnames == ["Mobilities", "Participants", "Budget", "Follow-ups"]
+    assert book.sheetnames == ["Mobilities", "Participants", "Budget", "Follow-ups", "Payments"]

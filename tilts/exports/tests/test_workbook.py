@@ -37,7 +37,7 @@ def header_index(sheet) -> dict[str, int]:
 def test_sheets_in_order_with_real_dates_and_money(project, member, goals, coordinator) -> None:
     mobility = make_mobility(project, member, goals, by=coordinator)
     book = open_workbook(services.build_xlsx(coordinator, project))
-    assert book.sheetnames == ["Mobilitātes", "Dalībnieki", "Budžets", "Turpmākās aktivitātes"]
+    assert book.sheetnames == ["Mobilitātes", "Dalībnieki", "Budžets", "Turpmākās aktivitātes", "Maksājumi"]
     sheet = book["Mobilitātes"]
     assert sheet.freeze_panes == "A2"
     columns = header_index(sheet)
@@ -89,7 +89,7 @@ def test_headers_in_the_language_of_the_export(project, member, goals, coordinat
     make_mobility(project, member, goals, by=coordinator)
     with translation.override("en"):
         book = open_workbook(services.build_xlsx(coordinator, project))
-    assert book.sheetnames == ["Mobilities", "Participants", "Budget", "Follow-ups"]
+    assert book.sheetnames == ["Mobilities", "Participants", "Budget", "Follow-ups", "Payments"]
     assert "Start" in header_index(book["Mobilities"])
 
 
@@ -109,4 +109,4 @@ def test_another_app_adds_a_sheet(project, coordinator) -> None:
 
 def test_the_exports_page_names_every_sheet_of_the_workbook(coordinator_client, project) -> None:
     response = coordinator_client.get("/en" + reverse("exports:project", args=[project.pk]))
-    assert "sheets: Mobilities, Participants, Budget, Follow-ups." in response.text
+    assert "sheets: Mobilities, Participants, Budget, Follow-ups, Payments." in response.text

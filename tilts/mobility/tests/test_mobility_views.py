@@ -123,7 +123,8 @@ def test_list_filters_and_exports(coordinator_client: Client, mobility: Mobility
     assert mobility.receiving_name not in coordinator_client.get(url, {"status": "approved"}).text
     response = coordinator_client.get(url, {"export": "csv", "country": "BE"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][0] == "ID" and len(rows) == 2 and rows[1][-1] == "3468.00"
+    assert rows[0][-3:] == ["Saskaņotā dotācija, EUR", "Galīgā dotācija, EUR", "Samaksāts, EUR"]
+    assert rows[0][0] == "ID" and len(rows) == 2 and rows[1][-3:] == ["3468.00", "", "0.00"]
     response = coordinator_client.get(url, {"export": "xlsx"})
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.cell(2, 9).value == "BE" and sheet.cell(2, 18).value == 3468.0

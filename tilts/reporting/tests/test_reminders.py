@@ -181,6 +181,7 @@ def test_a_run_enqueues_exactly_one_next_run_an_hour_later() -> None:
 def test_the_worker_runs_the_scheduled_reminders_and_the_schedule_goes_on(mobility, monkeypatch) -> None:
     due = mobility.end_date + datetime.timedelta(days=30)
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: due)
+    mail.outbox.clear()  # the set-up's notices (mobility submitted, approved)
     call_command("schedule_report_reminders")
     first = waiting_runs()[0]
     call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", "--max-tasks", "1")

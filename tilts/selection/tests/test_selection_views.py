@@ -297,6 +297,8 @@ def test_latvian_learning_agreement_and_versions(call, application, coordinator,
             "prefinancing_percent": "80",
             "programme": "",
             "learning_outcomes": "",
+            "sending_signatory_name": "Inese Kalniņa",
+            "sending_signatory_role": "Direktore",
         },
     )
     assert response.status_code == 422  # the learning agreement needs a programme and outcomes
@@ -308,6 +310,8 @@ def test_latvian_learning_agreement_and_versions(call, application, coordinator,
         "prefinancing_percent": "80",
         "programme": "1. diena: iepazīšanās ar digitalizācijas nodaļu",
         "learning_outcomes": "Prot plānot digitalizāciju",
+        "sending_signatory_name": "Inese Kalniņa",
+        "sending_signatory_role": "Direktore",
     }
     client.post(reverse("selection:agreements", args=[mobility.pk]), data)
     client.post(reverse("selection:agreements", args=[mobility.pk]), data)

@@ -1,0 +1,25 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tilts.payments.models import PaidTo
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PaymentForm(forms.Form):
+    """The pre-financing or the balance as paid. Amounts in the page's language: ``2516,80`` in Latvian."""
+
+    amount = forms.DecimalField(
+        label=_("Amount paid, EUR"),
+        min_value=Decimal("0.01"),
+        max_digits=10,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    paid_on = forms.DateField(label=_("Paid on"), widget=DATE)
+    paid_to = forms.ChoiceField(label=_("Paid to"), choices=PaidTo.choices, initial=PaidTo.PARTICIPANT)
+    reference = forms.CharField(label=_("Payment reference"), max_length=100, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

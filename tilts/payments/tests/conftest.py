@@ -1,0 +1,1 @@
+from tilts.reporting.tests.conftest import mobility, project, report  # noqa: F401

@@ -9,7 +9,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PaymentForm(forms.Form):
-    """The pre-financing or the balance as paid. Amounts in the page's language: ``2516,80`` in Latvian."""
+    """The pre-financing or the balance as paid. Amounts in the page's language: ``2774,40`` in Latvian."""
 
     amount = forms.DecimalField(
         label=_("Amount paid, EUR"),

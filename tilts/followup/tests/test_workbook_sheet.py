@@ -20,7 +20,7 @@ def test_followups_sheet_lists_what_was_taught(consortium, member, other_member,
     followup([theirs], goals[:1], attendees=7, title="Cita iestāde")
     with translation.override("en"):
         book = load_workbook(io.BytesIO(export_services.build_xlsx(coordinator, project)))
-    assert book.sheetnames[-1] == "Follow-ups"
+    assert "Follow-ups" in book.sheetnames
     rows = list(book["Follow-ups"].iter_rows(values_only=True))
     assert rows[0][0] == "Title"
     assert {(row[0], row[6], row[8]) for row in rows[1:]} == {

@@ -6,6 +6,6 @@ from tilts.selection.models import Agreement
 
 
 def signed_agreement(mobility: Mobility, by: User, **extra: object) -> Agreement:
-    """The grant agreement (80 % pre-financing of 3146.00 EUR: 2516.80) issued and its signed copy uploaded."""
+    """The grant agreement (80 % pre-financing of 3468.00 EUR: 2774.40) issued and its signed copy uploaded."""
     agreement = selection_services.issue_agreement(mobility, kind="grant", language="lv", by=by, **extra)
     return selection_services.upload_signed(agreement, pdf("ligums.pdf"), by=by)

@@ -34,15 +34,15 @@ def form(amount: str, **extra: str) -> dict[str, str]:
 def test_coordinator_records_the_prefinancing_in_latvian(coordinator_client: Client, mobility, coordinator) -> None:
     signed_agreement(mobility, coordinator)
     page = coordinator_client.get(reverse("payments:mobility", args=[mobility.pk])).text
-    assert 'value="2516,80"' in page  # what is due, as Latvian writes it
-    response = coordinator_client.post(reverse("payments:record", args=[mobility.pk, "prefinancing"]), form("2516,80"))
+    assert 'value="2774,40"' in page  # what is due, as Latvian writes it
+    response = coordinator_client.post(reverse("payments:record", args=[mobility.pk, "prefinancing"]), form("2774,40"))
     assert response.status_code == 302
     payment = Payment.objects.get()
-    assert (payment.amount, payment.paid_to, payment.reference) == (D("2516.80"), "member", "MK-2025/17")
+    assert (payment.amount, payment.paid_to, payment.reference) == (D("2774.40"), "member", "MK-2025/17")
     detail = coordinator_client.get(reverse("mobility:detail", args=[mobility.pk])).text
     amounts = detail[detail.index('class="amounts"') : detail.index("</dl>", detail.index('class="amounts"'))]
-    assert "Saskaņotā dotācija" in amounts and "3\xa0146,00 EUR" in amounts
-    assert "<dt>Samaksāts</dt><dd>2\xa0516,80 EUR</dd>" in amounts
+    assert "Saskaņotā dotācija" in amounts and "3\xa0468,00 EUR" in amounts
+    assert "<dt>Samaksāts</dt><dd>2\xa0774,40 EUR</dd>" in amounts
 
 
 def test_bad_input_shows_the_reason_and_changes_nothing(coordinator_client: Client, mobility, coordinator) -> None:
@@ -65,10 +65,10 @@ def test_who_sees_and_who_records(mobility, coordinator, member_contact, auditor
         client = client_for(user)
         assert client.get(page).status_code == 200
         assert "Saglabāt maksājumu" not in client.get(page).text
-        assert client.post(record, form("2516,80")).status_code == 403
+        assert client.post(record, form("2774,40")).status_code == 403
     outsider = client_for(UserFactory(role=Role.MEMBER_CONTACT, organisation=other_member))
     assert outsider.get(page).status_code == 404
-    assert outsider.get(reverse("payments:project", args=[mobility.project_id])).text.count("2516") == 0
+    assert outsider.get(reverse("payments:project", args=[mobility.project_id])).text.count("2774") == 0
     assert not Payment.objects.exists()
 
 
@@ -77,14 +77,14 @@ def test_project_payments_grouped_by_member_with_csv(coordinator_client: Client,
     services.record_payment(
         mobility,
         kind="prefinancing",
-        amount=D("2516.80"),
+        amount=D("2774.40"),
         paid_on=timezone.localdate(),
         by=coordinator,
         paid_to="member",
     )
     url = reverse("payments:project", args=[mobility.project_id])
     page = coordinator_client.get(url).text
-    assert mobility.sending_organisation.legal_name in page and "2\xa0516,80" in page
+    assert mobility.sending_organisation.legal_name in page and "2\xa0774,40" in page
     response = coordinator_client.get("/en" + url, {"export": "csv"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:7] == [
@@ -96,9 +96,9 @@ def test_project_payments_grouped_by_member_with_csv(coordinator_client: Client,
         "Final grant, EUR",
         "Paid, EUR",
     ]
-    assert rows[1][4:10] == ["3146.00", "", "2516.80", "2516.80", rows[1][8], "2516.80"]
-    assert rows[2][1] == "Total for the member" and rows[2][6] == "2516.80"
-    assert rows[-1][0] == "Total" and rows[-1][4] == "3146.00"
+    assert rows[1][4:10] == ["3468.00", "", "2774.40", "2774.40", rows[1][8], "2774.40"]
+    assert rows[2][1] == "Total for the member" and rows[2][6] == "2774.40"
+    assert rows[-1][0] == "Total" and rows[-1][4] == "3468.00"
 
 
 def test_project_payments_queries_stay_within_budget(
@@ -115,43 +115,43 @@ def test_project_payments_queries_stay_within_budget(
 def test_budget_has_a_paid_column(coordinator_client: Client, mobility, coordinator) -> None:
     signed_agreement(mobility, coordinator)
     services.record_payment(
-        mobility, kind="prefinancing", amount=D("2516.80"), paid_on=timezone.localdate(), by=coordinator
+        mobility, kind="prefinancing", amount=D("2774.40"), paid_on=timezone.localdate(), by=coordinator
     )
     response = coordinator_client.get(reverse("mobility:budget", args=[mobility.project_id]))
-    assert response.context["budget"].paid == D("2516.80")
-    assert response.context["budget"].members[0].paid == D("2516.80")
+    assert response.context["budget"].paid == D("2774.40")
+    assert response.context["budget"].members[0].paid == D("2774.40")
     assert "Samaksāts kopā" in response.text
 
 
 def test_list_and_destinations_label_the_amounts_in_english(coordinator_client: Client, mobility, coordinator) -> None:
     signed_agreement(mobility, coordinator)
     services.record_payment(
-        mobility, kind="prefinancing", amount=D("2516.80"), paid_on=timezone.localdate(), by=coordinator
+        mobility, kind="prefinancing", amount=D("2774.40"), paid_on=timezone.localdate(), by=coordinator
     )
     listing = coordinator_client.get(f"/en/mobilities/project/{mobility.project_id}/").text
     assert "Agreed grant, EUR" in listing and "Final grant, EUR" in listing and "Paid, EUR" in listing
-    assert "2,516.80" in listing
+    assert "2,774.40" in listing
     calendar = coordinator_client.get(f"/en/mobilities/project/{mobility.project_id}/calendar/").text
-    assert "Agreed grant, EUR" in calendar and "2,516.80" in calendar
+    assert "Agreed grant, EUR" in calendar and "2,774.40" in calendar
 
 
 def test_api_records_and_reads(coordinator_client: Client, participant_client: Client, mobility, coordinator) -> None:
     signed_agreement(mobility, coordinator)
     url = f"/api/v1/mobilities/{mobility.pk}/payments/prefinancing"
-    body = {"amount": "2516.80", "paid_on": timezone.localdate().isoformat(), "paid_to": "participant"}
+    body = {"amount": "2774.40", "paid_on": timezone.localdate().isoformat(), "paid_to": "participant"}
     assert participant_client.put(url, body, content_type="application/json").status_code == 403
     response = coordinator_client.put(url, body, content_type="application/json")
     assert response.status_code == 200
     data = response.json()
-    assert (data["agreed"], data["paid"], data["instalments"][0]["version"]) == ("3146.00", "2516.80", 1)
+    assert (data["agreed"], data["paid"], data["instalments"][0]["version"]) == ("3468.00", "2774.40", 1)
     read = participant_client.get(f"/api/v1/mobilities/{mobility.pk}/payments").json()
-    assert read["instalments"][0]["paid"] == "2516.80"
+    assert read["instalments"][0]["paid"] == "2774.40"
     bad = coordinator_client.put(
         url, {**body, "amount": "-1", "version": 1}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
     )
     assert bad.status_code == 422 and "amount" in bad.json()["errors"]
     members = coordinator_client.get(f"/api/v1/projects/{mobility.project_id}/payments").json()
-    assert members[0]["paid"] == "2516.80"
+    assert members[0]["paid"] == "2774.40"
 
 
 def test_the_coordinators_waiting_list_names_unpaid_prefinancing(coordinator_client: Client, mobility, coordinator):
@@ -159,6 +159,6 @@ def test_the_coordinators_waiting_list_names_unpaid_prefinancing(coordinator_cli
     page = coordinator_client.get(reverse("backoffice:dashboard")).text
     assert "Projekts 2025: 1 priekšfinansējums jāizmaksā" in page
     services.record_payment(
-        mobility, kind="prefinancing", amount=D("2516.80"), paid_on=timezone.localdate(), by=coordinator
+        mobility, kind="prefinancing", amount=D("2774.40"), paid_on=timezone.localdate(), by=coordinator
     )
     assert "priekšfinansējums jāizmaksā" not in coordinator_client.get(reverse("backoffice:dashboard")).text

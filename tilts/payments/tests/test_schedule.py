@@ -31,10 +31,10 @@ def test_nothing_is_due_before_a_grant_agreement(mobility, coordinator) -> None:
 def test_prefinancing_is_due_30_days_after_signing(mobility, coordinator) -> None:
     selection_services.issue_agreement(mobility, kind="grant", language="lv", by=coordinator)
     prefinancing, _ = selectors.schedule(mobility)
-    assert (prefinancing.due, prefinancing.due_on) == (D("2516.80"), None)  # the date waits for the signatures
+    assert (prefinancing.due, prefinancing.due_on) == (D("2774.40"), None)  # the date waits for the signatures
     signed_agreement(mobility, coordinator, prefinancing_percent=70)
     prefinancing, _ = selectors.schedule(mobility)
-    assert prefinancing.due == D("2202.20")  # the version in force: 70 % of 3146.00
+    assert prefinancing.due == D("2427.60")  # the version in force: 70 % of 3468.00
     assert prefinancing.due_on == timezone.localdate() + datetime.timedelta(days=30)
 
 
@@ -43,17 +43,17 @@ def test_balance_is_the_final_grant_less_the_prefinancing_paid(report, coordinat
     services.record_payment(
         report.mobility, kind="prefinancing", amount=D("2500.00"), paid_on=timezone.localdate(), by=coordinator
     )
-    # 12 activity days instead of 15: the final grant is 2789.00.
+    # 12 activity days instead of 15: the final grant is 3069.00.
     report = report_services.accept(submitted_report(report, actual_end=datetime.date(2025, 10, 17)), by=coordinator)
     _, balance = selectors.schedule(report.mobility)
-    assert balance.due == D("289.00")
+    assert balance.due == D("569.00")
     assert balance.due_on == timezone.localdate(report.accepted_at) + datetime.timedelta(days=45)
     figures = selectors.amounts(report.mobility)
     assert (figures.agreed, figures.final, figures.paid, figures.outstanding) == (
-        D("3146.00"),
-        D("2789.00"),
+        D("3468.00"),
+        D("3069.00"),
         D("2500.00"),
-        D("289.00"),
+        D("569.00"),
     )
 
 
@@ -86,7 +86,7 @@ def test_only_the_coordinator_records(mobility, coordinator, member_contact) -> 
     signed_agreement(mobility, coordinator)
     with pytest.raises(ValidationError):
         services.record_payment(
-            mobility, kind="prefinancing", amount=D("2516.80"), paid_on=timezone.localdate(), by=member_contact
+            mobility, kind="prefinancing", amount=D("2774.40"), paid_on=timezone.localdate(), by=member_contact
         )
 
 
@@ -95,13 +95,13 @@ def test_a_correction_with_a_stale_version_is_refused(mobility, coordinator) -> 
 
     signed_agreement(mobility, coordinator)
     today = timezone.localdate()
-    payment = services.record_payment(mobility, kind="prefinancing", amount=D("2516.80"), paid_on=today, by=coordinator)
+    payment = services.record_payment(mobility, kind="prefinancing", amount=D("2774.40"), paid_on=today, by=coordinator)
     services.record_payment(
-        mobility, kind="prefinancing", amount=D("2516.00"), paid_on=today, by=coordinator, version=payment.version
+        mobility, kind="prefinancing", amount=D("2774.00"), paid_on=today, by=coordinator, version=payment.version
     )
     with pytest.raises(EditConflict):
         services.record_payment(
             mobility, kind="prefinancing", amount=D("1.00"), paid_on=today, by=coordinator, version=payment.version
         )
     payment.refresh_from_db()
-    assert payment.amount == D("2516.00") and payment.history.count() == 2
+    assert payment.amount == D("2774.00") and payment.history.count() == 2

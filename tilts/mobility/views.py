@@ -3,7 +3,7 @@
 import csv
 import datetime
 import io
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
@@ -214,6 +214,14 @@ def mobility_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _confirmed_grant(request: HttpRequest) -> Decimal | None:
+    """The new grant the editor saw and confirmed; read in either decimal mark, as a page may have sent it."""
+    try:
+        return Decimal(request.POST.get("confirm_grant", "").replace(",", ".").replace("\xa0", "").replace(" ", ""))
+    except InvalidOperation:
+        return None
+
+
 @role_required(*PLANNERS)
 def mobility_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit; when the grant would change, show the old and new amounts and save only when confirmed."""
@@ -227,7 +235,7 @@ def mobility_edit(request: HttpRequest, pk: int) -> HttpResponse:
         changes = form.service_fields()
         try:
             before, after = services.preview_change(mobility, **changes)
-            if before != after and request.POST.get("confirm_grant") != str(after):
+            if before != after and _confirmed_grant(request) != after:
                 delta = after - (before or 0)
                 difference = {"before": before, "after": after, "delta": delta, "sign": "+" if delta > 0 else ""}
             else:

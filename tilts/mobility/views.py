@@ -258,6 +258,10 @@ def mobility_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def mobility_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     mobility = _mobility(request, pk)
+    from tilts.reporting.services import open_ended_reports  # reporting builds on mobilities, not the reverse
+
+    if open_ended_reports(Mobility.objects.filter(pk=mobility.pk), timezone.localdate()):
+        mobility = _mobility(request, pk)
     breakdown = mobility.grant_breakdown or {}
     return render(
         request,

@@ -488,9 +488,11 @@ def ical(request: HttpRequest, token: str) -> HttpResponse:
     calendar.add("prodid", "-//Tilts//Erasmus+ mobilities//LV")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", _("Erasmus+ mobilities"))
+    stamp = timezone.now()  # RFC 5545 3.6.1: DTSTAMP is required; with no METHOD, the time the feed was made
     for mobility in mobilities:
         event = Event()
         event.add("uid", f"mobility-{mobility.pk}@tilts")
+        event.add("dtstamp", stamp)
         event.add("summary", f"{mobility.participant}: {mobility.receiving_name}, {mobility.receiving_city}")
         event.add("dtstart", mobility.start_date)
         event.add("dtend", mobility.end_date + datetime.timedelta(days=1))

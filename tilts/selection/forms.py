@@ -69,7 +69,7 @@ class CriterionForm(forms.Form):
         return cleaned
 
 
-CriterionFormSet = formset_factory(CriterionForm, extra=1, can_delete=True, min_num=1, validate_min=True)
+CriterionFormSet = formset_factory(CriterionForm, extra=3, can_delete=True, min_num=1, validate_min=True)
 
 
 def criteria_initial(call: Call) -> list[dict[str, Any]]:
@@ -197,6 +197,16 @@ class RegisterForm(forms.Form):
         self.fields["organisation"].queryset = active_members(consortium)  # type: ignore[attr-defined]
 
 
+class _OwnIds(forms.Form):
+    """Several of these forms share a page (and field names such as ``reason``): each gets its own element ids."""
+
+    ids = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"id_{self.ids}_%s")
+        super().__init__(*args, **kwargs)
+
+
 class SupportForm(forms.Form):
     confirmed = forms.TypedChoiceField(
         label=_("Your decision"),
@@ -210,7 +220,8 @@ class SupportForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class EligibilityForm(forms.Form):
+class EligibilityForm(_OwnIds):
+    ids = "eligibility"
     eligible = forms.TypedChoiceField(
         label=_("Eligibility"),
         choices=[("1", _("Eligible")), ("0", _("Not eligible"))],
@@ -220,7 +231,8 @@ class EligibilityForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(_OwnIds):
+    ids = "decision"
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("selected", _("Select")), ("reserve", _("Reserve list")), ("rejected", _("Reject"))],
@@ -238,7 +250,8 @@ class DecisionForm(forms.Form):
     )
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(_OwnIds):
+    ids = "withdraw"
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 

@@ -17,3 +17,17 @@ def log_in_as(page: Page, base: str, user: User) -> None:
     client.force_login(user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base}])
+
+
+def serious_accessibility_findings(page: Page) -> list[str]:
+    """Run axe-core (vendored, served from disk: no network) on the page; its serious and critical findings,
+    each as 'rule: the offending elements'."""
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """async () => {
+            const result = await axe.run(document, {resultTypes: ["violations"]});
+            return result.violations
+                .filter((v) => v.impact === "serious" || v.impact === "critical")
+                .map((v) => v.id + ": " + v.nodes.map((n) => n.target.join(" ")).join(", "));
+        }"""
+    )

@@ -9,6 +9,7 @@ from tilts.accounts.models import User
 from tilts.consortium.forms import GoalChoiceField
 from tilts.consortium.models import Consortium, Goal
 from tilts.consortium.selectors import active_members
+from tilts.core.countries import destination_choices
 from tilts.grants.services import activity_type_choices
 from tilts.grants.widgets import PlaceWidget
 from tilts.selection import selectors
@@ -142,6 +143,7 @@ class ApplicationForm(forms.ModelForm):  # type: ignore[type-arg]
         )
         self.fields["goals"].queryset = call.project.consortium.goals.order_by("number")
         self.fields["version"].initial = self.instance.version
+        self.fields["receiving_country"].choices = destination_choices()  # type: ignore[attr-defined]
 
     def sections(self) -> list["FieldGroup"]:
         """The form in three parts, each shown as a fieldset with its own legend."""

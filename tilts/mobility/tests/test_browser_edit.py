@@ -38,3 +38,22 @@ def test_saving_with_the_new_grant_in_latvian(transactional_db: None, live_serve
     mobility = Mobility.objects.get(pk=mobility.pk)
     assert mobility.travel_days == 6
     assert mobility.grant_total > before > Decimal(0)
+
+
+def test_destinations_list_programme_countries_first_in_latvian_order(
+    transactional_db: None, live_server, page: Page
+) -> None:
+    consortium = ConsortiumFactory()
+    GoalFactory(consortium=consortium, number=1)
+    project = make_project(consortium)
+    log_in_as(page, live_server.url, UserFactory(role=Role.COORDINATOR, organisation=consortium.coordinator))
+    page.goto(f"{live_server.url}/mobilities/project/{project.pk}/new/")
+    select = page.locator("#id_receiving_country")
+    groups = select.locator("optgroup").evaluate_all("groups => groups.map(g => g.label)")
+    assert groups == ["Erasmus+ programmas valstis", "Citas valstis"]
+    programme = select.locator("optgroup").first.locator("option").all_inner_texts()
+    assert programme[:4] == ["Austrija", "Beļģija", "Bulgārija", "Čehija"] and "Latvija" in programme
+    others = select.locator("optgroup").last.locator("option").all_inner_texts()
+    assert others.index("Afganistāna") < others.index("Amerikas Savienotās Valstis")
+    assert others.index("Centrālāfrikas Republika") < others.index("Čada") < others.index("Čīle")
+    assert "Latvija" not in others

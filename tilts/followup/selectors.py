@@ -364,15 +364,25 @@ class GoalReach:
         return [(value, str(label), self.by_type.get(value, 0)) for value, label in FollowUpType.choices]
 
 
+def serving_goals(followups: QuerySet[FollowUp]) -> set[tuple[int, int, int, str]]:
+    """(goal, follow-up id, attendees, type) for each goal each follow-up counts for: the one definition of "a
+    follow-up serves a goal", used by every per-goal figure. A follow-up counts for a goal when it is tagged with
+    the goal or draws on a mobility tagged with it (the mobility's goals carry over to what it leads to); it counts
+    once per goal however many of its mobilities serve that goal. Two queries."""
+    fields = ("followup_id", "followup__attendees", "followup__type")
+    tagged = FollowUp.goals.through.objects.filter(followup__in=followups).values_list("goal_id", *fields)
+    through_mobility = FollowUp.mobilities.through.objects.filter(
+        followup__in=followups, mobility__goals__isnull=False
+    ).values_list("mobility__goals", *fields)
+    return {tuple(row) for row in tagged.order_by()} | {tuple(row) for row in through_mobility.order_by()}
+
+
 def reach_by_goal(scope: Scope) -> list[GoalReach]:
     """Per goal of the consortium: the mobilities serving it and their participants, the follow-ups serving it by
     type and the colleagues they reached (a follow-up serving two goals counts for each). A few queries however
     many goals there are."""
     figures = _mobility_figures_by(counted_mobilities(scope), "goals")
-    through = FollowUp.goals.through.objects.filter(followup__in=counted_followups(scope))
-    delivered = _delivered_by(
-        through.values_list("goal_id", "followup_id", "followup__attendees", "followup__type").distinct().order_by()
-    )
+    delivered = _delivered_by(serving_goals(counted_followups(scope)))
     rows = []
     for goal in scope.consortium.goals.order_by("number"):
         served = delivered.get(goal.pk, Delivered())
@@ -394,14 +404,19 @@ def _period(day: datetime.date, by: str) -> tuple[int, int]:
 def reach_over_time(scope: Scope, by: str = "year") -> list[PeriodRow]:
     """Colleagues reached per year (or quarter, ``by="quarter"``) by the follow-ups' dates, per goal number and
     in total (the total counts each follow-up once), with empty periods in between kept."""
-    followups = FollowUp.objects.filter(pk__in=counted_followups(scope).values("pk")).prefetch_related("goals")
+    followups = FollowUp.objects.filter(pk__in=counted_followups(scope).values("pk"))
+    numbers = dict(scope.consortium.goals.values_list("pk", "number"))
+    goals_of: dict[int, set[int]] = defaultdict(set)
+    for goal_id, followup_id, _attendees, _type in serving_goals(followups):
+        if goal_id in numbers:
+            goals_of[followup_id].add(numbers[goal_id])
     periods: dict[tuple[int, int], PeriodRow] = {}
     for followup in followups:
         key = _period(followup.date, by)
         row = periods.setdefault(key, PeriodRow(""))
         row.total += followup.attendees
-        for goal in followup.goals.all():
-            row.by_goal[goal.number] = row.by_goal.get(goal.number, 0) + followup.attendees
+        for number in goals_of[followup.pk]:
+            row.by_goal[number] = row.by_goal.get(number, 0) + followup.attendees
     if not periods:
         return []
     first, last = min(periods), max(periods)

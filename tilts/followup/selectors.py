@@ -173,6 +173,7 @@ class Scope:
     consortium: Consortium
     project: Project | None = None
     organisation: Organisation | None = None
+    approved_only: bool = False  # the public results: only follow-ups the coordinator has approved
 
 
 def scope_for(user: User, consortium: Consortium, project: Project | None = None) -> Scope | None:
@@ -214,7 +215,20 @@ def counted_mobilities(scope: Scope) -> QuerySet[Mobility]:
 def counted_followups(scope: Scope) -> QuerySet[FollowUp]:
     """Delivered follow-ups drawing on at least one counted mobility, each once."""
     drawing = FollowUp.objects.filter(mobilities__in=counted_mobilities(scope)).values("pk")
-    return FollowUp.objects.filter(status=FollowUpStatus.DELIVERED, pk__in=drawing)
+    followups = FollowUp.objects.filter(status=FollowUpStatus.DELIVERED, pk__in=drawing)
+    return followups.filter(approved_at__isnull=False) if scope.approved_only else followups
+
+
+def awaiting_approval(user: User) -> QuerySet[FollowUp]:
+    """Delivered follow-ups the coordinator has still to approve for the results page (none for anyone else)."""
+    if not user.is_coordinator:
+        return FollowUp.objects.none()
+    return (
+        followups_for(user)
+        .filter(status=FollowUpStatus.DELIVERED, approved_at__isnull=True)
+        .select_related("organiser")
+        .order_by("date", "pk")
+    )
 
 
 def followups_by_type(scope: Scope) -> dict[str, int]:
@@ -434,7 +448,7 @@ def reach_over_time(scope: Scope, by: str = "year") -> list[PeriodRow]:
 def public_followups(consortium: Consortium) -> QuerySet[FollowUp]:
     """Delivered workshops, seminars, course improvements and new programmes for the public results page."""
     return (
-        counted_followups(Scope(consortium))
+        counted_followups(Scope(consortium, approved_only=True))
         .filter(type__in=TEACHING_TYPES)
         .select_related("organiser")
         .prefetch_related("goals")

@@ -191,6 +191,8 @@ def _application_page(
         )
     if user.is_coordinator:
         context.update(eligibility_form=EligibilityForm(), decision_form=DecisionForm())
+        ranked = next((r for r in selectors.ranking(application.call) if r.application.pk == application.pk), None)
+        context["spread_flagged"] = ranked is not None and ranked.spread_flagged
     if context["can_support"]:
         context["support_form"] = SupportForm()
     if assignment is not None:

@@ -8,6 +8,9 @@ from tilts.api import api
 from tilts.core.views import healthz
 from tilts.mobility.views import ical
 
+# Our own error pages (404.html through the default handler, with the site's context).
+handler500 = "tilts.core.views.server_error"
+
 # The admin logs in through allauth, so two-factor authentication applies there too.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 

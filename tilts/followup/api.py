@@ -92,6 +92,9 @@ class FollowUpOut(Schema):
     materials_file_url: str | None = Field(description="Where to download the materials file (with the session).")
     attendance_list_url: str | None = Field(description="Where to download the attendance list (with the session).")
     no_attendance_list_reason: str
+    approved_at: datetime.datetime | None = Field(
+        description="When the coordinator approved it for the public results page (null: not public)."
+    )
     version: int
 
     @staticmethod
@@ -367,6 +370,17 @@ def followup_delete(request: HttpRequest, followup_id: ObjectId) -> Status[None]
 
 
 @router.post(
+    "/follow-ups/{followup_id}/approve",
+    response=FollowUpOut,
+    auth=django_auth,
+    summary="Approve a delivered follow-up for the public results page (the coordinator)",
+)
+def followup_approve(request: HttpRequest, followup_id: ObjectId) -> FollowUp:
+    user = current_user(request)
+    return services.approve_followup(get_object_or_404(selectors.followups_for(user), pk=followup_id), by=user)
+
+
+@router.post(
     "/follow-ups/{followup_id}/files",
     response=FollowUpOut,
     auth=django_auth,
@@ -517,7 +531,7 @@ def project_reach(request: HttpRequest, project_id: ObjectId) -> dict[str, Any]:
 @router.get("/results", response=ResultsOut, summary="Public results: colleagues reached per goal (no personal data)")
 def results(request: HttpRequest) -> dict[str, Any]:
     consortium = _consortium()
-    scope = selectors.Scope(consortium)
+    scope = selectors.Scope(consortium, approved_only=True)
     total = selectors.total_reach(scope)
     return {
         "mobilities": total.mobilities,

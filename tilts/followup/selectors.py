@@ -173,6 +173,7 @@ class Scope:
     consortium: Consortium
     project: Project | None = None
     organisation: Organisation | None = None
+    approved_only: bool = False  # the public results: only follow-ups the coordinator has approved
 
 
 def scope_for(user: User, consortium: Consortium, project: Project | None = None) -> Scope | None:
@@ -214,7 +215,20 @@ def counted_mobilities(scope: Scope) -> QuerySet[Mobility]:
 def counted_followups(scope: Scope) -> QuerySet[FollowUp]:
     """Delivered follow-ups drawing on at least one counted mobility, each once."""
     drawing = FollowUp.objects.filter(mobilities__in=counted_mobilities(scope)).values("pk")
-    return FollowUp.objects.filter(status=FollowUpStatus.DELIVERED, pk__in=drawing)
+    followups = FollowUp.objects.filter(status=FollowUpStatus.DELIVERED, pk__in=drawing)
+    return followups.filter(approved_at__isnull=False) if scope.approved_only else followups
+
+
+def awaiting_approval(user: User) -> QuerySet[FollowUp]:
+    """Delivered follow-ups the coordinator has still to approve for the results page (none for anyone else)."""
+    if not user.is_coordinator:
+        return FollowUp.objects.none()
+    return (
+        followups_for(user)
+        .filter(status=FollowUpStatus.DELIVERED, approved_at__isnull=True)
+        .select_related("organiser")
+        .order_by("date", "pk")
+    )
 
 
 def followups_by_type(scope: Scope) -> dict[str, int]:
@@ -364,15 +378,25 @@ class GoalReach:
         return [(value, str(label), self.by_type.get(value, 0)) for value, label in FollowUpType.choices]
 
 
+def serving_goals(followups: QuerySet[FollowUp]) -> set[tuple[int, int, int, str]]:
+    """(goal, follow-up id, attendees, type) for each goal each follow-up counts for: the one definition of "a
+    follow-up serves a goal", used by every per-goal figure. A follow-up counts for a goal when it is tagged with
+    the goal or draws on a mobility tagged with it (the mobility's goals carry over to what it leads to); it counts
+    once per goal however many of its mobilities serve that goal. Two queries."""
+    fields = ("followup_id", "followup__attendees", "followup__type")
+    tagged = FollowUp.goals.through.objects.filter(followup__in=followups).values_list("goal_id", *fields)
+    through_mobility = FollowUp.mobilities.through.objects.filter(
+        followup__in=followups, mobility__goals__isnull=False
+    ).values_list("mobility__goals", *fields)
+    return {tuple(row) for row in tagged.order_by()} | {tuple(row) for row in through_mobility.order_by()}
+
+
 def reach_by_goal(scope: Scope) -> list[GoalReach]:
     """Per goal of the consortium: the mobilities serving it and their participants, the follow-ups serving it by
     type and the colleagues they reached (a follow-up serving two goals counts for each). A few queries however
     many goals there are."""
     figures = _mobility_figures_by(counted_mobilities(scope), "goals")
-    through = FollowUp.goals.through.objects.filter(followup__in=counted_followups(scope))
-    delivered = _delivered_by(
-        through.values_list("goal_id", "followup_id", "followup__attendees", "followup__type").distinct().order_by()
-    )
+    delivered = _delivered_by(serving_goals(counted_followups(scope)))
     rows = []
     for goal in scope.consortium.goals.order_by("number"):
         served = delivered.get(goal.pk, Delivered())
@@ -394,14 +418,19 @@ def _period(day: datetime.date, by: str) -> tuple[int, int]:
 def reach_over_time(scope: Scope, by: str = "year") -> list[PeriodRow]:
     """Colleagues reached per year (or quarter, ``by="quarter"``) by the follow-ups' dates, per goal number and
     in total (the total counts each follow-up once), with empty periods in between kept."""
-    followups = FollowUp.objects.filter(pk__in=counted_followups(scope).values("pk")).prefetch_related("goals")
+    followups = FollowUp.objects.filter(pk__in=counted_followups(scope).values("pk"))
+    numbers = dict(scope.consortium.goals.values_list("pk", "number"))
+    goals_of: dict[int, set[int]] = defaultdict(set)
+    for goal_id, followup_id, _attendees, _type in serving_goals(followups):
+        if goal_id in numbers:
+            goals_of[followup_id].add(numbers[goal_id])
     periods: dict[tuple[int, int], PeriodRow] = {}
     for followup in followups:
         key = _period(followup.date, by)
         row = periods.setdefault(key, PeriodRow(""))
         row.total += followup.attendees
-        for goal in followup.goals.all():
-            row.by_goal[goal.number] = row.by_goal.get(goal.number, 0) + followup.attendees
+        for number in goals_of[followup.pk]:
+            row.by_goal[number] = row.by_goal.get(number, 0) + followup.attendees
     if not periods:
         return []
     first, last = min(periods), max(periods)
@@ -419,7 +448,7 @@ def reach_over_time(scope: Scope, by: str = "year") -> list[PeriodRow]:
 def public_followups(consortium: Consortium) -> QuerySet[FollowUp]:
     """Delivered workshops, seminars, course improvements and new programmes for the public results page."""
     return (
-        counted_followups(Scope(consortium))
+        counted_followups(Scope(consortium, approved_only=True))
         .filter(type__in=TEACHING_TYPES)
         .select_related("organiser")
         .prefetch_related("goals")

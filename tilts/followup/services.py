@@ -285,6 +285,23 @@ def delete_followup(followup: FollowUp, *, by: User) -> None:
     _remove_on_commit(files)
 
 
+@transaction.atomic
+def approve_followup(followup: FollowUp, *, by: User) -> FollowUp:
+    """The coordinator approves a delivered follow-up for the public results page (until then it counts on the
+    back office's dashboards only)."""
+    locked = FollowUp.objects.select_for_update().get(pk=followup.pk)
+    if not by.is_coordinator:
+        raise PermissionDenied
+    if locked.status != FollowUpStatus.DELIVERED:
+        raise ValidationError(_("Only a delivered follow-up is approved for the results page."))
+    if locked.approved_at is None:
+        locked.approved_at = timezone.now()
+        locked.approved_by = by
+        locked.version += 1
+        locked.save()
+    return locked
+
+
 def planned_from_mobility(mobility: Mobility) -> dict[str, Any]:
     """A planned follow-up prefilled from the mobility's follow-up plan (what, for how many, by when, where).
 

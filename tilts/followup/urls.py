@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/", views.followup_detail, name="detail"),
     path("<int:pk>/edit/", views.followup_edit, name="edit"),
     path("<int:pk>/delete/", views.followup_delete, name="delete"),
+    path("<int:pk>/approve/", views.followup_approve, name="approve"),
     path("<int:pk>/attendance-list/", views.attendance_list, name="attendance_list"),
     path("<int:pk>/materials/", views.materials, name="materials"),
 ]

@@ -10,13 +10,13 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from tilts.accounts.models import Role, User
 from tilts.accounts.permissions import current_user, role_required
 from tilts.consortium.models import Consortium
 from tilts.consortium.selectors import get_consortium
-from tilts.core.feedback import show_on_form
+from tilts.core.feedback import report_errors, show_on_form
 from tilts.core.spreadsheets import safe_cell
 from tilts.followup import charts, selectors, services
 from tilts.followup.forms import FollowUpForm
@@ -159,6 +159,19 @@ def followup_delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The follow-up has been deleted."))
         return redirect("followup:project", pk=followup.project_id)
     return render(request, "followup/followup_confirm_delete.html", {"followup": followup})
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def followup_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    followup = get_object_or_404(selectors.followups_for(current_user(request)), pk=pk)
+    try:
+        services.approve_followup(followup, by=current_user(request))
+    except ValidationError as error:
+        report_errors(request, error)
+    else:
+        messages.success(request, _("The follow-up is approved and appears on the public results page."))
+    return redirect("followup:detail", pk=pk)
 
 
 @role_required()
@@ -351,7 +364,7 @@ def results(request: HttpRequest) -> HttpResponse:
     """What the consortium's mobilities achieved, per goal, with the workshops, seminars, courses and programmes
     delivered. Aggregates and institutions only: no participant's name."""
     consortium = _consortium()
-    scope = selectors.Scope(consortium)
+    scope = selectors.Scope(consortium, approved_only=True)
     return render(
         request,
         "followup/results.html",

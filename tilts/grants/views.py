@@ -36,6 +36,11 @@ def _quote_context(form: QuoteForm) -> dict[str, object]:
             form.add_error(field if field in form.fields else None, errors)
         return {"priced": None}
     table = priced.table
+    # A duration outside the activity type's limits is not fundable: an error on the days, not a note under a total.
+    duration = [w for w in priced.quote.warnings if w.code == "duration"]
+    if duration:
+        form.add_error("activity_days", [services.render(w, table) for w in duration])
+        return {"priced": None}
     return {
         "priced": priced,
         "lines": [
@@ -102,7 +107,8 @@ def place_search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "grants/_place_choices.html",
-        {"field": field, "places": places, "query": query, "selected": places[0].ref if len(places) == 1 else ""},
+        # An ambiguous name ("Rīga": four places) pre-selects the first, the exact match with most inhabitants.
+        {"field": field, "places": places, "query": query, "selected": places[0].ref if places else ""},
     )
 
 

@@ -8,6 +8,7 @@ from tilts.consortium.forms import GoalChoiceField
 from tilts.consortium.models import Goal
 from tilts.consortium.selectors import active_members
 from tilts.core.collation import latvian
+from tilts.core.countries import destination_choices
 from tilts.grants.services import activity_type_choices
 from tilts.grants.widgets import PlaceWidget
 from tilts.mobility.models import PLAN_FIELDS, Mobility, MobilityStatus
@@ -65,6 +66,7 @@ class MobilityForm(forms.ModelForm):  # type: ignore[type-arg]
             label=_("Activity type"), choices=activity_type_choices(project.rate_table.table)
         )
         self.fields["goals"].queryset = project.consortium.goals.order_by("number")
+        self.fields["receiving_country"].choices = destination_choices()  # type: ignore[attr-defined]
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         if self.instance.status != MobilityStatus.DRAFT:
@@ -103,6 +105,7 @@ class JointTripForm(forms.ModelForm):  # type: ignore[type-arg]
             label=_("Activity type"), choices=activity_type_choices(project.rate_table.table)
         )
         self.fields["goals"].queryset = project.consortium.goals.order_by("number")
+        self.fields["receiving_country"].choices = destination_choices()  # type: ignore[attr-defined]
 
 
 class CancelForm(forms.Form):

@@ -250,7 +250,10 @@ def transition(mobility: Mobility, to: str, *, by: User, reason: str = "", force
     locked.version = F("version") + 1
     locked.save()
     locked.refresh_from_db()
-    if target == MobilityStatus.COMPLETED:
+    # A report opens on completion, or on confirmation of a mobility that has already ended.
+    if target == MobilityStatus.COMPLETED or (
+        target == MobilityStatus.CONFIRMED and locked.end_date < timezone.localdate()
+    ):
         from tilts.reporting.services import open_report  # reporting builds on mobilities, not the reverse
 
         open_report(locked)

@@ -3,7 +3,7 @@
 import csv
 import datetime
 import io
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
@@ -224,6 +224,14 @@ def mobility_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _confirmed_grant(request: HttpRequest) -> Decimal | None:
+    """The new grant the editor saw and confirmed; read in either decimal mark, as a page may have sent it."""
+    try:
+        return Decimal(request.POST.get("confirm_grant", "").replace(",", ".").replace("\xa0", "").replace(" ", ""))
+    except InvalidOperation:
+        return None
+
+
 @role_required(*PLANNERS)
 def mobility_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit; when the grant would change, show the old and new amounts and save only when confirmed."""
@@ -237,7 +245,7 @@ def mobility_edit(request: HttpRequest, pk: int) -> HttpResponse:
         changes = form.service_fields()
         try:
             before, after = services.preview_change(mobility, **changes)
-            if before != after and request.POST.get("confirm_grant") != str(after):
+            if before != after and _confirmed_grant(request) != after:
                 delta = after - (before or 0)
                 difference = {"before": before, "after": after, "delta": delta, "sign": "+" if delta > 0 else ""}
             else:
@@ -260,6 +268,10 @@ def mobility_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def mobility_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     mobility = _mobility(request, pk)
+    from tilts.reporting.services import open_ended_reports  # reporting builds on mobilities, not the reverse
+
+    if open_ended_reports(Mobility.objects.filter(pk=mobility.pk), timezone.localdate()):
+        mobility = _mobility(request, pk)
     breakdown = mobility.grant_breakdown or {}
     return render(
         request,
@@ -499,9 +511,11 @@ def ical(request: HttpRequest, token: str) -> HttpResponse:
     calendar.add("prodid", "-//Tilts//Erasmus+ mobilities//LV")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", _("Erasmus+ mobilities"))
+    stamp = timezone.now()  # RFC 5545 3.6.1: DTSTAMP is required; with no METHOD, the time the feed was made
     for mobility in mobilities:
         event = Event()
         event.add("uid", f"mobility-{mobility.pk}@tilts")
+        event.add("dtstamp", stamp)
         event.add("summary", f"{mobility.participant}: {mobility.receiving_name}, {mobility.receiving_city}")
         event.add("dtstart", mobility.start_date)
         event.add("dtend", mobility.end_date + datetime.timedelta(days=1))

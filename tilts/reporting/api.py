@@ -17,6 +17,7 @@ from ninja.security import django_auth
 from tilts.accounts.models import User
 from tilts.accounts.permissions import current_user
 from tilts.core.api import ObjectId
+from tilts.mobility.selectors import mobilities_for
 from tilts.reporting import downloads, selectors, services
 from tilts.reporting.models import Evidence, EvidenceKind, ParticipantReport, ReportStatus
 
@@ -60,6 +61,10 @@ class ReportOut(Schema):
     accepted_at: datetime.datetime | None
     agreed_grant_total: Decimal | None
     final_grant_total: Decimal | None
+    final_grant_uncapped: Decimal | None = Field(
+        None,
+        description="When the coordinator capped the final grant at the agreed total: the amount it was priced at.",
+    )
     final_grant_difference: Decimal | None
     final_grant_breakdown: dict[str, Any] | None
     evidence: list[EvidenceOut]
@@ -135,8 +140,10 @@ def _check_participant(user: User, report: ParticipantReport) -> None:
 def report_list(request: HttpRequest, filters: Query[ReportFilters]) -> QuerySet[ParticipantReport]:
     if filters.status and filters.status not in ReportStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
+    user = current_user(request)
+    services.open_ended_reports(mobilities_for(user), timezone.localdate())
     return selectors.filtered(
-        selectors.reports_for(current_user(request)).prefetch_related("evidence", "mobility__agreements"),
+        selectors.reports_for(user).prefetch_related("evidence", "mobility__agreements"),
         timezone.localdate(),
         status=filters.status,
         project_id=filters.project,
@@ -183,12 +190,34 @@ def report_request_changes(request: HttpRequest, report_id: ObjectId, payload: C
 
 
 @router.post("/reports/{report_id}/accept", response=ReportOut, summary="Accept the report; fixes the final grant")
-def report_accept(request: HttpRequest, report_id: ObjectId) -> ParticipantReport:
+def report_accept(
+    request: HttpRequest,
+    report_id: ObjectId,
+    cap: bool = Query(
+        False,
+        description="true: a final grant above the grant agreement is capped at the agreed total (without it, or an "
+        "amended agreement, such a report is refused with 422).",
+    ),
+) -> ParticipantReport:
     user = current_user(request)
     report = _report(request, report_id)
     if not user.is_coordinator:
         raise PermissionDenied
-    return services.accept(report, by=user)
+    return services.accept(report, by=user, cap=cap)
+
+
+@router.post(
+    "/reports/{report_id}/amend-agreement",
+    response=ReportOut,
+    summary="Issue the grant agreement's new version from the report's realised data and final grant",
+)
+def report_amend_agreement(request: HttpRequest, report_id: ObjectId) -> ParticipantReport:
+    user = current_user(request)
+    report = _report(request, report_id)
+    if not user.is_coordinator:
+        raise PermissionDenied
+    services.amend_agreement(report, by=user)
+    return _report(request, report_id)
 
 
 @router.post(

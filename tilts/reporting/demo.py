@@ -88,7 +88,7 @@ def seed(consortium: Consortium) -> None:
     if project is None:
         return
     for mobility in project.mobilities.filter(status=MobilityStatus.COMPLETED):
-        services.open_report(mobility)
+        services.open_report(mobility, notify=False)
     coordinator = User.objects.filter(role=Role.COORDINATOR, is_active=True).first()
     plan = {  # participant's e-mail: what their report shows
         "ilze.berzina@demo.tilts.example": "accepted",

@@ -84,6 +84,10 @@ class ParticipantReport(models.Model):
         _("final grant, EUR"), max_digits=10, decimal_places=2, null=True, blank=True
     )
     final_grant_breakdown = models.JSONField(_("final grant breakdown"), null=True, blank=True)
+    # Set when the coordinator capped a final grant above the agreement at the agreed total: what it was priced at.
+    final_grant_uncapped = models.DecimalField(
+        _("final grant before the cap, EUR"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
     opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
 
     history = HistoricalRecords()

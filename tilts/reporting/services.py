@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -80,9 +80,13 @@ def follow_agreement(mobility: Mobility) -> None:
         report.save(update_fields=["due_date"])
 
 
-def open_report(mobility: Mobility) -> ParticipantReport:
-    """The mobility's report, created if missing, with the planned dates and travel as the first answer."""
-    report, _created = ParticipantReport.objects.get_or_create(
+def open_report(mobility: Mobility, *, notify: bool = True) -> ParticipantReport:
+    """The mobility's report, created if missing, with the planned dates and travel as the first answer.
+
+    A report that opens now is e-mailed to the participant (in their language, after the commit) unless
+    ``notify`` is false (the demo data).
+    """
+    report, created = ParticipantReport.objects.get_or_create(
         mobility=mobility,
         defaults={
             "due_date": due_date_for(mobility),
@@ -92,23 +96,27 @@ def open_report(mobility: Mobility) -> ParticipantReport:
             "actual_green_travel": mobility.green_travel,
         },
     )
+    if created and notify:
+        _mail_participant(report, "reporting/email/opened")
     return report
 
 
-def open_due_reports(today: datetime.date) -> int:
-    """Open a report for every confirmed or completed mobility that has ended; returns how many were opened.
-
-    Safe to run any number of times: a mobility has at most one report.
-    """
-    mobilities = Mobility.objects.filter(
-        status__in=REPORTED_MOBILITIES, end_date__lt=today, report__isnull=True
-    ).select_related("project")
+def open_ended_reports(mobilities: QuerySet[Mobility], today: datetime.date) -> int:
+    """Open the report of each of ``mobilities`` that is confirmed or completed and has ended; returns how many
+    opened. Pages call it for the mobilities they show, so a report opens when it is looked for, without waiting
+    for the hourly run. Safe to repeat: a mobility has at most one report."""
+    ended = mobilities.filter(status__in=REPORTED_MOBILITIES, end_date__lt=today, report__isnull=True)
     opened = 0
-    for mobility in mobilities:
+    for mobility in ended.select_related("project", "participant"):
         with transaction.atomic():
             open_report(mobility)
         opened += 1
     return opened
+
+
+def open_due_reports(today: datetime.date) -> int:
+    """Open a report for every confirmed or completed mobility that has ended; returns how many were opened."""
+    return open_ended_reports(Mobility.objects.all(), today)
 
 
 def _check_fields(report: ParticipantReport, changes: dict[str, Any]) -> dict[str, list[str]]:
@@ -400,17 +408,41 @@ def stored_comparison(report: ParticipantReport) -> GrantComparison | None:
     return _comparison(report, report.final_grant_total, report.final_grant_breakdown, [])
 
 
+def excess_over_agreement(report: ParticipantReport, final_total: Decimal) -> Decimal:
+    """How much a final grant is above the agreed total (0 when within it, or when nothing was agreed)."""
+    agreed = agreed_grant(report.mobility).total
+    if agreed is None or final_total <= agreed:
+        return Decimal("0.00")
+    return final_total - agreed
+
+
 @transaction.atomic
-def accept(report: ParticipantReport, *, by: User) -> ParticipantReport:
+def accept(report: ParticipantReport, *, by: User, cap: bool = False) -> ParticipantReport:
     """Accept a submitted report: price the final grant from the realised data and complete the mobility; the
-    participant is told the final grant by e-mail, in their language."""
+    participant is told the final grant by e-mail, in their language.
+
+    A final grant above the grant agreement in force cannot be paid as it is: the coordinator first issues the
+    amended agreement (:func:`amend_agreement`), or decides with ``cap`` to fix the final grant at the agreed total
+    (the priced amount is kept in ``final_grant_uncapped``). Without either, acceptance is refused.
+    """
     locked = ParticipantReport.objects.select_for_update().select_related("mobility__project").get(pk=report.pk)
     if not by.is_coordinator:
         raise ValidationError(_("Only the coordinator reviews reports."))
     if locked.status != ReportStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be accepted."))
     check_complete(locked)
-    locked.final_grant_total, locked.final_grant_breakdown = final_price(locked)
+    total, breakdown = final_price(locked)
+    excess = excess_over_agreement(locked, total)
+    if excess and not cap:
+        raise ValidationError(
+            _(
+                "The final grant (%(final)s EUR) is %(excess)s EUR above the grant agreement. Issue the amended "
+                "grant agreement first, or cap the final grant at the agreed amount."
+            )
+            % {"final": f"{total:.2f}", "excess": f"{excess:.2f}"}
+        )
+    locked.final_grant_uncapped = total if excess else None
+    locked.final_grant_total, locked.final_grant_breakdown = total - excess, breakdown
     locked.status = ReportStatus.ACCEPTED
     locked.accepted_at = timezone.now()
     locked.reviewed_by = by
@@ -420,6 +452,32 @@ def accept(report: ParticipantReport, *, by: User) -> ParticipantReport:
     locked.refresh_from_db()
     _mail_participant(locked, "reporting/email/accepted", agreed_total=agreed_grant(locked.mobility).total)
     return locked
+
+
+@transaction.atomic
+def amend_agreement(report: ParticipantReport, *, by: User) -> Any:
+    """Issue a new version of the grant agreement from the report's realised data (dates, travel and the final
+    grant), keeping the language, report days and pre-financing share of the version in force, so that a final
+    grant above the old agreement is covered. The mobility's plan itself is not changed."""
+    from tilts.selection import services as selection_services
+    from tilts.selection.models import AgreementKind
+
+    locked = ParticipantReport.objects.select_for_update().select_related("mobility__project").get(pk=report.pk)
+    if not by.is_coordinator:
+        raise ValidationError(_("Only the coordinator reviews reports."))
+    if locked.status != ReportStatus.SUBMITTED:
+        raise ValidationError(_("The agreement is amended from a submitted report, before it is accepted."))
+    current = selectors.current_grant_agreement(locked.mobility)
+    realised = realised_mobility(locked)
+    realised.grant_total, realised.grant_breakdown = final_price(locked)
+    options: dict[str, Any] = {"language": realised.participant.language or "lv"}
+    if current is not None:
+        options = {
+            "language": current.language,
+            "report_days": current.report_days,
+            "prefinancing_percent": current.prefinancing_percent,
+        }
+    return selection_services.issue_agreement(realised, kind=AgreementKind.GRANT, by=by, **options)
 
 
 # Evidence --------------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
     path("<int:pk>/request-changes/", views.report_request_changes, name="request_changes"),
     path("<int:pk>/accept/", views.report_accept, name="accept"),
+    path("<int:pk>/amend-agreement/", views.report_amend_agreement, name="amend_agreement"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
     path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
 ]

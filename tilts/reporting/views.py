@@ -15,6 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 from tilts.accounts.models import Role
 from tilts.accounts.permissions import current_user, role_required
 from tilts.core.feedback import report_errors, show_on_form
+from tilts.mobility.models import Mobility
+from tilts.mobility.selectors import mobilities_for
 from tilts.projects.selectors import projects_for
 from tilts.reporting import downloads, selectors, services
 from tilts.reporting.forms import EvidenceForm, ReportForm, ReviewForm
@@ -44,7 +46,9 @@ def _add_errors(form: Form, error: ValidationError) -> None:
 
 @role_required()
 def my_reports(request: HttpRequest) -> HttpResponse:
-    reports = selectors.reports_for(current_user(request)).filter(mobility__participant=request.user)
+    user = current_user(request)
+    services.open_ended_reports(Mobility.objects.filter(participant=user), timezone.localdate())
+    reports = selectors.reports_for(user).filter(mobility__participant=user)
     return render(request, "reporting/my_reports.html", {"reports": reports.order_by("-due_date", "pk")})
 
 
@@ -56,6 +60,7 @@ def report_list(request: HttpRequest, pk: int) -> HttpResponse:
     if status not in ReportStatus.values and status != "overdue":
         status = ""
     today = timezone.localdate()
+    services.open_ended_reports(mobilities_for(user).filter(project=project), today)
     reports = selectors.listed(selectors.reports_for(user).filter(mobility__project=project), today, status)
     return render(
         request,
@@ -229,7 +234,7 @@ def report_request_changes(request: HttpRequest, pk: int) -> HttpResponse:
 def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     try:
-        report = services.accept(report, by=current_user(request))
+        report = services.accept(report, by=current_user(request), cap=request.POST.get("cap") == "1")
     except ValidationError as error:
         report_errors(request, error)
     else:
@@ -237,5 +242,23 @@ def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             _("The report has been accepted. Final grant: %(total)s EUR.")
             % {"total": f"{report.final_grant_total:.2f}"},
+        )
+    return redirect("reporting:detail", pk=pk)
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def report_amend_agreement(request: HttpRequest, pk: int) -> HttpResponse:
+    """Issue the grant agreement's new version from the report, so that a final grant above it is covered."""
+    report = _report(request, pk)
+    try:
+        agreement = services.amend_agreement(report, by=current_user(request))
+    except ValidationError as error:
+        report_errors(request, error)
+    else:
+        messages.success(
+            request,
+            _("Version %(number)s of the grant agreement has been issued with the final grant; it needs signing.")
+            % {"number": agreement.number},
         )
     return redirect("reporting:detail", pk=pk)

@@ -9,6 +9,7 @@ from tilts.accounts.models import User
 from tilts.consortium.forms import GoalChoiceField
 from tilts.consortium.models import Consortium, Goal
 from tilts.consortium.selectors import active_members
+from tilts.core.countries import destination_choices
 from tilts.grants.services import activity_type_choices
 from tilts.grants.widgets import PlaceWidget
 from tilts.selection import selectors
@@ -69,7 +70,7 @@ class CriterionForm(forms.Form):
         return cleaned
 
 
-CriterionFormSet = formset_factory(CriterionForm, extra=1, can_delete=True, min_num=1, validate_min=True)
+CriterionFormSet = formset_factory(CriterionForm, extra=3, can_delete=True, min_num=1, validate_min=True)
 
 
 def criteria_initial(call: Call) -> list[dict[str, Any]]:
@@ -142,6 +143,7 @@ class ApplicationForm(forms.ModelForm):  # type: ignore[type-arg]
         )
         self.fields["goals"].queryset = call.project.consortium.goals.order_by("number")
         self.fields["version"].initial = self.instance.version
+        self.fields["receiving_country"].choices = destination_choices()  # type: ignore[attr-defined]
 
     def sections(self) -> list["FieldGroup"]:
         """The form in three parts, each shown as a fieldset with its own legend."""
@@ -197,6 +199,16 @@ class RegisterForm(forms.Form):
         self.fields["organisation"].queryset = active_members(consortium)  # type: ignore[attr-defined]
 
 
+class _OwnIds(forms.Form):
+    """Several of these forms share a page (and field names such as ``reason``): each gets its own element ids."""
+
+    ids = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"id_{self.ids}_%s")
+        super().__init__(*args, **kwargs)
+
+
 class SupportForm(forms.Form):
     confirmed = forms.TypedChoiceField(
         label=_("Your decision"),
@@ -210,7 +222,8 @@ class SupportForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class EligibilityForm(forms.Form):
+class EligibilityForm(_OwnIds):
+    ids = "eligibility"
     eligible = forms.TypedChoiceField(
         label=_("Eligibility"),
         choices=[("1", _("Eligible")), ("0", _("Not eligible"))],
@@ -220,7 +233,8 @@ class EligibilityForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(_OwnIds):
+    ids = "decision"
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("selected", _("Select")), ("reserve", _("Reserve list")), ("rejected", _("Reject"))],
@@ -238,7 +252,8 @@ class DecisionForm(forms.Form):
     )
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(_OwnIds):
+    ids = "withdraw"
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 

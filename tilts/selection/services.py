@@ -10,12 +10,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Max
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tilts.accounts.models import Role, User
@@ -908,7 +910,9 @@ def register_applicant(
         position=position,
         send=False,
     )
-    url = invitation_url(user)
+    # Once the password is set, the applicant lands on the call they came from, not on the dashboard.
+    with translation.override(user.language):
+        url = f"{invitation_url(user)}?{urlencode({'next': reverse('selection:call', args=[call.pk])})}"
     transaction.on_commit(
         lambda: send_templated_mail(
             "selection/email/confirm_address", user.email, {"user": user, "call": call, "url": url}, user.language

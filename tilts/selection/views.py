@@ -167,8 +167,14 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required()
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _application_page(request, _application(request, pk))
+
+
+def _application_page(
+    request: HttpRequest, application: Application, score_form: ScoreForm | None = None
+) -> HttpResponse:
+    """The application's page; ``score_form`` is the evaluator's bound form when it comes back with errors."""
     user = current_user(request)
-    application = _application(request, pk)
     assignment = selectors.assignment_for(user, application)
     context: dict[str, Any] = {
         "application": application,
@@ -185,17 +191,21 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     if user.is_coordinator:
         context.update(eligibility_form=EligibilityForm(), decision_form=DecisionForm())
+        ranked = next((r for r in selectors.ranking(application.call) if r.application.pk == application.pk), None)
+        context["spread_flagged"] = ranked is not None and ranked.spread_flagged
     if context["can_support"]:
         context["support_form"] = SupportForm()
     if assignment is not None:
         criteria = list(application.call.criteria.all())
         context.update(
             conflict_form=ConflictForm(initial={"conflict": "1" if assignment.conflict else "0"}),
-            score_form=ScoreForm(criteria=criteria, assignment=assignment) if assignment.conflict is False else None,
+            score_form=score_form
+            or (ScoreForm(criteria=criteria, assignment=assignment) if assignment.conflict is False else None),
         )
     if application.applicant_id == user.pk or user.is_coordinator:
         context["withdraw_form"] = WithdrawForm()
-    return render(request, "selection/application_detail.html", context)
+    status = 422 if score_form is not None and score_form.errors else 200
+    return render(request, "selection/application_detail.html", context, status=status)
 
 
 @require_POST
@@ -270,15 +280,17 @@ def assignment_conflict(request: HttpRequest, pk: int) -> HttpResponse:
 def assignment_scores(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _assignment(request, pk)
     form = ScoreForm(request.POST, criteria=list(assignment.application.call.criteria.all()), assignment=assignment)
+    # On an error the page comes back with what the evaluator typed, each message at the criterion at fault.
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-        return redirect("selection:application", pk=pk)
+        return _application_page(request, assignment.application, score_form=form)
     try:
         services.save_scores(assignment, form.scores(), complete="complete" in request.POST)
     except ValidationError as error:
-        report_errors(request, error)
+        if not hasattr(error, "error_dict"):
+            report_errors(request, error)
+            return redirect("selection:application", pk=pk)
+        show_on_form(form, error)
+        return _application_page(request, assignment.application, score_form=form)
     else:
         messages.success(
             request,

@@ -17,6 +17,12 @@ def followup_flags(user: User) -> selectors.Flags:
 
 
 @register.simple_tag
+def followups_to_approve(user: User) -> list[FollowUp]:
+    """Delivered follow-ups waiting for the coordinator's approval before they are public."""
+    return list(selectors.awaiting_approval(user))
+
+
+@register.simple_tag
 def mobility_followups(mobility: Mobility, user: User) -> list[FollowUp]:
     return list(selectors.mobility_followups(mobility, user))
 

@@ -51,6 +51,13 @@ def test_record_a_followup_and_see_it_on_the_dashboard(transactional_db: None, l
     page.goto(f"{live_server.url}/en/follow-up/goals/")
     expect(page.locator(".card", has_text="colleagues reached").first).to_contain_text("24")
     expect(page.get_by_role("img", name=re.compile("Colleagues reached per goal"))).to_be_visible()
+    # Public only once the coordinator has approved it from the dashboard's list of follow-ups to review.
+    page.goto(f"{live_server.url}/en/follow-up/results/")
+    expect(page.get_by_role("cell", name="Workshop on digital collections for Vidzeme librarians")).to_have_count(0)
+    page.goto(f"{live_server.url}/en/manage/")
+    page.get_by_role("link", name="Workshop on digital collections for Vidzeme librarians").click()
+    page.get_by_role("button", name="Approve for the results page").click()
+    expect(page.get_by_text("The follow-up is approved and appears on the public results page.")).to_be_visible()
     page.goto(f"{live_server.url}/en/follow-up/results/")
     expect(page.get_by_role("cell", name="Workshop on digital collections for Vidzeme librarians")).to_be_visible()
     expect(page.get_by_text("Kalniņa")).to_have_count(0)

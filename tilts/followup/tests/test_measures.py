@@ -71,11 +71,13 @@ def test_per_member(consortium, data, member, other_member) -> None:
 def test_per_goal(consortium, data) -> None:
     rows = {row.goal.number: row for row in selectors.reach_by_goal(Scope(consortium, data["project"]))}
     one, two, three, five = rows[1], rows[2], rows[3], rows[5]
-    assert (one.reach.mobilities, one.reach.participants, one.reach.colleagues) == (2, 1, 8)
-    assert one.by_type == {"presentation": 1}
+    # A follow-up serves a goal when it is tagged with it or draws on a mobility that serves it: f1 (tagged 2)
+    # draws on m1 (goals 1, 2) and m3 (goal 3), so it counts for 1, 2 and 3, once each.
+    assert (one.reach.mobilities, one.reach.participants, one.reach.colleagues) == (2, 1, 38)
+    assert one.by_type == {"workshop": 1, "presentation": 1}
     assert (two.reach.mobilities, two.reach.participants, two.reach.colleagues) == (2, 2, 42)
     assert two.by_type == {"workshop": 1, "seminar": 1} and two.reach.multiplier == Decimal("21.00")
-    assert (three.reach.mobilities, three.reach.colleagues) == (1, 0)
+    assert (three.reach.mobilities, three.reach.colleagues, three.reach.multiplier) == (1, 30, Decimal("30.00"))
     assert (five.reach.mobilities, five.reach.colleagues, five.reach.multiplier) == (0, 12, None)
     assert next(label for _value, label, _count in two.types) == "Tematiskā darbnīca"
 
@@ -89,7 +91,7 @@ def test_over_time_per_year_and_quarter(consortium, data) -> None:
     scope = Scope(consortium, data["project"])
     years = selectors.reach_over_time(scope)
     assert [(r.label, r.total, r.by_goal) for r in years] == [
-        ("2025", 30, {2: 30}),
+        ("2025", 30, {1: 30, 2: 30, 3: 30}),
         ("2026", 20, {2: 12, 5: 12, 1: 8}),
     ]
     quarters = selectors.reach_over_time(scope, "quarter")

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from tilts.consortium.models import Consortium, Goal, Organisation
 from tilts.followup import selectors
+from tilts.followup.models import FollowUp
 from tilts.followup.selectors import Scope
 from tilts.followup.tests.helpers import followup, mobility
 from tilts.mobility.models import Mobility
@@ -73,6 +74,7 @@ def test_per_goal_per_member_and_per_mobility_leave_them_out(consortium, mixed, 
 
 
 def test_public_results_page_and_api(client: Client, mixed) -> None:
+    FollowUp.objects.update(approved_at=timezone.now())  # the coordinator has approved them for the public
     page = client.get("/en" + reverse("followup:results"))
     assert (page.context["total"].mobilities, page.context["total"].colleagues) == (2, 16)
     assert "completed ones, and confirmed ones whose end date has passed" in page.text

@@ -58,3 +58,18 @@ def test_call_year_rates_are_public(client: Client) -> None:
     assert response.status_code == 200
     assert "Travel 500–1999 km, green travel" in response.text
     assert client.get("/en/grants/rates/1990/").status_code == 404
+
+
+def test_an_ambiguous_place_preselects_the_largest(client: Client) -> None:
+    response = client.get(reverse("grants:place_search"), {"field": "origin", "origin_q": "Rīga"})
+    assert response.text.count('type="radio"') >= 2
+    assert response.text.count(" checked") == 1
+    assert 'value="g:456172" checked' in response.text  # Rīga, Latvia
+
+
+def test_a_duration_outside_the_activitys_limits_is_an_error(client: Client) -> None:
+    response = client.get(reverse("grants:calculator"), {**QUERY, "activity_days": 61})
+    assert response.context["priced"] is None
+    assert response.context["form"].errors["activity_days"]
+    text = response.text.replace("\xa0", " ")
+    assert "Aktivitātes dienas: Aktivitātes veida" in text and "šeit norādīts: 61." in text

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -150,6 +151,7 @@ def test_calendar_and_ical_feed(coordinator_client: Client, mobility: Mobility, 
     assert ical["Content-Type"].startswith("text/calendar")
     body = ical.content.decode()
     assert "BEGIN:VEVENT" in body and "DTSTART;VALUE=DATE:20251006" in body and "DTEND;VALUE=DATE:20251021" in body
+    assert re.search(r"^DTSTAMP:\d{8}T\d{6}Z\r$", body, re.MULTILINE)  # RFC 5545 requires it in every event
     assert client.get("/calendar/not-a-token.ics").status_code == 404
 
 

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+from unittest import mock
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
@@ -21,12 +22,17 @@ PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\
 def confirmed_mobility(
     project: Project, member: Organisation, person: User, goals: list[Goal], by: User, **overrides: object
 ) -> Mobility:
-    """Approved (grant frozen) and confirmed: 15 days in Brussels, 2 travel days, 3468.00 EUR."""
+    """Approved (grant frozen) and confirmed before it began: 15 days in Brussels, 2 travel days, 3468.00 EUR.
+
+    Confirmed on its first day, as in real life; confirming a mobility that has already ended opens its report
+    at once (``test_opening``), which these tests leave to ``open_due_reports``.
+    """
     mobility = mobility_services.create_mobility(
         goals=goals[:2], by=None, **mobility_fields(project, member, person, **overrides)
     )
-    for status in ("submitted", "approved", "confirmed"):
-        mobility = mobility_services.transition(mobility, status, by=by)
+    with mock.patch("django.utils.timezone.localdate", return_value=mobility.start_date):
+        for status in ("submitted", "approved", "confirmed"):
+            mobility = mobility_services.transition(mobility, status, by=by)
     return mobility
 
 

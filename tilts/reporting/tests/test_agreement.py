@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -86,10 +87,10 @@ def test_the_final_grant_is_compared_with_the_agreement_not_a_later_refreeze(
 
 
 def test_without_an_agreement_the_mobilitys_grant_is_agreed(report, coordinator, coordinator_client: Client) -> None:
-    _refreeze(report.mobility, "3000.00")
+    _refreeze(report.mobility, "3500.00")
     report = services.accept(submitted_report(report), by=coordinator)
     body = coordinator_client.get(f"/api/v1/reports/{report.pk}").json()
-    assert (body["agreed_grant_total"], body["final_grant_difference"]) == ("3000.00", "468.00")
+    assert (body["agreed_grant_total"], body["final_grant_difference"]) == ("3500.00", "-32.00")
 
 
 def _review_page(client: Client, report: ParticipantReport) -> str:
@@ -101,15 +102,71 @@ def _review_page(client: Client, report: ParticipantReport) -> str:
 AMENDMENT = "The final grant is 374.00 EUR more than the grant agreement: an amendment is needed before it can be paid."
 
 
-def test_a_final_grant_above_the_agreement_is_not_capped_and_asks_for_an_amendment(
+def test_a_final_grant_above_the_agreement_is_refused_without_an_amendment_or_a_cap(
+    report, coordinator, coordinator_client: Client, mailoutbox
+) -> None:
+    issue(report.mobility, coordinator)
+    report = submitted_report(report, actual_travel_days=4, actual_green_travel=True)
+    page = _review_page(coordinator_client, report)
+    assert AMENDMENT in page
+    assert "Issue the amended grant agreement" in page and "Accept the report and fix" not in page
+    with pytest.raises(ValidationError) as error:
+        services.accept(report, by=coordinator)
+    assert error.value.messages == [
+        "The final grant (3842.00 EUR) is 374.00 EUR above the grant agreement. Issue the amended grant agreement "
+        "first, or cap the final grant at the agreed amount."
+    ]
+    report.refresh_from_db()
+    assert report.status == "submitted" and report.final_grant_total is None and not mailoutbox
+    response = coordinator_client.post(f"/api/v1/reports/{report.pk}/accept")
+    assert response.status_code == 422
+    assert ParticipantReport.objects.get(pk=report.pk).status == "submitted"
+
+
+def test_the_coordinator_may_cap_the_final_grant_at_the_agreed_amount(
     report, coordinator, coordinator_client: Client
 ) -> None:
     issue(report.mobility, coordinator)
     report = submitted_report(report, actual_travel_days=4, actual_green_travel=True)
-    assert AMENDMENT in _review_page(coordinator_client, report)
+    response = coordinator_client.post(reverse("reporting:accept", args=[report.pk]), {"cap": "1"})
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert (report.status, report.final_grant_total, report.final_grant_uncapped) == (
+        "accepted",
+        D("3468.00"),
+        D("3842.00"),
+    )
+    page = _review_page(coordinator_client, report)
+    assert (
+        "Capped at the agreed amount by the coordinator's decision; the reported data priced it at 3,842.00 EUR."
+        in page
+    )
+    assert AMENDMENT not in page
+    body = coordinator_client.get(f"/api/v1/reports/{report.pk}").json()
+    assert (body["final_grant_total"], body["final_grant_uncapped"], body["final_grant_difference"]) == (
+        "3468.00",
+        "3842.00",
+        "0.00",
+    )
+
+
+def test_the_amended_agreement_from_the_review_page_covers_the_final_grant(
+    report, coordinator, coordinator_client: Client, participant_client: Client
+) -> None:
+    first = issue(report.mobility, coordinator, report_days=45, prefinancing_percent=70)
+    report = submitted_report(report, actual_travel_days=4, actual_green_travel=True)
+    assert participant_client.post(reverse("reporting:amend_agreement", args=[report.pk])).status_code == 403
+    response = coordinator_client.post(reverse("reporting:amend_agreement", args=[report.pk]))
+    assert response.status_code == 302
+    second = report.mobility.agreements.get(number=2)
+    first.refresh_from_db()
+    assert first.status == "superseded"
+    assert (second.report_days, second.prefinancing_percent, second.snapshot["grant"]["total"]) == (45, 70, "3842.00")
+    assert second.snapshot["activity"]["travel_days"] == 4
+    assert Mobility.objects.get(pk=report.mobility_id).travel_days == 2  # the plan itself is not changed
+    assert AMENDMENT not in _review_page(coordinator_client, report)
     report = services.accept(report, by=coordinator)
-    assert report.final_grant_total == D("3842.00")
-    assert AMENDMENT in _review_page(coordinator_client, report)
+    assert (report.final_grant_total, report.final_grant_uncapped) == (D("3842.00"), None)
 
 
 def test_no_amendment_warning_when_the_final_grant_is_within_the_agreement(

@@ -203,9 +203,9 @@ def test_the_list_reads_evidence_without_a_query_per_report(
         services.add_evidence(each, kind="certificate", upload=pdf(), by=participant)
         services.add_evidence(each, kind="photo", upload=png(), by=participant)
         issue_agreement(each.mobility, kind="grant", language="lv", by=coordinator)
-    # The session, the user, the reports with their mobilities, one query for all the evidence and one for all the
-    # agreements (the agreed grant is the grant agreement's).
-    with django_assert_max_num_queries(5):
+    # The session, the user, ended mobilities whose report is still to open, the reports with their mobilities, one
+    # query for all the evidence and one for all the agreements (the agreed grant is the grant agreement's).
+    with django_assert_max_num_queries(6):
         response = coordinator_client.get("/api/v1/reports")
     assert response.status_code == 200
     assert [len(r["evidence"]) for r in response.json()] == [2] * 5

@@ -1,10 +1,13 @@
-"""Reports open when a confirmed or completed mobility has ended, or when a mobility is completed; never twice."""
+"""Reports open when a confirmed or completed mobility has ended (on the transition, when a page shows it, or on the
+hourly run), or when a mobility is completed; never twice, and the participant is e-mailed when one opens."""
 
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from tilts.mobility import services as mobility_services
+from tilts.mobility.models import Mobility
 from tilts.mobility.tests.factories import make_participant, mobility_fields
 from tilts.reporting import services
 from tilts.reporting.models import ParticipantReport, ReportStatus
@@ -57,3 +60,52 @@ def test_completing_a_mobility_opens_its_report(mobility, coordinator) -> None:
     mobility_services.transition(mobility, "completed", by=coordinator)
     assert ParticipantReport.objects.filter(mobility=mobility).count() == 1
     assert services.open_due_reports(AFTER) == 0
+
+
+def test_confirming_a_mobility_that_has_ended_opens_its_report_and_mails_the_participant(
+    project, member, participant, goals, coordinator, mailoutbox, django_capture_on_commit_callbacks
+) -> None:
+    mobility = mobility_services.create_mobility(
+        goals=goals[:1], by=None, **mobility_fields(project, member, participant)
+    )
+    for status in ("submitted", "approved"):
+        mobility = mobility_services.transition(mobility, status, by=coordinator)
+    assert not ParticipantReport.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        mobility_services.transition(mobility, "confirmed", by=coordinator)
+    report = ParticipantReport.objects.get(mobility=mobility)
+    assert report.status == ReportStatus.PENDING
+    assert [m.to for m in mailoutbox] == [[participant.email]]
+    assert mailoutbox[0].subject == "Jūsu mobilitātes atskaite ir atvērta"
+    assert f"/reports/{report.pk}/" in mailoutbox[0].body
+
+
+def test_the_hourly_run_mails_each_opened_report_once(mobility, mailoutbox, django_capture_on_commit_callbacks) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        services.open_due_reports(AFTER)
+        services.open_due_reports(AFTER)
+    assert len(mailoutbox) == 1
+
+
+def test_my_reports_opens_an_ended_mobilitys_report(
+    mobility, participant_client, mailoutbox, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = participant_client.get(reverse("reporting:mine"))
+    report = ParticipantReport.objects.get(mobility=mobility)
+    assert reverse("reporting:detail", args=[report.pk]) in response.text
+    assert len(mailoutbox) == 1
+
+
+def test_the_mobility_page_opens_its_report(mobility, coordinator_client) -> None:
+    response = coordinator_client.get(reverse("mobility:detail", args=[mobility.pk]))
+    report = ParticipantReport.objects.get(mobility=mobility)
+    assert reverse("reporting:detail", args=[report.pk]) in response.text
+
+
+def test_a_mobility_not_yet_ended_opens_nothing_when_viewed(project, member, participant, goals, coordinator) -> None:
+    mobility = confirmed_mobility(project, member, participant, goals, coordinator)
+    mobility.end_date = datetime.date.today() + datetime.timedelta(days=3)
+    mobility.save(update_fields=["end_date"])
+    assert services.open_ended_reports(Mobility.objects.all(), datetime.date.today()) == 0
+    assert not ParticipantReport.objects.exists()

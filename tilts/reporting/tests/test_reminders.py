@@ -190,7 +190,7 @@ def test_the_worker_runs_the_scheduled_reminders_and_the_schedule_goes_on(mobili
     assert first.return_value == {"opened": 1, "sent": 1, "failed": 0}
     (following,) = waiting_runs()
     assert following.run_after > timezone.now() + datetime.timedelta(minutes=59)
-    assert len(mail.outbox) == 1
+    assert len(mail.outbox) == 2  # the report has opened, and it is due today
 
 
 def test_a_failing_run_still_schedules_the_next(monkeypatch) -> None:

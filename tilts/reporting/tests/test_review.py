@@ -40,10 +40,8 @@ def test_a_shorter_stay_gives_less(report, coordinator) -> None:
 def test_green_travel_adds_days_and_the_green_rate(report, coordinator) -> None:
     # 15 + 4 travel days: 14 × 190 + 5 × 133; the green travel rate 417 instead of 309.
     report = submitted_report(report, actual_travel_days=4, actual_green_travel=True)
-    report = services.accept(report, by=coordinator)
-    assert report.final_grant_total == D("3842.00")
-    comparison = services.stored_comparison(report)
-    assert comparison is not None and comparison.difference == D("374.00")
+    comparison = services.preview_final_grant(report)  # more than agreed: accepted after an amendment (test_agreement)
+    assert comparison.final_total == D("3842.00") and comparison.difference == D("374.00")
     by_rule = {line.rule: line for line in comparison.lines}
     assert by_rule["travel_standard"].difference == D("-309.00")
     assert by_rule["travel_green"].difference == D("417.00")
@@ -122,6 +120,7 @@ def test_acceptance_mails_the_participant_the_final_grant_in_their_language(
     participant.language = language
     participant.save()
     submitted_report(report, actual_travel_days=4, actual_green_travel=True)
+    coordinator_client.post(reverse("reporting:amend_agreement", args=[report.pk]))  # above the agreed grant
     with django_capture_on_commit_callbacks(execute=True):
         response = coordinator_client.post(reverse("reporting:accept", args=[report.pk]))
     assert response.status_code == 302

@@ -117,14 +117,31 @@ def followup_due(mobility: Mobility) -> datetime.date:
 def mobilities_without_followup(mobilities: QuerySet[Mobility], today: datetime.date | None = None) -> list[Mobility]:
     """Completed mobilities (or past their end and not cancelled) with no delivered follow-up
     ``FOLLOWUP_GRACE_MONTHS`` months after their end."""
-    today = today or timezone.localdate()
-    candidates = (
+    return list(_without_followup(mobilities, today or timezone.localdate()).order_by("end_date", "pk"))
+
+
+def _ended_before(today: datetime.date) -> datetime.date:
+    """The first end date whose follow-up is not yet due: a mobility is flagged when it ended before this day.
+
+    ``followup_due`` never decreases as the end date grows, so the test ``followup_due(m) < today`` is the same as
+    ``m.end_date < cutoff`` and the database can do it (a month's end clamps, so step to the exact day).
+    """
+    months = settings.FOLLOWUP_GRACE_MONTHS
+    cutoff = add_months(today, -months)
+    one_day = datetime.timedelta(days=1)
+    while add_months(cutoff, months) < today:
+        cutoff += one_day
+    while add_months(cutoff - one_day, months) >= today:
+        cutoff -= one_day
+    return cutoff
+
+
+def _without_followup(mobilities: QuerySet[Mobility], today: datetime.date) -> QuerySet[Mobility]:
+    return (
         mobilities.exclude(status=MobilityStatus.CANCELLED)
-        .filter(end_date__lt=today)
+        .filter(end_date__lt=min(today, _ended_before(today)))
         .exclude(followups__status=FollowUpStatus.DELIVERED)
-        .order_by("end_date", "pk")
     )
-    return [m for m in candidates if followup_due(m) < today]
 
 
 def planned_past_date(followups: QuerySet[FollowUp], today: datetime.date | None = None) -> QuerySet[FollowUp]:
@@ -154,6 +171,44 @@ def flags_for(user: User, project: Project | None = None, today: datetime.date |
         [(m, followup_due(m)) for m in mobilities_without_followup(mobilities, today)],
         list(planned_past_date(followups, today)),
     )
+
+
+@dataclass(frozen=True)
+class FlagCounts:
+    mobilities: int
+    followups: int
+
+    @property
+    def total(self) -> int:
+        return self.mobilities + self.followups
+
+
+def flag_counts(user: User, project: Project | None = None, today: datetime.date | None = None) -> FlagCounts:
+    """How many items :func:`flags_for` would list, counted in the database (the dashboard shows only counts)."""
+    today = today or timezone.localdate()
+    mobilities = mobilities_for(user)
+    followups = followups_for(user)
+    if project is not None:
+        mobilities = mobilities.filter(project=project)
+        followups = followups.filter(project=project)
+    return FlagCounts(
+        _without_followup(mobilities, today).order_by().count(),
+        planned_past_date(followups, today).order_by().count(),
+    )
+
+
+def flag_counts_by_project(user: User, today: datetime.date | None = None) -> dict[int, int]:
+    """:func:`flag_counts`' total per project id, in two grouped queries."""
+    today = today or timezone.localdate()
+    totals: dict[int, int] = {}
+    grouped = (
+        _without_followup(mobilities_for(user), today).order_by().values("project_id").annotate(n=Count("pk")),
+        planned_past_date(followups_for(user), today).order_by().values("project_id").annotate(n=Count("pk")),
+    )
+    for rows in grouped:
+        for row in rows:
+            totals[row["project_id"]] = totals.get(row["project_id"], 0) + row["n"]
+    return totals
 
 
 # Measures ------------------------------------------------------------------------------------------------------

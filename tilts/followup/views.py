@@ -43,11 +43,14 @@ def _project(user: User, pk: int) -> Project:
 def index(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     projects = list(selectors.projects_with_followups_for(user))
-    flags = {project.pk: selectors.flags_for(user, project).total for project in projects}
+    flags = selectors.flag_counts_by_project(user)
     return render(
         request,
         "followup/index.html",
-        {"projects": [(project, flags[project.pk]) for project in projects], "can_see_dashboard": _can_dash(user)},
+        {
+            "projects": [(project, flags.get(project.pk, 0)) for project in projects],
+            "can_see_dashboard": _can_dash(user),
+        },
     )
 
 

@@ -36,7 +36,11 @@ SORTS = {
 
 
 def mobilities_for(user: User) -> QuerySet[Mobility]:
-    base = Mobility.objects.select_related("project__rate_table", "sending_organisation", "participant", "trip")
+    # The rate table's JSON is left out: its parsed copy is shared by version (RateTable.table), so decoding it
+    # again for every row would be wasted.
+    base = Mobility.objects.select_related("project__rate_table", "sending_organisation", "participant", "trip").defer(
+        "project__rate_table__data"
+    )
     if user.can_view_everything:
         return base
     if user.is_member_contact and user.organisation_id:

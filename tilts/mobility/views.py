@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tilts.accounts.models import Role, User
 from tilts.accounts.permissions import current_user, role_required
 from tilts.core.feedback import report_errors, show_on_form
+from tilts.core.pagination import paginate
 from tilts.core.spreadsheets import safe_row
 from tilts.grants import services as grant_services
 from tilts.mobility import selectors, services
@@ -80,7 +81,7 @@ def mobility_list(request: HttpRequest, pk: int) -> HttpResponse:
         return _export(project, list(mobilities), export)
     context = {
         "project": project,
-        "mobilities": mobilities.prefetch_related("goals"),
+        "page": paginate(request, mobilities.prefetch_related("goals")),
         "filters": filters,
         "statuses": MobilityStatus.choices,
         "types": grant_services.activity_type_choices(project.rate_table.table),

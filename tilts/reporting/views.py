@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tilts.accounts.models import Role
 from tilts.accounts.permissions import current_user, role_required
 from tilts.core.feedback import report_errors, show_on_form
+from tilts.core.pagination import paginate
 from tilts.projects.selectors import projects_for
 from tilts.reporting import downloads, selectors, services
 from tilts.reporting.forms import EvidenceForm, ReportForm, ReviewForm
@@ -57,12 +58,14 @@ def report_list(request: HttpRequest, pk: int) -> HttpResponse:
         status = ""
     today = timezone.localdate()
     reports = selectors.listed(selectors.reports_for(user).filter(mobility__project=project), today, status)
+    page = paginate(request, reports)
     return render(
         request,
         "reporting/report_list.html",
         {
             "project": project,
-            "reports": reports,
+            "page": page,
+            "reports": page.object_list,
             "status": status,
             "statuses": ReportStatus.choices,
             "ended_unconfirmed": selectors.ended_unconfirmed(user, project.pk, today),

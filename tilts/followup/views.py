@@ -17,8 +17,9 @@ from tilts.accounts.permissions import current_user, role_required
 from tilts.consortium.models import Consortium
 from tilts.consortium.selectors import get_consortium
 from tilts.core.feedback import show_on_form
+from tilts.core.pagination import paginate
 from tilts.core.spreadsheets import safe_cell
-from tilts.followup import charts, selectors, services
+from tilts.followup import charts, figures, selectors, services
 from tilts.followup.forms import FollowUpForm
 from tilts.followup.models import FollowUp, FollowUpType
 from tilts.projects.models import Project
@@ -354,13 +355,6 @@ def results(request: HttpRequest) -> HttpResponse:
     """What the consortium's mobilities achieved, per goal, with the workshops, seminars, courses and programmes
     delivered. Aggregates and institutions only: no participant's name."""
     consortium = _consortium()
-    scope = selectors.Scope(consortium)
-    return render(
-        request,
-        "followup/results.html",
-        {
-            "total": selectors.total_reach(scope),
-            "goals": selectors.reach_by_goal(scope),
-            "followups": selectors.public_followups(consortium),
-        },
-    )
+    total, goals = figures.public_figures(consortium)
+    page = paginate(request, selectors.public_followups(consortium))
+    return render(request, "followup/results.html", {"total": total, "goals": goals, "page": page})

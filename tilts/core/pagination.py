@@ -8,7 +8,7 @@ from django.http import HttpRequest
 PER_PAGE = 50
 
 
-def paginate(request: HttpRequest, items: Any, per_page: int = PER_PAGE) -> Page:
+def paginate(request: HttpRequest, items: Any, per_page: int = PER_PAGE) -> Page[Any]:
     """The page ``?page=`` asks for (the last for a number past the end, the first for anything else).
 
     Render it with ``{% include "includes/pagination.html" %}``: its links keep every other query parameter.

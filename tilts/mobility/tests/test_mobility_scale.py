@@ -1,6 +1,7 @@
 """A long mobility list: pages of 50 that keep the filters, constant queries, one rate-table parse per version."""
 
 import datetime
+import io
 from unittest import mock
 
 import pytest
@@ -91,3 +92,20 @@ def test_a_saved_change_to_the_rate_table_is_read_again(project) -> None:
     from tilts.grants.models import RateTable
 
     assert RateTable.objects.get(pk=table.pk).table.activity_types["job_shadowing"].label_en == "Shadowing" != label
+
+
+def test_list_exports_take_constant_queries_and_carry_every_row(
+    coordinator_client: Client, project, member, goals, django_assert_max_num_queries
+) -> None:
+    many(project, member, goals, 120)
+    url = reverse("mobility:list", args=[project.pk])
+    for kind in ("csv", "xlsx"):
+        with django_assert_max_num_queries(12):
+            response = coordinator_client.get(url, {"export": kind})
+            content = b"".join(response.streaming_content)
+        if kind == "csv":
+            assert content.decode("utf-8-sig").count("\n") == 121  # the headers and every mobility, not a page
+        else:
+            from openpyxl import load_workbook
+
+            assert load_workbook(io.BytesIO(content)).active.max_row == 121

@@ -126,8 +126,9 @@ def _mobilities(
     rng: random.Random,
 ) -> list[Any]:
     from tilts.grants import services as grant_services
+    from tilts.mobility import costs
     from tilts.mobility import services as mobility_services
-    from tilts.mobility.models import Mobility, MobilityStatus
+    from tilts.mobility.models import Mobility, MobilityCost, MobilityStatus
     from tilts.projects import services as project_services
 
     goals = list(consortium.goals.order_by("number"))
@@ -190,6 +191,9 @@ def _mobilities(
         Mobility.goals.through.objects.bulk_create(
             [Mobility.goals.through(mobility_id=m.pk, goal_id=goals[m.pk % len(goals)].pk) for m in created],
             batch_size=1000,
+        )
+        MobilityCost.objects.bulk_create(
+            [cost for m in created for cost in costs.rows_for(m.pk, m.grant_breakdown, None)], batch_size=1000
         )
         made += [model, *created]
     return made

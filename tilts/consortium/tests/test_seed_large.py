@@ -4,7 +4,7 @@ import pytest
 
 from tilts.consortium.demo_large import Size, seed_large
 from tilts.followup.models import FollowUp
-from tilts.mobility.models import Mobility
+from tilts.mobility.models import Mobility, MobilityCost
 from tilts.reporting.models import ParticipantReport
 
 pytestmark = pytest.mark.django_db
@@ -17,5 +17,6 @@ def test_bulk_consortium_has_its_counts_history_and_is_built_once(consortium, go
     assert ParticipantReport.objects.count() == 8 and FollowUp.objects.count() == 9
     assert all(m.grant_total for m in Mobility.objects.all())  # every copy carries the priced grant
     assert FollowUp.mobilities.through.objects.count() == 9
+    assert MobilityCost.objects.filter(category="travel").count() == 40  # the budget sums these
     assert seed_large(consortium, Size(3, 12, (6,) * 6, 8, 9)) == {"mobilities": 0}
     assert Mobility.objects.count() == 40

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+from decimal import Decimal
 from unittest import mock
 
 import pytest
@@ -10,15 +11,16 @@ from django.urls import reverse
 
 from tilts.consortium.models import Consortium, Goal, Organisation
 from tilts.grants import rules
-from tilts.mobility import services
-from tilts.mobility.models import Mobility
+from tilts.mobility import costs, services
+from tilts.mobility.models import Mobility, MobilityCost
 from tilts.mobility.tests.factories import make_participant, make_project, mobility_fields
 
 pytestmark = pytest.mark.django_db
 
 
 def many(project, member: Organisation, goals: list[Goal], n: int, **overrides: object) -> list[Mobility]:
-    """``n`` priced mobilities: one through the service, the rest copied in bulk (pricing each is slow)."""
+    """``n`` priced mobilities: one through the service, the rest copied in bulk (pricing each is slow), with
+    their per-category amounts as seed_demo --size writes them."""
     first = services.create_mobility(
         goals=goals[:1], by=None, **mobility_fields(project, member, make_participant(member), **overrides)
     )
@@ -30,6 +32,7 @@ def many(project, member: Organisation, goals: list[Goal], n: int, **overrides: 
         copy.end_date = first.end_date + datetime.timedelta(days=i)
         copies.append(copy)
     created = Mobility.objects.bulk_create(copies)
+    MobilityCost.objects.bulk_create([c for m in created for c in costs.rows_for(m.pk, m.grant_breakdown, None)])
     Mobility.goals.through.objects.bulk_create(
         [Mobility.goals.through(mobility_id=m.pk, goal_id=goals[0].pk) for m in created]
     )
@@ -109,3 +112,34 @@ def test_list_exports_take_constant_queries_and_carry_every_row(
             from openpyxl import load_workbook
 
             assert load_workbook(io.BytesIO(content)).active.max_row == 121
+
+
+def test_the_budget_sums_in_sql_with_constant_queries(
+    coordinator_client: Client, project, member, other_member, goals, django_assert_max_num_queries
+) -> None:
+    from tilts.mobility.selectors import project_budget
+
+    many(project, member, goals, 30)
+    many(project, other_member, goals, 10)
+    Mobility.objects.filter(pk=Mobility.objects.order_by("pk").last().pk).update(status="cancelled")
+    with django_assert_max_num_queries(5):
+        budget = project_budget(project)
+    lines = {line.category: line for line in budget.lines}
+    assert lines["travel"].planned == 39 * Decimal("309.00")
+    assert lines["individual_support"].planned == 39 * Decimal("2737.00")
+    assert {(m.organisation, m.mobilities) for m in budget.members} == {(member, 30), (other_member, 9)}
+    url = reverse("mobility:budget", args=[project.pk])
+    coordinator_client.get(url)
+    with django_assert_max_num_queries(16):
+        assert coordinator_client.get(url).status_code == 200
+
+
+def test_costs_follow_a_new_price(project, member, goals) -> None:
+    mobility = many(project, member, goals, 1)[0]
+    assert mobility.costs.get(category="travel").amount == Decimal("309.00")
+    mobility.grant_breakdown = {"by_category": {"travel": "100.00", "inclusion_support_participant": "50.00"}}
+    mobility.save()
+    assert {(c.category, c.amount, c.final_amount) for c in mobility.costs.all()} == {
+        ("travel", Decimal("100.00"), None),
+        ("inclusion_support", Decimal("50.00"), None),
+    }

@@ -6,7 +6,8 @@ or ``make bench``. Uses the database of DATABASE_URL (PostgreSQL; the dataset is
 ``seed_demo --size``, BENCH_SIZE=large by default, and reused on the next run), starts gunicorn with
 BENCH_WORKERS workers (3), sends BENCH_REQUESTS requests per page (20) from BENCH_CONCURRENCY clients (4), and
 prints p50/p95, the ratio of p95 to /healthz's, the response size, and the queries one request makes (counted
-in this process with Django's test client). Also: each worker's memory (RSS) after the run and the seconds
+in this process with Django's test client); BENCH_ONLY=budget,reports measures only the pages whose label has one
+of the words. Also: each worker's memory (RSS) after the run and the seconds
 from starting gunicorn to its first 200.
 """
 
@@ -25,6 +26,7 @@ SIZE = os.environ.get("BENCH_SIZE", "large")
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "20"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "4"))
+ONLY = [word for word in os.environ.get("BENCH_ONLY", "").split(",") if word]  # e.g. "budget,reports"
 
 if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
     sys.exit('bench/pages.py measures on PostgreSQL: eval "$(scripts/postgres.sh start)" first (make bench does).')
@@ -174,6 +176,8 @@ def main() -> None:
         first_200 = time.perf_counter() - launch
         rows = []
         for label, path, signed_in in measured:
+            if ONLY and label != "/healthz" and not any(word in label for word in ONLY):
+                continue
             sent = cookie if signed_in else ""
             for _ in range(WORKERS):  # warm up each worker's caches a little
                 fetch(port, path, sent)

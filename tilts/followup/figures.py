@@ -1,11 +1,13 @@
-"""The public results' figures, cached for a short time and dropped as soon as a mobility or follow-up changes.
+"""Reach figures (public results, goals dashboard), cached for a short time and dropped on any change.
 
-Anyone may open the public results page, and its totals aggregate every mobility and follow-up of the
-consortium. The cache (Django's, shared by the workers when a shared backend is configured) keeps them for
-``PUBLIC_FIGURES_SECONDS``; a change bumps a version number that is part of the key, so no stale total is shown.
+They aggregate every mobility, report and follow-up in their scope, and anyone may open the public results
+page. The cache (Django's, shared by the workers when a shared backend is configured) keeps them for
+``FIGURES_SECONDS``; a change to a mobility, report or follow-up bumps a version number that is part of every
+key, so no stale total is shown.
 """
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -15,8 +17,9 @@ from tilts.followup import selectors
 from tilts.followup.models import FollowUp
 from tilts.mobility.models import Mobility
 
-PUBLIC_FIGURES_SECONDS = 300
+FIGURES_SECONDS = 300
 VERSION_KEY = "followup:figures:version"
+T = TypeVar("T")
 
 
 def _version() -> int:
@@ -35,19 +38,26 @@ def invalidate(**_kwargs: Any) -> None:
         cache.add(VERSION_KEY, 1, timeout=None)
 
 
+def cached(key: str, compute: Callable[[], T]) -> T:
+    """``compute()``, or its value cached under ``key`` since the last change."""
+    full_key = f"followup:figures:{key}:{_version()}"
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, FIGURES_SECONDS)
+    return value
+
+
 def public_figures(consortium: Consortium) -> tuple[selectors.Reach, list[selectors.GoalReach]]:
     """The consortium's total reach and reach per goal, as on the public results page."""
-    key = f"followup:figures:{consortium.pk}:{_version()}"
-    figures = cache.get(key)
-    if figures is None:
-        scope = selectors.Scope(consortium)
-        figures = (selectors.total_reach(scope), selectors.reach_by_goal(scope))
-        cache.set(key, figures, PUBLIC_FIGURES_SECONDS)
-    return figures
+    scope = selectors.Scope(consortium)
+    return cached(f"public:{consortium.pk}", lambda: (selectors.total_reach(scope), selectors.reach_by_goal(scope)))
 
 
 def connect() -> None:
-    for model in (Mobility, FollowUp):
+    from tilts.reporting.models import ParticipantReport  # an accepted report's final grant is the money spent
+
+    for model in (Mobility, FollowUp, ParticipantReport):
         post_save.connect(invalidate, sender=model, dispatch_uid=f"figures-save-{model.__name__}")
         post_delete.connect(invalidate, sender=model, dispatch_uid=f"figures-delete-{model.__name__}")
     for through in (FollowUp.mobilities.through, FollowUp.goals.through, Mobility.goals.through):

@@ -223,20 +223,31 @@ def _dashboard_numbers(request: HttpRequest) -> dict[str, Any]:
     by = "quarter" if request.GET.get("by") == "quarter" else "year"
     scope = selectors.scope_for(user, consortium, project)
     assert scope is not None  # role_required lets in only those with a scope
-    goals = selectors.reach_by_goal(scope)
-    periods = selectors.reach_over_time(scope, by)
+    key = (
+        f"dashboard:{consortium.pk}:{project.pk if project else 0}:{scope.organisation.pk if scope.organisation else 0}"
+    )
+    total, goals, periods, members, by_type = figures.cached(
+        f"{key}:{by}",
+        lambda: (
+            selectors.total_reach(scope),
+            selectors.reach_by_goal(scope),
+            selectors.reach_over_time(scope, by),
+            selectors.reach_by_member(scope) if scope.organisation is None else [],
+            selectors.followups_by_type(scope),
+        ),
+    )
     return {
         "consortium": consortium,
         "project": project,
         "projects": consortium.projects.order_by("-call_year"),
         "by": by,
         "scope": scope,
-        "total": selectors.total_reach(scope),
+        "total": total,
         "goals": goals,
         "periods": periods,
         "period_rows": [(period, [period.by_goal.get(row.goal.number, 0) for row in goals]) for period in periods],
-        "members": selectors.reach_by_member(scope) if scope.organisation is None else [],
-        "by_type": selectors.followups_by_type(scope),
+        "members": members,
+        "by_type": by_type,
         "types": FollowUpType.choices,
     }
 

@@ -87,3 +87,10 @@ def test_every_list_documents_cursor_and_limit(client: Client) -> None:
     ):
         names = {p["name"]: p for p in paths[path]["get"]["parameters"]}
         assert "cursor" in names and names["limit"]["schema"]["maximum"] == 200, path
+
+
+def test_a_bad_cursor_is_explained_in_latvian(coordinator_client: Client, project) -> None:
+    response = coordinator_client.get(
+        f"/api/v1/projects/{project.pk}/mobilities", {"cursor": "xx"}, headers={"accept-language": "lv"}
+    )
+    assert response.status_code == 422 and "Šis kursors nav derīgs" in response.content.decode()

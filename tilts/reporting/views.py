@@ -49,6 +49,9 @@ def my_reports(request: HttpRequest) -> HttpResponse:
     return render(request, "reporting/my_reports.html", {"reports": reports.order_by("-due_date", "pk")})
 
 
+UNCONFIRMED_SHOWN = 20
+
+
 @role_required(Role.COORDINATOR, Role.AUDITOR, Role.MEMBER_CONTACT)
 def report_list(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
@@ -59,6 +62,7 @@ def report_list(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     reports = selectors.listed(selectors.reports_for(user).filter(mobility__project=project), today, status)
     page = paginate(request, reports)
+    unconfirmed = selectors.ended_unconfirmed(user, project.pk, today)
     return render(
         request,
         "reporting/report_list.html",
@@ -68,7 +72,9 @@ def report_list(request: HttpRequest, pk: int) -> HttpResponse:
             "reports": page.object_list,
             "status": status,
             "statuses": ReportStatus.choices,
-            "ended_unconfirmed": selectors.ended_unconfirmed(user, project.pk, today),
+            # The first few by end date and how many there are: a long list would bury the reports.
+            "ended_unconfirmed": unconfirmed[:UNCONFIRMED_SHOWN],
+            "ended_unconfirmed_more": max(0, unconfirmed.count() - UNCONFIRMED_SHOWN),
         },
     )
 

@@ -3,11 +3,11 @@ from typing import Annotated
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from tilts.accounts.models import User
@@ -15,8 +15,10 @@ from tilts.accounts.permissions import can_edit_organisation, current_user, orga
 from tilts.consortium import selectors, services
 from tilts.consortium.forms import JoinApplicationForm
 from tilts.consortium.models import Consortium, Goal, JoinApplication, Organisation
+from tilts.core import keyset
 from tilts.core.api import ObjectId
 from tilts.core.collation import latvian
+from tilts.core.keyset import PageQuery
 
 router = Router(tags=["consortium"])
 
@@ -247,9 +249,13 @@ def _reader(request: HttpRequest) -> User:
 
 
 @router.get("/join-applications", response=list[JoinApplicationOut], auth=django_auth, tags=["back office"])
-def join_application_list(request: HttpRequest, status: str = "") -> object:
+def join_application_list(
+    request: HttpRequest, response: HttpResponse, rows: Query[PageQuery], status: str = ""
+) -> object:
+    """Latest first, ``limit`` at a time: the ``Link`` (rel="next") and ``X-Next-Cursor`` headers lead on."""
     _reader(request)
-    return selectors.applications(_consortium(), status=status)
+    applications = selectors.applications(_consortium(), status=status)
+    return keyset.page(request, response, applications, rows, ("-submitted_at", "-pk"))
 
 
 @router.get("/join-applications/{application_id}", response=JoinApplicationOut, auth=django_auth, tags=["back office"])

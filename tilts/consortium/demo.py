@@ -576,7 +576,7 @@ def demo_mobilities(consortium: Consortium, organisations: dict[str, Organisatio
             user.save()
     goals = list(consortium.goals.order_by("number"))
     for year, title, host, city, country, start, end, activity, emails, green, final in DEMO_MOBILITIES:
-        project = Project.objects.get(call_year=year, consortium=consortium)
+        project = Project.objects.get(call_year=year, consortium=consortium, title__endswith="(demo)")
         if project.mobilities.filter(receiving_name=host).exists():
             continue
         venue = next(p.ref for p in grant_services.search_places(city, 10) if p.country == country)

@@ -4,7 +4,7 @@ import copy
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -86,7 +86,21 @@ class MissingData:
     problems: list[tuple[str, str | None]] = field(default_factory=list)  # (what is missing, link to fix it)
 
 
-def missing_for_module(user: User, mobilities: QuerySet[Mobility]) -> list[MissingData]:
+def lacking_module_data(mobilities: QuerySet[Mobility]) -> QuerySet[Mobility]:
+    """The mobilities :func:`missing_for_module` reports on, found by the database (counted and paged)."""
+    return mobilities.filter(
+        Q(participant__date_of_birth=None)
+        | Q(participant__gender="")
+        | Q(participant__gender=None)
+        | Q(participant__nationality="")
+        | Q(participant__nationality=None)
+        | (Q(receiving_oid="") & Q(receiving_name=""))
+        | Q(grant_frozen_at=None)
+        | Q(grant_total=None)
+    )
+
+
+def missing_for_module(user: User, mobilities: Iterable[Mobility]) -> list[MissingData]:
     """Mobilities missing the participant's date of birth, gender or nationality, the receiving organisation's
     OID or name, or a frozen grant. The module accepts partial imports, so this warns and does not block."""
     report = []

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from tilts.accounts.models import Role
 from tilts.accounts.permissions import current_user, role_required
+from tilts.core.pagination import paginate
 from tilts.exports import selectors, services
 from tilts.exports.forms import ExportForm
 from tilts.exports.models import ExportJob, ExportKind, ExportStatus
@@ -30,6 +31,7 @@ def project_exports(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     project = _project(request, pk)
     reported = selectors.reportable_mobilities(user, project)
+    page = paginate(request, selectors.lacking_module_data(reported))
     return render(
         request,
         "exports/project_exports.html",
@@ -38,7 +40,8 @@ def project_exports(request: HttpRequest, pk: int) -> HttpResponse:
             "kinds": ExportKind.choices,
             "sheets": ", ".join(sheet_titles()),
             "reported_count": reported.count(),
-            "missing": selectors.missing_for_module(user, reported),
+            "missing": selectors.missing_for_module(user, page.object_list),
+            "page": page,
             "inline": services.runs_inline(user, project),
             "limit": services.inline_limit(),
             "jobs": selectors.jobs_for(user).filter(project=project, created_by=user)[:10],

@@ -12,19 +12,21 @@ from typing import Annotated, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.security import django_auth
 
 from tilts.accounts.models import User
 from tilts.accounts.permissions import current_user
 from tilts.consortium.models import Consortium, Goal, Organisation
 from tilts.consortium.selectors import get_consortium
+from tilts.core import keyset
 from tilts.core.api import ObjectId
+from tilts.core.keyset import PageQuery
 from tilts.followup import selectors, services
 from tilts.followup.models import FollowUp
 from tilts.mobility.models import Mobility
@@ -310,13 +312,17 @@ def _editable(user: User, followup_id: int) -> FollowUp:
     auth=django_auth,
     summary="A project's follow-up activities",
 )
-def followup_list(request: HttpRequest, project_id: ObjectId, status: str = "") -> Any:
+def followup_list(
+    request: HttpRequest, response: HttpResponse, project_id: ObjectId, rows: Query[PageQuery], status: str = ""
+) -> Any:
+    """By date, ``limit`` at a time: the ``Link`` (rel="next") and ``X-Next-Cursor`` headers lead on."""
     user = current_user(request)
     project = _project(user, project_id)
     followups = selectors.followups_for(user).filter(project=project)
     if status:
         followups = followups.filter(status=status)
-    return followups.prefetch_related("mobilities", "goals", "attendee_organisations").order_by("date", "pk")
+    followups = followups.prefetch_related("mobilities", "goals", "attendee_organisations")
+    return keyset.page(request, response, followups, rows, ("date", "pk"))
 
 
 @router.post(

@@ -9,4 +9,6 @@ class FollowupConfig(AppConfig):
     verbose_name = _("Follow-up")
 
     def ready(self) -> None:
-        from tilts.followup import sheets  # noqa: F401  (adds the "Follow-ups" sheet to the project workbook)
+        from tilts.followup import figures, sheets  # noqa: F401  (sheets adds the "Follow-ups" workbook sheet)
+
+        figures.connect()

@@ -157,7 +157,7 @@ def _attendance_csv(rows: list[tuple[str, str]]) -> SimpleUploadedFile:
 @transaction.atomic
 def seed(consortium: Consortium) -> None:
     """Follow-ups of the demo 2024 project's mobilities (each created once)."""
-    project = Project.objects.filter(consortium=consortium, call_year=2024).first()
+    project = Project.objects.filter(consortium=consortium, call_year=2024, title__endswith="(demo)").first()
     if project is None:
         return
     coordinator = User.objects.filter(role=Role.COORDINATOR).order_by("pk").first()

@@ -24,7 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Case, Count, DecimalField, F, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractQuarter, ExtractYear
 from django.utils import timezone
 
 from tilts.accounts.models import User
@@ -117,14 +117,31 @@ def followup_due(mobility: Mobility) -> datetime.date:
 def mobilities_without_followup(mobilities: QuerySet[Mobility], today: datetime.date | None = None) -> list[Mobility]:
     """Completed mobilities (or past their end and not cancelled) with no delivered follow-up
     ``FOLLOWUP_GRACE_MONTHS`` months after their end."""
-    today = today or timezone.localdate()
-    candidates = (
+    return list(_without_followup(mobilities, today or timezone.localdate()).order_by("end_date", "pk"))
+
+
+def _ended_before(today: datetime.date) -> datetime.date:
+    """The first end date whose follow-up is not yet due: a mobility is flagged when it ended before this day.
+
+    ``followup_due`` never decreases as the end date grows, so the test ``followup_due(m) < today`` is the same as
+    ``m.end_date < cutoff`` and the database can do it (a month's end clamps, so step to the exact day).
+    """
+    months = settings.FOLLOWUP_GRACE_MONTHS
+    cutoff = add_months(today, -months)
+    one_day = datetime.timedelta(days=1)
+    while add_months(cutoff, months) < today:
+        cutoff += one_day
+    while add_months(cutoff - one_day, months) >= today:
+        cutoff -= one_day
+    return cutoff
+
+
+def _without_followup(mobilities: QuerySet[Mobility], today: datetime.date) -> QuerySet[Mobility]:
+    return (
         mobilities.exclude(status=MobilityStatus.CANCELLED)
-        .filter(end_date__lt=today)
+        .filter(end_date__lt=min(today, _ended_before(today)))
         .exclude(followups__status=FollowUpStatus.DELIVERED)
-        .order_by("end_date", "pk")
     )
-    return [m for m in candidates if followup_due(m) < today]
 
 
 def planned_past_date(followups: QuerySet[FollowUp], today: datetime.date | None = None) -> QuerySet[FollowUp]:
@@ -154,6 +171,44 @@ def flags_for(user: User, project: Project | None = None, today: datetime.date |
         [(m, followup_due(m)) for m in mobilities_without_followup(mobilities, today)],
         list(planned_past_date(followups, today)),
     )
+
+
+@dataclass(frozen=True)
+class FlagCounts:
+    mobilities: int
+    followups: int
+
+    @property
+    def total(self) -> int:
+        return self.mobilities + self.followups
+
+
+def flag_counts(user: User, project: Project | None = None, today: datetime.date | None = None) -> FlagCounts:
+    """How many items :func:`flags_for` would list, counted in the database (the dashboard shows only counts)."""
+    today = today or timezone.localdate()
+    mobilities = mobilities_for(user)
+    followups = followups_for(user)
+    if project is not None:
+        mobilities = mobilities.filter(project=project)
+        followups = followups.filter(project=project)
+    return FlagCounts(
+        _without_followup(mobilities, today).order_by().count(),
+        planned_past_date(followups, today).order_by().count(),
+    )
+
+
+def flag_counts_by_project(user: User, today: datetime.date | None = None) -> dict[int, int]:
+    """:func:`flag_counts`' total per project id, in two grouped queries."""
+    today = today or timezone.localdate()
+    totals: dict[int, int] = {}
+    grouped = (
+        _without_followup(mobilities_for(user), today).order_by().values("project_id").annotate(n=Count("pk")),
+        planned_past_date(followups_for(user), today).order_by().values("project_id").annotate(n=Count("pk")),
+    )
+    for rows in grouped:
+        for row in rows:
+            totals[row["project_id"]] = totals.get(row["project_id"], 0) + row["n"]
+    return totals
 
 
 # Measures ------------------------------------------------------------------------------------------------------
@@ -411,26 +466,31 @@ class PeriodRow:
     total: int = 0
 
 
-def _period(day: datetime.date, by: str) -> tuple[int, int]:
-    return (day.year, (day.month - 1) // 3 + 1) if by == "quarter" else (day.year, 0)
-
-
 def reach_over_time(scope: Scope, by: str = "year") -> list[PeriodRow]:
     """Colleagues reached per year (or quarter, ``by="quarter"``) by the follow-ups' dates, per goal number and
     in total (the total counts each follow-up once), with empty periods in between kept."""
-    followups = FollowUp.objects.filter(pk__in=counted_followups(scope).values("pk"))
-    numbers = dict(scope.consortium.goals.values_list("pk", "number"))
-    goals_of: dict[int, set[int]] = defaultdict(set)
-    for goal_id, followup_id, _attendees, _type in serving_goals(followups):
-        if goal_id in numbers:
-            goals_of[followup_id].add(numbers[goal_id])
+    # Totals are summed in the database by year and quarter, not by walking every follow-up. Per goal, a
+    # follow-up counts once for each goal it serves (``serving_goals``: its own or its mobilities'), which a
+    # grouped sum over either link alone would miss or count twice.
+    counted = counted_followups(scope).values("pk")
+    quarter: Any = ExtractQuarter("date") if by == "quarter" else Value(0)
+    totals = (
+        FollowUp.objects.filter(pk__in=counted)
+        .annotate(y=ExtractYear("date"), q=quarter)
+        .values_list("pk", "y", "q", "attendees")
+        .order_by()
+    )
     periods: dict[tuple[int, int], PeriodRow] = {}
-    for followup in followups:
-        key = _period(followup.date, by)
-        row = periods.setdefault(key, PeriodRow(""))
-        row.total += followup.attendees
-        for number in goals_of[followup.pk]:
-            row.by_goal[number] = row.by_goal.get(number, 0) + followup.attendees
+    period_of: dict[int, tuple[int, int]] = {}
+    for pk, year, part, attendees in totals:
+        period_of[pk] = (year, part)
+        row = periods.setdefault((year, part), PeriodRow(""))
+        row.total += attendees
+    numbers = dict(scope.consortium.goals.values_list("pk", "number"))
+    for goal_id, followup_id, attendees, _type in serving_goals(FollowUp.objects.filter(pk__in=counted)):
+        if goal_id in numbers and followup_id in period_of:
+            by_goal = periods[period_of[followup_id]].by_goal
+            by_goal[numbers[goal_id]] = by_goal.get(numbers[goal_id], 0) + attendees
     if not periods:
         return []
     first, last = min(periods), max(periods)

@@ -17,8 +17,9 @@ from tilts.accounts.permissions import current_user, role_required
 from tilts.consortium.models import Consortium
 from tilts.consortium.selectors import get_consortium
 from tilts.core.feedback import report_errors, show_on_form
+from tilts.core.pagination import paginate
 from tilts.core.spreadsheets import safe_cell
-from tilts.followup import charts, selectors, services
+from tilts.followup import charts, figures, selectors, services
 from tilts.followup.forms import FollowUpForm
 from tilts.followup.models import FollowUp, FollowUpType
 from tilts.projects.models import Project
@@ -43,11 +44,14 @@ def _project(user: User, pk: int) -> Project:
 def index(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     projects = list(selectors.projects_with_followups_for(user))
-    flags = {project.pk: selectors.flags_for(user, project).total for project in projects}
+    flags = selectors.flag_counts_by_project(user)
     return render(
         request,
         "followup/index.html",
-        {"projects": [(project, flags[project.pk]) for project in projects], "can_see_dashboard": _can_dash(user)},
+        {
+            "projects": [(project, flags.get(project.pk, 0)) for project in projects],
+            "can_see_dashboard": _can_dash(user),
+        },
     )
 
 
@@ -232,20 +236,31 @@ def _dashboard_numbers(request: HttpRequest) -> dict[str, Any]:
     by = "quarter" if request.GET.get("by") == "quarter" else "year"
     scope = selectors.scope_for(user, consortium, project)
     assert scope is not None  # role_required lets in only those with a scope
-    goals = selectors.reach_by_goal(scope)
-    periods = selectors.reach_over_time(scope, by)
+    key = (
+        f"dashboard:{consortium.pk}:{project.pk if project else 0}:{scope.organisation.pk if scope.organisation else 0}"
+    )
+    total, goals, periods, members, by_type = figures.cached(
+        f"{key}:{by}",
+        lambda: (
+            selectors.total_reach(scope),
+            selectors.reach_by_goal(scope),
+            selectors.reach_over_time(scope, by),
+            selectors.reach_by_member(scope) if scope.organisation is None else [],
+            selectors.followups_by_type(scope),
+        ),
+    )
     return {
         "consortium": consortium,
         "project": project,
         "projects": consortium.projects.order_by("-call_year"),
         "by": by,
         "scope": scope,
-        "total": selectors.total_reach(scope),
+        "total": total,
         "goals": goals,
         "periods": periods,
         "period_rows": [(period, [period.by_goal.get(row.goal.number, 0) for row in goals]) for period in periods],
-        "members": selectors.reach_by_member(scope) if scope.organisation is None else [],
-        "by_type": selectors.followups_by_type(scope),
+        "members": members,
+        "by_type": by_type,
         "types": FollowUpType.choices,
     }
 
@@ -364,13 +379,6 @@ def results(request: HttpRequest) -> HttpResponse:
     """What the consortium's mobilities achieved, per goal, with the workshops, seminars, courses and programmes
     delivered. Aggregates and institutions only: no participant's name."""
     consortium = _consortium()
-    scope = selectors.Scope(consortium, approved_only=True)
-    return render(
-        request,
-        "followup/results.html",
-        {
-            "total": selectors.total_reach(scope),
-            "goals": selectors.reach_by_goal(scope),
-            "followups": selectors.public_followups(consortium),
-        },
-    )
+    total, goals = figures.public_figures(consortium)
+    page = paginate(request, selectors.public_followups(consortium))
+    return render(request, "followup/results.html", {"total": total, "goals": goals, "page": page})

@@ -1,3 +1,5 @@
+import datetime
+import threading
 from functools import cached_property
 
 from django.conf import settings
@@ -7,6 +9,11 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from tilts.grants import rules
+
+# Parsed rate tables of this process by (id, version); see RateTable.table.
+_PARSED_MAX = 64
+_parsed: dict[tuple[int, datetime.datetime], rules.RateTable] = {}
+_parsed_lock = threading.Lock()
 
 
 class RateTable(models.Model):
@@ -35,7 +42,21 @@ class RateTable(models.Model):
 
     @cached_property
     def table(self) -> rules.RateTable:
-        return rules.RateTable.from_mapping(self.data)
+        # Every row of a list gets its own RateTable instance through select_related; parsing the JSON for each
+        # one cost seconds on a large list, so stored tables are parsed once per version and shared (the parsed
+        # table is frozen). A save changes updated_at, which is the version.
+        if self.pk is None or self.updated_at is None:
+            return rules.RateTable.from_mapping(self.data)
+        key = (self.pk, self.updated_at)
+        with _parsed_lock:
+            table = _parsed.get(key)
+        if table is None:
+            table = rules.RateTable.from_mapping(self.data)
+            with _parsed_lock:
+                if len(_parsed) >= _PARSED_MAX:
+                    _parsed.pop(next(iter(_parsed)))
+                _parsed[key] = table
+        return table
 
     def set_table(self, table: rules.RateTable) -> None:
         """Store ``table`` and keep the cached parsed copy in step with it."""

@@ -5,15 +5,17 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from tilts.accounts.permissions import current_user
 from tilts.consortium.models import Organisation
+from tilts.core import keyset
 from tilts.core.api import ObjectId
+from tilts.core.keyset import PageQuery
 from tilts.mobility import selectors, services
 from tilts.mobility.forms import people_for
 from tilts.mobility.models import Mobility, MobilityStatus
@@ -113,11 +115,14 @@ def _goals(project: Any, numbers: list[int]) -> list[Any]:
 
 
 @router.get("/projects/{project_id}/mobilities", response=list[MobilityOut], summary="A project's mobilities")
-def mobility_list(request: HttpRequest, project_id: ObjectId, status: str = "") -> Any:
+def mobility_list(
+    request: HttpRequest, response: HttpResponse, project_id: ObjectId, rows: Query[PageQuery], status: str = ""
+) -> Any:
+    """By start date, ``limit`` at a time: the ``Link`` (rel="next") and ``X-Next-Cursor`` headers lead on."""
     mobilities = selectors.mobilities_for(current_user(request)).filter(project_id=project_id).prefetch_related("goals")
     if status:
         mobilities = mobilities.filter(status=status)
-    return mobilities.order_by("start_date", "pk")
+    return keyset.page(request, response, mobilities, rows, ("start_date", "pk"))
 
 
 @router.get("/mobilities/{mobility_id}", response=MobilityOut)

@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class MobilityConfig(AppConfig):
     name = "tilts.mobility"
+
+    def ready(self) -> None:
+        from tilts.mobility import costs
+
+        costs.connect()

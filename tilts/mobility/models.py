@@ -233,3 +233,24 @@ class CalendarFeed(models.Model):
     def __str__(self) -> str:
         scope = self.project or self.organisation or self.participant
         return f"{self.owner}: {scope}"
+
+
+class MobilityCost(models.Model):
+    """A mobility's grant in one budget category, kept beside the JSON breakdowns so that budgets sum in SQL.
+
+    ``amount`` is the planned grant (the mobility's breakdown); ``final_amount`` the final grant of an accepted
+    report, when there is one. Written by :func:`tilts.mobility.costs.store` whenever either breakdown changes.
+    """
+
+    mobility = models.ForeignKey(Mobility, on_delete=models.CASCADE, related_name="costs")
+    category = models.CharField(_("category"), max_length=30)
+    amount = models.DecimalField(_("grant, EUR"), max_digits=10, decimal_places=2, default=0)
+    final_amount = models.DecimalField(_("final grant, EUR"), max_digits=10, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mobility cost")
+        verbose_name_plural = _("mobility costs")
+        constraints = [models.UniqueConstraint(fields=["mobility", "category"], name="mobility_cost_once_per_category")]
+
+    def __str__(self) -> str:
+        return f"{self.mobility_id}: {self.category} {self.amount}"

@@ -5,12 +5,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from tilts.accounts.models import User
 from tilts.consortium.models import Organisation
 from tilts.core.collation import latvian_sort_key
-from tilts.mobility.models import GrantRecalculation, Mobility, MobilityStatus
+from tilts.mobility.models import GrantRecalculation, Mobility, MobilityCost, MobilityStatus
 from tilts.projects.models import BudgetCategory, Project
 
 ZERO = Decimal("0.00")
@@ -36,7 +37,11 @@ SORTS = {
 
 
 def mobilities_for(user: User) -> QuerySet[Mobility]:
-    base = Mobility.objects.select_related("project__rate_table", "sending_organisation", "participant", "trip")
+    # The rate table's JSON is left out: its parsed copy is shared by version (RateTable.table), so decoding it
+    # again for every row would be wasted.
+    base = Mobility.objects.select_related("project__rate_table", "sending_organisation", "participant", "trip").defer(
+        "project__rate_table__data"
+    )
     if user.can_view_everything:
         return base
     if user.is_member_contact and user.organisation_id:
@@ -162,7 +167,11 @@ class ProjectBudget:
 
 
 def project_budget(project: Project) -> ProjectBudget:
-    """Awarded vs planned (drafts to confirmed) vs realised (completed: the final grant once the report is accepted)."""
+    """Awarded vs planned (drafts to confirmed) vs realised (completed: the final grant once the report is accepted).
+
+    Summed in the database from the per-category amounts stored when a mobility is priced (MobilityCost), by
+    category and sending member: a few queries however many mobilities the project has.
+    """
     awarded = dict(project.awarded.values_list("category", "amount"))
     lines = {value: BudgetLine(value, str(label), awarded.get(value, ZERO)) for value, label in BudgetCategory.choices}
     members: dict[int, MemberBudget] = {}
@@ -170,23 +179,31 @@ def project_budget(project: Project) -> ProjectBudget:
         entry = members.setdefault(plan.organisation_id, MemberBudget(plan.organisation))
         entry.share += plan.budget_share
     mobilities = project.mobilities.exclude(status=MobilityStatus.CANCELLED)
-    for mobility in mobilities.select_related("sending_organisation", "report"):
-        realised = mobility.status == MobilityStatus.COMPLETED
-        entry = members.setdefault(mobility.sending_organisation_id, MemberBudget(mobility.sending_organisation))
-        entry.mobilities += 1
-        grant = mobility.grant_breakdown
-        # Realised spending is the final grant of the accepted report where there is one.
-        report = getattr(mobility, "report", None)
-        if realised and report is not None and report.final_grant_breakdown:
-            grant = report.final_grant_breakdown
-        for category, amount in ((grant or {}).get("by_category") or {}).items():
-            line = lines[CATEGORY_OF_LINE[category]]
-            if realised:
-                line.realised += Decimal(amount)
-                entry.realised += Decimal(amount)
-            else:
-                line.planned += Decimal(amount)
-                entry.planned += Decimal(amount)
+    counts = dict(
+        mobilities.values("sending_organisation_id").annotate(n=Count("pk")).values_list("sending_organisation_id", "n")
+    )
+    missing = set(counts) - set(members)
+    for organisation in Organisation.objects.filter(pk__in=missing):
+        members[organisation.pk] = MemberBudget(organisation)
+    for organisation_id, n in counts.items():
+        members[organisation_id].mobilities = n
+    completed = Q(mobility__status=MobilityStatus.COMPLETED)
+    sums = (
+        MobilityCost.objects.filter(mobility__in=mobilities)
+        .values("mobility__sending_organisation_id", "category")
+        .annotate(
+            planned=Sum("amount", filter=~completed, default=ZERO),
+            # Realised spending is the final grant of the accepted report where there is one.
+            realised=Sum(Coalesce("final_amount", "amount"), filter=completed, default=ZERO),
+        )
+        .order_by()
+    )
+    for row in sums:
+        line, entry = lines[row["category"]], members[row["mobility__sending_organisation_id"]]
+        line.planned += row["planned"]
+        line.realised += row["realised"]
+        entry.planned += row["planned"]
+        entry.realised += row["realised"]
     from tilts.payments.models import Payment
 
     paid = (

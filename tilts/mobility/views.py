@@ -2,7 +2,8 @@
 
 import csv
 import datetime
-import io
+import tempfile
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -10,7 +11,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tilts.accounts.models import Role, User
 from tilts.accounts.permissions import current_user, role_required
 from tilts.core.feedback import report_errors, show_on_form
+from tilts.core.pagination import paginate
 from tilts.core.spreadsheets import safe_row
 from tilts.grants import services as grant_services
 from tilts.mobility import selectors, services
@@ -74,7 +78,7 @@ def _filters(request: HttpRequest) -> selectors.Filters:
 
 
 @role_required()
-def mobility_list(request: HttpRequest, pk: int) -> HttpResponse:
+def mobility_list(request: HttpRequest, pk: int) -> HttpResponseBase:
     project = _project(request, pk)
     filters = _filters(request)
     mobilities = with_amounts(
@@ -82,10 +86,10 @@ def mobility_list(request: HttpRequest, pk: int) -> HttpResponse:
     )
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
-        return _export(project, list(mobilities), export)
+        return _export(project, mobilities, export)
     context = {
         "project": project,
-        "mobilities": mobilities.prefetch_related("goals"),
+        "page": paginate(request, mobilities.prefetch_related("goals")),
         "filters": filters,
         "statuses": MobilityStatus.choices,
         "types": grant_services.activity_type_choices(project.rate_table.table),
@@ -149,32 +153,55 @@ def _row(m: Mobility) -> dict[str, Any]:
     }
 
 
-def _export(project: Project, mobilities: list[Mobility], kind: str) -> HttpResponse:
+class _Echo:
+    """A file-like object for csv.writer that hands each line back instead of storing it."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _export(project: Project, mobilities: QuerySet[Mobility], kind: str) -> HttpResponseBase:
+    """The list as CSV or XLSX, written row by row: the rows are read 500 at a time with their goals, the rate
+    table is parsed once (RateTable.table), the CSV streams and the workbook is written in openpyxl's
+    write-only mode to a temporary file, so memory stays flat however long the list is."""
     name = f"mobilities-{project.call_year}-{project.pk}"
     headers = [str(label) for _key, label in EXPORT_COLUMNS]
-    rows = [safe_row([_row(m)[key] for key, _label in EXPORT_COLUMNS]) for m in mobilities]
+    rows = (
+        safe_row([_row(m)[key] for key, _label in EXPORT_COLUMNS])
+        for m in mobilities.prefetch_related("goals").iterator(chunk_size=500)
+    )
+    response: HttpResponseBase
     if kind == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(headers)
-        writer.writerows([[v.isoformat() if isinstance(v, datetime.date) else v for v in row] for row in rows])
-        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        writer = csv.writer(_Echo())
+
+        def lines() -> Iterator[str]:
+            yield "\ufeff" + writer.writerow(headers)
+            for row in rows:
+                yield writer.writerow([v.isoformat() if isinstance(v, datetime.date) else v for v in row])
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     else:
         from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
 
-        workbook = Workbook()
-        sheet = workbook.active
-        assert sheet is not None
-        sheet.title = _("Mobilities")[:31]
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(_("Mobilities")[:31])
         sheet.append(headers)
         for row in rows:
-            sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
-        for cell in sheet["J"] + sheet["K"]:
-            cell.number_format = "yyyy-mm-dd"
-        output = io.BytesIO()
+            cells: list[Any] = []
+            for value in row:
+                if isinstance(value, datetime.date):
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell.number_format = "yyyy-mm-dd"
+                    cells.append(cell)
+                else:
+                    cells.append(float(value) if isinstance(value, Decimal) else value)
+            sheet.append(cells)
+        output = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it after sending)
         workbook.save(output)
-        response = HttpResponse(
-            output.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        output.seek(0)
+        response = FileResponse(
+            output, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
     response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
     return response

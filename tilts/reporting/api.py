@@ -5,8 +5,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +15,9 @@ from ninja.security import django_auth
 
 from tilts.accounts.models import User
 from tilts.accounts.permissions import current_user
+from tilts.core import keyset
 from tilts.core.api import ObjectId
+from tilts.core.keyset import PageQuery
 from tilts.mobility.selectors import mobilities_for
 from tilts.reporting import downloads, selectors, services
 from tilts.reporting.models import Evidence, EvidenceKind, ParticipantReport, ReportStatus
@@ -137,18 +138,22 @@ def _check_participant(user: User, report: ParticipantReport) -> None:
 
 
 @router.get("/reports", response=list[ReportOut], summary="The reports you may read")
-def report_list(request: HttpRequest, filters: Query[ReportFilters]) -> QuerySet[ParticipantReport]:
+def report_list(
+    request: HttpRequest, response: HttpResponse, filters: Query[ReportFilters], rows: Query[PageQuery]
+) -> list[ParticipantReport]:
+    """By due date, ``limit`` at a time: the ``Link`` (rel="next") and ``X-Next-Cursor`` headers lead on."""
     if filters.status and filters.status not in ReportStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
     user = current_user(request)
     services.open_ended_reports(mobilities_for(user), timezone.localdate())
-    return selectors.filtered(
+    reports = selectors.filtered(
         selectors.reports_for(user).prefetch_related("evidence", "mobility__agreements"),
         timezone.localdate(),
         status=filters.status,
         project_id=filters.project,
         overdue_only=filters.overdue,
     )
+    return keyset.page(request, response, reports, rows, ("due_date", "pk"))
 
 
 @router.get("/reports/{report_id}", response=ReportOut)

@@ -84,7 +84,7 @@ def _fill(report: ParticipantReport, participant: User, *, shorter_by: int = 0, 
 
 
 def seed(consortium: Consortium) -> None:
-    project = consortium.projects.filter(call_year=2024).first()
+    project = consortium.projects.filter(call_year=2024, title__endswith="(demo)").first()
     if project is None:
         return
     for mobility in project.mobilities.filter(status=MobilityStatus.COMPLETED):

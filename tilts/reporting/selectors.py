@@ -15,7 +15,7 @@ def reports_for(user: User) -> QuerySet[ParticipantReport]:
     """Coordinators and auditors see every report, a member contact their institution's, a participant their own."""
     base = ParticipantReport.objects.select_related(
         "mobility__project__rate_table", "mobility__participant", "mobility__sending_organisation"
-    )
+    ).defer("mobility__project__rate_table__data")  # parsed once per version and shared: RateTable.table
     if not user.is_active:
         return base.none()
     if user.can_view_everything:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tilts.accounts.models import Role
 from tilts.accounts.permissions import current_user, role_required
 from tilts.core.feedback import report_errors, show_on_form
+from tilts.core.pagination import paginate
 from tilts.mobility.models import Mobility
 from tilts.mobility.selectors import mobilities_for
 from tilts.projects.selectors import projects_for
@@ -52,6 +53,9 @@ def my_reports(request: HttpRequest) -> HttpResponse:
     return render(request, "reporting/my_reports.html", {"reports": reports.order_by("-due_date", "pk")})
 
 
+UNCONFIRMED_SHOWN = 20
+
+
 @role_required(Role.COORDINATOR, Role.AUDITOR, Role.MEMBER_CONTACT)
 def report_list(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
@@ -62,15 +66,20 @@ def report_list(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     services.open_ended_reports(mobilities_for(user).filter(project=project), today)
     reports = selectors.listed(selectors.reports_for(user).filter(mobility__project=project), today, status)
+    page = paginate(request, reports)
+    unconfirmed = selectors.ended_unconfirmed(user, project.pk, today)
     return render(
         request,
         "reporting/report_list.html",
         {
             "project": project,
-            "reports": reports,
+            "page": page,
+            "reports": page.object_list,
             "status": status,
             "statuses": ReportStatus.choices,
-            "ended_unconfirmed": selectors.ended_unconfirmed(user, project.pk, today),
+            # The first few by end date and how many there are: a long list would bury the reports.
+            "ended_unconfirmed": unconfirmed[:UNCONFIRMED_SHOWN],
+            "ended_unconfirmed_more": max(0, unconfirmed.count() - UNCONFIRMED_SHOWN),
         },
     )
 

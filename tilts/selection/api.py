@@ -10,13 +10,15 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, File, PatchDict, Router, Schema, Status, UploadedFile
+from ninja import Field, File, PatchDict, Query, Router, Schema, Status, UploadedFile
 from ninja.security import django_auth
 from pydantic import StringConstraints
 
 from tilts.accounts.models import Role, User
 from tilts.accounts.permissions import current_user
+from tilts.core import keyset
 from tilts.core.api import ObjectId
+from tilts.core.keyset import PageQuery
 from tilts.mobility.selectors import mobilities_for
 from tilts.projects.selectors import projects_for
 from tilts.selection import pdf, selectors, services
@@ -528,11 +530,14 @@ def call_promote(request: HttpRequest, call_id: ObjectId) -> Application:
 
 
 @router.get("/applications", response=list[ApplicationOut], auth=django_auth, summary="Applications you may see")
-def application_list(request: HttpRequest, call: int | None = None) -> Any:
+def application_list(
+    request: HttpRequest, response: HttpResponse, rows: Query[PageQuery], call: int | None = None
+) -> Any:
+    """By call, ``limit`` at a time: the ``Link`` (rel="next") and ``X-Next-Cursor`` headers lead on."""
     applications = selectors.applications_for(current_user(request)).prefetch_related("goals")
     if call is not None:
         applications = applications.filter(call_id=call)
-    return applications.order_by("call_id", "pk")
+    return keyset.page(request, response, applications, rows, ("call_id", "pk"))
 
 
 @router.post("/calls/{call_id}/applications", response={201: ApplicationOut, 200: ApplicationOut}, auth=django_auth)

@@ -54,8 +54,10 @@ def test_workbook(mobility, coordinator) -> None:
 
 def test_mobility_list_exports(mobility, coordinator_client) -> None:
     url = reverse("mobility:list", args=[mobility.project_id])
-    rows = list(csv.reader(io.StringIO(coordinator_client.get(url, {"export": "csv"}).content.decode("utf-8-sig"))))
+    streamed = b"".join(coordinator_client.get(url, {"export": "csv"}).streaming_content)
+    rows = list(csv.reader(io.StringIO(streamed.decode("utf-8-sig"))))
     assert "'@evil" in rows[1]
-    sheet = load_workbook(io.BytesIO(coordinator_client.get(url, {"export": "xlsx"}).content)).active
+    workbook = b"".join(coordinator_client.get(url, {"export": "xlsx"}).streaming_content)
+    sheet = load_workbook(io.BytesIO(workbook)).active
     values = [cell.value for cell in sheet[2]]
     assert "'@evil" in values and not any(isinstance(v, str) and v.startswith("=") for v in values)

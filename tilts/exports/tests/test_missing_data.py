@@ -50,3 +50,24 @@ def test_an_auditor_sees_what_is_missing_without_links_to_change_it(
     response = auditor_client.get(reverse("exports:project", args=[project.pk]))
     (entry,) = response.context["missing"]
     assert all(link is None for _what, link in entry.problems)
+
+
+def test_missing_data_is_counted_in_sql_and_listed_50_a_page(
+    coordinator_client, project, member, goals, coordinator, django_assert_max_num_queries
+) -> None:
+    from tilts.mobility.models import Mobility
+
+    first = make_mobility(project, member, goals, by=coordinator)
+    copies = []
+    for _ in range(54):
+        copy = Mobility.objects.get(pk=first.pk)
+        copy.pk = None
+        copies.append(copy)
+    Mobility.objects.bulk_create(copies)
+    url = "/en" + reverse("exports:project", args=[project.pk])
+    coordinator_client.get(url)
+    with django_assert_max_num_queries(14):
+        response = coordinator_client.get(url)
+    assert "55 mobilities lack data the module asks for" in response.text
+    assert len(response.context["missing"]) == 50 and "rows 1–50 of 55" in response.text
+    assert len(coordinator_client.get(url, {"page": 2}).context["missing"]) == 5

@@ -11,9 +11,9 @@ register = template.Library()
 
 
 @register.simple_tag
-def followup_flags(user: User) -> selectors.Flags:
-    """What needs attention in the follow-ups the user sees, across projects."""
-    return selectors.flags_for(user)
+def followup_flags(user: User) -> selectors.FlagCounts:
+    """How much needs attention in the follow-ups the user sees, across projects."""
+    return selectors.flag_counts(user)
 
 
 @register.simple_tag

@@ -1,5 +1,7 @@
 """Flags: a mobility with no delivered follow-up after the grace months; a planned follow-up past its date."""
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -107,3 +109,47 @@ def test_dashboard_and_project_page_show_the_flags(
     assert response.status_code == 200
     assert len(response.context["flags"].mobilities) == 1 and "Novēlota darbnīca" in response.text
     assert "10/07/2025" in response.text  # due: six months after the end (10 July; English dates are day-first)
+
+
+@pytest.mark.parametrize("months", [0, 1, 3, 6])
+def test_database_cutoff_matches_the_due_date_rule(months, settings) -> None:
+    """A mobility is flagged in SQL by ``end_date < cutoff``; the rule is ``followup_due(end) < today``. They
+    agree on every end date around month ends and leap days."""
+    settings.FOLLOWUP_GRACE_MONTHS = months
+    for today in (D(2026, 3, 31), D(2026, 3, 1), D(2024, 2, 29), D(2026, 8, 31), D(2026, 1, 1), D(2026, 11, 25)):
+        cutoff = selectors._ended_before(today)
+        end = add_months(today, -months - 1)
+        while end <= today:
+            assert (end < cutoff) == (add_months(end, months) < today), (today, end)
+            end += datetime.timedelta(days=1)
+
+
+def test_flag_counts_agree_with_the_lists(project, member, other_member, member_contact, goals) -> None:
+    from tilts.accounts.models import Role
+    from tilts.accounts.tests.factories import UserFactory
+
+    today = D(2026, 11, 25)
+    mobility(project, member, end=D(2025, 1, 10))
+    mobility(project, other_member, end=D(2025, 1, 10))
+    mobility(project, member, end=D(2026, 11, 1))  # within the grace months
+    m = mobility(project, member, end=D(2025, 2, 10))
+    followup([m], goals[:1], status="planned", date=D(2026, 1, 15))
+    coordinator = UserFactory(role=Role.COORDINATOR)
+    for user in (coordinator, member_contact):
+        flags, counts = selectors.flags_for(user, project, today), selectors.flag_counts(user, project, today)
+        assert (counts.mobilities, counts.followups) == (len(flags.mobilities), len(flags.followups))
+    assert selectors.flag_counts(coordinator, None, today).total == 4
+    assert selectors.flag_counts(member_contact, None, today).total == 3
+    assert selectors.flag_counts_by_project(coordinator, today) == {project.pk: 4}
+
+
+def test_dashboard_flags_take_constant_queries(
+    coordinator_client: Client, project, member, goals, django_assert_max_num_queries
+) -> None:
+    for _ in range(30):
+        mobility(project, member, end=D(2025, 1, 10))
+    url = "/en" + reverse("backoffice:dashboard")
+    coordinator_client.get(url)
+    with django_assert_max_num_queries(22):  # the whole dashboard, every block on it
+        response = coordinator_client.get(url)
+    assert "30</span> follow-up items need attention" in response.text

@@ -110,3 +110,21 @@ def test_over_time_keeps_empty_periods(consortium, member, goals) -> None:
 def test_nothing_to_divide_by(consortium) -> None:
     reach = selectors.total_reach(Scope(consortium))
     assert (reach.colleagues, reach.multiplier, reach.per_euro) == (0, None, None)
+
+
+def test_reach_over_time_takes_two_queries_however_many_follow_ups(
+    consortium, member, goals, django_assert_num_queries
+) -> None:
+    project = make_project(consortium)
+    done = mobility(project, member, goals=goals[:2])
+    for month in (1, 4, 11):
+        followup([done], goals[:2], attendees=10, date=D(2026, month, 5))
+    # counted_followups is a subquery of each: one query for the totals, one for the goals
+    with django_assert_num_queries(2):
+        quarters = selectors.reach_over_time(selectors.Scope(consortium), "quarter")
+    assert [(q.label, q.total, q.by_goal) for q in quarters] == [
+        ("2026 Q1", 10, {1: 10, 2: 10}),
+        ("2026 Q2", 10, {1: 10, 2: 10}),
+        ("2026 Q3", 0, {}),
+        ("2026 Q4", 10, {1: 10, 2: 10}),
+    ]

@@ -57,3 +57,23 @@ def test_results_api_is_public_and_anonymous(client: Client, delivered) -> None:
     raw = response.content.decode()
     for made in delivered:
         assert made.participant.last_name not in raw and made.participant.email not in raw
+
+
+def test_figures_are_cached_until_something_changes(
+    client: Client, delivered, goals, django_assert_max_num_queries
+) -> None:
+    url = "/en" + reverse("followup:results")
+    assert client.get(url).context["total"].colleagues == 43
+    with django_assert_max_num_queries(6):  # the figures come from the cache; only the page of follow-ups is read
+        assert client.get(url).context["total"].colleagues == 43
+    followup([delivered[1]], goals[:1], attendees=7, title="Jauna darbnīca", type="workshop")
+    response = client.get(url)
+    assert response.context["total"].colleagues == 50 and "Jauna darbnīca" in response.text
+
+
+def test_delivered_activities_are_listed_50_a_page(client: Client, delivered, goals) -> None:
+    for i in range(50):
+        followup([delivered[0]], goals[:1], attendees=1, title=f"Darbnīca {i}", type="workshop")
+    url = "/en" + reverse("followup:results")
+    assert "Page 1 of 2 (rows 1–50 of 51)" in client.get(url).text
+    assert "rows 51–51 of 51" in client.get(url, {"page": 2}).text

@@ -123,12 +123,13 @@ def test_list_filters_and_exports(coordinator_client: Client, mobility: Mobility
     assert mobility.receiving_name not in coordinator_client.get(url, {"country": "FI"}).text
     assert mobility.receiving_name not in coordinator_client.get(url, {"status": "approved"}).text
     response = coordinator_client.get(url, {"export": "csv", "country": "BE"})
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0][-3:] == ["Saskaņotā dotācija, EUR", "Galīgā dotācija, EUR", "Samaksāts, EUR"]
     assert rows[0][0] == "ID" and len(rows) == 2 and rows[1][-3:] == ["3468.00", "", "0.00"]
     response = coordinator_client.get(url, {"export": "xlsx"})
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert sheet.cell(2, 9).value == "BE" and sheet.cell(2, 18).value == 3468.0
+    assert sheet.cell(2, 10).number_format == "yyyy-mm-dd" and sheet.cell(2, 10).value.year == 2025
 
 
 def test_budget_view_counts_planned_and_realised(coordinator_client: Client, mobility: Mobility) -> None:

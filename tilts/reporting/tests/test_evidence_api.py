@@ -255,4 +255,10 @@ def test_the_schema_documents_the_evidence_operations(client: Client) -> None:
     assert set(form["required"]) == {"kind", "file"}
     assert paths["/api/v1/reports/{report_id}/evidence/{evidence_id}"]["delete"]["responses"].keys() == {"204"}
     assert "get" in paths["/api/v1/reports/{report_id}/evidence/{evidence_id}/file"]
-    assert {p["name"] for p in paths["/api/v1/reports"]["get"]["parameters"]} == {"status", "project", "overdue"}
+    assert {p["name"] for p in paths["/api/v1/reports"]["get"]["parameters"]} == {
+        "status",
+        "project",
+        "overdue",
+        "cursor",
+        "limit",
+    }

@@ -62,3 +62,20 @@ def test_only_mobilities_that_have_ended_and_nothing_when_none(
     assert list(selectors.ended_unconfirmed(coordinator, project.pk, AFTER)) == [ongoing]
     mobility_services.transition(ongoing, "confirmed", by=coordinator)
     assert listed(coordinator_client, project)[0] == []
+
+
+def test_a_long_list_shows_the_first_20_and_how_many_more(
+    project, member, goals, coordinator, coordinator_client
+) -> None:
+    from tilts.mobility.models import Mobility
+
+    first = approved(project, member, goals, coordinator)
+    copies = []
+    for _ in range(22):
+        copy = Mobility.objects.get(pk=first.pk)
+        copy.pk = None
+        copies.append(copy)
+    Mobility.objects.bulk_create(copies)
+    pks, page = listed(coordinator_client, project)
+    assert len(pks) == 20 and "And 3 more:" in page
+    assert reverse("mobility:list", args=[project.pk]) + "?status=approved" in page

@@ -1,16 +1,37 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from tilts.accounts.models import User
 from tilts.consortium.demo import DEMO_PASSWORD, USERS, seed_demo
+from tilts.consortium.demo_large import SIZES, seed_large
+from tilts.consortium.models import Consortium
 
 
 class Command(BaseCommand):
     help = "Load the demo consortium (idempotent: run it as often as you like)."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--size",
+            choices=["demo", *SIZES],
+            default="demo",
+            help="medium or large add a synthetic consortium for measuring (large: 60 members, 3,000 people, "
+            "12,000 mobilities, 6,000 reports, 6,000 follow-ups), in bulk.",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         counts = seed_demo()
+        if options["size"] != "demo":
+            consortium = Consortium.objects.get()
+            added = seed_large(consortium, SIZES[options["size"]])
+            if added["mobilities"]:
+                self.stdout.write(
+                    "Added {members} members, {people} people, {mobilities} mobilities, "
+                    "{reports} reports, {followups} follow-ups.".format(**added)
+                )
+            else:
+                self.stdout.write("The synthetic consortium is already there.")
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo data ready: {organisations} institutions, {members} active members, {users} users.".format(

@@ -76,7 +76,7 @@ def _report(mobility: Mobility) -> ParticipantReport | None:
 
 def _payments(mobility: Mobility) -> list[Payment]:
     """The mobility's payments (prefetched by the lists: ``prefetch_related("payments")``)."""
-    return list(mobility.payments.all())  # type: ignore[attr-defined]
+    return list(mobility.payments.all())
 
 
 def amounts(mobility: Mobility) -> Amounts:

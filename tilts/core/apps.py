@@ -1,5 +1,14 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.core.management import call_command
 from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate
+
+
+def create_cache_table(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
+    """The database cache (rate limits) needs its table: ``migrate`` makes it, so no deployment forgets to."""
+    call_command("createcachetable", database=using, verbosity=0)
 
 
 class CoreConfig(AppConfig):
@@ -9,3 +18,4 @@ class CoreConfig(AppConfig):
         from tilts.core.collation import register_sqlite_collation
 
         connection_created.connect(register_sqlite_collation, dispatch_uid="tilts-latvian-collation")
+        post_migrate.connect(create_cache_table, sender=self, dispatch_uid="tilts-cache-table")

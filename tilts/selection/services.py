@@ -833,6 +833,8 @@ def upload_signed(agreement: Agreement, upload: UploadedFile, *, by: User) -> Ag
         raise ValidationError({"file": _("The file is larger than 10 MB.")})
     if not _is_pdf(upload):
         raise ValidationError({"file": _("Upload the signed copy as a PDF file.")})
+    if problem := uploads.pdf_problem(upload):
+        raise ValidationError({"file": problem})
     # An earlier signed copy stays in storage (auditors may need it); the history keeps its path.
     agreement.signed_file.save(
         f"agreement-{agreement.mobility_id}-{agreement.kind}-v{agreement.number}.pdf", upload, save=False

@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tilts.core.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "tilts.accounts.mfa.MfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -110,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tilts.core.context_processors.site",
+                "tilts.accounts.mfa.deadline",
             ],
         },
     },
@@ -152,6 +154,10 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Tilts] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Tilts"
+# Two-factor authentication is compulsory for these roles (tilts.accounts.mfa): after MFA_GRACE_DAYS from their
+# first login without it, they can only set it up (an authenticator app, with recovery codes).
+MFA_REQUIRED_ROLES = env_list("MFA_REQUIRED_ROLES", "coordinator,auditor,evaluator")
+MFA_GRACE_DAYS = int(os.environ.get("MFA_GRACE_DAYS", "14"))
 
 # Languages: Latvian first. Latvian URLs carry no prefix, English ones start with /en/.
 LANGUAGE_CODE = "lv"

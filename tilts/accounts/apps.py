@@ -15,5 +15,11 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from allauth.account.signals import password_reset
+        from allauth.mfa.signals import authenticator_added
+        from django.contrib.auth.signals import user_logged_in
+
+        from tilts.accounts import mfa
 
         password_reset.connect(_verify_address_on_reset, dispatch_uid="tilts-verify-address-on-reset")
+        user_logged_in.connect(mfa.on_login, dispatch_uid="tilts-mfa-on-login")
+        authenticator_added.connect(mfa.on_authenticator_added, dispatch_uid="tilts-mfa-added")

@@ -85,7 +85,11 @@ class User(AbstractUser):
     gender = models.CharField(_("gender"), max_length=12, choices=Gender.choices, blank=True)
     nationality = CountryField(_("nationality"), blank=True)
 
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # When two-factor authentication becomes compulsory for this person (their role requires it): set at the
+    # first login without it, ``MFA_GRACE_DAYS`` ahead. Until then a banner asks; afterwards only setup is open.
+    mfa_required_from = models.DateTimeField(_("two-factor authentication required from"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "mfa_required_from"])
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

@@ -31,9 +31,8 @@ def requires_mfa(user: User) -> bool:
 def has_mfa(user: User) -> bool:
     from allauth.mfa.models import Authenticator
 
-    return Authenticator.objects.filter(
-        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
-    ).exists()
+    kinds = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    return bool(Authenticator.objects.filter(user=user, type__in=kinds).exists())
 
 
 def on_login(sender: object, request: HttpRequest, user: User, **kwargs: Any) -> None:

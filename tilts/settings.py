@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "tilts.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tilts.core.middleware.RequestGuardMiddleware",
+    "tilts.core.storage.RolledBackFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "tilts.core.middleware.ApiLanguageMiddleware",
@@ -179,7 +180,8 @@ STATICFILES_DIRS = [BASE_DIR / "tilts" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Deletes files written by transactions that roll back (tilts.core.storage).
+    "default": {"BACKEND": "tilts.core.storage.TransactionalFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG

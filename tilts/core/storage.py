@@ -29,7 +29,7 @@ _written: ContextVar[list[tuple[Storage, str, _Committed]] | None] = ContextVar(
 
 class TransactionalFileSystemStorage(FileSystemStorage):
     def _save(self, name: str, content: Any) -> str:
-        name = super()._save(name, content)
+        name = super()._save(name, content)  # type: ignore[misc]  # FileSystemStorage's hook, not in the stubs
         written = _written.get()
         if written is not None and connection.in_atomic_block:
             marker = _Committed()
@@ -40,7 +40,8 @@ class TransactionalFileSystemStorage(FileSystemStorage):
 
 def _rolled_back(marker: _Committed) -> bool:
     """Neither run (committed) nor still waiting for the outermost commit: Django dropped it on rollback."""
-    return not marker.fired and not any(callback is marker for _sids, callback, _robust in connection.run_on_commit)
+    waiting = [entry[1] for entry in connection.run_on_commit]  # (savepoint ids, callback, robust)
+    return not marker.fired and not any(callback is marker for callback in waiting)
 
 
 @contextmanager

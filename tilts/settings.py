@@ -284,6 +284,13 @@ REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(25 * 1024 * 1024
 TEXT_MAX_LENGTH = int(os.environ.get("TEXT_MAX_LENGTH", "20000"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Retention (the privacy notice), applied daily by the worker's housekeeping (tilts.core.retention): rejected or
+# withdrawn applications and rejected join applications after RETENTION_REJECTED_DAYS; evidence files, attendance
+# lists and accepted join applications once the project ended RETENTION_AUDIT_YEARS ago; exports after a week.
+RETENTION_REJECTED_DAYS = int(os.environ.get("RETENTION_REJECTED_DAYS", str(2 * 365)))
+RETENTION_AUDIT_YEARS = int(os.environ.get("RETENTION_AUDIT_YEARS", "5"))
+RETENTION_EXPORT_DAYS = int(os.environ.get("RETENTION_EXPORT_DAYS", "7"))
+
 # Participant reports: due this many days after the mobility ends; a reminder this many days before; evidence size.
 REPORT_DUE_DAYS = int(os.environ.get("REPORT_DUE_DAYS", "30"))
 REPORT_REMINDER_DAYS_BEFORE = int(os.environ.get("REPORT_REMINDER_DAYS_BEFORE", "7"))

@@ -15,6 +15,8 @@ from django_tasks_db.models import DBTaskResult
 
 EVERY = datetime.timedelta(minutes=5)
 HEARTBEAT_KEY = "tilts:worker-heartbeat"
+RETENTION_KEY = "tilts:retention-last-run"
+RETENTION_EVERY = datetime.timedelta(days=1)
 
 
 def record_heartbeat() -> None:
@@ -28,12 +30,23 @@ def last_heartbeat() -> float | None:
 
 @task()
 def housekeeping() -> dict[str, int]:
-    """Queue the next run, leave a heartbeat, then retry or fail exports whose worker died."""
+    """Queue the next run, leave a heartbeat, retry or fail exports whose worker died; once a day, retention."""
+    import dataclasses
+    import logging
+
+    from tilts.core.retention import apply_retention
     from tilts.exports.services import recover_stale_jobs
 
     schedule_housekeeping(timezone.now() + EVERY)
     record_heartbeat()
-    return recover_stale_jobs()
+    done = recover_stale_jobs()
+    last = cache.get(RETENTION_KEY)
+    if last is None or time.time() - float(last) >= RETENTION_EVERY.total_seconds():
+        cache.set(RETENTION_KEY, time.time(), timeout=None)
+        removed = dataclasses.asdict(apply_retention())
+        logging.getLogger(__name__).warning("Retention removed: %s", removed)
+        done |= {f"retention_{key}": int(value) for key, value in removed.items()}
+    return done
 
 
 def schedule_housekeeping(run_after: datetime.datetime | None = None) -> bool:

@@ -43,6 +43,7 @@ run: $(VENV)/.runtime messages demo
 	@echo "Serving on http://$(HOST)/  (Ctrl-C to stop)"
 	@# The background worker (exports, hourly report reminders) runs alongside the server and stops with it.
 	$(BIN)/python manage.py schedule_report_reminders
+	$(BIN)/python manage.py schedule_housekeeping
 	$(BIN)/python manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver $(HOST)
 

@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "tilts.core.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "tilts.accounts.mfa.MfaRequiredMiddleware",
+    "tilts.accounts.access_log.AccessLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -290,6 +291,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 RETENTION_REJECTED_DAYS = int(os.environ.get("RETENTION_REJECTED_DAYS", str(2 * 365)))
 RETENTION_AUDIT_YEARS = int(os.environ.get("RETENTION_AUDIT_YEARS", "5"))
 RETENTION_EXPORT_DAYS = int(os.environ.get("RETENTION_EXPORT_DAYS", "7"))
+# The access log (who viewed or exported personal data) is kept this long.
+ACCESS_LOG_DAYS = int(os.environ.get("ACCESS_LOG_DAYS", "365"))
 
 # Participant reports: due this many days after the mobility ends; a reminder this many days before; evidence size.
 REPORT_DUE_DAYS = int(os.environ.get("REPORT_DUE_DAYS", "30"))

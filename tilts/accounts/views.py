@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from tilts.accounts import personal_data, services
 from tilts.accounts.forms import InviteForm, PersonForm, ProfileForm
-from tilts.accounts.models import Role, User
+from tilts.accounts.models import AccessRecord, Role, User
 from tilts.accounts.permissions import can_edit_person, current_user, invitable_roles, people_visible_to, role_required
 from tilts.core.collation import latvian
 from tilts.core.feedback import show_on_form
@@ -176,3 +177,11 @@ def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
     personal_data.erase(person)
     messages.success(request, _("The person's identifying data has been erased; the mobility records stay."))
     return redirect("people:detail", pk=person.pk)
+
+
+@role_required(Role.COORDINATOR, Role.AUDITOR)
+def access_log(request: HttpRequest) -> HttpResponse:
+    """Who viewed or exported personal data, newest first (kept ``ACCESS_LOG_DAYS``)."""
+    records = AccessRecord.objects.select_related("user")
+    page = Paginator(records, 100).get_page(request.GET.get("page"))
+    return render(request, "accounts/access_log.html", {"page": page})

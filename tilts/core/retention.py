@@ -20,6 +20,7 @@ class RetentionReport:
     evidence_files: int = 0
     attendance_lists: int = 0
     exports: int = 0
+    access_records: int = 0
     dry_run: bool = False
 
 
@@ -29,6 +30,7 @@ def _audit_cutoff(today: datetime.date) -> datetime.date:
 
 
 def apply_retention(*, dry_run: bool = False, now: datetime.datetime | None = None) -> RetentionReport:
+    from tilts.accounts.models import AccessRecord
     from tilts.consortium.models import ApplicationStatus as JoinStatus
     from tilts.consortium.models import JoinApplication
     from tilts.exports.models import ExportJob
@@ -59,9 +61,12 @@ def apply_retention(*, dry_run: bool = False, now: datetime.datetime | None = No
     report.evidence_files = evidence.count()
     report.attendance_lists = attendance.count()
     report.exports = exports.count()
+    access = AccessRecord.objects.filter(at__lt=now - datetime.timedelta(days=settings.ACCESS_LOG_DAYS))
+    report.access_records = access.count()
     if dry_run:
         return report
     with transaction.atomic():
+        access.delete()
         rejected.delete()
         joins.delete()
         for item in evidence:

@@ -43,7 +43,7 @@ def _carries_personal_data(request: HttpRequest, response: HttpResponse) -> bool
 class SecurityHeadersMiddleware:
     """Content-Security-Policy and Permissions-Policy on every answer; no caching of anything personal.
 
-    Files that are not pages (PDFs, images, spreadsheets) get ``CSP: sandbox``: opened in the browser they run
+    Files that are not pages or PDFs (images, spreadsheets) get ``CSP: sandbox``: opened in the browser they run
     no script and cannot reach the site's cookies, whatever was uploaded.
     """
 
@@ -56,8 +56,10 @@ class SecurityHeadersMiddleware:
         is_page = content_type.startswith(("text/html", "application/json", "text/plain", "text/calendar"))
         if is_page or request.path_info.startswith(settings.STATIC_URL):
             response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
-        else:
+        elif not content_type.startswith("application/pdf"):
             response["Content-Security-Policy"] = "sandbox; default-src 'none'; style-src 'unsafe-inline'"
+        # PDFs get no sandbox: Chrome and Safari then show a blank page instead of their viewer. Uploaded PDFs are
+        # parsed and refused with any script or action (tilts.core.uploads.pdf_problem) and served as attachments.
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         if _carries_personal_data(request, response):
             response["Cache-Control"] = "no-store, private"

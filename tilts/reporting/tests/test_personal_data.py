@@ -23,6 +23,7 @@ def test_a_person_downloads_their_data_and_files(report, participant: User) -> N
     response = client_for(participant).get(reverse("people:my_data"))
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     assert response["Cache-Control"] == "no-store, private"
+    assert response["Content-Security-Policy"].startswith("sandbox")  # a file, not a page: no script runs
     archive = zipfile.ZipFile(io.BytesIO(response.content))
     data = json.loads(archive.read("data.json"))
     assert data["account"][0]["fields"]["email"] == participant.email

@@ -337,6 +337,7 @@ def test_signed_copy_must_be_a_pdf_of_the_current_version(call, application, coo
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.SIGNED
     download = client.get(reverse("selection:agreement_signed", args=[agreement.pk]))
+    assert download["Content-Disposition"].startswith("attachment")  # an uploaded file is never shown inline
     assert b"".join(download.streaming_content).startswith(b"%PDF-1.4")
     colleague = make_participant(application.organisation)  # same institution, but not their mobility
     assert client_for(colleague).get(reverse("selection:agreement_signed", args=[agreement.pk])).status_code == 404

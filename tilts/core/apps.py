@@ -19,3 +19,9 @@ class CoreConfig(AppConfig):
 
         connection_created.connect(register_sqlite_collation, dispatch_uid="tilts-latvian-collation")
         post_migrate.connect(create_cache_table, sender=self, dispatch_uid="tilts-cache-table")
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from tilts.core.middleware import note_login
+
+        user_logged_in.connect(note_login, dispatch_uid="tilts-idle-timeout-login")

@@ -61,7 +61,7 @@ class SecurityHeadersMiddleware:
         # PDFs get no sandbox: Chrome and Safari then show a blank page instead of their viewer. Uploaded PDFs are
         # parsed and refused with any script or action (tilts.core.uploads.pdf_problem) and served as attachments.
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
-        if _carries_personal_data(request, response):
+        if _carries_personal_data(request, response) and "no-store" not in response.get("Cache-Control", ""):
             response["Cache-Control"] = "no-store, private"
             if response.has_header("Expires"):
                 del response["Expires"]
@@ -152,6 +152,12 @@ class RequestGuardMiddleware:
         if request.path_info.startswith("/api/"):
             return JsonResponse({"errors": {field: [message]}}, status=status)
         return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+def note_login(sender: object, request: HttpRequest, **kwargs: object) -> None:
+    """Logging in is activity: noted in the session then, so the first page after it needs no session write."""
+    if request is not None and hasattr(request, "session"):
+        request.session["last_seen"] = int(time.time())
 
 
 class IdleTimeoutMiddleware:

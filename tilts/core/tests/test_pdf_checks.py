@@ -2,8 +2,17 @@
 
 import io
 
+import pytest
+from django.utils import translation
+
 from tilts.core.tests.pdf import make_pdf
 from tilts.core.uploads import pdf_problem
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    with translation.override("en"):
+        yield
 
 
 def test_a_plain_pdf_passes() -> None:
@@ -26,3 +35,8 @@ def test_a_launch_action_in_an_unreferenced_object_is_refused() -> None:
 
 def test_a_file_that_only_starts_like_a_pdf_is_refused() -> None:
     assert "cannot be read" in pdf_problem(io.BytesIO(b"%PDF-1.7\n<html><script>alert(1)</script></html>"))
+
+
+def test_the_reason_is_given_in_latvian() -> None:
+    with translation.override("lv"):
+        assert "skriptus" in pdf_problem(io.BytesIO(make_pdf("", ("<< /S /Launch /F (calc.exe) >>",))))

@@ -45,6 +45,7 @@ run: $(VENV)/.runtime messages demo
 	$(BIN)/python manage.py schedule_report_reminders
 	$(BIN)/python manage.py schedule_quality_reminders
 	$(BIN)/python manage.py schedule_weekly_digest
+	$(BIN)/python manage.py schedule_housekeeping
 	$(BIN)/python manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver $(HOST)
 

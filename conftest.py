@@ -60,8 +60,13 @@ def _private_media(settings: pytest.FixtureRequest, tmp_path_factory: pytest.Tem
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
-    """Rate limits count in the cache; each test starts with none used."""
+def _fresh_cache(settings: pytest.FixtureRequest) -> None:
+    """Rate limits count in the cache; each test starts with none used.
+
+    Tests count in process memory: the database cache a deployment uses would add its queries to every query
+    budget. tilts/core/tests/test_ratelimit.py checks the limits with the database cache.
+    """
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}  # type: ignore[attr-defined]
     cache.clear()
 
 

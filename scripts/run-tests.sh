@@ -19,7 +19,7 @@ step "mypy (grant engine and services)"
 $BIN/mypy || status=1
 
 step "deploy check"
-DEBUG=0 SECRET_KEY="$(head -c 48 /dev/urandom | base64)" ALLOWED_HOSTS=tilts.example \
+DEBUG=0 SECRET_KEY="$(head -c 48 /dev/urandom | base64)" ALLOWED_HOSTS=tilts.example SITE_URL=https://tilts.example \
   $BIN/python manage.py check --deploy --fail-level WARNING || status=1
 
 step "migrations are up to date"

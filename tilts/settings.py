@@ -37,8 +37,13 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
-# The public address of the site, used in e-mails sent outside a request (invitations, reminders).
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address of the site, used in e-mails sent outside a request (invitations, reminders). Required in
+# production: without it e-mailed links would point at the developer's own machine.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+if not SITE_URL:
+    if not DEBUG:
+        raise ImproperlyConfigured("SITE_URL must be set when DEBUG is off (e.g. https://tilts.example.lv).")
+    SITE_URL = "http://127.0.0.1:8000"
 
 INSTALLED_APPS = [
     "modeltranslation",  # must come before the admin
@@ -58,6 +63,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves Swagger UI for /api/v1/docs from its own static files, not from a CDN
     "tilts.core",
     "tilts.accounts",
     "tilts.consortium",
@@ -76,14 +82,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tilts.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "tilts.core.middleware.RequestGuardMiddleware",
+    "tilts.core.storage.RolledBackFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "tilts.core.middleware.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tilts.core.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "tilts.accounts.mfa.MfaRequiredMiddleware",
+    "tilts.accounts.access_log.AccessLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -104,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tilts.core.context_processors.site",
+                "tilts.accounts.mfa.deadline",
             ],
         },
     },
@@ -146,6 +159,10 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Tilts] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Tilts"
+# Two-factor authentication is compulsory for these roles (tilts.accounts.mfa): after MFA_GRACE_DAYS from their
+# first login without it, they can only set it up (an authenticator app, with recovery codes).
+MFA_REQUIRED_ROLES = env_list("MFA_REQUIRED_ROLES", "coordinator,auditor,evaluator")
+MFA_GRACE_DAYS = int(os.environ.get("MFA_GRACE_DAYS", "14"))
 
 # Languages: Latvian first. Latvian URLs carry no prefix, English ones start with /en/.
 LANGUAGE_CODE = "lv"
@@ -167,7 +184,8 @@ STATICFILES_DIRS = [BASE_DIR / "tilts" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Deletes files written by transactions that roll back (tilts.core.storage).
+    "default": {"BACKEND": "tilts.core.storage.TransactionalFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -195,8 +213,22 @@ API_USER_RATE = os.environ.get("API_USER_RATE", "1200/m")
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Exports of projects with fewer mobilities are built while the person waits; larger ones in the background.
 EXPORT_INLINE_LIMIT = int(os.environ.get("EXPORT_INLINE_LIMIT", "200"))
+# A background export with no sign of life for this long was interrupted: it is tried again, at most this often.
+EXPORT_STALE_MINUTES = int(os.environ.get("EXPORT_STALE_MINUTES", "10"))
+EXPORT_MAX_ATTEMPTS = int(os.environ.get("EXPORT_MAX_ATTEMPTS", "3"))
+# The worker's housekeeping runs every few minutes and leaves a heartbeat; /healthz reports a worker silent
+# for longer than this as failed.
+WORKER_HEARTBEAT_MAX_AGE_MINUTES = int(os.environ.get("WORKER_HEARTBEAT_MAX_AGE_MINUTES", "15"))
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The cache holds rate-limit counters, so every worker must see the same one: the database by default (the table
+# is created by ``migrate``), Redis or Valkey when CACHE_URL is redis://...; locmem:// only for a single process.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+elif CACHE_URL.startswith("locmem://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tilts_cache"}}
 
 # How many trusted reverse proxies stand in front of the app: rate limits then take the client's address from
 # X-Forwarded-For (the address the outermost trusted proxy saw). 0 trusts nobody and uses REMOTE_ADDR.
@@ -212,6 +244,25 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Sent on every response (tilts.core.middleware.SecurityHeadersMiddleware): scripts and styles only from this
+# site (htmx and Swagger UI are served locally), nothing framed, no plug-ins. Style attributes stay allowed for
+# the charts' inline SVG.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), "
+    "usb=(), interest-cohort=()"
+)
+
+# Idle timeout: a session unused for this many minutes ends (0 turns it off). Sessions also end when the browser
+# closes only if SESSION_EXPIRE_AT_BROWSER_CLOSE is set; their absolute lifetime is SESSION_COOKIE_AGE.
+SESSION_IDLE_TIMEOUT_MINUTES = int(os.environ.get("SESSION_IDLE_TIMEOUT_MINUTES", "60"))
+
+# allauth counts failed logins per e-mail address AND client address (tilts.accounts.adapter), so nobody can lock
+# a known person out from elsewhere; its own limits on password reset requests apply as they are.
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
@@ -231,7 +282,20 @@ LOGGING = {
 
 # Uploads: checked by content and size in the forms that take them; this caps what reaches memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# No request body may be larger than this: refused (413) from its Content-Length before it is read.
+REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(25 * 1024 * 1024)))
+# The longest single text value accepted in a form or API field (longer ones are answered 422).
+TEXT_MAX_LENGTH = int(os.environ.get("TEXT_MAX_LENGTH", "20000"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Retention (the privacy notice), applied daily by the worker's housekeeping (tilts.core.retention): rejected or
+# withdrawn applications and rejected join applications after RETENTION_REJECTED_DAYS; evidence files, attendance
+# lists and accepted join applications once the project ended RETENTION_AUDIT_YEARS ago; exports after a week.
+RETENTION_REJECTED_DAYS = int(os.environ.get("RETENTION_REJECTED_DAYS", str(2 * 365)))
+RETENTION_AUDIT_YEARS = int(os.environ.get("RETENTION_AUDIT_YEARS", "5"))
+RETENTION_EXPORT_DAYS = int(os.environ.get("RETENTION_EXPORT_DAYS", "7"))
+# The access log (who viewed or exported personal data) is kept this long.
+ACCESS_LOG_DAYS = int(os.environ.get("ACCESS_LOG_DAYS", "365"))
 
 # Participant reports: due this many days after the mobility ends; a reminder this many days before; evidence size.
 REPORT_DUE_DAYS = int(os.environ.get("REPORT_DUE_DAYS", "30"))

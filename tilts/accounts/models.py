@@ -85,7 +85,11 @@ class User(AbstractUser):
     gender = models.CharField(_("gender"), max_length=12, choices=Gender.choices, blank=True)
     nationality = CountryField(_("nationality"), blank=True)
 
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # When two-factor authentication becomes compulsory for this person (their role requires it): set at the
+    # first login without it, ``MFA_GRACE_DAYS`` ahead. Until then a banner asks; afterwards only setup is open.
+    mfa_required_from = models.DateTimeField(_("two-factor authentication required from"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "mfa_required_from"])
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -125,3 +129,27 @@ class User(AbstractUser):
     @property
     def has_accepted_invitation(self) -> bool:
         return self.has_usable_password()
+
+
+class AccessRecord(models.Model):
+    """One look at personal data: who opened or exported what, and when (the GDPR access log).
+
+    Written by :class:`tilts.accounts.access_log.AccessLogMiddleware`; readable by the coordinator and the
+    auditor; deleted after ``ACCESS_LOG_DAYS`` by the daily retention.
+    """
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        User, verbose_name=_("who"), on_delete=models.SET_NULL, null=True, related_name="access_records"
+    )
+    action = models.CharField(_("what"), max_length=60)
+    method = models.CharField(_("method"), max_length=8)
+    path = models.CharField(_("address"), max_length=300)
+
+    class Meta:
+        verbose_name = _("access record")
+        verbose_name_plural = _("access records")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action}"

@@ -1,6 +1,7 @@
 """Changes to people and their access. Views, the API, commands and tests all go through these."""
 
 from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,6 +24,17 @@ def invitation_url(user: User) -> str:
     """A one-time link where the invited person sets their password (allauth's reset-by-key view)."""
     key = default_token_generator.make_token(user)
     return url_in_language(user.language, "account_reset_password_from_key", uidb36=user_pk_to_url_str(user), key=key)
+
+
+def mark_email_verified(user: User) -> None:
+    """The person has shown they read mail at their address (an invitation or registration link was opened).
+
+    allauth's two-factor setup requires a verified address; nobody adds addresses by hand here.
+    """
+    EmailAddress.objects.filter(user=user).exclude(email__iexact=user.email).update(primary=False)
+    EmailAddress.objects.update_or_create(
+        user=user, email__iexact=user.email, defaults={"email": user.email, "verified": True, "primary": True}
+    )
 
 
 def send_invitation(user: User) -> None:
@@ -92,7 +104,26 @@ def update_person(user: User, **changes: object) -> User:
     return user
 
 
+def end_sessions(user: User) -> int:
+    """Log the person out everywhere: delete every session that belongs to them (how many were ended)."""
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.models import Session
+
+    ended = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk)
+    ]
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)
+
+
 def set_active(user: User, active: bool) -> None:
-    """Deactivating keeps the account and its history; the person can no longer log in."""
+    """Deactivating keeps the account and its history; the person can no longer log in.
+
+    Their open sessions end at once and are deleted, so reactivating the account later does not revive them.
+    """
     user.is_active = active
     user.save(update_fields=["is_active"])
+    if not active:
+        end_sessions(user)

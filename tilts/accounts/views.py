@@ -2,15 +2,17 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tilts.accounts import services
+from tilts.accounts import personal_data, services
 from tilts.accounts.forms import InviteForm, PersonForm, ProfileForm
-from tilts.accounts.models import Role, User
+from tilts.accounts.models import AccessRecord, Role, User
 from tilts.accounts.permissions import can_edit_person, current_user, invitable_roles, people_visible_to, role_required
 from tilts.core.collation import latvian
 from tilts.core.feedback import show_on_form
@@ -139,3 +141,47 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your profile has been saved."))
         return redirect("people:profile")
     return render(request, "accounts/profile.html", {"form": form}, status=422 if form.errors else 200)
+
+
+# Personal data (GDPR) ----------------------------------------------------------------------------------------------
+
+
+def _zip_of(person: User) -> HttpResponse:
+    response = HttpResponse(personal_data.data_download(person), content_type="application/zip")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="tilts-personal-data-{person.pk}-{stamp}.zip"'
+    return response
+
+
+@role_required()
+def my_data(request: HttpRequest) -> HttpResponse:
+    """Everything Tilts keeps about the person, with their files, as a zip (the right of access)."""
+    return _zip_of(current_user(request))
+
+
+@role_required(Role.COORDINATOR)
+def person_data(request: HttpRequest, pk: int) -> HttpResponse:
+    return _zip_of(_person_for(request, pk))
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    """Erasure by anonymisation; the coordinator confirms with a tick, and cannot erase themselves."""
+    person = _person_for(request, pk)
+    if person.pk == request.user.pk:
+        raise Http404
+    if request.POST.get("confirm") != "on":
+        messages.error(request, _("Tick the box to confirm that this person's data should be erased."))
+        return redirect("people:detail", pk=person.pk)
+    personal_data.erase(person)
+    messages.success(request, _("The person's identifying data has been erased; the mobility records stay."))
+    return redirect("people:detail", pk=person.pk)
+
+
+@role_required(Role.COORDINATOR, Role.AUDITOR)
+def access_log(request: HttpRequest) -> HttpResponse:
+    """Who viewed or exported personal data, newest first (kept ``ACCESS_LOG_DAYS``)."""
+    records = AccessRecord.objects.select_related("user")
+    page = Paginator(records, 100).get_page(request.GET.get("page"))
+    return render(request, "accounts/access_log.html", {"page": page})

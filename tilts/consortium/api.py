@@ -19,6 +19,7 @@ from tilts.core import keyset
 from tilts.core.api import ObjectId
 from tilts.core.collation import latvian
 from tilts.core.keyset import PageQuery
+from tilts.core.ratelimit import too_many
 
 router = Router(tags=["consortium"])
 
@@ -216,10 +217,23 @@ def organisation_update(
     return _organisation_out(services.update_organisation(organisation, **changes))
 
 
-@router.post("/join-applications", response={201: Receipt}, summary="Apply to join the consortium")
+class TooMany(Schema):
+    detail: str
+
+
+@router.post("/join-applications", response={201: Receipt, 429: TooMany}, summary="Apply to join the consortium")
 def join_application_create(request: HttpRequest, payload: JoinApplicationIn) -> Status[dict[str, object]]:
-    """The same checks as the public form: goals by number, registration number by country, consent."""
+    """The same checks as the public form: goals by number, registration number by country, consent.
+
+    The form's limit applies too, counted together with it: a few applications an hour from one address.
+    """
+    from tilts.public.views import JOIN_ATTEMPTS_PER_HOUR
+
     consortium = _consortium()
+    if too_many(request, "join", JOIN_ATTEMPTS_PER_HOUR):
+        return Status(
+            429, {"detail": _("Too many applications from your network in the last hour. Please try again later.")}
+        )
     data = payload.dict()
     language = data.pop("language") or get_language() or "lv"
     if language not in dict(settings.LANGUAGES):

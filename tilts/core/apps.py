@@ -1,10 +1,19 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.core.management import call_command
 from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_noop
 
 # Django's own messages whose Latvian is wrong there ("jabūt"): listed so that makemessages keeps them in our
 # catalogue, which takes precedence over Django's.
 CORRECTED_DJANGO_MESSAGES = [gettext_noop("Ensure this value is less than or equal to %(limit_value)s.")]
+
+
+def create_cache_table(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
+    """The database cache (rate limits) needs its table: ``migrate`` makes it, so no deployment forgets to."""
+    call_command("createcachetable", database=using, verbosity=0)
 
 
 class CoreConfig(AppConfig):
@@ -14,3 +23,10 @@ class CoreConfig(AppConfig):
         from tilts.core.collation import register_sqlite_collation
 
         connection_created.connect(register_sqlite_collation, dispatch_uid="tilts-latvian-collation")
+        post_migrate.connect(create_cache_table, sender=self, dispatch_uid="tilts-cache-table")
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from tilts.core.middleware import note_login
+
+        user_logged_in.connect(note_login, dispatch_uid="tilts-idle-timeout-login")

@@ -43,6 +43,11 @@ class ExportJob(models.Model):
     error = models.TextField(_("error"), blank=True)
     file = models.FileField(_("file"), upload_to=_export_path, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The worker touches this while it builds the file; a running job whose heartbeat stops was interrupted.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # What the requester could see when they asked (role and institution): the file is theirs only while it holds.
+    scope = models.CharField(_("scope"), max_length=60, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:

@@ -137,6 +137,22 @@ def budget_for(user: User, project: Project) -> ProjectBudget:
     return ProjectBudget([], [m for m in budget.members if m.organisation.pk == user.organisation_id])
 
 
+def export_scope(user: User) -> str:
+    """What decides which rows an export holds for this person: their role and institution."""
+    return f"{user.role}:{user.organisation_id or ''}:{int(user.is_superuser)}"
+
+
+def job_file_allowed(user: User, job: ExportJob) -> bool:
+    """A stored file is handed out only while its requester still sees what it holds (checked again on download).
+
+    Someone who moved institution or lost the role would otherwise keep downloading data from before.
+    """
+    requester = job.created_by
+    if not requester.is_active or (job.scope and job.scope != export_scope(requester)):
+        return False
+    return exportable_projects(user).filter(pk=job.project_id).exists()
+
+
 def jobs_for(user: User) -> QuerySet[ExportJob]:
     """A job's file holds personal data: only the person who asked for it and the coordinator reach it."""
     jobs = ExportJob.objects.select_related("project", "created_by")

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tilts.accounts.models import User
 from tilts.core.spreadsheets import safe_row
@@ -100,7 +101,11 @@ def start_export(user: User, project: Project, kind: str) -> ExportJob:
     if kind not in ExportKind.values:
         raise ValidationError({"kind": _("Choose the CSV for the Beneficiary Module or the project workbook.")})
     job = ExportJob.objects.create(
-        created_by=user, project=project, kind=kind, language=translation.get_language() or settings.LANGUAGE_CODE
+        created_by=user,
+        project=project,
+        kind=kind,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+        scope=selectors.export_scope(user),
     )
     run_export_job.enqueue(job.pk)
     return job
@@ -109,7 +114,7 @@ def start_export(user: User, project: Project, kind: str) -> ExportJob:
 def _set_progress(job: ExportJob, value: int) -> None:
     # An UPDATE of one column, so that the page polling the job sees it while the file is being built.
     value = max(0, min(100, value))
-    ExportJob.objects.filter(pk=job.pk, status=ExportStatus.RUNNING).update(progress=value)
+    ExportJob.objects.filter(pk=job.pk, status=ExportStatus.RUNNING).update(progress=value, heartbeat_at=timezone.now())
     job.progress = value
 
 
@@ -119,7 +124,7 @@ def run_job(job_id: int) -> ExportJob | None:
     A job that is gone (pruned) or no longer queued is left alone, so a task delivered twice does no harm.
     """
     claimed = ExportJob.objects.filter(pk=job_id, status=ExportStatus.QUEUED).update(
-        status=ExportStatus.RUNNING, progress=0
+        status=ExportStatus.RUNNING, progress=0, heartbeat_at=timezone.now(), attempts=F("attempts") + 1
     )
     if not claimed:
         return None
@@ -142,6 +147,42 @@ def run_job(job_id: int) -> ExportJob | None:
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "progress", "error", "file", "finished_at"])
     return job
+
+
+def recover_stale_jobs(now: datetime.datetime | None = None) -> dict[str, int]:
+    """Jobs whose worker died mid-way (no heartbeat for ``EXPORT_STALE_MINUTES``): queue them again, or give up.
+
+    A job is tried at most ``EXPORT_MAX_ATTEMPTS`` times; then it is marked failed with a message the page shows,
+    next to the button that starts a new export. Run by the worker's housekeeping (tilts.core.tasks).
+    """
+    from tilts.exports.tasks import run_export_job
+
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(minutes=settings.EXPORT_STALE_MINUTES)
+    stale = ExportJob.objects.filter(status=ExportStatus.RUNNING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+    )
+    retried = failed = 0
+    for job in stale:
+        if job.attempts < settings.EXPORT_MAX_ATTEMPTS:
+            if ExportJob.objects.filter(pk=job.pk, status=ExportStatus.RUNNING).update(
+                status=ExportStatus.QUEUED, progress=0, heartbeat_at=None
+            ):
+                run_export_job.enqueue(job.pk)
+                retried += 1
+            continue
+        with translation.override(job.language):
+            error = ngettext(
+                "The export stopped before it was finished (the background worker was interrupted) and was tried "
+                "%(count)s time. Start a new export; if it stops again, tell the coordinator.",
+                "The export stopped before it was finished (the background worker was interrupted) and was tried "
+                "%(count)s times. Start a new export; if it stops again, tell the coordinator.",
+                job.attempts,
+            ) % {"count": job.attempts}
+        failed += ExportJob.objects.filter(pk=job.pk, status=ExportStatus.RUNNING).update(
+            status=ExportStatus.FAILED, error=error, finished_at=now
+        )
+    return {"retried": retried, "failed": failed}
 
 
 def prune_exports(now: datetime.datetime | None = None, days: int = KEEP_DAYS) -> int:

@@ -80,7 +80,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required()
 def job_file(request: HttpRequest, pk: int) -> FileResponse:
     job = _job(request, pk)
-    if job.status != ExportStatus.DONE or not job.file:
+    if job.status != ExportStatus.DONE or not job.file or not selectors.job_file_allowed(current_user(request), job):
         raise Http404
     return FileResponse(
         job.file.open("rb"),

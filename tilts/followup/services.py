@@ -125,6 +125,8 @@ def check_upload(file: UploadedFile, field: str, kinds: Iterable[str]) -> str:
                 % {"kinds": ", ".join(KIND_LABELS[k] for k in kinds)}
             }
         )
+    if kind == "pdf" and (problem := uploads.pdf_problem(file)):
+        raise ValidationError({field: problem})
     return kind
 
 

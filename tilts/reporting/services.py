@@ -528,6 +528,8 @@ def add_evidence(report: ParticipantReport, *, kind: str, upload: UploadedFile, 
             else _("Upload a PDF, JPEG or PNG file.")
         )
         raise ValidationError({"file": message})
+    if content_type == "application/pdf" and (problem := uploads.pdf_problem(upload)):
+        raise ValidationError({"file": problem})
     if content_type.startswith("image/") and not _is_whole_image(upload):
         raise ValidationError({"file": _("The image is damaged or incomplete.")})
     name = (upload.name or "").replace("/", "_").replace("\\", "_")[-200:] or kind

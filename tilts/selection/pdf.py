@@ -78,9 +78,15 @@ def document_response(agreement: Agreement) -> HttpResponse:
 
 
 def signed_response(agreement: Agreement) -> FileResponse:
-    """The uploaded signed copy, served after the caller's permission check; 404 when none has been uploaded."""
+    """The uploaded signed copy, served after the caller's permission check; 404 when none has been uploaded.
+
+    Downloaded, never shown inline: an uploaded file is not opened on the site's origin.
+    """
     if not agreement.signed_file:
         raise Http404
     return FileResponse(
-        agreement.signed_file.open("rb"), content_type="application/pdf", filename=f"signed-{filename(agreement)}"
+        agreement.signed_file.open("rb"),
+        as_attachment=True,
+        content_type="application/pdf",
+        filename=f"signed-{filename(agreement)}",
     )

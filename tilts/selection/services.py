@@ -10,18 +10,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
-from urllib.parse import urlencode
 
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Max
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tilts.accounts.models import Role, User
-from tilts.accounts.services import invitation_url, invite_user
+from tilts.accounts.services import invite_user, mark_email_verified
 from tilts.consortium.models import Goal, MembershipStatus, Organisation
 from tilts.core import uploads
 from tilts.core.emails import send_templated_mail, url_in_language
@@ -862,6 +861,8 @@ def upload_signed(agreement: Agreement, upload: UploadedFile, *, by: User) -> Ag
         raise ValidationError({"file": _("The file is larger than 10 MB.")})
     if not _is_pdf(upload):
         raise ValidationError({"file": _("Upload the signed copy as a PDF file.")})
+    if problem := uploads.pdf_problem(upload):
+        raise ValidationError({"file": problem})
     # An earlier signed copy stays in storage (auditors may need it); the history keeps its path.
     agreement.signed_file.save(
         f"agreement-{agreement.mobility_id}-{agreement.kind}-v{agreement.number}.pdf", upload, save=False
@@ -876,13 +877,19 @@ def upload_signed(agreement: Agreement, upload: UploadedFile, *, by: User) -> Ag
 # Accounts for applicants --------------------------------------------------------------------------------------------
 
 
+REGISTRATION_SALT = "tilts.selection.registration"
+# How long the e-mailed confirmation link works (the e-mail says three days); an unused one simply expires.
+REGISTRATION_VALID_SECONDS = 3 * 24 * 60 * 60
+
+
 def register_applicant(
     *, email: str, first_name: str, last_name: str, organisation: Organisation, position: str, language: str, call: Call
 ) -> None:
-    """Create a participant account that works once the e-mailed link is opened (it confirms the address).
+    """E-mail a link that creates the participant's account when it is opened (which confirms the address).
 
-    The answer is the same whether or not the address already has an account, so the form reveals nothing;
-    an existing user gets a reminder to log in instead.
+    Nothing is stored before that: the details travel signed inside the link, which expires, so an address
+    typed by someone else never becomes an account. The answer is the same whether or not the address already
+    has an account, so the form reveals nothing; an existing user gets a reminder to log in instead.
     """
     existing = User.objects.filter(email__iexact=email.strip()).first()
     if existing is not None:
@@ -899,23 +906,64 @@ def register_applicant(
         return
     if not organisation.memberships.filter(consortium=call.project.consortium, status=MembershipStatus.ACTIVE).exists():
         raise ValidationError({"organisation": _("Only staff of member institutions can apply.")})
-    user = invite_user(
-        email=email,
-        first_name=first_name,
-        last_name=last_name,
-        role=Role.PARTICIPANT,
-        organisation=organisation,
-        invited_by=None,
-        language=language,
-        position=position,
-        send=False,
-    )
-    # Once the password is set, the applicant lands on the call they came from, not on the dashboard.
-    with translation.override(user.language):
-        url = f"{invitation_url(user)}?{urlencode({'next': reverse('selection:call', args=[call.pk])})}"
+    email = User.objects.normalize_email(email.strip()).lower()
+    details = {
+        "email": email,
+        "first_name": first_name,
+        "last_name": last_name,
+        "organisation": organisation.pk,
+        "position": position,
+        "language": language,
+        "call": call.pk,
+    }
+    token = signing.dumps(details, salt=REGISTRATION_SALT, compress=True)
+    url = url_in_language(language, "selection:register_confirm", call.pk, token)
+    person = User(email=email, first_name=first_name, last_name=last_name, language=language)
     transaction.on_commit(
         lambda: send_templated_mail(
-            "selection/email/confirm_address", user.email, {"user": user, "call": call, "url": url}, user.language
+            "selection/email/confirm_address", email, {"user": person, "call": call, "url": url}, language
         ),
         robust=True,
     )
+
+
+@transaction.atomic
+def confirm_registration(call: Call, token: str) -> User:
+    """Create the account a registration link describes; its address is then verified (so 2FA can be set up).
+
+    Opening the link again before a password is set finds the same account; afterwards it is refused, as is a
+    link older than three days or one for an institution that has left the consortium.
+    """
+    try:
+        details = signing.loads(token, salt=REGISTRATION_SALT, max_age=REGISTRATION_VALID_SECONDS)
+    except signing.SignatureExpired as error:
+        raise ValidationError(_("This link has expired. Please register again.")) from error
+    except signing.BadSignature as error:
+        raise ValidationError(_("This link is not valid. Please register again.")) from error
+    if details.get("call") != call.pk:
+        raise ValidationError(_("This link is not valid. Please register again."))
+    existing = User.objects.filter(email__iexact=details["email"]).first()
+    if existing is not None:
+        if existing.has_usable_password() or existing.invited_by_id is not None:
+            raise ValidationError(_("This address already has an account. Please log in."))
+        return existing
+    organisation = Organisation.objects.filter(
+        pk=details["organisation"],
+        memberships__consortium=call.project.consortium,
+        memberships__status=MembershipStatus.ACTIVE,
+    ).first()
+    if organisation is None:
+        raise ValidationError(_("Only staff of member institutions can apply."))
+    user = invite_user(
+        email=details["email"],
+        first_name=details["first_name"],
+        last_name=details["last_name"],
+        role=Role.PARTICIPANT,
+        organisation=organisation,
+        invited_by=None,
+        language=details["language"],
+        position=details["position"],
+        send=False,
+    )
+    mark_email_verified(user)
+    return user

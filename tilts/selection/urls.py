@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.call_list, name="calls"),
     path("<int:pk>/", views.call_detail, name="call"),
     path("<int:pk>/register/", views.register, name="register"),
+    path("<int:pk>/register/<str:token>/", views.register_confirm, name="register_confirm"),
     path("<int:pk>/apply/", views.apply, name="apply"),
     path("mine/", views.my_applications, name="mine"),
     path("applications/<int:pk>/", views.application_detail, name="application"),

@@ -1,18 +1,21 @@
 """Calls, applications, evaluation, decisions and agreements in the browser. Rules live in services/selectors."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tilts.accounts.models import Role
 from tilts.accounts.permissions import current_user, role_required
+from tilts.accounts.services import invitation_url
 from tilts.consortium.selectors import get_consortium
 from tilts.core.feedback import report_errors, show_on_form
 from tilts.core.ratelimit import too_many
@@ -91,6 +94,18 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return render(request, "selection/register_done.html", {"call": call})
     return render(request, "selection/register.html", {"form": form, "call": call}, status=422 if form.errors else 200)
+
+
+def register_confirm(request: HttpRequest, pk: int, token: str) -> HttpResponse:
+    """The e-mailed link: the account is created now, then the person sets a password (the invitation page)."""
+    call = get_object_or_404(Call.objects.filter(published=True), pk=pk)
+    try:
+        user = services.confirm_registration(call, token)
+    except ValidationError as error:
+        report_errors(request, error)
+        return redirect("selection:call", pk=pk)
+    # Once the password is set, the applicant lands on the call they came from, not on the dashboard.
+    return redirect(f"{invitation_url(user)}?{urlencode({'next': reverse('selection:call', args=[call.pk])})}")
 
 
 # Applicants -----------------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from playwright.sync_api import Page, expect
 from tilts.accounts.models import Role
 from tilts.accounts.tests.factories import UserFactory
 from tilts.consortium.tests.factories import ConsortiumFactory, GoalFactory, MemberFactory, OrganisationFactory
+from tilts.core.tests.pdf import make_pdf
 from tilts.followup.tests.helpers import mobility
 from tilts.mobility.tests.factories import make_project
 from tilts.mobility.tests.test_browser_trip import log_in
@@ -31,7 +32,7 @@ def test_record_a_followup_and_see_it_on_the_dashboard(transactional_db: None, l
     coordinator = UserFactory(role=Role.COORDINATOR, organisation=consortium.coordinator, email="k@lnb.example")
     trip = mobility(make_project(consortium), valmiera, participant, goals=goals[:2])
     attendance = tmp_path / "saraksts.pdf"
-    attendance.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    attendance.write_bytes(make_pdf())
 
     log_in(page, live_server.url, participant.email)
     page.goto(f"{live_server.url}/en/mobilities/{trip.pk}/")

@@ -15,6 +15,7 @@ from tilts.accounts.models import Role
 from tilts.accounts.tests.factories import UserFactory
 from tilts.consortium.models import Consortium, Goal, Organisation
 from tilts.core.tests.fixtures import client_for
+from tilts.core.tests.pdf import make_pdf
 from tilts.followup.models import FollowUp
 from tilts.followup.tests.helpers import mobility
 from tilts.followup.tests.test_views import form_data
@@ -22,7 +23,7 @@ from tilts.mobility.tests.factories import make_project
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = make_pdf()
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
 CSV = "Iestāde;Dalībnieki\nValmieras bibliotēka;12\nCēsu Centrālā bibliotēka;9\n".encode()

@@ -9,6 +9,7 @@ from PIL import Image
 
 from tilts.accounts.models import User
 from tilts.consortium.models import Goal, Organisation
+from tilts.core.tests.pdf import make_pdf
 from tilts.mobility import services as mobility_services
 from tilts.mobility.models import Mobility
 from tilts.mobility.tests.factories import mobility_fields
@@ -16,7 +17,7 @@ from tilts.projects.models import Project
 from tilts.reporting import services
 from tilts.reporting.models import ParticipantReport
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = make_pdf()
 
 
 def confirmed_mobility(

@@ -14,13 +14,14 @@ from django.urls import reverse
 from tilts.accounts.models import Role
 from tilts.accounts.tests.factories import UserFactory
 from tilts.core.tests.fixtures import client_for
+from tilts.core.tests.pdf import make_pdf
 from tilts.mobility.tests.factories import make_participant, make_project
 from tilts.projects.models import ProjectStatus
 from tilts.selection import services
 from tilts.selection.models import Agreement, AgreementStatus, Call, Criterion
 from tilts.selection.tests.factories import approved_mobility, give_scores, make_call, submitted_application
 
-PDF = b"%PDF-1.4\n%signed\n"
+PDF = make_pdf(comment="signed")
 
 
 @pytest.fixture

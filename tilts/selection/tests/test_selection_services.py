@@ -1,7 +1,9 @@
 """Eligibility, conflicts of interest, ranking and ties, decisions and the reserve list."""
 
 import datetime
+import time
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -339,13 +341,17 @@ def test_a_call_cannot_close_after_the_project_or_before_it_opens(consortium) ->
         services.save_call(call)
 
 
-def test_self_registration_creates_an_unusable_account_until_the_link_is_opened(
+def test_self_registration_creates_the_account_only_when_the_link_is_opened(
     call, member, participant, django_capture_on_commit_callbacks
 ) -> None:
+    from allauth.account.models import EmailAddress
+
+    from tilts.accounts.models import User
+
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.register_applicant(
-            email="jauna@biblioteka.lv",
+            email="Jauna@biblioteka.lv",
             first_name="Ilze",
             last_name="Bērziņa",
             organisation=member,
@@ -362,12 +368,30 @@ def test_self_registration_creates_an_unusable_account_until_the_link_is_opened(
             language="lv",
             call=call,
         )
-    from tilts.accounts.models import User
-
-    new = User.objects.get(email="jauna@biblioteka.lv")
-    assert new.role == Role.PARTICIPANT and new.organisation == member and not new.has_usable_password()
     assert {m.to[0] for m in mail.outbox} == {"jauna@biblioteka.lv", participant.email}
     assert User.objects.get(pk=participant.pk).first_name != "X"
+    assert not User.objects.filter(email="jauna@biblioteka.lv").exists()
+
+    token = next(m for m in mail.outbox if m.to[0] == "jauna@biblioteka.lv").body.split(f"/{call.pk}/register/")[1]
+    new = services.confirm_registration(call, token.split("/")[0])
+    assert new.role == Role.PARTICIPANT and new.organisation == member and not new.has_usable_password()
+    assert (new.first_name, new.position) == ("Ilze", "Bibliotekāre")
+    assert EmailAddress.objects.get(user=new).verified
+    assert services.confirm_registration(call, token.split("/")[0]) == new  # opened twice before a password is set
+
+
+def test_a_registration_link_expires_and_cannot_be_forged(call, member) -> None:
+    from django.core import signing
+
+    details = {"email": "x@y.lv", "first_name": "A", "last_name": "B", "organisation": member.pk}
+    details |= {"position": "", "language": "lv", "call": call.pk}
+    forged = signing.dumps(details, salt="someone-else")
+    with pytest.raises(ValidationError, match="not valid"):
+        services.confirm_registration(call, forged)
+    old = signing.dumps(details, salt=services.REGISTRATION_SALT)
+    later = time.time() + services.REGISTRATION_VALID_SECONDS + 5
+    with pytest.raises(ValidationError, match="expired"), mock.patch("time.time", return_value=later):
+        services.confirm_registration(call, old)
 
 
 def test_ranking_reads_a_fixed_number_of_queries(call, member, goals, django_assert_max_num_queries) -> None:

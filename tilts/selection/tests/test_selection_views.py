@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from tilts.accounts.models import Role
 from tilts.accounts.tests.factories import UserFactory
 from tilts.core.tests.fixtures import client_for
+from tilts.core.tests.pdf import make_pdf
 from tilts.mobility.tests.factories import make_participant
 from tilts.projects.models import ProjectStatus
 from tilts.selection import services
@@ -331,7 +332,7 @@ def test_signed_copy_must_be_a_pdf_of_the_current_version(call, application, coo
     client.post(reverse("selection:agreement_upload", args=[agreement.pk]), {"file": fake})
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.ISSUED and not agreement.signed_file
-    real = SimpleUploadedFile("signed.pdf", b"%PDF-1.4\n%signed\n", content_type="application/pdf")
+    real = SimpleUploadedFile("signed.pdf", make_pdf(comment="signed"), content_type="application/pdf")
     client.post(reverse("selection:agreement_upload", args=[old.pk]), {"file": real})
     old.refresh_from_db()
     assert not old.signed_file
@@ -340,6 +341,7 @@ def test_signed_copy_must_be_a_pdf_of_the_current_version(call, application, coo
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.SIGNED
     download = client.get(reverse("selection:agreement_signed", args=[agreement.pk]))
+    assert download["Content-Disposition"].startswith("attachment")  # an uploaded file is never shown inline
     assert b"".join(download.streaming_content).startswith(b"%PDF-1.4")
     colleague = make_participant(application.organisation)  # same institution, but not their mobility
     assert client_for(colleague).get(reverse("selection:agreement_signed", args=[agreement.pk])).status_code == 404
@@ -363,14 +365,14 @@ def test_a_new_signed_copy_keeps_the_earlier_scan(call, application, coordinator
     agreement = services.issue_agreement(
         approved_mobility(application, coordinator), kind="grant", language="lv", by=coordinator
     )
-    first = SimpleUploadedFile("signed.pdf", b"%PDF-1.4\n%first\n", content_type="application/pdf")
+    first = SimpleUploadedFile("signed.pdf", make_pdf(comment="first"), content_type="application/pdf")
     earlier = services.upload_signed(agreement, first, by=coordinator).signed_file.name
-    second = SimpleUploadedFile("signed.pdf", b"%PDF-1.4\n%second\n", content_type="application/pdf")
+    second = SimpleUploadedFile("signed.pdf", make_pdf(comment="second"), content_type="application/pdf")
     agreement = services.upload_signed(Agreement.objects.get(pk=agreement.pk), second, by=coordinator)
     storage = agreement.signed_file.storage
     assert agreement.signed_file.name != earlier and storage.exists(earlier)
     with storage.open(earlier) as kept:
-        assert kept.read() == b"%PDF-1.4\n%first\n"
+        assert kept.read() == make_pdf(comment="first")
     assert earlier in {record.signed_file for record in agreement.history.all()}
 
 

@@ -2,14 +2,17 @@
 
 import copy
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from tilts.accounts.models import User
 from tilts.accounts.permissions import can_edit_person
+from tilts.core.collation import latvian_sort_key
+from tilts.exports import beneficiary_module as bm
 from tilts.exports.models import ExportJob
 from tilts.mobility.models import Mobility, MobilityStatus
 from tilts.mobility.selectors import ProjectBudget, project_budget
@@ -17,9 +20,6 @@ from tilts.projects.models import Project
 from tilts.projects.selectors import projects_for
 from tilts.reporting.models import ParticipantReport, ReportStatus
 from tilts.reporting.services import with_realised_data
-
-# Drafts are not yet the consortium's plan and cancelled mobilities did not happen: neither goes to the module.
-NOT_REPORTED = (MobilityStatus.DRAFT, MobilityStatus.CANCELLED)
 
 
 def can_export(user: User) -> bool:
@@ -73,46 +73,96 @@ def as_exported(mobilities: Iterable[Mobility], project: Project) -> Iterator[Mo
         yield as_reported(mobility)
 
 
-def reportable_mobilities(user: User, project: Project) -> QuerySet[Mobility]:
-    """What goes to the Beneficiary Module: neither drafts nor cancelled mobilities."""
-    return project_mobilities(user, project).exclude(status__in=NOT_REPORTED)
+# What goes to the module: mobilities the coordinator has approved, and later ones (docs/beneficiary-module.md).
+EXPORTED = (MobilityStatus.APPROVED, MobilityStatus.CONFIRMED, MobilityStatus.COMPLETED)
+LEFT_OUT_REASONS = {
+    MobilityStatus.DRAFT: _lazy("a draft: the member has not submitted it"),
+    MobilityStatus.SUBMITTED: _lazy("waiting for the coordinator's approval"),
+    MobilityStatus.CANCELLED: _lazy("cancelled"),
+}
+PREPARATORY_VISITS = "preparatory_visits"
 
 
 @dataclass
-class MissingData:
-    """One mobility that lacks something the module asks for, with where to fix it (when the user may)."""
+class ModuleCheck:
+    """The module's three validation stages run on what Tilts would export, and what it leaves out, with why."""
 
-    mobility: Mobility
-    problems: list[tuple[str, str | None]] = field(default_factory=list)  # (what is missing, link to fix it)
+    project: Project
+    template: bm.Template | None
+    file_problems: list[bm.Problem]
+    rows: list[bm.CheckedRow]
+    left_out: list[tuple[Mobility, str]]
+
+    @property
+    def ready(self) -> list[bm.CheckedRow]:
+        return [row for row in self.rows if row.ready] if not self.file_problems else []
+
+    @property
+    def blocked(self) -> list[bm.CheckedRow]:
+        return [row for row in self.rows if not row.ready]
+
+    @property
+    def with_problems(self) -> list[bm.CheckedRow]:
+        return [row for row in self.rows if row.problems]
+
+    @property
+    def to_confirm(self) -> list[bm.Column]:
+        """The template's columns not confirmed yet: their header, place or values may differ in the module."""
+        return [column for column in self.template.columns if not column.confirmed] if self.template else []
+
+    @property
+    def codes_to_confirm(self) -> list[str]:
+        """The activity types used in the file whose module code is not confirmed yet."""
+        codes = bm.load_codes()
+        labels = {
+            row.mobility.activity_type_label
+            for row in self.rows
+            if codes.status_of("activity_types", row.mobility.activity_type) != bm.CONFIRMED
+        }
+        return sorted(labels, key=latvian_sort_key)
 
 
-def missing_for_module(user: User, mobilities: QuerySet[Mobility]) -> list[MissingData]:
-    """Mobilities missing the participant's date of birth, gender or nationality, the receiving organisation's
-    OID or name, or a frozen grant. The module accepts partial imports, so this warns and does not block."""
-    report = []
-    for mobility in mobilities:
+def module_check(user: User, project: Project) -> ModuleCheck:
+    """Pre-validation of the module import for the user's scope: the file, each field, the Programme Guide rules.
+
+    Mobility activity IDs must have been given first (``services.assign_activity_ids``)."""
+    template = bm.template_for(project)
+    codes = bm.load_codes()
+    left_out: list[tuple[Mobility, str]] = []
+    exported: list[Mobility] = []
+    mobilities = project_mobilities(user, project).select_related("module")
+    for mobility in as_exported(mobilities.iterator(chunk_size=1000), project):
+        if mobility.status not in EXPORTED:
+            left_out.append((mobility, str(LEFT_OUT_REASONS[MobilityStatus(mobility.status)])))
+        elif codes.activity_types.get(mobility.activity_type, ("", "", ""))[2] == PREPARATORY_VISITS:
+            left_out.append((mobility, _("a preparatory visit: the module records these in their own section")))
+        else:
+            exported.append(mobility)
+    rows = bm.check_rows(exported, template, project) if template else []
+    return ModuleCheck(project, template, bm.file_problems(project, template), rows, left_out)
+
+
+def fix_link(user: User, mobility: Mobility, fix: str) -> str | None:
+    """Where the user can fix a problem of this kind, ``None`` when they may not."""
+    if fix == "person":
         person = mobility.participant
         if person.pk == user.pk:
-            person_link: str | None = reverse("people:profile")
-        elif can_edit_person(user, person):
-            person_link = reverse("people:edit", args=[person.pk])
-        else:
-            person_link = None
-        mobility_link = reverse("mobility:detail", args=[mobility.pk])
-        entry = MissingData(mobility)
-        if person.date_of_birth is None:
-            entry.problems.append((_("the participant's date of birth"), person_link))
-        if not person.gender:
-            entry.problems.append((_("the participant's gender"), person_link))
-        if not person.nationality:
-            entry.problems.append((_("the participant's nationality"), person_link))
-        if not (mobility.receiving_oid or mobility.receiving_name):
-            entry.problems.append((_("the receiving organisation's OID or name"), mobility_link))
-        if mobility.grant_frozen_at is None or mobility.grant_total is None:
-            entry.problems.append((_("a frozen grant (the mobility is not approved yet)"), mobility_link))
-        if entry.problems:
-            report.append(entry)
-    return report
+            return reverse("people:profile")
+        return reverse("people:edit", args=[person.pk]) if can_edit_person(user, person) else None
+    if fix == "module":
+        return (
+            reverse("exports:module_details", args=[mobility.pk]) if can_edit_module_details(user, mobility) else None
+        )
+    if fix == "mobility":
+        return reverse("mobility:detail", args=[mobility.pk])
+    return None
+
+
+def can_edit_module_details(user: User, mobility: Mobility) -> bool:
+    """The coordinator, and the sending member's contact, complete the module's inputs of a mobility."""
+    if user.is_coordinator:
+        return True
+    return user.is_member_contact and mobility.sending_organisation_id == user.organisation_id
 
 
 def budget_for(user: User, project: Project) -> ProjectBudget:

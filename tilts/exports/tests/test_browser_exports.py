@@ -6,7 +6,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from tilts.exports.tests.helpers import make_mobility
+from tilts.exports.tests.helpers import awarded, make_mobility
 from tilts.mobility.tests.factories import make_project
 from tilts.mobility.tests.test_browser_trip import log_in
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 def test_workbook_prepared_in_the_background(
     transactional_db: None, live_server, page: Page, consortium, member, goals, coordinator
 ) -> None:
-    project = make_project(consortium)
+    project = awarded(make_project(consortium))
     make_mobility(project, member, goals, by=coordinator)
     log_in(page, live_server.url, coordinator.email)
     page.goto(f"{live_server.url}/en/projects/{project.pk}/")

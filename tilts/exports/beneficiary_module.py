@@ -365,7 +365,7 @@ def field_problems(mobility: Mobility, template: Template, cells: list[str], cod
                 problems.append(
                     Problem(
                         FIELD,
-                        _("The module's code for the activity type \u201c%(type)s\u201d is not known yet.")
+                        _("The module's code for the activity type “%(type)s” is not known yet.")
                         % {"type": mobility.activity_type_label},
                         column.header,
                         "",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from tilts.accounts.models import User
 from tilts.accounts.permissions import can_edit_person
@@ -76,9 +76,9 @@ def as_exported(mobilities: Iterable[Mobility], project: Project) -> Iterator[Mo
 # What goes to the module: mobilities the coordinator has approved, and later ones (docs/beneficiary-module.md).
 EXPORTED = (MobilityStatus.APPROVED, MobilityStatus.CONFIRMED, MobilityStatus.COMPLETED)
 LEFT_OUT_REASONS = {
-    MobilityStatus.DRAFT: _lazy("a draft: the member has not submitted it"),
-    MobilityStatus.SUBMITTED: _lazy("waiting for the coordinator's approval"),
-    MobilityStatus.CANCELLED: _lazy("cancelled"),
+    MobilityStatus.DRAFT: gettext_lazy("a draft: the member has not submitted it"),
+    MobilityStatus.SUBMITTED: gettext_lazy("waiting for the coordinator's approval"),
+    MobilityStatus.CANCELLED: gettext_lazy("cancelled"),
 }
 PREPARATORY_VISITS = "preparatory_visits"
 

@@ -103,7 +103,8 @@ def test_only_approved_mobilities_are_exported_and_the_others_are_listed(project
         status: make_mobility(project, member, goals, by=coordinator, status=status)
         for status in ("draft", "submitted", "cancelled")
     }
-    check = services.check_module_import(coordinator, project)
+    with translation.override("en"):
+        check = services.check_module_import(coordinator, project)
     assert {row.mobility.pk for row in check.ready} == exported
     reasons = {mobility.pk: reason for mobility, reason in check.left_out}
     assert reasons == {

@@ -81,6 +81,7 @@ LEFT_OUT_REASONS = {
     MobilityStatus.CANCELLED: gettext_lazy("cancelled"),
 }
 PREPARATORY_VISITS = "preparatory_visits"
+LONG_TEXTS = ("topic", "learning_objectives", "followup_plan", "followup_audience", "cancellation_reason")
 
 
 @dataclass
@@ -103,7 +104,8 @@ class ModuleCheck:
 
     @property
     def with_problems(self) -> list[bm.CheckedRow]:
-        return [row for row in self.rows if row.problems]
+        """Those held back first, then those with notes only."""
+        return sorted((row for row in self.rows if row.problems), key=lambda row: row.ready)
 
     @property
     def to_confirm(self) -> list[bm.Column]:
@@ -130,7 +132,13 @@ def module_check(user: User, project: Project) -> ModuleCheck:
     codes = bm.load_codes()
     left_out: list[tuple[Mobility, str]] = []
     exported: list[Mobility] = []
-    mobilities = project_mobilities(user, project).select_related("module")
+    # Only what the module's columns and checks read: each row is one of 10,000 in a large project.
+    mobilities = (
+        project_mobilities(user, project)
+        .select_related(None)
+        .select_related("sending_organisation", "participant", "report", "module")
+        .defer(*LONG_TEXTS)
+    )
     for mobility in as_exported(mobilities.iterator(chunk_size=1000), project):
         if mobility.status not in EXPORTED:
             left_out.append((mobility, str(LEFT_OUT_REASONS[MobilityStatus(mobility.status)])))

@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -93,7 +93,14 @@ def assign_activity_ids(project: Project) -> int:
             changed.append(record)
         record.number, record.activity_id = number, activity_id(project, number)
     ModuleMobility.objects.bulk_create(new, batch_size=1000)
-    ModuleMobility.objects.bulk_update(changed, ["number", "activity_id"], batch_size=1000)
+    if changed:
+        # One prepared UPDATE run per row: bulk_update's CASE expressions take half a minute for 10,000 rows.
+        table = connection.ops.quote_name(ModuleMobility._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET number = %s, activity_id = %s WHERE id = %s",
+                [(record.number, record.activity_id, record.pk) for record in changed],
+            )
     return len(waiting)
 
 

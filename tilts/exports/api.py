@@ -4,10 +4,11 @@ import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
@@ -17,6 +18,7 @@ from tilts.exports import beneficiary_module as bm
 from tilts.exports import selectors, services
 from tilts.exports.models import ExportJob, ExportKind, ExportStatus, ModuleMobility
 from tilts.mobility.selectors import mobilities_for
+from tilts.projects.models import Project
 
 router = Router(tags=["exports"], auth=django_auth)
 
@@ -211,3 +213,49 @@ def module_details_update(request: HttpRequest, mobility_id: ObjectId, payload: 
     if not selectors.can_edit_module_details(user, mobility):
         raise Http404
     return services.save_module_details(mobility, **payload.dict())
+
+
+class AgreementMemberOut(Schema):
+    organisation_id: int
+    name: str
+    oid: str
+
+
+class AgreementMembersIn(Schema):
+    organisations: list[int] = Field(description="The ids of the member organisations the agreement names.")
+
+
+def _register(project: Project) -> list[dict[str, Any]]:
+    return [{"organisation_id": o.pk, "name": str(o), "oid": o.oid} for o in selectors.agreement_members(project)]
+
+
+@router.get(
+    "/projects/{project_id}/grant-agreement-members",
+    response=list[AgreementMemberOut],
+    summary="The member organisations the project's grant agreement names",
+)
+def agreement_members(request: HttpRequest, project_id: ObjectId) -> list[dict[str, Any]]:
+    user = _user(request)
+    return _register(get_object_or_404(selectors.exportable_projects(user), pk=project_id))
+
+
+@router.put(
+    "/projects/{project_id}/grant-agreement-members",
+    response=list[AgreementMemberOut],
+    summary="Record the member organisations the grant agreement names (coordinator)",
+)
+def agreement_members_update(
+    request: HttpRequest, project_id: ObjectId, payload: AgreementMembersIn
+) -> list[dict[str, Any]]:
+    user = _user(request)
+    project = get_object_or_404(selectors.exportable_projects(user), pk=project_id)
+    if not user.is_coordinator:
+        raise PermissionDenied
+    candidates = {o.pk: o for o in selectors.register_candidates(project)}
+    unknown = sorted(set(payload.organisations) - set(candidates))
+    if unknown:
+        raise ValidationError(
+            {"organisations": _("Not a member of the consortium: %(ids)s.") % {"ids": ", ".join(map(str, unknown))}}
+        )
+    services.set_agreement_members(project, [candidates[pk] for pk in payload.organisations])
+    return _register(project)

@@ -6,6 +6,7 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from tilts.consortium.models import Organisation
 from tilts.exports.beneficiary_module import load_codes
 from tilts.exports.models import ExportKind, ModuleMobility
 
@@ -74,3 +75,23 @@ class ModuleDetailsForm(forms.ModelForm):
         ):
             self.add_error("inclusion_support_justification", _("Justify the inclusion support."))
         return data
+
+
+class AgreementMembersForm(forms.Form):
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Member organisations the grant agreement names"),
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("A member without an OID cannot be in the module: add its OID on the institution's page."),
+    )
+
+    def __init__(self, *args: Any, candidates: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisations"]
+        field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in candidates])  # type: ignore[attr-defined]
+        order = {organisation.pk: index for index, organisation in enumerate(candidates)}
+        field.choices = [  # type: ignore[attr-defined]
+            (o.pk, f"{o} ({o.oid})" if o.oid else f"{o} ({_('no OID')})")
+            for o in sorted(candidates, key=lambda o: order[o.pk])
+        ]

@@ -106,3 +106,26 @@ class ModuleMobility(models.Model):
 
     def __str__(self) -> str:
         return self.activity_id or f"{self.mobility_id}"
+
+
+class AgreementMember(models.Model):
+    """A member organisation the project's grant agreement names. Only these send participants whose mobilities
+    the Beneficiary Module accepts; adding one needs an amendment approved by the national agency
+    (docs/beneficiary-module.md, "Member register")."""
+
+    project = models.ForeignKey(
+        "projects.Project", verbose_name=_("project"), on_delete=models.CASCADE, related_name="agreement_members"
+    )
+    organisation = models.ForeignKey(
+        "consortium.Organisation", verbose_name=_("institution"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("member in the grant agreement")
+        verbose_name_plural = _("members in the grant agreement")
+        constraints = [models.UniqueConstraint(fields=["project", "organisation"], name="agreement_member_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.organisation}"

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from tilts.accounts.models import User
 from tilts.accounts.permissions import can_edit_person
+from tilts.consortium.models import MembershipStatus, Organisation
 from tilts.core.collation import latvian_sort_key
 from tilts.exports import beneficiary_module as bm
 from tilts.exports.models import ExportJob
@@ -147,7 +148,49 @@ def module_check(user: User, project: Project) -> ModuleCheck:
         else:
             exported.append(mobility)
     rows = bm.check_rows(exported, template, project) if template else []
-    return ModuleCheck(project, template, bm.file_problems(project, template), rows, left_out)
+    file_problems = bm.file_problems(project, template)
+    register = set(project.agreement_members.values_list("organisation_id", flat=True))
+    if not register:
+        file_problems.append(
+            bm.Problem(bm.FILE, _("Record which member organisations the grant agreement names."), fix="register")
+        )
+    else:
+        for row in rows:
+            if row.mobility.sending_organisation_id not in register:
+                row.problems.append(amendment_needed(row.mobility))
+    return ModuleCheck(project, template, file_problems, rows, left_out)
+
+
+def amendment_needed(mobility: Mobility) -> bm.Problem:
+    """The sending member is not in the grant agreement: the module refuses the mobility until an amendment adds
+    it (reference, "Organisations"). Planning it stays possible; only its export waits."""
+    return bm.Problem(
+        bm.RULES,
+        _("Amendment needed: %(member)s is not in the project's grant agreement.")
+        % {"member": mobility.sending_organisation},
+        _sending_oid_header(),
+        "register",
+    )
+
+
+def _sending_oid_header() -> str:
+    template = bm.load_template(bm.TEMPLATES[-1])
+    return next((column.header for column in template.columns if column.key == "sending_oid"), "")
+
+
+def agreement_members(project: Project) -> list[Organisation]:
+    """The member organisations the project's grant agreement names, in Latvian order."""
+    members = [member.organisation for member in project.agreement_members.select_related("organisation")]
+    return sorted(members, key=lambda organisation: latvian_sort_key(str(organisation)))
+
+
+def register_candidates(project: Project) -> list[Organisation]:
+    """Who may be put in the register: the consortium's current members and those already in it."""
+    current = Organisation.objects.filter(
+        memberships__consortium=project.consortium, memberships__status=MembershipStatus.ACTIVE
+    )
+    named = Organisation.objects.filter(pk__in=project.agreement_members.values("organisation_id"))
+    return sorted(set(current) | set(named), key=lambda organisation: latvian_sort_key(str(organisation)))
 
 
 def fix_link(user: User, mobility: Mobility, fix: str) -> str | None:
@@ -161,6 +204,8 @@ def fix_link(user: User, mobility: Mobility, fix: str) -> str | None:
         return (
             reverse("exports:module_details", args=[mobility.pk]) if can_edit_module_details(user, mobility) else None
         )
+    if fix == "register":
+        return reverse("exports:agreement_members", args=[mobility.project_id]) if user.is_coordinator else None
     if fix == "mobility":
         return reverse("mobility:detail", args=[mobility.pk])
     return None

@@ -25,9 +25,10 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Font, PatternFill  # type: ignore[import-untyped]
 
 from tilts.accounts.models import User
+from tilts.consortium.models import Organisation
 from tilts.core.spreadsheets import safe_row
 from tilts.exports import beneficiary_module, selectors
-from tilts.exports.models import ExportJob, ExportKind, ExportStatus, ModuleMobility
+from tilts.exports.models import AgreementMember, ExportJob, ExportKind, ExportStatus, ModuleMobility
 from tilts.exports.workbook import WorkbookContext, build_workbook
 from tilts.mobility.models import Mobility
 from tilts.projects.models import BudgetCategory, Project
@@ -147,6 +148,22 @@ def save_module_details(mobility: Mobility, **details: Any) -> ModuleMobility:
     record.save()
     mobility.module = record
     return record
+
+
+@transaction.atomic
+def set_agreement_members(project: Project, organisations: Iterable[Organisation]) -> list[AgreementMember]:
+    """Record which member organisations the project's grant agreement names (the register is replaced).
+
+    Each addition and removal is kept in the history: after the first record, a change means an amendment."""
+    wanted = {organisation.pk: organisation for organisation in organisations}
+    current = {member.organisation_id: member for member in project.agreement_members.select_for_update()}
+    for organisation_id, member in current.items():
+        if organisation_id not in wanted:
+            member.delete()
+    for organisation_id, organisation in wanted.items():
+        if organisation_id not in current:
+            AgreementMember.objects.create(project=project, organisation=organisation)
+    return list(project.agreement_members.select_related("organisation"))
 
 
 def check_module_import(user: User, project: Project) -> selectors.ModuleCheck:

@@ -13,7 +13,7 @@ from tilts.accounts.permissions import current_user, role_required
 from tilts.core.feedback import report_errors
 from tilts.exports import beneficiary_module as bm
 from tilts.exports import selectors, services
-from tilts.exports.forms import ExportForm, ModuleDetailsForm
+from tilts.exports.forms import AgreementMembersForm, ExportForm, ModuleDetailsForm
 from tilts.exports.models import ExportJob, ExportKind, ExportStatus
 from tilts.exports.workbook import sheet_titles
 from tilts.mobility.selectors import mobilities_for
@@ -59,8 +59,24 @@ def project_exports(request: HttpRequest, pk: int) -> HttpResponse:
             "inline": services.runs_inline(user, project),
             "limit": services.inline_limit(),
             "jobs": selectors.jobs_for(user).filter(project=project, created_by=user)[:10],
+            "agreement_members": selectors.agreement_members(project),
         },
     )
+
+
+@role_required(Role.COORDINATOR)
+def agreement_members(request: HttpRequest, pk: int) -> HttpResponse:
+    """Which member organisations the project's grant agreement names (the module's register of the project)."""
+    project = _project(request, pk)
+    candidates = selectors.register_candidates(project)
+    form = AgreementMembersForm(
+        request.POST or None, candidates=candidates, initial={"organisations": selectors.agreement_members(project)}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.set_agreement_members(project, form.cleaned_data["organisations"])
+        messages.success(request, _("The members of the grant agreement are saved."))
+        return redirect("exports:project", pk=project.pk)
+    return render(request, "exports/agreement_members.html", {"project": project, "form": form})
 
 
 def _download(content: bytes, name: str, content_type: str) -> HttpResponse:

@@ -153,6 +153,7 @@ class ApplicationForm(forms.ModelForm):  # type: ignore[type-arg]
                 [
                     "activity_type",
                     "receiving_name",
+                    "receiving_oid",
                     "receiving_country",
                     "venue",
                     "start_date",

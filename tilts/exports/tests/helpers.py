@@ -19,12 +19,14 @@ def make_mobility(
     status: str = "approved",
     participant: User | None = None,
     transport: str | None = "",
+    in_agreement: bool = True,
     **overrides: object,
 ) -> Mobility:
     """A mobility moved along the workflow to ``status`` (approved and later ones have a frozen grant).
 
     Its main means of transport for the Beneficiary Module is ``transport``; by default a train with green travel,
-    a plane without; ``None`` leaves it out."""
+    a plane without; ``None`` leaves it out. The sending member is put in the project's grant agreement unless
+    ``in_agreement`` is false."""
     person = participant or make_participant(organisation)
     mobility = services.create_mobility(
         goals=goals[:1], by=None, **mobility_fields(project, organisation, person, **overrides)
@@ -39,6 +41,10 @@ def make_mobility(
     }[status]
     for step in path:
         mobility = services.transition(mobility, step, by=by, reason="Slimība" if step == "cancelled" else "")
+    if in_agreement:
+        from tilts.exports.models import AgreementMember
+
+        AgreementMember.objects.get_or_create(project=project, organisation=organisation)
     if transport is not None:
         from tilts.exports.services import save_module_details
 

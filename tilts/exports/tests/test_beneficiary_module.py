@@ -23,7 +23,8 @@ def project(consortium):
     return awarded(make_project(consortium))
 
 
-def test_the_columns_and_their_order_come_from_the_data_file(project, coordinator) -> None:
+def test_the_columns_and_their_order_come_from_the_data_file(project, member, goals, coordinator) -> None:
+    make_mobility(project, member, goals, by=coordinator)
     with TEMPLATES[-1].open("rb") as handle:
         data = tomllib.load(handle)
     headers = read_csv(services.build_csv(coordinator, project))[0]

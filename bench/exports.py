@@ -79,7 +79,9 @@ def build_project():  # type: ignore[no-untyped-def]
             )
         )
     Mobility.objects.bulk_create(copies, batch_size=500)
-    from tilts.exports.models import ModuleMobility
+    from tilts.exports.models import AgreementMember, ModuleMobility
+
+    AgreementMember.objects.bulk_create([AgreementMember(project=project, organisation=m) for m in members])
 
     ModuleMobility.objects.bulk_create(
         [ModuleMobility(project=project, mobility=m, means_of_transport="plane") for m in Mobility.objects.all()],

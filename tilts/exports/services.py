@@ -241,7 +241,10 @@ def build_feedback(user: User, project: Project) -> bytes:
         cell.font = Font(bold=True)
     for problem in check.file_problems:
         sheet.append([_("No"), problem.message])
+    # The row numbers are counted here: openpyxl's max_row scans the whole sheet, once per row it would be O(n²).
+    row_number = 1 + len(check.file_problems)
     for checked in check.rows:
+        row_number += 1
         sheet.append(
             safe_row(
                 [
@@ -253,7 +256,7 @@ def build_feedback(user: User, project: Project) -> bytes:
         )
         for problem in checked.problems:
             if problem.header in headers:
-                sheet.cell(sheet.max_row, headers.index(problem.header) + 3).fill = wrong if problem.blocking else note
+                sheet.cell(row_number, headers.index(problem.header) + 3).fill = wrong if problem.blocking else note
     sheet.freeze_panes = "C2"
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -1,19 +1,24 @@
 """Exports over JSON: start a background export, follow its progress, fetch the file. Same rules as the pages."""
 
 import datetime
+from decimal import Decimal
 from typing import Any, Literal
 
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
 from tilts.accounts.models import User
 from tilts.core.api import ObjectId
+from tilts.exports import beneficiary_module as bm
 from tilts.exports import selectors, services
-from tilts.exports.models import ExportJob, ExportKind, ExportStatus
+from tilts.exports.models import ExportJob, ExportKind, ExportStatus, ModuleMobility
+from tilts.mobility.selectors import mobilities_for
+from tilts.projects.models import Project
 
 router = Router(tags=["exports"], auth=django_auth)
 
@@ -72,3 +77,185 @@ def export_file(request: HttpRequest, export_id: ObjectId) -> Any:
         filename=services.file_name(job.project, job.kind),
         content_type=services.CONTENT_TYPES[ExportKind(job.kind)],
     )
+
+
+class ProblemOut(Schema):
+    stage: str = Field(description="file, field or rules (the module's three checks); note does not block.")
+    column: str = Field(description="The column at fault, when there is one.")
+    message: str
+    blocking: bool
+    fix_url: str | None = Field(description="Where the user can fix it; null when they may not.")
+
+
+class CheckedMobilityOut(Schema):
+    mobility_id: int
+    activity_id: str = Field(description="The Mobility activity ID, the key of the module's import.")
+    ready: bool = Field(description="In the import file; false when a problem holds it back.")
+    problems: list[ProblemOut]
+
+
+class LeftOutOut(Schema):
+    mobility_id: int
+    status: str
+    reason: str
+
+
+class ModuleCheckOut(Schema):
+    template: str
+    template_version: str
+    template_status: str = Field(description="confirmed or to-confirm.")
+    columns_to_confirm: list[str]
+    file_problems: list[str] = Field(description="Stage 1: while any is left, no file is offered.")
+    ready: int
+    held_back: int
+    mobilities: list[CheckedMobilityOut] = Field(description="The mobilities with a problem or a note (this page).")
+    left_out: list[LeftOutOut] = Field(description="Not exported, with the reason (this page).")
+    page: int
+    pages: int
+
+
+CHECK_PAGE = 100
+
+
+@router.get(
+    "/projects/{project_id}/module-check",
+    response=ModuleCheckOut,
+    summary="The Beneficiary Module pre-validation: the module's three checks and what is left out",
+)
+def module_check(request: HttpRequest, project_id: ObjectId, page: int = 1) -> dict[str, Any]:
+    user = _user(request)
+    project = get_object_or_404(selectors.exportable_projects(user), pk=project_id)
+    check = services.check_module_import(user, project)
+    with_problems, left_out = check.with_problems, check.left_out
+    page = max(1, page)
+    start = (page - 1) * CHECK_PAGE
+    template = check.template
+    return {
+        "template": template.name if template else "",
+        "template_version": template.version if template else "",
+        "template_status": template.status if template else "",
+        "columns_to_confirm": [column.header for column in check.to_confirm],
+        "file_problems": [problem.message for problem in check.file_problems],
+        "ready": len(check.ready),
+        "held_back": len(check.blocked),
+        "mobilities": [
+            {
+                "mobility_id": row.mobility.pk,
+                "activity_id": record.activity_id if (record := bm.module_of(row.mobility)) else "",
+                "ready": row.ready and not check.file_problems,
+                "problems": [
+                    {
+                        "stage": problem.stage,
+                        "column": problem.header,
+                        "message": problem.message,
+                        "blocking": problem.blocking,
+                        "fix_url": selectors.fix_link(user, row.mobility, problem.fix),
+                    }
+                    for problem in row.problems
+                ],
+            }
+            for row in with_problems[start : start + CHECK_PAGE]
+        ],
+        "left_out": [
+            {"mobility_id": mobility.pk, "status": mobility.status, "reason": reason}
+            for mobility, reason in left_out[start : start + CHECK_PAGE]
+        ],
+        "page": page,
+        "pages": max(1, -(-max(len(with_problems), len(left_out)) // CHECK_PAGE)),
+    }
+
+
+@router.get("/projects/{project_id}/module-check/file", summary="The pre-validation as XLSX, wrong cells marked")
+def module_check_file(request: HttpRequest, project_id: ObjectId) -> HttpResponse:
+    user = _user(request)
+    project = get_object_or_404(selectors.exportable_projects(user), pk=project_id)
+    response = HttpResponse(
+        services.build_feedback(user, project), content_type=services.CONTENT_TYPES[ExportKind.XLSX]
+    )
+    response["Content-Disposition"] = f'attachment; filename="beneficiary-module-check-{project.pk}.xlsx"'
+    return response
+
+
+@router.get("/projects/{project_id}/tilts-estimate", summary="Tilts' computed grant per mobility (CSV, not for import)")
+def tilts_estimate(request: HttpRequest, project_id: ObjectId) -> HttpResponse:
+    user = _user(request)
+    project = get_object_or_404(selectors.exportable_projects(user), pk=project_id)
+    response = HttpResponse(services.build_estimate(user, project), content_type=services.CONTENT_TYPES[ExportKind.CSV])
+    response["Content-Disposition"] = f'attachment; filename="tilts-estimate-{project.pk}.csv"'
+    return response
+
+
+class ModuleDetailsIn(Schema):
+    means_of_transport: str = Field("", description="A key of the module's code list (data/bm_codes_*.toml).")
+    transport_description: str = Field("", max_length=300)
+    expensive_travel_cost: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2)
+    expensive_travel_justification: str = ""
+    inclusion_support_amount: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2)
+    inclusion_support_justification: str = ""
+
+
+class ModuleDetailsOut(ModuleDetailsIn):
+    mobility_id: int | None
+    activity_id: str
+
+
+@router.get("/mobilities/{mobility_id}/module", response=ModuleDetailsOut, summary="A mobility's module inputs")
+def module_details(request: HttpRequest, mobility_id: ObjectId) -> ModuleMobility:
+    user = _user(request)
+    mobility = get_object_or_404(mobilities_for(user), pk=mobility_id)
+    return bm.module_of(mobility) or ModuleMobility(mobility=mobility)
+
+
+@router.put("/mobilities/{mobility_id}/module", response=ModuleDetailsOut, summary="Set a mobility's module inputs")
+def module_details_update(request: HttpRequest, mobility_id: ObjectId, payload: ModuleDetailsIn) -> ModuleMobility:
+    user = _user(request)
+    mobility = get_object_or_404(mobilities_for(user), pk=mobility_id)
+    if not selectors.can_edit_module_details(user, mobility):
+        raise Http404
+    return services.save_module_details(mobility, **payload.dict())
+
+
+class AgreementMemberOut(Schema):
+    organisation_id: int
+    name: str
+    oid: str
+
+
+class AgreementMembersIn(Schema):
+    organisations: list[int] = Field(description="The ids of the member organisations the agreement names.")
+
+
+def _register(project: Project) -> list[dict[str, Any]]:
+    return [{"organisation_id": o.pk, "name": str(o), "oid": o.oid} for o in selectors.agreement_members(project)]
+
+
+@router.get(
+    "/projects/{project_id}/grant-agreement-members",
+    response=list[AgreementMemberOut],
+    summary="The member organisations the project's grant agreement names",
+)
+def agreement_members(request: HttpRequest, project_id: ObjectId) -> list[dict[str, Any]]:
+    user = _user(request)
+    return _register(get_object_or_404(selectors.exportable_projects(user), pk=project_id))
+
+
+@router.put(
+    "/projects/{project_id}/grant-agreement-members",
+    response=list[AgreementMemberOut],
+    summary="Record the member organisations the grant agreement names (coordinator)",
+)
+def agreement_members_update(
+    request: HttpRequest, project_id: ObjectId, payload: AgreementMembersIn
+) -> list[dict[str, Any]]:
+    user = _user(request)
+    project = get_object_or_404(selectors.exportable_projects(user), pk=project_id)
+    if not user.is_coordinator:
+        raise PermissionDenied
+    candidates = {o.pk: o for o in selectors.register_candidates(project)}
+    unknown = sorted(set(payload.organisations) - set(candidates))
+    if unknown:
+        raise ValidationError(
+            {"organisations": _("Not a member of the consortium: %(ids)s.") % {"ids": ", ".join(map(str, unknown))}}
+        )
+    services.set_agreement_members(project, [candidates[pk] for pk in payload.organisations])
+    return _register(project)

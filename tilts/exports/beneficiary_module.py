@@ -1,39 +1,108 @@
-"""The Beneficiary Module's mobility import: the column list (data, see ``data/``) and the value of each column.
+"""The Beneficiary Module's mobility import: its template and code lists (data, see ``data/``), each column's value
+for a mobility, and the module's three validation stages run before any file is offered.
 
-The columns and their order come from a versioned TOML file so that the export follows the module's template
-when it changes; this module only knows how to find each *source key*'s value for a mobility and how to
-write it in each *format* (ISO dates and country codes, Yes/No, amounts with two decimals and a dot). A key with
-a fixed set of values (Tilts' codes, such as the report's status) is written in the module's words, which the
-file gives for every one of those values.
-
-The mobilities come from :func:`tilts.exports.selectors.as_exported`: once the participant report is accepted,
-with what really happened and the final grant.
+The rules are written out, with their sources, in ``docs/beneficiary-module.md``. In short: the module computes the
+grant itself, so the import carries inputs (activity type code, dates, travel days, distance band, means of
+transport, flags, expensive-travel cost, inclusion support) and no amounts; Tilts' own computation goes to a
+separate "Tilts estimate" file. The column list and some code lists are not confirmed: they are versioned data with
+a status per column and per list, which the export page shows as "to confirm".
 """
 
 import datetime
+import re
 import tomllib
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-from tilts.exports.selectors import report_of
+from django.utils.translation import gettext as _
+
+from tilts.exports.models import ModuleMobility
 from tilts.mobility.models import Mobility, ParticipantKind
 from tilts.mobility.selectors import CATEGORY_OF_LINE
-from tilts.projects.models import BudgetCategory
-from tilts.reporting.models import ReportStatus
+from tilts.projects.models import BudgetCategory, Project
 
 DATA = Path(__file__).resolve().parent / "data"
-CURRENT = DATA / "beneficiary_module_v1.toml"
-FORMATS = ("text", "date", "country", "yesno", "integer", "amount")
+CODES = DATA / "bm_codes_1.toml"
+TEMPLATES = (DATA / "bm_import_ka1_adu_2.toml",)
+FORMATS = ("text", "code", "date", "country", "yesno", "integer", "decimal", "oid")
+CONFIRMED, TO_CONFIRM = "confirmed", "to-confirm"
+STATUSES = (CONFIRMED, TO_CONFIRM)
 # What the module accepts for the participant's gender (tilts.accounts.models.Gender's values).
 GENDERS = {"female": "Female", "male": "Male", "undisclosed": "Undisclosed"}
-# The report status of a mobility whose participant report has not been opened yet (it has not ended).
-NOT_OPENED = "not_opened"
+OID_RE = re.compile(r"^E\d{8}$")
 CENT = Decimal("0.01")
+# Programme Guide: up to 2 funded travel days, up to 6 with green travel (reference, "Travel days").
+MAX_TRAVEL_DAYS, MAX_GREEN_TRAVEL_DAYS = 2, 6
 
 Value = str | int | bool | Decimal | datetime.date | None
+
+
+class TemplateError(ValueError):
+    """A data file names a key, format or code list this code does not know, or repeats a header."""
+
+
+# --- The code lists ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Transport:
+    code: str
+    green: bool
+    label_en: str
+    label_lv: str
+
+    def label(self, language: str) -> str:
+        return self.label_lv if language == "lv" else self.label_en
+
+
+@dataclass(frozen=True)
+class Codes:
+    version: str
+    activity_types: dict[str, tuple[str, str, str]]  # Tilts' key -> (module code, status, section)
+    countries: dict[str, str]
+    countries_status: str
+    transport: dict[str, Transport]
+    transport_status: str
+
+    def status_of(self, codes: str, key: str) -> str:
+        if codes == "activity_types":
+            return self.activity_types[key][1] if key in self.activity_types else TO_CONFIRM
+        return self.transport_status
+
+
+def parse_codes(data: dict[str, Any]) -> Codes:
+    activity_types = {}
+    for key, entry in (data.get("activity_types") or {}).items():
+        status = str(entry.get("status", ""))
+        if status not in STATUSES:
+            raise TemplateError(f"Activity type {key}: status must be confirmed or to-confirm.")
+        activity_types[key] = (str(entry.get("code", "")), status, str(entry.get("section", "mobilities")))
+    countries = data.get("countries") or {}
+    transport = data.get("means_of_transport") or {}
+    return Codes(
+        version=str(data.get("version", "")),
+        activity_types=activity_types,
+        countries={str(k).upper(): str(v) for k, v in (countries.get("codes") or {}).items()},
+        countries_status=str(countries.get("status", TO_CONFIRM)),
+        transport={
+            key: Transport(str(e["code"]), bool(e.get("green")), str(e["label_en"]), str(e["label_lv"]))
+            for key, e in (transport.get("codes") or {}).items()
+        },
+        transport_status=str(transport.get("status", TO_CONFIRM)),
+    )
+
+
+@cache
+def load_codes(path: Path = CODES) -> Codes:
+    with path.open("rb") as handle:
+        return parse_codes(tomllib.load(handle))
+
+
+# --- The template -----------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -41,7 +110,15 @@ class Column:
     header: str
     key: str
     format: str
-    values: dict[str, str] | None = None  # Tilts' code -> the module's word, for a key in FIXED_VALUES
+    mandatory: bool = False
+    status: str = TO_CONFIRM
+    source: str = ""
+    codes: str = ""
+    max_length: int | None = None
+
+    @property
+    def confirmed(self) -> bool:
+        return self.status == CONFIRMED
 
 
 @dataclass(frozen=True)
@@ -49,17 +126,175 @@ class Template:
     version: str
     name: str
     source: str
+    status: str
+    actions: tuple[str, ...]
+    call_years: tuple[int, ...]
     columns: tuple[Column, ...]
 
     @property
     def headers(self) -> list[str]:
         return [column.header for column in self.columns]
 
+    def covers(self, project: Project) -> bool:
+        return project.action in self.actions and project.call_year in self.call_years
 
-def report_status(mobility: Mobility) -> str:
-    """The participant report's status code (see FIXED_VALUES); the template maps it to the module's words."""
-    report = report_of(mobility)
-    return NOT_OPENED if report is None else str(report.status)
+
+def parse_template(data: dict[str, Any]) -> Template:
+    raw_columns = data.get("columns")
+    if not isinstance(raw_columns, list) or not raw_columns:
+        raise TemplateError("The template has no columns.")
+    columns = []
+    for index, raw in enumerate(raw_columns, start=1):
+        if not isinstance(raw, dict):
+            raise TemplateError(f"Column {index} is not a table.")
+        column = Column(
+            header=str(raw.get("header", "")),
+            key=str(raw.get("key", "")),
+            format=str(raw.get("format", "")),
+            mandatory=bool(raw.get("mandatory", False)),
+            status=str(raw.get("status", TO_CONFIRM)),
+            source=str(raw.get("source", "")),
+            codes=str(raw.get("codes", "")),
+            max_length=int(raw["max_length"]) if raw.get("max_length") else None,
+        )
+        if not column.header:
+            raise TemplateError(f"Column {index} has no header.")
+        if column.key not in SOURCES:
+            raise TemplateError(f"Column {index} ({column.header}): unknown key {column.key!r}.")
+        if column.format not in FORMATS:
+            raise TemplateError(f"Column {index} ({column.header}): unknown format {column.format!r}.")
+        if column.status not in STATUSES:
+            raise TemplateError(f"Column {index} ({column.header}): status must be confirmed or to-confirm.")
+        if (column.format == "code") != (column.codes in ("activity_types", "means_of_transport")):
+            raise TemplateError(f"Column {index} ({column.header}): a code column names its code list.")
+        columns.append(column)
+    headers = [column.header for column in columns]
+    if len(set(headers)) != len(headers):
+        raise TemplateError("Two columns have the same header.")
+    return Template(
+        version=str(data.get("version", "")),
+        name=str(data.get("template", "")),
+        source=str(data.get("source", "")),
+        status=str(data.get("status", TO_CONFIRM)),
+        actions=tuple(str(a) for a in data.get("actions", ())),
+        call_years=tuple(int(y) for y in data.get("call_years", ())),
+        columns=tuple(columns),
+    )
+
+
+@cache
+def load_template(path: Path) -> Template:
+    with path.open("rb") as handle:
+        return parse_template(tomllib.load(handle))
+
+
+def template_for(project: Project) -> Template | None:
+    """The newest template that covers the project's action and call year; ``None`` when none does."""
+    for path in reversed(TEMPLATES):
+        template = load_template(path)
+        if template.covers(project):
+            return template
+    return None
+
+
+# --- Values -----------------------------------------------------------------------------------------------------
+
+
+def module_of(mobility: Mobility) -> ModuleMobility | None:
+    """The mobility's module record (activity ID, transport, expensive travel, inclusion), ``None`` before one."""
+    try:
+        return mobility.module
+    except ModuleMobility.DoesNotExist:
+        return None
+
+
+def _module(attribute: str) -> Callable[[Mobility], Value]:
+    def value(mobility: Mobility) -> Value:
+        record = module_of(mobility)
+        return None if record is None else getattr(record, attribute)
+
+    return value
+
+
+def distance_band(mobility: Mobility) -> str:
+    band = (mobility.grant_breakdown or {}).get("band") or ""
+    return str(band).replace("–", "-")
+
+
+def green_travel(mobility: Mobility) -> bool:
+    """Green travel follows from the main means of transport once it is given; until then, Tilts' flag."""
+    record = module_of(mobility)
+    transport = load_codes().transport.get(record.means_of_transport) if record else None
+    return transport.green if transport else mobility.green_travel
+
+
+def _expensive(mobility: Mobility) -> bool:
+    record = module_of(mobility)
+    return record is not None and record.expensive_travel_cost is not None
+
+
+SOURCES: dict[str, Callable[[Mobility], Value]] = {
+    "activity_id": _module("activity_id"),
+    "activity_type": lambda m: m.activity_type,
+    "participant_first_name": lambda m: m.participant.first_name,
+    "participant_last_name": lambda m: m.participant.last_name,
+    "participant_email": lambda m: m.participant.email,
+    "participant_date_of_birth": lambda m: m.participant.date_of_birth,
+    "participant_gender": lambda m: GENDERS.get(m.participant.gender, ""),
+    "participant_nationality": lambda m: str(m.participant.nationality or ""),
+    "fewer_opportunities": lambda m: m.fewer_opportunities,
+    "accompanying_person": lambda m: m.participant_kind == ParticipantKind.ACCOMPANYING,
+    "sending_oid": lambda m: m.sending_organisation.oid,
+    "receiving_oid": lambda m: m.receiving_oid,
+    "receiving_name": lambda m: m.receiving_name,
+    "receiving_country": lambda m: str(m.receiving_country),
+    "receiving_city": lambda m: m.receiving_city,
+    "start_date": lambda m: m.start_date,
+    "end_date": lambda m: m.end_date,
+    "travel_days": lambda m: m.travel_days,
+    "distance_band": distance_band,
+    "means_of_transport": _module("means_of_transport"),
+    "transport_description": _module("transport_description"),
+    "green_travel": green_travel,
+    "expensive_travel": _expensive,
+    "expensive_travel_cost": _module("expensive_travel_cost"),
+    "expensive_travel_justification": _module("expensive_travel_justification"),
+    "inclusion_support_amount": _module("inclusion_support_amount"),
+    "inclusion_support_justification": _module("inclusion_support_justification"),
+    "force_majeure": lambda m: m.force_majeure,
+    "zero_grant": lambda m: m.zero_grant,
+}
+
+
+def format_value(value: Value, column: Column, codes: Codes) -> str:
+    """One cell as the module expects it; an empty cell for a missing value or a code the list does not have."""
+    if value is None or value == "":
+        return ""
+    if column.format == "date":
+        assert isinstance(value, datetime.date)
+        return value.isoformat()
+    if column.format == "country":
+        code = str(value).upper()
+        return codes.countries.get(code, code)
+    if column.format == "code":
+        if column.codes == "activity_types":
+            return codes.activity_types.get(str(value), ("", "", ""))[0]
+        transport = codes.transport.get(str(value))
+        return transport.code if transport else ""
+    if column.format == "yesno":
+        return "Yes" if value else "No"
+    if column.format == "integer":
+        assert isinstance(value, int | str)
+        return str(int(value))
+    if column.format == "decimal":
+        assert isinstance(value, Decimal | int | str)
+        return f"{Decimal(value).quantize(CENT):f}"
+    return str(value)
+
+
+def row(mobility: Mobility, template: Template) -> list[str]:
+    codes = load_codes()
+    return [format_value(SOURCES[column.key](mobility), column, codes) for column in template.columns]
 
 
 def grant_by_category(mobility: Mobility) -> dict[str, Decimal] | None:
@@ -72,136 +307,212 @@ def grant_by_category(mobility: Mobility) -> dict[str, Decimal] | None:
     return totals
 
 
-def _category(category: str) -> Callable[[Mobility], Value]:
-    def value(mobility: Mobility) -> Value:
-        totals = grant_by_category(mobility)
-        return None if totals is None else totals[category]
+# --- The three validation stages -------------------------------------------------------------------------------
 
-    return value
+FILE, FIELD, RULES, NOTE = "file", "field", "rules", "note"
 
 
-def _activity_type(mobility: Mobility) -> str:
-    activity = mobility.project.rate_table.table.activity_types.get(mobility.activity_type)
-    return activity.label_en if activity else mobility.activity_type
+@dataclass(frozen=True)
+class Problem:
+    """One thing the module would refuse (``blocking``), or a note on data it asks for but does not require."""
+
+    stage: str  # file, field or rules; "note" for what does not block
+    message: str
+    header: str = ""  # the column at fault, when there is one
+    fix: str = ""  # where to fix it: "mobility", "module" (the module details) or "person"
+
+    @property
+    def blocking(self) -> bool:
+        return self.stage != NOTE
 
 
-def _distance_band(mobility: Mobility) -> str:
-    band = (mobility.grant_breakdown or {}).get("band") or ""
-    return str(band).replace("–", "-")
+@dataclass
+class CheckedRow:
+    mobility: Mobility
+    cells: list[str]
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ready(self) -> bool:
+        return not any(problem.blocking for problem in self.problems)
 
 
-SOURCES: dict[str, Callable[[Mobility], Value]] = {
-    "mobility_id": lambda m: m.pk,
-    "activity_type": _activity_type,
-    "participant_first_name": lambda m: m.participant.first_name,
-    "participant_last_name": lambda m: m.participant.last_name,
-    "participant_email": lambda m: m.participant.email,
-    "participant_date_of_birth": lambda m: m.participant.date_of_birth,
-    "participant_gender": lambda m: GENDERS.get(m.participant.gender, ""),
-    "participant_nationality": lambda m: str(m.participant.nationality or ""),
-    "fewer_opportunities": lambda m: m.fewer_opportunities,
-    "accompanying_person": lambda m: m.participant_kind == ParticipantKind.ACCOMPANYING,
-    "sending_oid": lambda m: m.sending_organisation.oid,
-    "sending_city": lambda m: m.sending_organisation.city,
-    "sending_country": lambda m: str(m.sending_organisation.country),
-    "receiving_oid": lambda m: m.receiving_oid,
-    "receiving_name": lambda m: m.receiving_name,
-    "receiving_country": lambda m: str(m.receiving_country),
-    "receiving_city": lambda m: m.receiving_city,
-    "start_date": lambda m: m.start_date,
-    "end_date": lambda m: m.end_date,
-    "travel_days": lambda m: m.travel_days,
-    "distance_band": _distance_band,
-    "green_travel": lambda m: m.green_travel,
-    "zero_grant": lambda m: m.zero_grant,
-    **{f"grant_{category}": _category(category) for category in BudgetCategory.values},
-    "grant_total": lambda m: m.grant_total,
-    "report_status": report_status,
-}
+def file_problems(project: Project, template: Template | None) -> list[Problem]:
+    """Stage 1, the file: a template for the project's action and call year, and a project number to prefix IDs."""
+    problems = []
+    if template is None:
+        problems.append(
+            Problem(
+                FILE,
+                _("No template of the module's import is known for %(action)s, call %(year)s.")
+                % {"action": project.action, "year": project.call_year},
+            )
+        )
+    if not project.grant_agreement_number:
+        problems.append(
+            Problem(FILE, _("Enter the project's grant agreement number: the Mobility activity IDs start with it."))
+        )
+    return problems
 
 
-# Keys whose values are Tilts' codes: the template says how the module words each of them.
-FIXED_VALUES: dict[str, tuple[str, ...]] = {"report_status": (NOT_OPENED, *ReportStatus.values)}
+def field_problems(mobility: Mobility, template: Template, cells: list[str], codes: Codes) -> list[Problem]:
+    """Stage 2, each field: mandatory cells, code lists, formats and lengths."""
+    problems = []
+    for column, value in zip(template.columns, cells, strict=True):
+        fix = _fix_of(column.key)
+        if not value:
+            if column.format == "code" and column.key == "activity_type":
+                problems.append(
+                    Problem(
+                        FIELD,
+                        _("The module's code for the activity type “%(type)s” is not known yet.")
+                        % {"type": mobility.activity_type_label},
+                        column.header,
+                        "",
+                    )
+                )
+            elif column.mandatory:
+                problems.append(
+                    Problem(FIELD, _("%(column)s is missing.") % {"column": column.header}, column.header, fix)
+                )
+            continue
+        if column.format == "oid" and not OID_RE.match(value):
+            problems.append(
+                Problem(
+                    FIELD,
+                    _("%(column)s is not an OID (E and eight digits).") % {"column": column.header},
+                    column.header,
+                    fix,
+                )
+            )
+        if column.max_length and len(value) > column.max_length:
+            problems.append(
+                Problem(
+                    FIELD,
+                    _("%(column)s is longer than %(count)s characters.")
+                    % {"column": column.header, "count": column.max_length},
+                    column.header,
+                    fix,
+                )
+            )
+    return problems
 
 
-class TemplateError(ValueError):
-    """The column file names a key or format this code does not know, repeats a header, or leaves a code of a key
-    with fixed values without the module's word for it."""
+def _fix_of(key: str) -> str:
+    if key.startswith("participant_"):
+        return "person"
+    if key in ("means_of_transport", "transport_description") or key.startswith(("expensive_", "inclusion_")):
+        return "module"
+    return "mobility"
 
 
-def _parse_values(index: int, column: Column, raw: object) -> dict[str, str] | None:
-    """The module's word for each of the key's codes: required for a key in FIXED_VALUES, refused for others."""
-    codes = FIXED_VALUES.get(column.key)
-    if codes is None:
-        if raw is not None:
-            raise TemplateError(f"Column {index} ({column.header}): key {column.key!r} has no fixed values to map.")
-        return None
-    values = raw if isinstance(raw, dict) else {}
-    missing = [code for code in codes if not str(values.get(code) or "")]
-    if missing:
-        raise TemplateError(f"Column {index} ({column.header}): values must map {', '.join(missing)}.")
-    unknown = sorted(set(values) - set(codes))
-    if unknown:
-        raise TemplateError(f"Column {index} ({column.header}): unknown value {', '.join(unknown)}.")
-    return {code: str(values[code]) for code in codes}
+def rule_problems(mobility: Mobility, template: Template, cells: list[str], project: Project) -> list[Problem]:
+    """Stage 3, the Programme Guide's rules the module checks (reference, "Beneficiary Module")."""
+    values = dict(zip((c.key for c in template.columns), cells, strict=True))
+    headers = {c.key: c.header for c in template.columns}
+    problems = []
+    if mobility.start_date < project.start_date or mobility.end_date > project.end_date:
+        problems.append(
+            Problem(
+                RULES,
+                _("The dates are outside the project (%(start)s to %(end)s).")
+                % {"start": project.start_date.isoformat(), "end": project.end_date.isoformat()},
+                headers.get("start_date", ""),
+                "mobility",
+            )
+        )
+    green = values.get("green_travel") == "Yes"
+    limit = MAX_GREEN_TRAVEL_DAYS if green else MAX_TRAVEL_DAYS
+    if mobility.travel_days > limit:
+        message = (
+            _("Up to %(count)s travel days with green travel.")
+            if green
+            else _("Up to %(count)s travel days without green travel (up to 6 with it).")
+        )
+        problems.append(Problem(RULES, message % {"count": limit}, headers.get("travel_days", ""), "mobility"))
+    if values.get("means_of_transport") and green != mobility.green_travel:
+        problems.append(
+            Problem(
+                RULES,
+                _("The means of transport and the mobility's green travel disagree: correct one of them."),
+                headers.get("means_of_transport", ""),
+                "module",
+            )
+        )
+    sending = mobility.sending_organisation.oid
+    if sending and sending == mobility.receiving_oid:
+        problems.append(
+            Problem(
+                RULES,
+                _("The sending and the receiving organisation are the same."),
+                headers.get("receiving_oid", ""),
+                "mobility",
+            )
+        )
+    if not mobility.receiving_oid and not (mobility.receiving_name and mobility.receiving_city):
+        problems.append(
+            Problem(
+                RULES,
+                _("Give the receiving organisation's OID, or its name and city."),
+                headers.get("receiving_oid", ""),
+                "mobility",
+            )
+        )
+    record = module_of(mobility)
+    if record and record.expensive_travel_cost is not None and not record.expensive_travel_justification.strip():
+        problems.append(
+            Problem(
+                RULES,
+                _("Expensive travel needs a justification."),
+                headers.get("expensive_travel_justification", ""),
+                "module",
+            )
+        )
+    if record and record.inclusion_support_amount is not None and not record.inclusion_support_justification.strip():
+        problems.append(
+            Problem(
+                RULES,
+                _("Inclusion support needs a justification."),
+                headers.get("inclusion_support_justification", ""),
+                "module",
+            )
+        )
+    return problems
 
 
-def parse_template(data: dict[str, object]) -> Template:
-    raw_columns = data.get("columns")
-    if not isinstance(raw_columns, list) or not raw_columns:
-        raise TemplateError("The template has no columns.")
-    columns = []
-    for index, raw in enumerate(raw_columns, start=1):
-        if not isinstance(raw, dict):
-            raise TemplateError(f"Column {index} is not a table.")
-        column = Column(str(raw.get("header", "")), str(raw.get("key", "")), str(raw.get("format", "")))
-        if not column.header:
-            raise TemplateError(f"Column {index} has no header.")
-        if column.key not in SOURCES:
-            raise TemplateError(f"Column {index} ({column.header}): unknown key {column.key!r}.")
-        if column.format not in FORMATS:
-            raise TemplateError(f"Column {index} ({column.header}): unknown format {column.format!r}.")
-        columns.append(replace(column, values=_parse_values(index, column, raw.get("values"))))
-    headers = [column.header for column in columns]
-    if len(set(headers)) != len(headers):
-        raise TemplateError("Two columns have the same header.")
-    return Template(
-        str(data.get("version", "")), str(data.get("template", "")), str(data.get("source", "")), tuple(columns)
-    )
+def notes(mobility: Mobility, template: Template, cells: list[str]) -> list[Problem]:
+    """What the module asks for but does not require: empty optional columns worth completing."""
+    wanted = ("participant_date_of_birth", "participant_gender", "participant_nationality", "receiving_oid")
+    return [
+        Problem(NOTE, _("%(column)s is empty.") % {"column": column.header}, column.header, _fix_of(column.key))
+        for column, value in zip(template.columns, cells, strict=True)
+        if column.key in wanted and not value
+    ]
 
 
-@cache
-def load_template(path: Path = CURRENT) -> Template:
-    with path.open("rb") as handle:
-        return parse_template(tomllib.load(handle))
+def check_rows(mobilities: Iterable[Mobility], template: Template, project: Project) -> list[CheckedRow]:
+    """Stages 2 and 3 for each mobility, then the duplicates across the file (IDs)."""
+    codes = load_codes()
+    checked = []
+    seen: dict[str, int] = {}
+    id_index = template.headers.index(_header(template, "activity_id")) if _header(template, "activity_id") else None
+    for mobility in mobilities:
+        cells = row(mobility, template)
+        result = CheckedRow(mobility, cells)
+        result.problems += field_problems(mobility, template, cells, codes)
+        result.problems += rule_problems(mobility, template, cells, project)
+        result.problems += notes(mobility, template, cells)
+        if id_index is not None and cells[id_index]:
+            seen[cells[id_index]] = seen.get(cells[id_index], 0) + 1
+        checked.append(result)
+    if id_index is not None:
+        for result in checked:
+            if seen.get(result.cells[id_index], 0) > 1:
+                result.problems.append(
+                    Problem(RULES, _("Two mobilities have the same Mobility activity ID."), template.headers[id_index])
+                )
+    return checked
 
 
-def format_value(value: Value, format: str) -> str:
-    """One cell as the module expects it; an empty cell for a missing value."""
-    if value is None or value == "":
-        return ""
-    if format == "date":
-        assert isinstance(value, datetime.date)
-        return value.isoformat()
-    if format == "country":
-        return str(value).upper()
-    if format == "yesno":
-        return "Yes" if value else "No"
-    if format == "integer":
-        assert isinstance(value, int | str)
-        return str(int(value))
-    if format == "amount":
-        assert isinstance(value, Decimal | int | str)
-        return f"{Decimal(value).quantize(CENT):f}"
-    return str(value)
-
-
-def cell(mobility: Mobility, column: Column) -> str:
-    value = SOURCES[column.key](mobility)
-    if column.values is not None:
-        value = column.values[str(value)]
-    return format_value(value, column.format)
-
-
-def row(mobility: Mobility, template: Template) -> list[str]:
-    return [cell(mobility, column) for column in template.columns]
+def _header(template: Template, key: str) -> str:
+    return next((column.header for column in template.columns if column.key == key), "")

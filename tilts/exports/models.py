@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class ExportKind(models.TextChoices):
@@ -64,3 +65,72 @@ class ExportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (ExportStatus.DONE, ExportStatus.FAILED)
+
+
+class ModuleMobility(models.Model):
+    """What the Beneficiary Module needs about one mobility beyond Tilts' plan (docs/beneficiary-module.md).
+
+    The **Mobility activity ID** is the key by which a second import updates a mobility instead of adding one:
+    it is given once, when the mobility is first checked for export after approval, and never given again, not
+    even when the mobility is deleted (the row stays, without its mobility). The other fields are the module's
+    inputs that the grant engine does not hold: the main means of transport, expensive travel, inclusion support.
+    """
+
+    project = models.ForeignKey(
+        "projects.Project", verbose_name=_("project"), on_delete=models.CASCADE, related_name="module_mobilities"
+    )
+    mobility = models.OneToOneField(
+        "mobility.Mobility", on_delete=models.SET_NULL, null=True, blank=True, related_name="module"
+    )
+    number = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    activity_id = models.CharField(_("Mobility activity ID"), max_length=30, blank=True, editable=False)
+    means_of_transport = models.CharField(_("main means of transport"), max_length=20, blank=True)
+    transport_description = models.CharField(_("means of transport, description"), max_length=300, blank=True)
+    expensive_travel_cost = models.DecimalField(
+        _("expensive travel: real cost, EUR"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    expensive_travel_justification = models.TextField(_("expensive travel: justification"), blank=True)
+    inclusion_support_amount = models.DecimalField(
+        _("inclusion support for the participant, EUR"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    inclusion_support_justification = models.TextField(_("inclusion support: justification"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("mobility in the Beneficiary Module")
+        verbose_name_plural = _("mobilities in the Beneficiary Module")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "number"], condition=models.Q(number__isnull=False), name="module_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["project", "activity_id"], condition=~models.Q(activity_id=""), name="module_activity_id_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.activity_id or f"{self.mobility_id}"
+
+
+class AgreementMember(models.Model):
+    """A member organisation the project's grant agreement names. Only these send participants whose mobilities
+    the Beneficiary Module accepts; adding one needs an amendment approved by the national agency
+    (docs/beneficiary-module.md, "Member register")."""
+
+    project = models.ForeignKey(
+        "projects.Project", verbose_name=_("project"), on_delete=models.CASCADE, related_name="agreement_members"
+    )
+    organisation = models.ForeignKey(
+        "consortium.Organisation", verbose_name=_("institution"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("member in the grant agreement")
+        verbose_name_plural = _("members in the grant agreement")
+        constraints = [models.UniqueConstraint(fields=["project", "organisation"], name="agreement_member_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.organisation}"

@@ -2,14 +2,18 @@
 
 import copy
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tilts.accounts.models import User
 from tilts.accounts.permissions import can_edit_person
+from tilts.consortium.models import MembershipStatus, Organisation
+from tilts.core.collation import latvian_sort_key
+from tilts.exports import beneficiary_module as bm
 from tilts.exports.models import ExportJob
 from tilts.mobility.models import Mobility, MobilityStatus
 from tilts.mobility.selectors import ProjectBudget, project_budget
@@ -17,9 +21,6 @@ from tilts.projects.models import Project
 from tilts.projects.selectors import projects_for
 from tilts.reporting.models import ParticipantReport, ReportStatus
 from tilts.reporting.services import with_realised_data
-
-# Drafts are not yet the consortium's plan and cancelled mobilities did not happen: neither goes to the module.
-NOT_REPORTED = (MobilityStatus.DRAFT, MobilityStatus.CANCELLED)
 
 
 def can_export(user: User) -> bool:
@@ -73,60 +74,148 @@ def as_exported(mobilities: Iterable[Mobility], project: Project) -> Iterator[Mo
         yield as_reported(mobility)
 
 
-def reportable_mobilities(user: User, project: Project) -> QuerySet[Mobility]:
-    """What goes to the Beneficiary Module: neither drafts nor cancelled mobilities."""
-    return project_mobilities(user, project).exclude(status__in=NOT_REPORTED)
+# What goes to the module: mobilities the coordinator has approved, and later ones (docs/beneficiary-module.md).
+EXPORTED = (MobilityStatus.APPROVED, MobilityStatus.CONFIRMED, MobilityStatus.COMPLETED)
+LEFT_OUT_REASONS = {
+    MobilityStatus.DRAFT: gettext_lazy("a draft: the member has not submitted it"),
+    MobilityStatus.SUBMITTED: gettext_lazy("waiting for the coordinator's approval"),
+    MobilityStatus.CANCELLED: gettext_lazy("cancelled"),
+}
+PREPARATORY_VISITS = "preparatory_visits"
+LONG_TEXTS = ("topic", "learning_objectives", "followup_plan", "followup_audience", "cancellation_reason")
 
 
 @dataclass
-class MissingData:
-    """One mobility that lacks something the module asks for, with where to fix it (when the user may)."""
+class ModuleCheck:
+    """The module's three validation stages run on what Tilts would export, and what it leaves out, with why."""
 
-    mobility: Mobility
-    problems: list[tuple[str, str | None]] = field(default_factory=list)  # (what is missing, link to fix it)
+    project: Project
+    template: bm.Template | None
+    file_problems: list[bm.Problem]
+    rows: list[bm.CheckedRow]
+    left_out: list[tuple[Mobility, str]]
+
+    @property
+    def ready(self) -> list[bm.CheckedRow]:
+        return [row for row in self.rows if row.ready] if not self.file_problems else []
+
+    @property
+    def blocked(self) -> list[bm.CheckedRow]:
+        return [row for row in self.rows if not row.ready]
+
+    @property
+    def with_problems(self) -> list[bm.CheckedRow]:
+        """Those held back first, then those with notes only."""
+        return sorted((row for row in self.rows if row.problems), key=lambda row: row.ready)
+
+    @property
+    def to_confirm(self) -> list[bm.Column]:
+        """The template's columns not confirmed yet: their header, place or values may differ in the module."""
+        return [column for column in self.template.columns if not column.confirmed] if self.template else []
+
+    @property
+    def codes_to_confirm(self) -> list[str]:
+        """The activity types used in the file whose module code is not confirmed yet."""
+        codes = bm.load_codes()
+        labels = {
+            row.mobility.activity_type_label
+            for row in self.rows
+            if codes.status_of("activity_types", row.mobility.activity_type) != bm.CONFIRMED
+        }
+        return sorted(labels, key=latvian_sort_key)
 
 
-def lacking_module_data(mobilities: QuerySet[Mobility]) -> QuerySet[Mobility]:
-    """The mobilities :func:`missing_for_module` reports on, found by the database (counted and paged)."""
-    return mobilities.filter(
-        Q(participant__date_of_birth=None)
-        | Q(participant__gender="")
-        | Q(participant__gender=None)
-        | Q(participant__nationality="")
-        | Q(participant__nationality=None)
-        | (Q(receiving_oid="") & Q(receiving_name=""))
-        | Q(grant_frozen_at=None)
-        | Q(grant_total=None)
+def module_check(user: User, project: Project) -> ModuleCheck:
+    """Pre-validation of the module import for the user's scope: the file, each field, the Programme Guide rules.
+
+    Mobility activity IDs must have been given first (``services.assign_activity_ids``)."""
+    template = bm.template_for(project)
+    codes = bm.load_codes()
+    left_out: list[tuple[Mobility, str]] = []
+    exported: list[Mobility] = []
+    # Only what the module's columns and checks read: each row is one of 10,000 in a large project.
+    mobilities = (
+        project_mobilities(user, project)
+        .select_related(None)
+        .select_related("sending_organisation", "participant", "report", "module")
+        .defer(*LONG_TEXTS)
+    )
+    for mobility in as_exported(mobilities.iterator(chunk_size=1000), project):
+        if mobility.status not in EXPORTED:
+            left_out.append((mobility, str(LEFT_OUT_REASONS[MobilityStatus(mobility.status)])))
+        elif codes.activity_types.get(mobility.activity_type, ("", "", ""))[2] == PREPARATORY_VISITS:
+            left_out.append((mobility, _("a preparatory visit: the module records these in their own section")))
+        else:
+            exported.append(mobility)
+    rows = bm.check_rows(exported, template, project) if template else []
+    file_problems = bm.file_problems(project, template)
+    register = set(project.agreement_members.values_list("organisation_id", flat=True))
+    if not register:
+        file_problems.append(
+            bm.Problem(bm.FILE, _("Record which member organisations the grant agreement names."), fix="register")
+        )
+    else:
+        for row in rows:
+            if row.mobility.sending_organisation_id not in register:
+                row.problems.append(amendment_needed(row.mobility))
+    return ModuleCheck(project, template, file_problems, rows, left_out)
+
+
+def amendment_needed(mobility: Mobility) -> bm.Problem:
+    """The sending member is not in the grant agreement: the module refuses the mobility until an amendment adds
+    it (reference, "Organisations"). Planning it stays possible; only its export waits."""
+    return bm.Problem(
+        bm.RULES,
+        _("Amendment needed: %(member)s is not in the project's grant agreement.")
+        % {"member": mobility.sending_organisation},
+        _sending_oid_header(),
+        "register",
     )
 
 
-def missing_for_module(user: User, mobilities: Iterable[Mobility]) -> list[MissingData]:
-    """Mobilities missing the participant's date of birth, gender or nationality, the receiving organisation's
-    OID or name, or a frozen grant. The module accepts partial imports, so this warns and does not block."""
-    report = []
-    for mobility in mobilities:
+def _sending_oid_header() -> str:
+    template = bm.load_template(bm.TEMPLATES[-1])
+    return next((column.header for column in template.columns if column.key == "sending_oid"), "")
+
+
+def agreement_members(project: Project) -> list[Organisation]:
+    """The member organisations the project's grant agreement names, in Latvian order."""
+    members = [member.organisation for member in project.agreement_members.select_related("organisation")]
+    return sorted(members, key=lambda organisation: latvian_sort_key(str(organisation)))
+
+
+def register_candidates(project: Project) -> list[Organisation]:
+    """Who may be put in the register: the consortium's current members and those already in it."""
+    current = Organisation.objects.filter(
+        memberships__consortium=project.consortium, memberships__status=MembershipStatus.ACTIVE
+    )
+    named = Organisation.objects.filter(pk__in=project.agreement_members.values("organisation_id"))
+    return sorted(set(current) | set(named), key=lambda organisation: latvian_sort_key(str(organisation)))
+
+
+def fix_link(user: User, mobility: Mobility, fix: str) -> str | None:
+    """Where the user can fix a problem of this kind, ``None`` when they may not."""
+    if fix == "person":
         person = mobility.participant
         if person.pk == user.pk:
-            person_link: str | None = reverse("people:profile")
-        elif can_edit_person(user, person):
-            person_link = reverse("people:edit", args=[person.pk])
-        else:
-            person_link = None
-        mobility_link = reverse("mobility:detail", args=[mobility.pk])
-        entry = MissingData(mobility)
-        if person.date_of_birth is None:
-            entry.problems.append((_("the participant's date of birth"), person_link))
-        if not person.gender:
-            entry.problems.append((_("the participant's gender"), person_link))
-        if not person.nationality:
-            entry.problems.append((_("the participant's nationality"), person_link))
-        if not (mobility.receiving_oid or mobility.receiving_name):
-            entry.problems.append((_("the receiving organisation's OID or name"), mobility_link))
-        if mobility.grant_frozen_at is None or mobility.grant_total is None:
-            entry.problems.append((_("a frozen grant (the mobility is not approved yet)"), mobility_link))
-        if entry.problems:
-            report.append(entry)
-    return report
+            return reverse("people:profile")
+        return reverse("people:edit", args=[person.pk]) if can_edit_person(user, person) else None
+    if fix == "module":
+        return (
+            reverse("exports:module_details", args=[mobility.pk]) if can_edit_module_details(user, mobility) else None
+        )
+    if fix == "register":
+        return reverse("exports:agreement_members", args=[mobility.project_id]) if user.is_coordinator else None
+    if fix == "mobility":
+        return reverse("mobility:detail", args=[mobility.pk])
+    return None
+
+
+def can_edit_module_details(user: User, mobility: Mobility) -> bool:
+    """The coordinator, and the sending member's contact, complete the module's inputs of a mobility."""
+    if user.is_coordinator:
+        return True
+    return user.is_member_contact and mobility.sending_organisation_id == user.organisation_id
 
 
 def budget_for(user: User, project: Project) -> ProjectBudget:

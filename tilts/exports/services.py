@@ -9,24 +9,30 @@ import csv
 import datetime
 import io
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db.models import F, Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.styles import Font, PatternFill  # type: ignore[import-untyped]
 
 from tilts.accounts.models import User
+from tilts.consortium.models import Organisation
 from tilts.core.spreadsheets import safe_row
 from tilts.exports import beneficiary_module, selectors
-from tilts.exports.models import ExportJob, ExportKind, ExportStatus
+from tilts.exports.models import AgreementMember, ExportJob, ExportKind, ExportStatus, ModuleMobility
 from tilts.exports.workbook import WorkbookContext, build_workbook
 from tilts.mobility.models import Mobility
-from tilts.projects.models import Project
+from tilts.projects.models import BudgetCategory, Project
 
 logger = logging.getLogger(__name__)
 KEEP_DAYS = 7
@@ -53,22 +59,209 @@ def file_name(project: Project, kind: str) -> str:
     return f"{stem}-{project.call_year}-{project.pk}.{kind}"
 
 
-def build_csv(user: User, project: Project, progress: Progress | None = None) -> bytes:
-    """The module's import file: the template's headers, then one row per reported mobility (see selectors)."""
-    template = beneficiary_module.load_template()
-    mobilities = selectors.reportable_mobilities(user, project)
-    total = mobilities.count()
+def activity_id_prefix(project: Project) -> str:
+    """The project part of a Mobility activity ID: the last six digits of the grant agreement number."""
+    return project.grant_agreement_number.rsplit("-", 1)[-1][-6:]
+
+
+def activity_id(project: Project, number: int) -> str:
+    """The module's text form of a Mobility activity ID, e.g. 123456-MOB-00001 (docs/beneficiary-module.md)."""
+    return f"{activity_id_prefix(project)}-MOB-{number:05d}"
+
+
+@transaction.atomic
+def assign_activity_ids(project: Project) -> int:
+    """Give each approved (or later) mobility of the project without one its Mobility activity ID: the next number
+    of the project, never one given before (a deleted mobility's record keeps its number). Returns how many."""
+    if not project.grant_agreement_number:
+        return 0
+    Project.objects.select_for_update().filter(pk=project.pk).first()  # one assigner per project at a time
+    waiting = list(
+        Mobility.objects.filter(project=project, status__in=selectors.EXPORTED)
+        .filter(Q(module__isnull=True) | Q(module__number__isnull=True))
+        .select_related("module")
+        .order_by("pk")
+    )
+    if not waiting:
+        return 0
+    last = ModuleMobility.objects.filter(project=project).aggregate(last=Max("number"))["last"] or 0
+    new, changed = [], []
+    for number, mobility in enumerate(waiting, start=last + 1):
+        record = beneficiary_module.module_of(mobility)
+        if record is None:
+            new.append(ModuleMobility(project=project, mobility=mobility))
+            record = new[-1]
+        else:
+            changed.append(record)
+        record.number, record.activity_id = number, activity_id(project, number)
+    ModuleMobility.objects.bulk_create(new, batch_size=1000)
+    if changed:
+        # One prepared UPDATE run per row: bulk_update's CASE expressions take half a minute for 10,000 rows.
+        table = connection.ops.quote_name(ModuleMobility._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET number = %s, activity_id = %s WHERE id = %s",
+                [(record.number, record.activity_id, record.pk) for record in changed],
+            )
+    return len(waiting)
+
+
+MODULE_DETAILS = (
+    "means_of_transport",
+    "transport_description",
+    "expensive_travel_cost",
+    "expensive_travel_justification",
+    "inclusion_support_amount",
+    "inclusion_support_justification",
+)
+
+
+def save_module_details(mobility: Mobility, **details: Any) -> ModuleMobility:
+    """Record the module's inputs of a mobility (main means of transport, expensive travel, inclusion support).
+
+    The means of transport must be one of the module's code list (data/bm_codes_*.toml); a cost or an amount
+    needs its justification (reference, "Beneficiary Module": expensive travel, inclusion support)."""
+    unknown = set(details) - set(MODULE_DETAILS)
+    if unknown:
+        raise ValueError(f"Not a module detail: {', '.join(sorted(unknown))}")
+    errors = {}
+    transport = details.get("means_of_transport") or ""
+    if transport and transport not in beneficiary_module.load_codes().transport:
+        errors["means_of_transport"] = _("Choose a means of transport from the list.")
+    for amount, reason in (
+        ("expensive_travel_cost", "expensive_travel_justification"),
+        ("inclusion_support_amount", "inclusion_support_justification"),
+    ):
+        value = details.get(amount)
+        if value is not None and Decimal(value) < 0:
+            errors[amount] = _("Enter an amount of zero or more.")
+        if value is not None and not str(details.get(reason) or "").strip():
+            errors[reason] = _("Give the justification for this amount.")
+    if len(str(details.get("transport_description") or "")) > 300:
+        errors["transport_description"] = _("At most 300 characters.")
+    if errors:
+        raise ValidationError(errors)
+    record = beneficiary_module.module_of(mobility) or ModuleMobility(project=mobility.project, mobility=mobility)
+    for name in MODULE_DETAILS:
+        if name in details:
+            value = details[name]
+            setattr(record, name, value if value is not None or name.endswith(("cost", "amount")) else "")
+    record.save()
+    mobility.module = record
+    return record
+
+
+@transaction.atomic
+def set_agreement_members(project: Project, organisations: Iterable[Organisation]) -> list[AgreementMember]:
+    """Record which member organisations the project's grant agreement names (the register is replaced).
+
+    Each addition and removal is kept in the history: after the first record, a change means an amendment."""
+    wanted = {organisation.pk: organisation for organisation in organisations}
+    current = {member.organisation_id: member for member in project.agreement_members.select_for_update()}
+    for organisation_id, member in current.items():
+        if organisation_id not in wanted:
+            member.delete()
+    for organisation_id, organisation in wanted.items():
+        if organisation_id not in current:
+            AgreementMember.objects.create(project=project, organisation=organisation)
+    return list(project.agreement_members.select_related("organisation"))
+
+
+def check_module_import(user: User, project: Project) -> selectors.ModuleCheck:
+    """Give the IDs still missing, then run the module's three validation stages (see selectors.module_check)."""
+    assign_activity_ids(project)
+    return selectors.module_check(user, project)
+
+
+def _csv_bytes(rows: Iterable[Sequence[object]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(template.headers)
-    step = max(1, total // 20)
-    rows = selectors.as_exported(mobilities.iterator(chunk_size=500), project)
-    for index, mobility in enumerate(rows, start=1):
-        writer.writerow(safe_row(list(beneficiary_module.row(mobility, template))))
-        if progress and index % step == 0:
-            progress(int(90 * index / total))
+    for values in rows:
+        writer.writerow(safe_row(list(values)))
     # A byte order mark so that spreadsheet programs read the UTF-8 (Latvian letters) correctly.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def build_csv(user: User, project: Project, progress: Progress | None = None) -> bytes:
+    """The module's import file: the template's headers, then one row per mobility that passes the pre-validation.
+
+    Refused (ValidationError) when the file stage fails; mobilities with a field or rule problem are left out of
+    the file and listed on the export page and in the feedback file."""
+    check = check_module_import(user, project)
+    if check.file_problems or check.template is None:
+        raise ValidationError([problem.message for problem in check.file_problems])
+    if progress:
+        progress(80)
+    return _csv_bytes([check.template.headers, *(row.cells for row in check.ready)])
+
+
+def build_estimate(user: User, project: Project) -> bytes:
+    """Tilts' own computation of each exported mobility's grant, per cost category, to compare with the module's:
+    never an input of the module."""
+    check = check_module_import(user, project)
+    categories = BudgetCategory.choices
+    headers: list[object] = [_("Mobility activity ID"), _("Participant"), _("Activity type"), _("Start"), _("End")]
+    headers += [f"{label} (EUR)" for _value, label in categories]
+    headers += [_("Tilts estimate, total (EUR)"), _("Grant")]
+    lines: list[list[object]] = [headers]
+    for checked in check.rows:
+        m = checked.mobility
+        amounts = beneficiary_module.grant_by_category(m) or {}
+        report = selectors.report_of(m)
+        final = report is not None and report.final_grant_total is not None and report.status == "accepted"
+        lines.append(
+            [
+                record.activity_id if (record := beneficiary_module.module_of(m)) else "",
+                str(m.participant),
+                m.activity_type_label,
+                m.start_date.isoformat(),
+                m.end_date.isoformat(),
+                *(_amount(amounts.get(value)) for value, _label in categories),
+                _amount(m.grant_total),
+                _("final") if final else _("agreed"),
+            ]
+        )
+    return _csv_bytes(lines)
+
+
+def _amount(value: Decimal | None) -> str:
+    return "" if value is None else f"{value.quantize(Decimal('0.01')):f}"
+
+
+def build_feedback(user: User, project: Project) -> bytes:
+    """The pre-validation as a workbook: every row the module would get, its problems, the wrong cells in red."""
+    check = check_module_import(user, project)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Check")
+    wrong = PatternFill("solid", fgColor="F4B6B6")
+    note = PatternFill("solid", fgColor="FFF2B3")
+    headers = check.template.headers if check.template else []
+    sheet.append([_("Ready for import"), _("Problems"), *headers])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for problem in check.file_problems:
+        sheet.append([_("No"), problem.message])
+    # The row numbers are counted here: openpyxl's max_row scans the whole sheet, once per row it would be O(n²).
+    row_number = 1 + len(check.file_problems)
+    for checked in check.rows:
+        row_number += 1
+        sheet.append(
+            safe_row(
+                [
+                    _("Yes") if checked.ready and not check.file_problems else _("No"),
+                    "\n".join(problem.message for problem in checked.problems),
+                    *checked.cells,
+                ]
+            )
+        )
+        for problem in checked.problems:
+            if problem.header in headers:
+                sheet.cell(row_number, headers.index(problem.header) + 3).fill = wrong if problem.blocking else note
+    sheet.freeze_panes = "C2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def build_xlsx(user: User, project: Project, progress: Progress | None = None) -> bytes:
@@ -133,6 +326,10 @@ def run_job(job_id: int) -> ExportJob | None:
         with translation.override(job.language):
             exported = build(job.created_by, job.project, job.kind, lambda value: _set_progress(job, value))
             job.file.save(exported.name, ContentFile(exported.content), save=False)
+    except ValidationError as error:
+        # Already in the job's language: the file stage of the module's check refused the file.
+        reason = " ".join(error.messages)
+        job.status, job.error = ExportStatus.FAILED, reason
     except Exception as error:
         logger.exception("Export job %s failed", job.pk)
         with translation.override(job.language):

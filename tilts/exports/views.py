@@ -1,6 +1,8 @@
 """Exports in the back office: the project's export page, direct downloads, background jobs and their files."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -8,14 +10,17 @@ from django.views.decorators.http import require_POST
 
 from tilts.accounts.models import Role
 from tilts.accounts.permissions import current_user, role_required
-from tilts.core.pagination import paginate
+from tilts.core.feedback import report_errors
+from tilts.exports import beneficiary_module as bm
 from tilts.exports import selectors, services
-from tilts.exports.forms import ExportForm
+from tilts.exports.forms import AgreementMembersForm, ExportForm, ModuleDetailsForm
 from tilts.exports.models import ExportJob, ExportKind, ExportStatus
 from tilts.exports.workbook import sheet_titles
+from tilts.mobility.selectors import mobilities_for
 from tilts.projects.models import Project
 
 EXPORTERS = (Role.COORDINATOR, Role.AUDITOR, Role.MEMBER_CONTACT)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _project(request: HttpRequest, pk: int) -> Project:
@@ -26,26 +31,93 @@ def _job(request: HttpRequest, pk: int) -> ExportJob:
     return get_object_or_404(selectors.jobs_for(current_user(request)), pk=pk)
 
 
+PROBLEMS_PER_PAGE = 50
+
+
 @role_required(*EXPORTERS)
 def project_exports(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     project = _project(request, pk)
-    reported = selectors.reportable_mobilities(user, project)
-    page = paginate(request, selectors.lacking_module_data(reported))
+    check = services.check_module_import(user, project)
+    problems = Paginator(check.with_problems, PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
+    left_out = Paginator(check.left_out, PROBLEMS_PER_PAGE).get_page(request.GET.get("left_out_page"))
+    problem_rows = [
+        (row, [(problem, selectors.fix_link(user, row.mobility, problem.fix)) for problem in row.problems])
+        for row in problems
+    ]
     return render(
         request,
         "exports/project_exports.html",
         {
             "project": project,
+            "check": check,
+            "problems": problems,
+            "problem_rows": problem_rows,
+            "left_out": left_out,
             "kinds": ExportKind.choices,
             "sheets": ", ".join(sheet_titles()),
-            "reported_count": reported.count(),
-            "missing": selectors.missing_for_module(user, page.object_list),
-            "page": page,
             "inline": services.runs_inline(user, project),
             "limit": services.inline_limit(),
             "jobs": selectors.jobs_for(user).filter(project=project, created_by=user)[:10],
+            "agreement_members": selectors.agreement_members(project),
         },
+    )
+
+
+@role_required(Role.COORDINATOR)
+def agreement_members(request: HttpRequest, pk: int) -> HttpResponse:
+    """Which member organisations the project's grant agreement names (the module's register of the project)."""
+    project = _project(request, pk)
+    candidates = selectors.register_candidates(project)
+    form = AgreementMembersForm(
+        request.POST or None, candidates=candidates, initial={"organisations": selectors.agreement_members(project)}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.set_agreement_members(project, form.cleaned_data["organisations"])
+        messages.success(request, _("The members of the grant agreement are saved."))
+        return redirect("exports:project", pk=project.pk)
+    return render(request, "exports/agreement_members.html", {"project": project, "form": form})
+
+
+def _download(content: bytes, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@role_required(*EXPORTERS)
+def module_feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    """The pre-validation as a workbook, the wrong cells marked."""
+    project = _project(request, pk)
+    content = services.build_feedback(current_user(request), project)
+    return _download(content, f"beneficiary-module-check-{project.call_year}-{project.pk}.xlsx", XLSX)
+
+
+@role_required(*EXPORTERS)
+def module_estimate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Tilts' grant per mobility, to compare with what the module computes."""
+    project = _project(request, pk)
+    content = services.build_estimate(current_user(request), project)
+    return _download(content, f"tilts-estimate-{project.call_year}-{project.pk}.csv", "text/csv; charset=utf-8")
+
+
+@role_required(Role.COORDINATOR, Role.MEMBER_CONTACT)
+def module_details(request: HttpRequest, pk: int) -> HttpResponse:
+    """The module's inputs of one mobility: main means of transport, expensive travel, inclusion support."""
+    user = current_user(request)
+    mobility = get_object_or_404(mobilities_for(user), pk=pk)
+    if not selectors.can_edit_module_details(user, mobility):
+        raise Http404
+    record = bm.module_of(mobility)
+    form = ModuleDetailsForm(request.POST or None, instance=record)
+    if request.method == "POST" and form.is_valid():
+        services.save_module_details(mobility, **form.cleaned_data)
+        messages.success(request, _("The Beneficiary Module details are saved."))
+        return redirect("exports:project", pk=mobility.project_id)
+    return render(
+        request,
+        "exports/module_details.html",
+        {"mobility": mobility, "record": record, "form": form, "codes": bm.load_codes()},
     )
 
 
@@ -61,10 +133,12 @@ def export_start(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("exports:project", pk=project.pk)
     kind = form.cleaned_data["kind"]
     if not form.cleaned_data["background"] and services.runs_inline(user, project):
-        exported = services.build(user, project, kind)
-        response = HttpResponse(exported.content, content_type=exported.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{exported.name}"'
-        return response
+        try:
+            exported = services.build(user, project, kind)
+        except ValidationError as error:
+            report_errors(request, error)
+            return redirect("exports:project", pk=project.pk)
+        return _download(exported.content, exported.name, exported.content_type)
     job = services.start_export(user, project, kind)
     messages.success(request, _("The export is being prepared. You can leave this page and come back later."))
     return redirect("exports:job", pk=job.pk)

@@ -170,6 +170,7 @@ class ApplicationIn(Schema):
     development_programme: str | None = Field(None, max_length=200)
     activity_type: str | None = Field(None, max_length=40)
     receiving_name: str | None = Field(None, max_length=300)
+    receiving_oid: str | None = Field(None, max_length=9, description="The host's OID (E and 8 digits), if known.")
     receiving_country: str | None = Field(None, max_length=2)
     venue: str | None = Field(None, max_length=40, description="Place id from /places.")
     start_date: datetime.date | None = None
@@ -200,6 +201,7 @@ class ApplicationOut(Schema):
     development_programme: str
     activity_type: str
     receiving_name: str
+    receiving_oid: str
     receiving_country: str
     venue: str
     start_date: datetime.date

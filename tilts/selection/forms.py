@@ -155,6 +155,7 @@ class ApplicationForm(forms.ModelForm):  # type: ignore[type-arg]
                 [
                     "activity_type",
                     "receiving_name",
+                    "receiving_oid",
                     "receiving_country",
                     "venue",
                     "start_date",

@@ -17,6 +17,8 @@ from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from tilts.consortium.validators import validate_oid
+
 
 class Call(models.Model):
     """An invitation to a member's staff to apply for mobilities of one project.
@@ -153,6 +155,13 @@ class Application(models.Model):
     )
     activity_type = models.CharField(_("activity type"), max_length=40)
     receiving_name = models.CharField(_("host organisation"), max_length=300)
+    receiving_oid = models.CharField(
+        _("host organisation's OID"),
+        max_length=9,
+        blank=True,
+        validators=[validate_oid],
+        help_text=_("If you know it: the letter E and 8 digits (the Beneficiary Module finds the host by it)."),
+    )
     receiving_country = CountryField(_("host country"))
     venue = models.CharField(_("host city"), max_length=40, help_text=_("A place chosen from the search."))
     start_date = models.DateField(_("from"))

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from tilts.exports import services
 from tilts.exports.models import ExportJob, ExportStatus
 from tilts.exports.tests.conftest import IMMEDIATE
-from tilts.exports.tests.helpers import make_mobility, read_csv
+from tilts.exports.tests.helpers import awarded, make_mobility, read_csv, row_pks
 from tilts.mobility.tests.factories import make_project
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def project(consortium):
-    return make_project(consortium)
+    return awarded(make_project(consortium))
 
 
 @pytest.fixture
@@ -82,7 +82,7 @@ def test_large_projects_go_to_the_background(coordinator_client, project, mobili
     download = coordinator_client.get(reverse("exports:file", args=[job.pk]))
     assert download["Content-Disposition"] == f'attachment; filename="beneficiary-module-2025-{project.pk}.csv"'
     rows = read_csv(b"".join(download.streaming_content))
-    assert int(rows[1][0]) == mobility.pk
+    assert row_pks(rows) == [mobility.pk]
 
 
 def test_the_page_polls_while_the_job_runs(coordinator_client, coordinator, project) -> None:
@@ -101,7 +101,7 @@ def test_api_creates_a_job_and_reports_it(coordinator_client, project, mobility)
     assert body["download_url"] == f"/api/v1/exports/{body['id']}/file"
     assert coordinator_client.get(f"/api/v1/exports/{body['id']}").json()["status"] == "done"
     rows = read_csv(b"".join(coordinator_client.get(body["download_url"]).streaming_content))
-    assert int(rows[1][0]) == mobility.pk
+    assert row_pks(rows) == [mobility.pk]
     bad = coordinator_client.post(f"/api/v1/projects/{project.pk}/exports", {"kind": "pdf"}, "application/json")
     assert bad.status_code == 422 and "kind" in bad.json()["errors"]
     assert (

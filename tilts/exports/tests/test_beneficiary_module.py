@@ -1,72 +1,56 @@
-"""The Beneficiary Module CSV: columns and order from the data file, each value as the module expects it."""
+"""The Beneficiary Module import (v2): columns from the data file, the module's codes, inputs and no amounts."""
 
 import datetime
 import tomllib
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from tilts.exports import beneficiary_module, services
-from tilts.exports.beneficiary_module import CURRENT, TemplateError, format_value, parse_template
-from tilts.exports.tests.helpers import make_mobility, read_csv, with_details
+from tilts.exports.beneficiary_module import TEMPLATES, TemplateError, load_codes, parse_template
+from tilts.exports.models import ModuleMobility
+from tilts.exports.tests.helpers import awarded, make_mobility, read_csv, with_details
+from tilts.mobility.models import Mobility
 from tilts.mobility.tests.factories import make_participant, make_project
-from tilts.reporting import services as reporting
-from tilts.reporting.models import ReportStatus
-from tilts.reporting.tests.helpers import submitted_report
 
 pytestmark = pytest.mark.django_db
+ATHENS = "g:264371"
 
 
 @pytest.fixture
 def project(consortium):
-    return make_project(consortium)
+    return awarded(make_project(consortium))
 
 
-def test_the_columns_and_their_order_come_from_the_data_file(project, coordinator) -> None:
-    with CURRENT.open("rb") as handle:
+def test_the_columns_and_their_order_come_from_the_data_file(project, member, goals, coordinator) -> None:
+    make_mobility(project, member, goals, by=coordinator)
+    with TEMPLATES[-1].open("rb") as handle:
         data = tomllib.load(handle)
     headers = read_csv(services.build_csv(coordinator, project))[0]
     assert headers == [column["header"] for column in data["columns"]]
-    assert data["source"] and data["version"]
-    assert {column["format"] for column in data["columns"]} <= set(beneficiary_module.FORMATS)
+    assert data["source"] and data["version"] == "2"
+    assert all(column["status"] in ("confirmed", "to-confirm") and column["source"] for column in data["columns"])
 
 
-def test_a_changed_template_changes_the_export_without_code(project, member, goals, coordinator) -> None:
-    mobility = make_mobility(project, member, goals, by=coordinator)
-    template = parse_template(
-        {
-            "version": "2",
-            "columns": [
-                {"header": "End", "key": "end_date", "format": "date"},
-                {"header": "Country", "key": "receiving_country", "format": "country"},
-            ],
-        }
-    )
-    assert template.headers == ["End", "Country"]
-    assert beneficiary_module.row(mobility, template) == ["2025-10-20", "BE"]
-
-
-@pytest.mark.parametrize(
-    ("column", "message"),
-    [
-        ({"header": "X", "key": "shoe_size", "format": "text"}, "unknown key"),
-        ({"header": "X", "key": "end_date", "format": "roman"}, "unknown format"),
-        ({"header": "", "key": "end_date", "format": "date"}, "no header"),
-    ],
-)
-def test_a_template_with_an_unknown_column_is_refused(column: dict[str, str], message: str) -> None:
-    with pytest.raises(TemplateError, match=message):
-        parse_template({"columns": [column]})
+def test_the_file_carries_no_amounts(project, member, goals, coordinator) -> None:
+    make_mobility(project, member, goals, by=coordinator)
+    headers = read_csv(services.build_csv(coordinator, project))[0]
+    assert not [header for header in headers if "EUR" in header or ("Grant" in header and header != "Zero Grant")]
+    assert "Tilts" not in " ".join(headers)
 
 
 def test_values_of_a_known_mobility(project, member, goals, coordinator) -> None:
     person = with_details(make_participant(member), first_name="Līga", last_name="Kalniņa", email="liga@example.org")
-    mobility = make_mobility(project, member, goals, by=coordinator, participant=person)
+    mobility = make_mobility(project, member, goals, by=coordinator, participant=person, receiving_oid="E10234567")
+    services.save_module_details(
+        mobility, means_of_transport="plane", transport_description="Rīga–Brisele caur Frankfurti"
+    )
     rows = read_csv(services.build_csv(coordinator, project))
     values = dict(zip(rows[0], rows[1], strict=True))
     assert values == {
-        "Mobility ID": str(mobility.pk),
-        "Activity Type": "Job shadowing",
+        "Mobility Activity ID": "123456-MOB-00001",
+        "Activity Type": "SM-JOB-SHDW",
         "Participant First Name": "Līga",
         "Participant Last Name": "Kalniņa",
         "Participant Email": "liga@example.org",
@@ -76,9 +60,7 @@ def test_values_of_a_known_mobility(project, member, goals, coordinator) -> None
         "Participant with Fewer Opportunities": "No",
         "Accompanying Person": "No",
         "Sending Organisation OID": member.oid,
-        "Sending City": "Rīga",
-        "Sending Country": "LV",
-        "Receiving Organisation OID": "",
+        "Receiving Organisation OID": "E10234567",
         "Receiving Organisation Name": "Koninklijke Bibliotheek van België (KBR)",
         "Receiving Country": "BE",
         "Receiving City": "Brussels",
@@ -86,122 +68,158 @@ def test_values_of_a_known_mobility(project, member, goals, coordinator) -> None
         "End Date": "2025-10-20",
         "Travel Days": "2",
         "Distance Band": "500-1999 km",
+        "Main Means of Transport": "Plane",
+        "Means of Transport Description": "Rīga–Brisele caur Frankfurti",
         "Green Travel": "No",
+        "Expensive Travel": "No",
+        "Expensive Travel Real Cost": "",
+        "Expensive Travel Justification": "",
+        "Inclusion Support Amount": "",
+        "Inclusion Support Justification": "",
+        "Force Majeure": "No",
         "Zero Grant": "No",
-        # The reference's worked example: 309.00 travel + 3059.00 individual support + 100.00 organisational.
-        "Travel Grant (EUR)": "309.00",
-        "Exceptional Costs for Expensive Travel (EUR)": "0.00",
-        "Individual Support (EUR)": "3059.00",
-        "Organisational Support (EUR)": "100.00",
-        "Course Fees (EUR)": "0.00",
-        "Inclusion Support (EUR)": "0.00",
-        "Preparatory Visits (EUR)": "0.00",
-        "Total Grant (EUR)": "3468.00",
-        "Participant Report Status": "Not submitted",
     }
 
 
-def test_drafts_and_cancelled_mobilities_are_not_reported(project, member, goals, coordinator) -> None:
-    kept = {
+def test_the_mobility_activity_id_is_stable_and_never_reused(project, member, goals, coordinator) -> None:
+    first = make_mobility(project, member, goals, by=coordinator)
+    second = make_mobility(project, member, goals, by=coordinator)
+    assert services.assign_activity_ids(project) == 2
+    ids = dict(ModuleMobility.objects.values_list("mobility", "activity_id"))
+    assert ids == {first.pk: "123456-MOB-00001", second.pk: "123456-MOB-00002"}
+    assert services.assign_activity_ids(project) == 0  # a second run changes nothing
+    Mobility.objects.filter(pk=second.pk).delete()  # its record stays, with its number, without the mobility
+    assert ModuleMobility.objects.filter(activity_id="123456-MOB-00002", mobility=None).exists()
+    third = make_mobility(project, member, goals, by=coordinator)
+    services.assign_activity_ids(project)
+    assert ModuleMobility.objects.get(mobility=third).activity_id == "123456-MOB-00003"
+
+
+def test_only_approved_mobilities_are_exported_and_the_others_are_listed(project, member, goals, coordinator) -> None:
+    exported = {
         make_mobility(project, member, goals, by=coordinator, status=status).pk
-        for status in ("submitted", "approved", "confirmed", "completed")
+        for status in ("approved", "confirmed", "completed")
     }
-    make_mobility(project, member, goals, by=coordinator, status="draft")
-    make_mobility(project, member, goals, by=coordinator, status="cancelled")
-    rows = read_csv(services.build_csv(coordinator, project))[1:]
-    assert {int(row[0]) for row in rows} == kept
+    left = {
+        status: make_mobility(project, member, goals, by=coordinator, status=status)
+        for status in ("draft", "submitted", "cancelled")
+    }
+    with translation.override("en"):
+        check = services.check_module_import(coordinator, project)
+    assert {row.mobility.pk for row in check.ready} == exported
+    reasons = {mobility.pk: reason for mobility, reason in check.left_out}
+    assert reasons == {
+        left["draft"].pk: "a draft: the member has not submitted it",
+        left["submitted"].pk: "waiting for the coordinator's approval",
+        left["cancelled"].pk: "cancelled",
+    }
+    assert len(read_csv(services.build_csv(coordinator, project))) == 1 + len(exported)
 
 
-def test_accompanying_person_and_fewer_opportunities_say_yes(project, member, goals, coordinator) -> None:
+def test_codes_for_countries_and_transport_come_from_the_data(project, member, goals, coordinator) -> None:
     mobility = make_mobility(
         project,
         member,
         goals,
         by=coordinator,
-        activity_type="group_mobility",
-        participant_kind="accompanying",
-        fewer_opportunities=True,
+        receiving_country="GR",
+        receiving_city="Athens",
+        venue=ATHENS,
         green_travel=True,
         travel_days=4,
-        end_date=datetime.date(2025, 10, 10),
     )
-    template = beneficiary_module.load_template()
-    values = dict(zip(template.headers, beneficiary_module.row(mobility, template), strict=True))
-    assert values["Accompanying Person"] == "Yes"
-    assert values["Participant with Fewer Opportunities"] == "Yes"
-    assert values["Green Travel"] == "Yes"
-    assert values["Inclusion Support (EUR)"] == "100.00"  # per participant with fewer opportunities
-    assert values["Organisational Support (EUR)"] == "0.00"  # not for accompanying persons
-
-
-def _status_cell(user, project, mobility) -> str:
-    rows = read_csv(services.build_csv(user, project))
-    index = rows[0].index("Participant Report Status")
-    return next(row[index] for row in rows[1:] if row[0] == str(mobility.pk))
-
-
-def test_the_report_status_is_written_in_the_modules_words(project, member, goals, coordinator) -> None:
-    """Not opened yet and opened but untouched are the same for the module: nothing submitted."""
-    mobility = make_mobility(project, member, goals, by=coordinator, status="confirmed")
-    assert _status_cell(coordinator, project, mobility) == "Not submitted"
-    report = reporting.open_report(mobility)
-    assert report.status == "pending"
-    assert _status_cell(coordinator, project, mobility) == "Not submitted"
-    participant = mobility.participant
-    report = reporting.save_draft(report, by=participant, satisfaction=4)
-    assert _status_cell(coordinator, project, mobility) == "Not submitted"
-    report = submitted_report(report)
-    assert _status_cell(coordinator, project, mobility) == "Submitted"
-    report = reporting.request_changes(report, by=coordinator, comment="Pievienojiet apliecinājumu.")
-    assert _status_cell(coordinator, project, mobility) == "Not submitted"
-    report = reporting.submit(report, by=participant)
-    reporting.accept(report, by=coordinator)
-    assert _status_cell(coordinator, project, mobility) == "Submitted"
-
-
-def test_every_report_state_has_the_modules_word() -> None:
-    template = beneficiary_module.load_template()
-    column = next(column for column in template.columns if column.key == "report_status")
-    assert column.values is not None
-    assert set(column.values) == {beneficiary_module.NOT_OPENED, *ReportStatus.values}
-    assert set(column.values.values()) == {"Not submitted", "Submitted"}
+    services.save_module_details(mobility, transport_description="Vilciens un prāmis")
+    check = services.check_module_import(coordinator, project)
+    (row,) = check.rows
+    values = dict(zip(check.template.headers, row.cells, strict=True))
+    assert values["Receiving Country"] == "EL"  # the module's own code (data, to confirm)
+    assert (values["Main Means of Transport"], values["Green Travel"]) == ("Train", "Yes")
+    assert row.ready
 
 
 @pytest.mark.parametrize(
-    ("values", "message"),
+    ("column", "message"),
     [
-        (None, "must map"),
-        ({"pending": "Not submitted"}, "must map"),
-        ({**dict.fromkeys(("not_opened", *ReportStatus.values), "Submitted"), "lost": "Lost"}, "unknown value"),
+        ({"header": "X", "key": "shoe_size", "format": "text"}, "unknown key"),
+        ({"header": "X", "key": "end_date", "format": "roman"}, "unknown format"),
+        ({"header": "", "key": "end_date", "format": "date"}, "no header"),
+        ({"header": "X", "key": "end_date", "format": "date", "status": "maybe"}, "status"),
+        ({"header": "X", "key": "activity_type", "format": "code"}, "code list"),
     ],
 )
-def test_a_report_status_column_must_map_every_state(values: dict[str, str] | None, message: str) -> None:
-    column: dict[str, object] = {"header": "Status", "key": "report_status", "format": "text"}
-    if values is not None:
-        column["values"] = values
+def test_a_template_with_an_unknown_column_is_refused(column: dict[str, str], message: str) -> None:
     with pytest.raises(TemplateError, match=message):
         parse_template({"columns": [column]})
 
 
-def test_only_a_column_with_known_states_may_map_its_values() -> None:
-    column = {"header": "End", "key": "end_date", "format": "date", "values": {"x": "y"}}
-    with pytest.raises(TemplateError, match="no fixed values"):
-        parse_template({"columns": [column]})
+def test_a_changed_template_changes_the_export_without_code(project, member, goals, coordinator) -> None:
+    mobility = make_mobility(project, member, goals, by=coordinator)
+    template = parse_template(
+        {
+            "version": "3",
+            "columns": [
+                {"header": "End", "key": "end_date", "format": "date"},
+                {"header": "Type", "key": "activity_type", "format": "code", "codes": "activity_types"},
+            ],
+        }
+    )
+    assert beneficiary_module.row(mobility, template) == ["2025-10-20", "SM-JOB-SHDW"]
 
 
-@pytest.mark.parametrize(
-    ("value", "format", "expected"),
-    [
-        (Decimal("1234.5"), "amount", "1234.50"),
-        (Decimal("0"), "amount", "0.00"),
-        (datetime.date(2026, 2, 2), "date", "2026-02-02"),
-        ("be", "country", "BE"),
-        (True, "yesno", "Yes"),
-        (False, "yesno", "No"),
-        (None, "amount", ""),
-        (None, "date", ""),
-        (15, "integer", "15"),
-    ],
-)
-def test_formats(value: object, format: str, expected: str) -> None:
-    assert format_value(value, format) == expected  # type: ignore[arg-type]
+def test_every_confirmed_staff_code_is_the_references() -> None:
+    codes = load_codes().activity_types
+    assert {key: codes[key][0] for key in codes if codes[key][1] == "confirmed"} == {
+        "job_shadowing": "SM-JOB-SHDW",
+        "teaching_assignment": "SM-TTA",
+        "course": "SM-COUR-TRAIN",
+        "invited_expert": "OA-INV-EXP",
+        "hosting_educator": "OA-HOS-TTT",
+    }
+
+
+def test_expensive_travel_and_inclusion_are_inputs(project, member, goals, coordinator) -> None:
+    mobility = make_mobility(project, member, goals, by=coordinator, fewer_opportunities=True)
+    services.save_module_details(
+        mobility,
+        means_of_transport="plane",
+        expensive_travel_cost=Decimal("1450.5"),
+        expensive_travel_justification="Tikai lidojums ar divām pārsēšanās reizēm.",
+        inclusion_support_amount=Decimal("300"),
+        inclusion_support_justification="Asistents",
+    )
+    check = services.check_module_import(coordinator, project)
+    values = dict(zip(check.template.headers, check.rows[0].cells, strict=True))
+    assert values["Expensive Travel"] == "Yes"
+    assert values["Expensive Travel Real Cost"] == "1450.50"
+    assert values["Inclusion Support Amount"] == "300.00"
+    assert values["Participant with Fewer Opportunities"] == "Yes"
+
+
+def test_a_cost_without_its_justification_is_refused(project, member, goals, coordinator) -> None:
+    from django.core.exceptions import ValidationError
+
+    mobility = make_mobility(project, member, goals, by=coordinator)
+    with pytest.raises(ValidationError) as error:
+        services.save_module_details(mobility, expensive_travel_cost=Decimal("900"), means_of_transport="rocket")
+    assert set(error.value.message_dict) == {"expensive_travel_justification", "means_of_transport"}
+    mobility.module.refresh_from_db()
+    assert (mobility.module.means_of_transport, mobility.module.expensive_travel_cost) == ("plane", None)
+
+
+def test_the_tilts_estimate_holds_the_computed_grant(project, member, goals, coordinator) -> None:
+    make_mobility(project, member, goals, by=coordinator)
+    with translation.override("en"):
+        rows = read_csv(services.build_estimate(coordinator, project))
+    values = dict(zip(rows[0], rows[1], strict=True))
+    # The reference's worked example: 309.00 travel + 3059.00 individual support + 100.00 organisational.
+    assert values["Mobility activity ID"] == "123456-MOB-00001"
+    assert (values["Travel (EUR)"], values["Individual support (EUR)"]) == ("309.00", "3059.00")
+    assert values["Organisational support (EUR)"] == "100.00"
+    assert (values["Tilts estimate, total (EUR)"], values["Grant"]) == ("3468.00", "agreed")
+
+
+def test_dates_are_iso(project, member, goals, coordinator) -> None:
+    mobility = make_mobility(project, member, goals, by=coordinator, end_date=datetime.date(2025, 10, 9))
+    template = beneficiary_module.template_for(project)
+    assert template is not None
+    assert "2025-10-09" in beneficiary_module.row(mobility, template)

@@ -8,7 +8,7 @@ from tilts.accounts.models import Role
 from tilts.accounts.tests.factories import UserFactory
 from tilts.core.tests.fixtures import client_for
 from tilts.exports.models import ExportJob
-from tilts.exports.tests.helpers import make_mobility, read_csv
+from tilts.exports.tests.helpers import awarded, make_mobility, read_csv, row_pks
 from tilts.mobility.tests.factories import make_project
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def project(consortium):
-    return make_project(consortium)
+    return awarded(make_project(consortium))
 
 
 @pytest.fixture
@@ -35,19 +35,18 @@ def test_coordinator_and_auditor_get_the_whole_project(coordinator_client, audit
         response = download(client, project)
         assert response.status_code == 200
         assert response["Content-Disposition"] == f'attachment; filename="beneficiary-module-2025-{project.pk}.csv"'
-        assert {int(row[0]) for row in read_csv(response.content)[1:]} == {m.pk for m in ours_and_theirs}
+        assert set(row_pks(read_csv(response.content))) == {m.pk for m in ours_and_theirs}
 
 
 def test_member_contact_gets_only_their_institutions_mobilities(member_client, project, ours_and_theirs):
     ours, theirs = ours_and_theirs
-    rows = read_csv(download(member_client, project).content)[1:]
-    assert [int(row[0]) for row in rows] == [ours.pk]
+    assert row_pks(read_csv(download(member_client, project).content)) == [ours.pk]
     response = download(member_client, project, "xlsx")
     assert response.status_code == 200
     assert theirs.participant.email.encode() not in response.content  # not in the (zipped) sheets either
     page = member_client.get(reverse("exports:project", args=[project.pk]))
     assert page.status_code == 200
-    assert [entry.mobility for entry in page.context["missing"]] == [ours]
+    assert [row.mobility for row in page.context["check"].rows] == [ours]
 
 
 def test_member_contacts_workbook_has_no_other_member(member_client, project, ours_and_theirs):

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from tilts.core.spreadsheets import safe_cell
 from tilts.exports import services
-from tilts.exports.tests.helpers import make_mobility, read_csv
+from tilts.exports.tests.helpers import awarded, make_mobility, read_csv
 from tilts.mobility.tests.factories import make_participant, make_project
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def test_other_values_are_left_alone(value: object) -> None:
 
 @pytest.fixture
 def mobility(consortium, member, goals, coordinator):
-    project = make_project(consortium)
+    project = awarded(make_project(consortium))
     person = make_participant(member)
     person.first_name = ATTACK
     person.save()

@@ -11,10 +11,11 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from tilts.exports import services
-from tilts.exports.tests.helpers import make_mobility, read_csv
+from tilts.exports.tests.helpers import awarded, make_mobility, read_csv, row_pks
 from tilts.mobility.models import Mobility
 from tilts.mobility.selectors import CATEGORY_OF_LINE
 from tilts.mobility.tests.factories import make_participant, make_project
+from tilts.projects.models import BudgetCategory
 from tilts.reporting import services as reporting
 from tilts.reporting.models import ParticipantReport
 from tilts.reporting.tests.helpers import submitted_report
@@ -28,20 +29,11 @@ REALISED = {
     "actual_travel_days": 4,
     "actual_green_travel": True,
 }
-CSV_CATEGORIES = {
-    "travel": "Travel Grant (EUR)",
-    "exceptional_costs": "Exceptional Costs for Expensive Travel (EUR)",
-    "individual_support": "Individual Support (EUR)",
-    "organisational_support": "Organisational Support (EUR)",
-    "course_fees": "Course Fees (EUR)",
-    "inclusion_support": "Inclusion Support (EUR)",
-    "preparatory_visits": "Preparatory Visits (EUR)",
-}
 
 
 @pytest.fixture
 def project(consortium):
-    return make_project(consortium)
+    return awarded(make_project(consortium))
 
 
 def _reported(mobility: Mobility, coordinator, *, accept: bool = True) -> ParticipantReport:
@@ -50,7 +42,7 @@ def _reported(mobility: Mobility, coordinator, *, accept: bool = True) -> Partic
 
 
 def _final_by_category(report: ParticipantReport) -> dict[str, Decimal]:
-    totals = dict.fromkeys(CSV_CATEGORIES, Decimal("0.00"))
+    totals = dict.fromkeys(BudgetCategory.values, Decimal("0.00"))
     for line_category, amount in report.final_grant_breakdown["by_category"].items():
         totals[CATEGORY_OF_LINE[line_category]] += Decimal(amount)
     return totals
@@ -58,13 +50,14 @@ def _final_by_category(report: ParticipantReport) -> dict[str, Decimal]:
 
 def _csv_rows(user, project) -> dict[int, dict[str, str]]:
     rows = read_csv(services.build_csv(user, project))
-    return {int(row[0]): dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    return {pk: dict(zip(rows[0], row, strict=True)) for pk, row in zip(row_pks(rows), rows[1:], strict=True)}
 
 
 def test_the_csv_writes_the_realised_data_and_final_grant_of_an_accepted_report(
     project, member, goals, coordinator
 ) -> None:
-    accepted = make_mobility(project, member, goals, by=coordinator, status="confirmed")
+    # The participant went by train in the end (green travel): the module's means of transport says so.
+    accepted = make_mobility(project, member, goals, by=coordinator, status="confirmed", transport="train")
     report = _reported(accepted, coordinator)
     assert report.final_grant_total != accepted.grant_total  # the realised data changed the grant
     planned = make_mobility(project, member, goals, by=coordinator, status="confirmed")
@@ -73,9 +66,7 @@ def test_the_csv_writes_the_realised_data_and_final_grant_of_an_accepted_report(
     realised = rows[accepted.pk]
     assert (realised["Start Date"], realised["End Date"]) == ("2025-10-07", "2025-10-17")
     assert (realised["Travel Days"], realised["Green Travel"]) == ("4", "Yes")
-    assert realised["Total Grant (EUR)"] == f"{report.final_grant_total:.2f}"
-    for category, amount in _final_by_category(report).items():
-        assert realised[CSV_CATEGORIES[category]] == f"{amount:.2f}"
+    assert "Total Grant (EUR)" not in realised  # the module computes the grant: the estimate has Tilts' amounts
     plan = rows[planned.pk]
     assert (plan["Start Date"], plan["End Date"], plan["Travel Days"], plan["Green Travel"]) == (
         "2025-10-06",
@@ -83,8 +74,13 @@ def test_the_csv_writes_the_realised_data_and_final_grant_of_an_accepted_report(
         "2",
         "No",
     )
-    assert plan["Total Grant (EUR)"] == "3468.00"
-    assert plan["Travel Grant (EUR)"] == "309.00"
+    with translation.override("en"):
+        estimate = read_csv(services.build_estimate(coordinator, project))
+    by_id = {row[0]: dict(zip(estimate[0], row, strict=True)) for row in estimate[1:]}
+    final = by_id[realised["Mobility Activity ID"]]
+    assert (final["Tilts estimate, total (EUR)"], final["Grant"]) == (f"{report.final_grant_total:.2f}", "final")
+    assert final["Travel (EUR)"] == f"{_final_by_category(report)['travel']:.2f}"
+    assert by_id[plan["Mobility Activity ID"]]["Tilts estimate, total (EUR)"] == "3468.00"
 
 
 def test_the_workbook_writes_the_realised_data_and_final_grant_of_an_accepted_report(

@@ -43,8 +43,10 @@ def test_a_computed_objective_equals_the_goals_dashboard_for_its_year(
     services.save_objective_year(objective, by=coordinator, year=project.call_year, target=Decimal("30"))
     row = plan.plan_progress(consortium)[0].years[0]
     dashboard = client_for(coordinator).get(f"/follow-up/goals/?project={project.pk}").context["goals"]
-    assert row.value == dashboard[0].reach.colleagues == 15
-    assert row.percent == 50
+    # 15, plus the 4 of the goal-2 follow-up that draws on a goal-1 mobility (the one rule of
+    # followup.selectors.serving_goals).
+    assert row.value == dashboard[0].reach.colleagues == 19
+    assert row.percent == 63
 
 
 def test_an_entered_objective_keeps_its_value_and_evidence(consortium: Consortium, coordinator: User) -> None:

@@ -594,7 +594,7 @@ def demo_mobilities(consortium: Consortium, organisations: dict[str, Organisatio
             "green_travel": green,
             "course_days": 5 if activity == "course" else 0,
             "topic": f"{host}: izglītojošā darbība un digitālie pakalpojumi",
-            "learning_objectives": "Iepazīt uzņēmējas institūcijas mācību programmas, digitālos krājumus un darbu ar "
+            "learning_objectives": "Iepazīt uzņemošās institūcijas mācību programmas, digitālos krājumus un darbu ar "
             "pieaugušo izglītojamo grupām.",
             "followup_plan": "Tematiskā darbnīca kolēģiem un uzlabots mācību kursa saturs",
             "followup_audience": "Konsorcija dalībinstitūciju bibliotekāri un muzeju speciālisti",

@@ -42,7 +42,7 @@ def rebase_rate_tables(apps: Any) -> int:
         if rebased == table.data:
             continue
         table.data = rebased
-        table.save(update_fields=["data"])
+        table.save(update_fields=["data", "updated_at"])  # updated_at versions the parsed-table cache
         history_model.objects.create(
             id=table.pk,
             name=table.name,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from tilts.core.tests.fixtures import client_for
 from tilts.exports import services
 from tilts.exports.models import ExportJob, ExportStatus
-from tilts.exports.tests.helpers import make_mobility
+from tilts.exports.tests.helpers import awarded, make_mobility
 from tilts.mobility.tests.factories import make_project
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def project(consortium, member, goals, coordinator):
-    project = make_project(consortium)
+    project = awarded(make_project(consortium))  # the module file needs the grant agreement number
     make_mobility(project, member, goals, by=coordinator)
     return project
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from tilts.consortium.models import Consortium, Goal, Organisation
 from tilts.followup.models import FollowUp
+from tilts.followup.services import approve_followup
 from tilts.followup.tests.helpers import D, followup, mobility
 from tilts.mobility.tests.factories import make_project
 
@@ -60,13 +61,15 @@ def test_results_api_is_public_and_anonymous(client: Client, delivered) -> None:
 
 
 def test_figures_are_cached_until_something_changes(
-    client: Client, delivered, goals, django_assert_max_num_queries
+    client: Client, delivered, goals, coordinator, django_assert_max_num_queries
 ) -> None:
     url = "/en" + reverse("followup:results")
     assert client.get(url).context["total"].colleagues == 43
     with django_assert_max_num_queries(6):  # the figures come from the cache; only the page of follow-ups is read
         assert client.get(url).context["total"].colleagues == 43
-    followup([delivered[1]], goals[:1], attendees=7, title="Jauna darbnīca", type="workshop")
+    new = followup([delivered[1]], goals[:1], attendees=7, title="Jauna darbnīca", type="workshop")
+    assert client.get(url).context["total"].colleagues == 43  # not public before the coordinator approves it
+    approve_followup(new, by=coordinator)
     response = client.get(url)
     assert response.context["total"].colleagues == 50 and "Jauna darbnīca" in response.text
 
@@ -74,6 +77,7 @@ def test_figures_are_cached_until_something_changes(
 def test_delivered_activities_are_listed_50_a_page(client: Client, delivered, goals) -> None:
     for i in range(50):
         followup([delivered[0]], goals[:1], attendees=1, title=f"Darbnīca {i}", type="workshop")
+    FollowUp.objects.update(approved_at=timezone.now())  # public once approved
     url = "/en" + reverse("followup:results")
     assert "Page 1 of 2 (rows 1–50 of 51)" in client.get(url).text
     assert "rows 51–51 of 51" in client.get(url, {"page": 2}).text

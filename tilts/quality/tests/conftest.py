@@ -16,6 +16,21 @@ def _fast_passwords(settings: pytest.FixtureRequest) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
 
 
+@pytest.fixture(autouse=True)
+def _standards(request: pytest.FixtureRequest) -> None:
+    """The standards come from a data migration, and a transactional test that ran earlier on the same worker
+    (a browser test, the API fuzz) flushes every table: load them again (idempotent) for each database test."""
+    marker = request.node.get_closest_marker("django_db")
+    names = request.fixturenames
+    if "transactional_db" in names or "live_server" in names or (marker and marker.kwargs.get("transaction")):
+        request.getfixturevalue("transactional_db")
+    elif "db" in names or marker is not None:
+        request.getfixturevalue("db")
+    else:
+        return
+    services.load_standards()
+
+
 @pytest.fixture
 def project(consortium: Consortium) -> Project:
     return make_project(consortium)

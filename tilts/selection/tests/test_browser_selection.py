@@ -49,7 +49,7 @@ def test_application_to_selection_to_agreement(transactional_db: None, live_serv
     page.get_by_label("Position").fill("Librarian, training lead")
     page.get_by_label("Role in educational work").fill("I lead digital skills workshops for regional librarians.")
     page.get_by_label("Activity type").select_option("job_shadowing")
-    page.get_by_label("Host organisation").fill("Koninklijke Bibliotheek van België (KBR)")
+    page.get_by_label("Host organisation", exact=True).fill("Koninklijke Bibliotheek van België (KBR)")
     page.get_by_label("Host country").select_option("BE")
     page.get_by_label("Host city").fill("Brussels")
     page.get_by_label(re.compile(r"Brussels, Belgium")).first.check()

@@ -36,7 +36,7 @@ def test_every_model_text_has_a_limit() -> None:
         if not model.__module__.startswith("tilts.") or model.__name__.startswith("Historical"):
             continue
         for field in model._meta.get_fields():
-            if isinstance(field, models.TextField) and field.max_length is None:
+            if isinstance(field, (models.TextField, models.CharField)) and field.max_length is None:
                 missing.append(f"{model._meta.label}.{field.name}")
     assert sorted(set(missing) - SYSTEM_TEXTS) == []
 

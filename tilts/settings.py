@@ -290,8 +290,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Retention (the privacy notice), applied daily by the worker's housekeeping (tilts.core.retention): rejected or
 # withdrawn applications and rejected join applications after RETENTION_REJECTED_DAYS; evidence files, attendance
-# lists and accepted join applications once the project ended RETENTION_AUDIT_YEARS ago; exports after a week.
+# lists and accepted join applications once the project ended RETENTION_AUDIT_YEARS ago; exports after a week;
+# join applications never decided after RETENTION_PENDING_JOIN_DAYS from their submission.
 RETENTION_REJECTED_DAYS = int(os.environ.get("RETENTION_REJECTED_DAYS", str(2 * 365)))
+RETENTION_PENDING_JOIN_DAYS = int(os.environ.get("RETENTION_PENDING_JOIN_DAYS", "365"))
 RETENTION_AUDIT_YEARS = int(os.environ.get("RETENTION_AUDIT_YEARS", "5"))
 RETENTION_EXPORT_DAYS = int(os.environ.get("RETENTION_EXPORT_DAYS", "7"))
 # The access log (who viewed or exported personal data) is kept this long.

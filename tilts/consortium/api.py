@@ -19,6 +19,7 @@ from tilts.core import keyset
 from tilts.core.api import ObjectId
 from tilts.core.collation import latvian
 from tilts.core.keyset import PageQuery
+from tilts.core.limits import CODE_MAX, LONG_TEXT_MAX, Code, LongText, ShortText
 from tilts.core.ratelimit import too_many
 
 router = Router(tags=["consortium"])
@@ -75,36 +76,38 @@ class OrganisationOut(MemberOut):
 
 
 class OrganisationPatch(Schema):
-    legal_name: str | None = None
-    short_name: str | None = None
-    oid: str | None = None
-    address: str | None = None
-    city: str | None = None
-    website: str | None = None
-    email: str | None = None
-    phone: str | None = None
+    legal_name: ShortText | None = None
+    short_name: ShortText | None = None
+    oid: Code | None = None
+    address: ShortText | None = None
+    city: ShortText | None = None
+    website: ShortText | None = None
+    email: ShortText | None = None
+    phone: Code | None = None
 
 
 class JoinApplicationIn(Schema):
     legal_name: str = Field(min_length=1, max_length=300)
-    type: str
+    type: Code
     registration_number: str = Field(max_length=30)
-    oid: str = ""
+    oid: Code = ""
     address: str = Field(min_length=1, max_length=300)
     city: str = Field(min_length=1, max_length=100)
-    country: str = "LV"
-    website: str = ""
+    country: Code = "LV"
+    website: ShortText = ""
     goals: list[Annotated[int, Field(ge=1, le=32767)]] = Field(
         description="Numbers of the goals the institution shares (at least one).", max_length=50
     )
-    motivation: str = Field(min_length=1)
-    planned_activities: str = Field(min_length=1)
+    motivation: str = Field(min_length=1, max_length=LONG_TEXT_MAX)
+    planned_activities: str = Field(min_length=1, max_length=LONG_TEXT_MAX)
     contact_name: str = Field(min_length=1, max_length=200)
-    contact_position: str = ""
-    contact_email: str
-    contact_phone: str = ""
+    contact_position: ShortText = ""
+    contact_email: ShortText
+    contact_phone: Code = ""
     consent: bool = Field(description="The applicant agrees to the privacy notice (required).")
-    language: str = Field("", description="lv or en: the language of the replies; the request's if empty.")
+    language: str = Field(
+        "", max_length=CODE_MAX, description="lv or en: the language of the replies; the request's if empty."
+    )
 
 
 class JoinApplicationOut(Schema):
@@ -134,7 +137,7 @@ class JoinApplicationOut(Schema):
 
 
 class RejectIn(Schema):
-    reason: str
+    reason: LongText
 
 
 class Receipt(Schema):

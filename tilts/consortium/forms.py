@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tilts.consortium.models import Consortium, Goal, JoinApplication, Membership, Organisation
 from tilts.consortium.validators import normalise_registration_number, validate_registration_number
+from tilts.core.limits import LONG_TEXT_MAX, SHORT_TEXT_MAX
 
 ORGANISATION_FORM_FIELDS = [
     "legal_name",
@@ -58,7 +59,7 @@ class JoinApplicationForm(RegistrationNumberMixin):
         error_messages={"required": _("We need your consent to review the application.")},
     )
     # A field people do not see; robots fill it in. Such submissions are dropped.
-    nickname = forms.CharField(required=False, widget=forms.HiddenInput, label="")
+    nickname = forms.CharField(required=False, max_length=SHORT_TEXT_MAX, widget=forms.HiddenInput, label="")
 
     class Meta:
         model = JoinApplication
@@ -131,11 +132,14 @@ class EndMembershipForm(forms.Form):
     left_on = forms.DateField(
         label=_("Left on"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
     )
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    reason = forms.CharField(
+        max_length=LONG_TEXT_MAX, label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
 
 class RejectApplicationForm(forms.Form):
     reason = forms.CharField(
+        max_length=LONG_TEXT_MAX,
         label=_("Reason for rejection"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("The applicant receives this text by e-mail."),

@@ -8,6 +8,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from tilts.consortium.validators import validate_accreditation_number, validate_oid
+from tilts.core.limits import LONG_TEXT_MAX
 
 
 class Consortium(models.Model):
@@ -36,7 +37,7 @@ class Consortium(models.Model):
         _("contact phones"), max_length=200, blank=True, help_text=_("Separate several numbers with commas.")
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
-    about = models.TextField(_("about the consortium"), blank=True)
+    about = models.TextField(_("about the consortium"), max_length=LONG_TEXT_MAX, blank=True)
 
     # History is registered in translation.py, after the per-language columns exist.
 
@@ -58,7 +59,7 @@ class Goal(models.Model):
     consortium = models.ForeignKey(Consortium, on_delete=models.CASCADE, related_name="goals")
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=LONG_TEXT_MAX, blank=True)
 
     # History is registered in translation.py, after the per-language columns exist.
 
@@ -126,7 +127,7 @@ class Membership(models.Model):
     )
     joined_on = models.DateField(_("joined on"), default=timezone.localdate)
     left_on = models.DateField(_("left on"), null=True, blank=True)
-    leave_reason = models.TextField(_("reason for leaving"), blank=True)
+    leave_reason = models.TextField(_("reason for leaving"), max_length=LONG_TEXT_MAX, blank=True)
     goals = models.ManyToManyField(Goal, verbose_name=_("shared goals"), blank=True, related_name="memberships")
 
     history = HistoricalRecords(m2m_fields=[goals])
@@ -170,8 +171,8 @@ class JoinApplication(models.Model):
     country = CountryField(_("country"), default="LV")
     website = models.URLField(_("website"), blank=True)
     goals = models.ManyToManyField(Goal, verbose_name=_("goals you share"), related_name="join_applications")
-    motivation = models.TextField(_("motivation"))
-    planned_activities = models.TextField(_("planned educational activities"))
+    motivation = models.TextField(_("motivation"), max_length=LONG_TEXT_MAX)
+    planned_activities = models.TextField(_("planned educational activities"), max_length=LONG_TEXT_MAX)
     contact_name = models.CharField(_("contact person"), max_length=200)
     contact_position = models.CharField(_("position"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact e-mail"))
@@ -191,7 +192,7 @@ class JoinApplication(models.Model):
         blank=True,
         related_name="+",
     )
-    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    rejection_reason = models.TextField(_("reason for rejection"), max_length=LONG_TEXT_MAX, blank=True)
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("institution"),

@@ -17,6 +17,7 @@ from django.utils import timezone
 class RetentionReport:
     rejected_applications: int = 0
     join_applications: int = 0
+    pending_join_applications: int = 0
     evidence_files: int = 0
     attendance_lists: int = 0
     exports: int = 0
@@ -52,12 +53,18 @@ def apply_retention(*, dry_run: bool = False, now: datetime.datetime | None = No
         Q(status=JoinStatus.REJECTED, decided_at__lt=rejected_before)
         | Q(status=JoinStatus.ACCEPTED, decided_at__date__lt=audit_before)
     )
+    # Never decided: the institution can apply again; its data is not kept for ever meanwhile.
+    pending_joins = JoinApplication.objects.filter(
+        status=JoinStatus.PENDING,
+        submitted_at__lt=now - datetime.timedelta(days=settings.RETENTION_PENDING_JOIN_DAYS),
+    )
     evidence = Evidence.objects.filter(report__mobility__project__end_date__lt=audit_before)
     attendance = FollowUp.objects.filter(project__end_date__lt=audit_before).exclude(attendance_list="")
     exports = ExportJob.objects.filter(created_at__lt=now - datetime.timedelta(days=settings.RETENTION_EXPORT_DAYS))
 
     report.rejected_applications = rejected.count()
     report.join_applications = joins.count()
+    report.pending_join_applications = pending_joins.count()
     report.evidence_files = evidence.count()
     report.attendance_lists = attendance.count()
     report.exports = exports.count()
@@ -69,6 +76,7 @@ def apply_retention(*, dry_run: bool = False, now: datetime.datetime | None = No
         access.delete()
         rejected.delete()
         joins.delete()
+        pending_joins.delete()
         for item in evidence:
             _delete_file(item.file)
             item.delete()

@@ -14,6 +14,7 @@ from ninja.security import django_auth
 
 from tilts.accounts.models import User
 from tilts.core.api import ObjectId
+from tilts.core.limits import CODE_MAX, LongText
 from tilts.exports import beneficiary_module as bm
 from tilts.exports import selectors, services
 from tilts.exports.models import ExportJob, ExportKind, ExportStatus, ModuleMobility
@@ -186,12 +187,14 @@ def tilts_estimate(request: HttpRequest, project_id: ObjectId) -> HttpResponse:
 
 
 class ModuleDetailsIn(Schema):
-    means_of_transport: str = Field("", description="A key of the module's code list (data/bm_codes_*.toml).")
+    means_of_transport: str = Field(
+        "", max_length=CODE_MAX, description="A key of the module's code list (data/bm_codes_*.toml)."
+    )
     transport_description: str = Field("", max_length=300)
     expensive_travel_cost: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2)
-    expensive_travel_justification: str = ""
+    expensive_travel_justification: LongText = ""
     inclusion_support_amount: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2)
-    inclusion_support_justification: str = ""
+    inclusion_support_justification: LongText = ""
 
 
 class ModuleDetailsOut(ModuleDetailsIn):

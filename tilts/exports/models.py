@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tilts.core.limits import LONG_TEXT_MAX
+
 
 class ExportKind(models.TextChoices):
     CSV = "csv", _("Beneficiary Module import (CSV)")
@@ -89,11 +91,15 @@ class ModuleMobility(models.Model):
     expensive_travel_cost = models.DecimalField(
         _("expensive travel: real cost, EUR"), max_digits=10, decimal_places=2, null=True, blank=True
     )
-    expensive_travel_justification = models.TextField(_("expensive travel: justification"), blank=True)
+    expensive_travel_justification = models.TextField(
+        _("expensive travel: justification"), max_length=LONG_TEXT_MAX, blank=True
+    )
     inclusion_support_amount = models.DecimalField(
         _("inclusion support for the participant, EUR"), max_digits=10, decimal_places=2, null=True, blank=True
     )
-    inclusion_support_justification = models.TextField(_("inclusion support: justification"), blank=True)
+    inclusion_support_justification = models.TextField(
+        _("inclusion support: justification"), max_length=LONG_TEXT_MAX, blank=True
+    )
 
     history = HistoricalRecords()
 

@@ -27,6 +27,7 @@ from tilts.consortium.selectors import get_consortium
 from tilts.core import keyset
 from tilts.core.api import ObjectId
 from tilts.core.keyset import PageQuery
+from tilts.core.limits import CODE_MAX, Code
 from tilts.followup import selectors, services
 from tilts.followup.models import FollowUp
 from tilts.mobility.models import Mobility
@@ -36,10 +37,12 @@ router = Router(tags=["followup"])
 
 
 class FollowUpIn(Schema):
-    type: str = Field(description="workshop, seminar, course_content, programme, presentation or publication.")
+    type: str = Field(
+        max_length=CODE_MAX, description="workshop, seminar, course_content, programme, presentation or publication."
+    )
     title: str = Field(min_length=1, max_length=300)
     date: datetime.date
-    status: str = Field("planned", description="planned or delivered.")
+    status: str = Field("planned", max_length=CODE_MAX, description="planned or delivered.")
     place: str = Field("", max_length=300)
     online: bool = False
     online_link: str = Field("", max_length=200)
@@ -55,10 +58,10 @@ class FollowUpIn(Schema):
 
 class FollowUpPatch(Schema):
     version: int = Field(ge=1, le=2**31, description="The version you read; a newer one on the server is a conflict.")
-    type: str | None = None
+    type: Code | None = None
     title: str | None = Field(None, min_length=1, max_length=300)
     date: datetime.date | None = None
-    status: str | None = None
+    status: Code | None = None
     place: str | None = Field(None, max_length=300)
     online: bool | None = None
     online_link: str | None = Field(None, max_length=200)

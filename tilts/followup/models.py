@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tilts.core.limits import LONG_TEXT_MAX
+
 if TYPE_CHECKING:
     from tilts.consortium.models import Organisation
 
@@ -79,7 +81,10 @@ class FollowUp(models.Model):
         related_name="attended_followups",
     )
     other_attendee_institutions = models.TextField(
-        _("other institutions"), blank=True, help_text=_("Institutions outside the consortium, one per line.")
+        _("other institutions"),
+        max_length=LONG_TEXT_MAX,
+        blank=True,
+        help_text=_("Institutions outside the consortium, one per line."),
     )
     materials_file = models.FileField(_("materials (file)"), upload_to=materials_path, blank=True, max_length=200)
     materials_name = models.CharField(max_length=200, blank=True, editable=False)
@@ -88,6 +93,7 @@ class FollowUp(models.Model):
     attendance_list_name = models.CharField(max_length=200, blank=True, editable=False)
     no_attendance_list_reason = models.TextField(
         _("why there is no attendance list"),
+        max_length=LONG_TEXT_MAX,
         blank=True,
         help_text=_("E.g. the list is kept on paper by the organiser, or the publication has readers, not attendees."),
     )

@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema
 
 from tilts.accounts.models import User
 from tilts.core.api import CallYear, ObjectId
+from tilts.core.limits import CODE_MAX
 from tilts.grants import rules, services
 from tilts.grants.models import RateTable
 
@@ -28,12 +29,16 @@ class QuoteIn(Schema):
         le=2**63 - 1,
         description="Id of a rate table in use instead of the call year's defaults (coordinator and auditor only).",
     )
-    activity_type: str = Field(description="e.g. job_shadowing, course, teaching_assignment, group_mobility.")
-    participant_kind: str = Field("staff", description="staff, learner or accompanying.")
-    origin: str = Field("", description="Place id from /places (g:<GeoNames id> or c:<id>).")
-    destination: str = Field("", description="Place id from /places.")
-    origin_country: str = Field("", description="ISO code, when no origin place is given.")
-    destination_country: str = Field("", description="ISO code, when no destination place is given.")
+    activity_type: str = Field(
+        max_length=CODE_MAX, description="e.g. job_shadowing, course, teaching_assignment, group_mobility."
+    )
+    participant_kind: str = Field("staff", max_length=CODE_MAX, description="staff, learner or accompanying.")
+    origin: str = Field("", max_length=CODE_MAX, description="Place id from /places (g:<GeoNames id> or c:<id>).")
+    destination: str = Field("", max_length=CODE_MAX, description="Place id from /places.")
+    origin_country: str = Field("", max_length=CODE_MAX, description="ISO code, when no origin place is given.")
+    destination_country: str = Field(
+        "", max_length=CODE_MAX, description="ISO code, when no destination place is given."
+    )
     distance_km: int | None = Field(None, ge=0, le=40000, description="One-way km from the EC distance calculator.")
     activity_days: int | None = Field(None, ge=1, le=1000)
     start: datetime.date | None = None

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from tilts.core.limits import SHORT_TEXT_MAX
 from tilts.grants import rules
 from tilts.grants.models import CustomPlace, RateTable
 from tilts.grants.services import QuoteInput, activity_type_choices
@@ -22,8 +23,8 @@ class QuoteForm(forms.Form):
     call_year = forms.TypedChoiceField(label=_("Call year"), coerce=int)
     activity_type = forms.ChoiceField(label=_("Activity type"))
     participant_kind = forms.ChoiceField(label=_("Participant"), choices=PARTICIPANT_KINDS, initial="staff")
-    origin = forms.CharField(label=_("From"), required=False, widget=forms.HiddenInput)
-    destination = forms.CharField(label=_("To"), required=False, widget=forms.HiddenInput)
+    origin = forms.CharField(max_length=SHORT_TEXT_MAX, label=_("From"), required=False, widget=forms.HiddenInput)
+    destination = forms.CharField(max_length=SHORT_TEXT_MAX, label=_("To"), required=False, widget=forms.HiddenInput)
     ec_distance_km = forms.IntegerField(
         label=_("Distance from the EC distance calculator (km, one way)"),
         required=False,

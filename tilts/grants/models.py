@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from tilts.core.limits import LONG_TEXT_MAX
 from tilts.grants import rules
 
 # Parsed rate tables of this process by (id, version); see RateTable.table.
@@ -26,7 +27,7 @@ class RateTable(models.Model):
     name = models.CharField(_("name"), max_length=200)
     call_year = models.PositiveSmallIntegerField(_("call year"))
     data = models.JSONField(_("rates"), help_text=_("The rate table with every value's source and status."))
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), max_length=LONG_TEXT_MAX, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -16,6 +16,7 @@ from tilts.consortium.models import Organisation
 from tilts.core import keyset
 from tilts.core.api import ObjectId
 from tilts.core.keyset import PageQuery
+from tilts.core.limits import CODE_MAX, LONG_TEXT_MAX, Code, LongText
 from tilts.mobility import selectors, services
 from tilts.mobility.forms import people_for
 from tilts.mobility.models import Mobility, MobilityStatus
@@ -27,14 +28,14 @@ router = Router(tags=["mobilities"], auth=django_auth)
 class MobilityIn(Schema):
     sending_organisation: int = Field(ge=1, le=2**63 - 1)
     participant: int = Field(ge=1, le=2**63 - 1)
-    participant_kind: str = "staff"
-    activity_type: str
+    participant_kind: Code = "staff"
+    activity_type: Code
     receiving_name: str = Field(min_length=1, max_length=300)
     receiving_oid: str = Field("", max_length=9)
     receiving_country: str = Field(min_length=2, max_length=2)
     receiving_city: str = Field(min_length=1, max_length=100)
-    origin: str = Field(description="Place id from /places.")
-    venue: str = Field(description="Place id from /places.")
+    origin: str = Field(max_length=CODE_MAX, description="Place id from /places.")
+    venue: str = Field(max_length=CODE_MAX, description="Place id from /places.")
     ec_distance_km: int | None = Field(None, ge=0, le=40000)
     start_date: datetime.date
     end_date: datetime.date
@@ -45,8 +46,8 @@ class MobilityIn(Schema):
     zero_grant: bool = False
     goals: list[int] = Field(description="Goal numbers (at least one).", max_length=20)
     topic: str = Field(min_length=1, max_length=300)
-    learning_objectives: str = Field(min_length=1)
-    followup_plan: str = ""
+    learning_objectives: str = Field(min_length=1, max_length=LONG_TEXT_MAX)
+    followup_plan: LongText = ""
     followup_audience: str = Field("", max_length=300)
     followup_colleagues: int | None = Field(None, ge=1, le=100000)
     followup_due: datetime.date | None = None
@@ -59,15 +60,15 @@ class MobilityPatch(Schema):
     start_date: datetime.date | None = None
     end_date: datetime.date | None = None
     topic: str | None = Field(None, min_length=1, max_length=300)
-    learning_objectives: str | None = None
-    followup_plan: str | None = None
+    learning_objectives: str | None = Field(None, min_length=1, max_length=LONG_TEXT_MAX)
+    followup_plan: LongText | None = None
     followup_audience: str | None = Field(None, max_length=300)
     followup_colleagues: int | None = Field(None, ge=1, le=100000)
     followup_due: datetime.date | None = None
 
 
 class TransitionIn(Schema):
-    to: str = Field(description="submitted, approved, draft, confirmed, completed or cancelled.")
+    to: str = Field(max_length=CODE_MAX, description="submitted, approved, draft, confirmed, completed or cancelled.")
     reason: str = Field("", max_length=2000)
     force_majeure: bool = False
 

@@ -9,6 +9,7 @@ from tilts.consortium.models import Goal
 from tilts.consortium.selectors import active_members
 from tilts.core.collation import latvian
 from tilts.core.countries import destination_choices
+from tilts.core.limits import LONG_TEXT_MAX
 from tilts.grants.services import activity_type_choices
 from tilts.grants.widgets import PlaceWidget
 from tilts.mobility.models import PLAN_FIELDS, Mobility, MobilityStatus
@@ -109,7 +110,7 @@ class JointTripForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(max_length=LONG_TEXT_MAX, label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
     force_majeure = forms.BooleanField(label=_("Force majeure"), required=False)
 
 

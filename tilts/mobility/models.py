@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from tilts.core.limits import LONG_TEXT_MAX
+
 
 class MobilityStatus(models.TextChoices):
     # With a context: Latvian agrees the word with "mobilitāte" (feminine), and "confirmed" must read differently
@@ -95,9 +97,10 @@ class Mobility(models.Model):
     zero_grant = models.BooleanField(_("zero grant"), default=False)
     goals = models.ManyToManyField("consortium.Goal", verbose_name=_("goals served"), related_name="mobilities")
     topic = models.CharField(_("topic"), max_length=300)
-    learning_objectives = models.TextField(_("learning objectives"))
+    learning_objectives = models.TextField(_("learning objectives"), max_length=LONG_TEXT_MAX)
     followup_plan = models.TextField(
         _("what the participant will teach afterwards"),
+        max_length=LONG_TEXT_MAX,
         blank=True,
         help_text=_("The workshop, seminar, course or programme the participant will lead after the mobility."),
     )
@@ -107,7 +110,7 @@ class Mobility(models.Model):
     )
     followup_due = models.DateField(_("follow-up by"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=MobilityStatus.choices, default=MobilityStatus.DRAFT)
-    cancellation_reason = models.TextField(_("reason for cancellation"), blank=True)
+    cancellation_reason = models.TextField(_("reason for cancellation"), max_length=LONG_TEXT_MAX, blank=True)
     force_majeure = models.BooleanField(_("force majeure"), default=False)
     grant_total = models.DecimalField(_("grant, EUR"), max_digits=10, decimal_places=2, null=True, blank=True)
     grant_breakdown = models.JSONField(_("grant breakdown"), null=True, blank=True)
@@ -153,7 +156,7 @@ class GrantRecalculation(models.Model):
     status = models.CharField(_("status then"), max_length=12, choices=MobilityStatus.choices)
     before = models.DecimalField(_("grant before, EUR"), max_digits=10, decimal_places=2, null=True, blank=True)
     after = models.DecimalField(_("grant after, EUR"), max_digits=10, decimal_places=2, null=True, blank=True)
-    problem = models.TextField(_("problem"), blank=True)
+    problem = models.TextField(_("problem"), max_length=LONG_TEXT_MAX, blank=True)
     created_at = models.DateTimeField(_("recalculated"), auto_now_add=True)
 
     class Meta:

@@ -7,7 +7,7 @@ evidence carries the address where it opens (``url``), which checks who may see 
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
@@ -22,6 +22,7 @@ from tilts.accounts.permissions import current_user
 from tilts.consortium.models import Consortium, Organisation
 from tilts.consortium.selectors import get_consortium
 from tilts.core.api import CallYear, ObjectId
+from tilts.core.limits import CODE_MAX, SHORT_TEXT_MAX
 from tilts.followup.selectors import Scope
 from tilts.projects.models import Project
 from tilts.quality import plan, selectors, services
@@ -258,7 +259,10 @@ def evidence_create(request: HttpRequest, answer_id: ObjectId, payload: Evidence
     summary="Upload a document (PDF, PNG or JPEG) as evidence",
 )
 def evidence_upload(
-    request: HttpRequest, answer_id: ObjectId, file: File[UploadedFile], label: Form[str] = ""
+    request: HttpRequest,
+    answer_id: ObjectId,
+    file: File[UploadedFile],
+    label: Annotated[str, Form(max_length=SHORT_TEXT_MAX)] = "",
 ) -> Status[AnswerEvidence]:
     user = current_user(request)
     evidence = services.add_evidence(_answer(user, answer_id), by=user, kind="file", label=label[:300], upload=file)
@@ -330,7 +334,9 @@ class ObjectiveIn(Schema):
     timing: str = Field("", max_length=200)
     goal: int | None = Field(None, ge=1, le=999, description="A goal number of the consortium.")
     measure: str = Field(
-        "entered", description="entered, goal_colleagues, goal_participants, type_participants or new_members."
+        "entered",
+        max_length=CODE_MAX,
+        description="entered, goal_colleagues, goal_participants, type_participants or new_members.",
     )
     member_type: str = Field("", max_length=20)
     measure_description: str = Field("", max_length=300)

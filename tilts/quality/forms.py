@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tilts.consortium.models import Consortium, OrganisationType
+from tilts.core.limits import LONG_TEXT_MAX
 from tilts.quality.models import Area, EvidenceKind, Objective, Status, SupportChecklist
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -19,7 +20,9 @@ class ReviewForm(forms.Form):
 class AnswerForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices, required=False)
     owner = forms.CharField(label=_("Responsible"), max_length=200, required=False)
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        max_length=LONG_TEXT_MAX, label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     due_date = forms.DateField(label=_("To be done by"), required=False, widget=DATE)
 
 
@@ -42,8 +45,12 @@ class EvidenceForm(forms.Form):
 class ItemForm(forms.Form):
     code = forms.CharField(label=_("Code"), max_length=10, help_text=_("E.g. 3.7"))
     area = forms.TypedChoiceField(label=_("Area"), choices=Area.choices, coerce=int)
-    title_lv = forms.CharField(label=_("Text in Latvian"), widget=forms.Textarea(attrs={"rows": 2}))
-    title_en = forms.CharField(label=_("Text in English"), widget=forms.Textarea(attrs={"rows": 2}))
+    title_lv = forms.CharField(
+        max_length=LONG_TEXT_MAX, label=_("Text in Latvian"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    title_en = forms.CharField(
+        max_length=LONG_TEXT_MAX, label=_("Text in English"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ChecklistForm(forms.ModelForm):
@@ -84,7 +91,9 @@ class ObjectiveYearForm(forms.Form):
         localize=True,
         help_text=_("Only where Tilts does not compute it."),
     )
-    evidence = forms.CharField(label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    evidence = forms.CharField(
+        max_length=LONG_TEXT_MAX, label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class TargetsForm(forms.Form):

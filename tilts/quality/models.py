@@ -13,6 +13,8 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tilts.core.limits import LONG_TEXT_MAX
+
 
 class Area(models.IntegerChoices):
     BASIC_PRINCIPLES = 1, _("Basic principles")
@@ -27,8 +29,8 @@ class StandardItem(models.Model):
 
     code = models.CharField(_("code"), max_length=10, unique=True)
     area = models.PositiveSmallIntegerField(_("area"), choices=Area.choices)
-    title_lv = models.TextField(_("text in Latvian"))
-    title_en = models.TextField(_("text in English"))
+    title_lv = models.TextField(_("text in Latvian"), max_length=LONG_TEXT_MAX)
+    title_en = models.TextField(_("text in English"), max_length=LONG_TEXT_MAX)
     measures = models.JSONField(_("measures"), default=list, blank=True)
     guide_year = models.PositiveSmallIntegerField(_("programme guide year"), null=True, blank=True)
     data_version = models.CharField(_("version"), max_length=20, blank=True)
@@ -109,7 +111,7 @@ class Answer(models.Model):
     item = models.ForeignKey(StandardItem, verbose_name=_("item"), on_delete=models.PROTECT, related_name="answers")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, blank=True, default="")
     owner = models.CharField(_("responsible"), max_length=200, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), max_length=LONG_TEXT_MAX, blank=True)
     due_date = models.DateField(_("to be done by"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
@@ -242,7 +244,7 @@ class Objective(models.Model):
     consortium = models.ForeignKey("consortium.Consortium", on_delete=models.PROTECT, related_name="objectives")
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=300)
-    explanation = models.TextField(_("explanation"), blank=True)
+    explanation = models.TextField(_("explanation"), max_length=LONG_TEXT_MAX, blank=True)
     timing = models.CharField(_("timing"), max_length=200, blank=True, help_text=_("E.g. 2025-2027"))
     goal = models.ForeignKey(
         "consortium.Goal",
@@ -283,7 +285,12 @@ class ObjectiveYear(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     target = models.DecimalField(_("target"), max_digits=10, decimal_places=2, null=True, blank=True)
     value = models.DecimalField(_("value entered"), max_digits=10, decimal_places=2, null=True, blank=True)
-    evidence = models.TextField(_("evidence"), blank=True, help_text=_("Where the value comes from: a link or a note."))
+    evidence = models.TextField(
+        _("evidence"),
+        max_length=LONG_TEXT_MAX,
+        blank=True,
+        help_text=_("Where the value comes from: a link or a note."),
+    )
 
     history = HistoricalRecords()
 

@@ -18,6 +18,7 @@ from tilts.accounts.permissions import current_user
 from tilts.core import keyset
 from tilts.core.api import ObjectId
 from tilts.core.keyset import PageQuery
+from tilts.core.limits import CODE_MAX, Code, LongText
 from tilts.mobility.selectors import mobilities_for
 from tilts.reporting import downloads, selectors, services
 from tilts.reporting.models import Evidence, EvidenceKind, ParticipantReport, ReportStatus
@@ -98,9 +99,9 @@ class ReportOut(Schema):
 class ReportPatch(Schema):
     satisfaction: int | None = Field(None, ge=1, le=5)
     learned: str | None = Field(None, max_length=5000)
-    competences: list[str] | None = Field(None, max_length=20)
-    goal_contributions: dict[str, str] | None = Field(None, description="Text per goal number of the mobility.")
-    followup_decision: str | None = Field(None, description="keep or changed.")
+    competences: list[Code] | None = Field(None, max_length=20)
+    goal_contributions: dict[Code, LongText] | None = Field(None, description="Text per goal number of the mobility.")
+    followup_decision: str | None = Field(None, max_length=CODE_MAX, description="keep or changed.")
     followup_new_plan: str | None = Field(None, max_length=5000)
     actual_start: datetime.date | None = None
     actual_end: datetime.date | None = None
@@ -122,7 +123,9 @@ class ReportFilters(Schema):
     )
 
 
-EvidenceKindField = Annotated[str, Form(description=f"What the file is: {', '.join(EvidenceKind.values)}.")]
+EvidenceKindField = Annotated[
+    str, Form(max_length=CODE_MAX, description=f"What the file is: {', '.join(EvidenceKind.values)}.")
+]
 EvidenceUpload = Annotated[UploadedFile, File(description="PDF, JPEG or PNG (a photo: JPEG or PNG only).")]
 
 

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from tilts.core.limits import LONG_TEXT_MAX
+
 
 class ReportStatus(models.TextChoices):
     # With a context: in Latvian the words agree with "atskaite" (feminine), and "accepted" is "pieņemta" as in
@@ -56,7 +58,7 @@ class ParticipantReport(models.Model):
     satisfaction = models.PositiveSmallIntegerField(
         _("overall satisfaction"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    learned = models.TextField(_("what I learned"), blank=True)
+    learned = models.TextField(_("what I learned"), max_length=LONG_TEXT_MAX, blank=True)
     competences = models.JSONField(_("competences gained"), default=list, blank=True)
     goal_contributions = models.JSONField(
         _("how the mobility serves the goals"), default=dict, blank=True, help_text=_("Text per goal number.")
@@ -64,13 +66,13 @@ class ParticipantReport(models.Model):
     followup_decision = models.CharField(
         _("follow-up plan"), max_length=10, choices=FollowupDecision.choices, blank=True
     )
-    followup_new_plan = models.TextField(_("the new follow-up plan"), blank=True)
+    followup_new_plan = models.TextField(_("the new follow-up plan"), max_length=LONG_TEXT_MAX, blank=True)
     actual_start = models.DateField(_("actual start"), null=True, blank=True)
     actual_end = models.DateField(_("actual end"), null=True, blank=True)
     actual_travel_days = models.PositiveSmallIntegerField(_("actual travel days"), null=True, blank=True)
     actual_green_travel = models.BooleanField(_("green travel"), default=False)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    review_comment = models.TextField(_("coordinator's comment"), blank=True)
+    review_comment = models.TextField(_("coordinator's comment"), max_length=LONG_TEXT_MAX, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("reviewed by"),

@@ -328,7 +328,7 @@ class RankedOut(Schema):
 
 class AgreementIn(Schema):
     kind: AgreementKind
-    language: str = Field("lv", pattern="^(lv|en)$")
+    language: str = Field("lv", max_length=2, pattern="^(lv|en)$")
     report_days: int = Field(30, ge=1, le=365)
     prefinancing_percent: int = Field(80, ge=0, le=100)
     programme: str = Field("", max_length=10000)

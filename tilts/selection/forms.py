@@ -10,6 +10,7 @@ from tilts.consortium.forms import GoalChoiceField
 from tilts.consortium.models import Consortium, Goal
 from tilts.consortium.selectors import active_members
 from tilts.core.countries import destination_choices
+from tilts.core.limits import LONG_TEXT_MAX, SHORT_TEXT_MAX
 from tilts.grants.services import activity_type_choices
 from tilts.grants.widgets import PlaceWidget
 from tilts.selection import selectors
@@ -56,8 +57,12 @@ class CallForm(forms.ModelForm):  # type: ignore[type-arg]
 class CriterionForm(forms.Form):
     name_lv = forms.CharField(label=_("Criterion in Latvian"), max_length=200)
     name_en = forms.CharField(label=_("Criterion in English"), max_length=200)
-    description_lv = forms.CharField(label=_("What evaluators look for (Latvian)"), required=False)
-    description_en = forms.CharField(label=_("What evaluators look for (English)"), required=False)
+    description_lv = forms.CharField(
+        max_length=LONG_TEXT_MAX, label=_("What evaluators look for (Latvian)"), required=False
+    )
+    description_en = forms.CharField(
+        max_length=LONG_TEXT_MAX, label=_("What evaluators look for (English)"), required=False
+    )
     weight = forms.DecimalField(label=_("Weight"), min_value=Decimal("0.01"), max_digits=5, decimal_places=2)
     min_score = forms.IntegerField(label=_("Lowest score"), min_value=0, max_value=1000, initial=0)
     max_score = forms.IntegerField(label=_("Highest score"), min_value=1, max_value=1000, initial=10)
@@ -193,7 +198,7 @@ class RegisterForm(forms.Form):
         label=_("I agree that the consortium processes these data to handle my application (see the privacy notice)."),
         error_messages={"required": _("We need your consent to handle the application.")},
     )
-    nickname = forms.CharField(required=False, widget=forms.HiddenInput, label="")
+    nickname = forms.CharField(required=False, max_length=SHORT_TEXT_MAX, widget=forms.HiddenInput, label="")
 
     def __init__(self, *args: Any, consortium: Consortium, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -220,7 +225,9 @@ class SupportForm(forms.Form):
         coerce=lambda value: value == "1",
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    comment = forms.CharField(
+        max_length=LONG_TEXT_MAX, label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
 
 class EligibilityForm(_OwnIds):
@@ -231,7 +238,9 @@ class EligibilityForm(_OwnIds):
         coerce=lambda value: value == "1",
         widget=forms.RadioSelect,
     )
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    reason = forms.CharField(
+        max_length=LONG_TEXT_MAX, label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
 
 class DecisionForm(_OwnIds):
@@ -249,13 +258,18 @@ class DecisionForm(_OwnIds):
         help_text=_("Leave empty to add at the end."),
     )
     reason = forms.CharField(
-        label=_("Reason (the applicant reads it)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        max_length=LONG_TEXT_MAX,
+        label=_("Reason (the applicant reads it)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
 
 
 class WithdrawForm(_OwnIds):
     ids = "withdraw"
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    reason = forms.CharField(
+        max_length=LONG_TEXT_MAX, label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
 
 class ConflictForm(forms.Form):
@@ -266,6 +280,7 @@ class ConflictForm(forms.Form):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(
+        max_length=LONG_TEXT_MAX,
         label=_("About the conflict"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
@@ -292,6 +307,7 @@ class ScoreForm(forms.Form):
                 widget=forms.NumberInput(attrs={"min": criterion.min_score, "max": criterion.max_score}),
             )
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
+                max_length=LONG_TEXT_MAX,
                 label=_("Comment on “%(criterion)s”") % {"criterion": criterion.name},
                 required=False,
                 initial=score.comment if score else "",
@@ -311,12 +327,14 @@ class AgreementForm(forms.Form):
     report_days = forms.IntegerField(label=_("Report due, days after the end"), min_value=1, max_value=365, initial=30)
     prefinancing_percent = forms.IntegerField(label=_("Pre-financing, %"), min_value=0, max_value=100, initial=80)
     programme = forms.CharField(
+        max_length=LONG_TEXT_MAX,
         label=_("Programme of the activity"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("For the learning agreement: the days and what happens on them."),
     )
     learning_outcomes = forms.CharField(
+        max_length=LONG_TEXT_MAX,
         label=_("Expected learning outcomes"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

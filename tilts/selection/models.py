@@ -18,6 +18,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from tilts.consortium.validators import validate_oid
+from tilts.core.limits import LONG_TEXT_MAX
 
 
 class Call(models.Model):
@@ -30,9 +31,10 @@ class Call(models.Model):
         "projects.Project", verbose_name=_("project"), on_delete=models.PROTECT, related_name="calls"
     )
     title = models.CharField(_("title"), max_length=200)
-    text = models.TextField(_("text of the call"))
+    text = models.TextField(_("text of the call"), max_length=LONG_TEXT_MAX)
     eligibility = models.TextField(
         _("eligibility criteria"),
+        max_length=LONG_TEXT_MAX,
         help_text=_(
             "Who may apply, in addition to the checks Tilts makes (works at a member, plan to teach colleagues)."
         ),
@@ -74,7 +76,7 @@ class Criterion(models.Model):
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="criteria")
     name = models.CharField(_("criterion"), max_length=200)
-    description = models.TextField(_("what evaluators look for"), blank=True)
+    description = models.TextField(_("what evaluators look for"), max_length=LONG_TEXT_MAX, blank=True)
     weight = models.DecimalField(
         _("weight"),
         max_digits=5,
@@ -145,6 +147,7 @@ class Application(models.Model):
     position = models.CharField(_("position"), max_length=200)
     educational_role = models.TextField(
         _("role in educational work"),
+        max_length=LONG_TEXT_MAX,
         help_text=_("Whom you already teach or train, and how: courses, workshops, consultations, mentoring."),
     )
     development_programme = models.CharField(
@@ -167,7 +170,7 @@ class Application(models.Model):
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("to"))
     goals = models.ManyToManyField("consortium.Goal", verbose_name=_("goals served"), related_name="applications")
-    motivation = models.TextField(_("motivation"))
+    motivation = models.TextField(_("motivation"), max_length=LONG_TEXT_MAX)
     dissemination_format = models.CharField(
         _("what you will organise afterwards"), max_length=20, choices=DisseminationFormat.choices
     )
@@ -177,7 +180,9 @@ class Application(models.Model):
         _("how many colleagues"), validators=[MinValueValidator(1), MaxValueValidator(100000)]
     )
     dissemination_institutions = models.TextField(
-        _("at which institutions"), help_text=_("The institutions whose staff will take part.")
+        _("at which institutions"),
+        max_length=LONG_TEXT_MAX,
+        help_text=_("The institutions whose staff will take part."),
     )
     dissemination_by = models.DateField(_("by when"))
 
@@ -189,16 +194,16 @@ class Application(models.Model):
     support_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    support_comment = models.TextField(_("member contact's comment"), blank=True)
+    support_comment = models.TextField(_("member contact's comment"), max_length=LONG_TEXT_MAX, blank=True)
     eligibility = models.CharField(
         _("eligibility"), max_length=12, choices=Eligibility.choices, default=Eligibility.PENDING
     )
-    eligibility_reason = models.TextField(_("reason"), blank=True)
+    eligibility_reason = models.TextField(_("reason"), max_length=LONG_TEXT_MAX, blank=True)
     eligibility_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reserve_rank = models.PositiveSmallIntegerField(_("place on the reserve list"), null=True, blank=True)
-    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), max_length=LONG_TEXT_MAX, blank=True)
     reason_code = models.CharField(max_length=20, choices=ReasonCode.choices, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     mobility = models.OneToOneField(
@@ -244,7 +249,7 @@ class Assignment(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("evaluator"), on_delete=models.PROTECT, related_name="assignments"
     )
     conflict = models.BooleanField(_("conflict of interest"), null=True, default=None)
-    conflict_note = models.TextField(_("about the conflict"), blank=True)
+    conflict_note = models.TextField(_("about the conflict"), max_length=LONG_TEXT_MAX, blank=True)
     completed_at = models.DateTimeField(_("scores submitted at"), null=True, blank=True)
 
     history = HistoricalRecords()
@@ -277,7 +282,7 @@ class Score(models.Model):
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores")
     score = models.PositiveSmallIntegerField(_("score"))
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), max_length=LONG_TEXT_MAX, blank=True)
 
     history = HistoricalRecords()
 

@@ -51,3 +51,45 @@ def test_the_worker_applies_retention_once_a_day(settings, consortium, member, g
         result = housekeeping.enqueue().return_value
         assert result["retention_rejected_applications"] == 1
         assert "retention_rejected_applications" not in housekeeping.enqueue().return_value  # not again today
+
+
+def test_join_applications_never_decided_go_after_a_year(settings, consortium, goals, capsys) -> None:
+    from tilts.consortium.models import ApplicationStatus as JoinStatus
+    from tilts.consortium.models import JoinApplication
+
+    def join(number: str, days_ago: int, status: str = JoinStatus.PENDING) -> JoinApplication:
+        return JoinApplication.objects.create(
+            consortium=consortium,
+            legal_name=f"Bibliotēka {number}",
+            type="library",
+            registration_number=number,
+            address="Pils iela 2",
+            city="Alūksne",
+            motivation="M",
+            planned_activities="P",
+            contact_name="Edgars Vītols",
+            contact_email=f"edgars{number}@example.lv",
+            status=status,
+            submitted_at=timezone.now() - datetime.timedelta(days=days_ago),
+        )
+
+    stale = join("90000000001", days_ago=400)
+    fresh = join("90000000002", days_ago=300)
+    accepted = join("90000000003", days_ago=400, status=JoinStatus.ACCEPTED)  # decided: the audit rule keeps it
+
+    call_command("apply_retention", "--dry-run")
+    assert "Would remove 1 pending join applications" in capsys.readouterr().out
+    assert JoinApplication.objects.count() == 3
+
+    call_command("apply_retention")
+    assert "Removed 1 pending join applications" in capsys.readouterr().out
+    assert set(JoinApplication.objects.values_list("pk", flat=True)) == {fresh.pk, accepted.pk}
+    assert not JoinApplication.objects.filter(pk=stale.pk).exists()
+
+    settings.RETENTION_PENDING_JOIN_DAYS = 200
+    assert "Removed 1 pending join applications" in _run(capsys)
+
+
+def _run(capsys) -> str:
+    call_command("apply_retention")
+    return capsys.readouterr().out

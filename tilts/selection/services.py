@@ -19,6 +19,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tilts.accounts import wording
 from tilts.accounts.models import Role, User
 from tilts.accounts.services import invite_user, mark_email_verified
 from tilts.consortium.models import Goal, MembershipStatus, Organisation
@@ -156,7 +157,7 @@ def set_evaluators(call: Call, evaluators: Iterable[User]) -> None:
     chosen = {user.pk: user for user in evaluators}
     for user in chosen.values():
         if user.role != Role.EVALUATOR and not user.is_coordinator:
-            raise ValidationError({"evaluators": _("%(name)s is not an evaluator.") % {"name": user}})
+            raise ValidationError({"evaluators": wording.about(user, wording.NOT_AN_EVALUATOR)})
     scored = set(
         Assignment.objects.filter(application__call=call, scores__isnull=False)
         .exclude(evaluator_id__in=chosen)

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tilts.accounts import wording
@@ -549,7 +549,10 @@ def _renumber_reserve(call: Call) -> None:
 
 def _create_mobility(application: Application, by: User) -> Mobility:
     """A selected application becomes a draft mobility carrying its plan; the member contact completes it."""
-    place = grant_services.resolve_place(application.venue, "venue")
+    # The stored city is the gazetteer's international name (Brussels, not Brisele) in every page language: the
+    # Beneficiary Module export and the e-mails take it as written.
+    with translation.override("en"):
+        place = grant_services.resolve_place(application.venue, "venue")
     format_label = application.get_dissemination_format_display()
     try:
         return mobility_services.create_mobility(

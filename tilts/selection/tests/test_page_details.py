@@ -58,3 +58,4 @@ def test_a_follow_up_plan_made_from_an_application_shows_its_format_in_the_pages
     with translation.override("lv"):
         assert plan_in_language(mobility.followup_plan) == mobility.followup_plan
     assert plan_in_language("Darbnīca: mana tēma") == "Darbnīca: mana tēma"  # the participant's own words stay
+    assert mobility.receiving_city == "Brussels"  # stored as the gazetteer names it, whatever the language

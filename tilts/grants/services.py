@@ -56,7 +56,7 @@ def _from_gazetteer(place: gazetteer.Place) -> PlaceRef:
     detail = _("population %(population)s") % {"population": f"{place.population:,}".replace(",", " ")}
     return PlaceRef(
         f"{GAZETTEER_PREFIX}:{place.geoname_id}",
-        place.name,
+        gazetteer.local_name(place, get_language() or "lv"),
         place.country_code,
         place.country_name,
         place.latitude,
@@ -190,12 +190,11 @@ def price(data: QuoteInput) -> PricedQuote:
     try:
         quote = rules.calculate_quote(request)
     except rules.QuoteValidationError as error:
-        raise ValidationError(
-            {
-                _field_name(name): [render(message, None) for message in messages]
-                for name, messages in error.errors.items()
-            }
-        ) from None
+        errors: dict[str, list[str]] = {}
+        for name, messages in error.errors.items():
+            for field in _fields_at_fault(name, data):
+                errors.setdefault(field, []).extend(render(message, None) for message in messages)
+        raise ValidationError(errors) from None
     return PricedQuote(
         quote,
         table or rules.load_call_year(quote.call_year),
@@ -204,6 +203,13 @@ def price(data: QuoteInput) -> PricedQuote:
         gazetteer_km,
         table_version(data.rate_table, quote.call_year),
     )
+
+
+def _fields_at_fault(engine_field: str, data: QuoteInput) -> list[str]:
+    """The form fields an engine error belongs to: a missing distance is the place not chosen ("From" or "To")."""
+    if engine_field == "distance_km" and data.ec_distance_km is None:
+        return [field for field in ("origin", "destination") if not getattr(data, field)] or ["destination"]
+    return [_field_name(engine_field)]
 
 
 def _field_name(engine_field: str) -> str:
@@ -356,6 +362,17 @@ def add_custom_place(*, name: str, country: str, latitude: Decimal, longitude: D
     place.full_clean()
     place.save()
     return place
+
+
+# The title every call year's default table carries (rates_YYYY.toml); shown in the page's language.
+DEFAULT_TABLE_TITLE = "Erasmus+ %(year)s call, KA1 adult education (KA121-ADU, KA122-ADU)"
+
+
+def table_title(table: rules.RateTable) -> str:
+    """A default table's title in the page's language; any other title as the coordinator wrote it."""
+    if table.title == DEFAULT_TABLE_TITLE % {"year": table.call_year}:
+        return _("Erasmus+ %(year)s call, KA1 adult education (KA121-ADU, KA122-ADU)") % {"year": table.call_year}
+    return table.title
 
 
 def entry_label(key: str, table: rules.RateTable) -> str:

@@ -43,6 +43,7 @@ def _quote_context(form: QuoteForm) -> dict[str, object]:
         return {"priced": None}
     return {
         "priced": priced,
+        "table_title": services.table_title(table),
         "lines": [
             {
                 "line": line,
@@ -124,6 +125,7 @@ def call_year_rates(request: HttpRequest, call_year: int) -> HttpResponse:
         "grants/call_year_rates.html",
         {
             "table": table,
+            "table_title": services.table_title(table),
             "entries": _entries(table),
             "years": years,
             "call_year": call_year,

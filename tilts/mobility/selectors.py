@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django_countries import countries
 
 from tilts.accounts.models import User
 from tilts.consortium.models import Organisation
@@ -227,6 +228,11 @@ class Destination:
     agreed: Decimal
     final: Decimal
     paid: Decimal
+
+    @property
+    def country_name(self) -> str:
+        """The receiving country's name in the page's language (the row keeps the code)."""
+        return str(countries.name(self.country)) or self.country
 
 
 def destinations(mobilities: QuerySet[Mobility]) -> list[Destination]:

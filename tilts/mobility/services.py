@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tilts.accounts import wording
 from tilts.accounts.models import User
 from tilts.consortium.models import Goal, MembershipStatus
 from tilts.grants import rules
@@ -354,7 +355,7 @@ def join_trip(
     joined = []
     for person in people:
         if trip.mobilities.filter(participant=person).exclude(status=MobilityStatus.CANCELLED).exists():
-            raise ValidationError({"participants": _("%(name)s is already on this trip.") % {"name": person}})
+            raise ValidationError({"participants": wording.about(person, wording.ALREADY_ON_TRIP)})
         origin = default_origin(person.organisation)
         if not origin:
             raise ValidationError(

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tilts.reporting.models import Competence, EvidenceKind, FollowupDecision, ParticipantReport
+from tilts.selection.models import plan_in_language
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SATISFACTION = [
@@ -70,7 +71,9 @@ class ReportForm(forms.Form):
         for goal in self.goals:
             initial[f"goal_{goal.number}"] = (report.goal_contributions or {}).get(str(goal.number), "")
         super().__init__(*args, initial=initial, **kwargs)
-        self.fields["followup_decision"].help_text = _("Agreed: %(plan)s") % {"plan": mobility.followup_plan}
+        self.fields["followup_decision"].help_text = _("Agreed: %(plan)s") % {
+            "plan": plan_in_language(mobility.followup_plan)
+        }
         for goal in self.goals:
             self.fields[f"goal_{goal.number}"] = forms.CharField(
                 label=_("How does the mobility serve goal %(number)s: %(title)s?")

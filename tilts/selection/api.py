@@ -14,6 +14,7 @@ from ninja import Field, File, PatchDict, Query, Router, Schema, Status, Uploade
 from ninja.security import django_auth
 from pydantic import StringConstraints
 
+from tilts.accounts import wording
 from tilts.accounts.models import Role, User
 from tilts.accounts.permissions import current_user
 from tilts.core import keyset
@@ -412,9 +413,9 @@ def _evaluators(ids: list[int]) -> list[User]:
     chosen = list(selectors.evaluator_candidates().filter(pk__in=ids))
     missing = sorted(set(ids) - {user.pk for user in chosen})
     if missing:
-        names = {user.pk: str(user) for user in User.objects.filter(pk__in=missing)}
+        people = {user.pk: user for user in User.objects.filter(pk__in=missing)}
         raise ValidationError(
-            {"evaluator_ids": [_("%(name)s is not an evaluator.") % {"name": names.get(pk, pk)} for pk in missing]}
+            {"evaluator_ids": [wording.about(people.get(pk, pk), wording.NOT_AN_EVALUATOR) for pk in missing]}
         )
     return chosen
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
@@ -105,6 +105,24 @@ class DisseminationFormat(models.TextChoices):
     SEMINAR = "seminar", _("Seminar")
     COURSE = "course", _("Improvement of course content")
     PROGRAMME = "programme", _("New education programme")
+
+
+def plan_in_language(plan: str) -> str:
+    """A follow-up plan in the page's language as far as Tilts wrote it.
+
+    A selected application's plan is stored as "<format>: <topic>", the format's label in the language of whoever
+    selected it ("Tematiskā darbnīca: …"); an English page or PDF shows that label in English. The topic is the
+    participant's own text and stays as written.
+    """
+    head, sep, rest = plan.partition(": ")
+    if sep:
+        for _value, label in DisseminationFormat.choices:
+            for language, _name in settings.LANGUAGES:
+                with translation.override(language):
+                    stored = str(label)
+                if head == stored:
+                    return f"{label}: {rest}"
+    return plan
 
 
 class ApplicationStatus(models.TextChoices):

@@ -16,9 +16,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from tilts.accounts import wording
 from tilts.accounts.models import Role, User
 from tilts.accounts.services import invite_user, mark_email_verified
 from tilts.consortium.models import Goal, MembershipStatus, Organisation
@@ -156,7 +157,7 @@ def set_evaluators(call: Call, evaluators: Iterable[User]) -> None:
     chosen = {user.pk: user for user in evaluators}
     for user in chosen.values():
         if user.role != Role.EVALUATOR and not user.is_coordinator:
-            raise ValidationError({"evaluators": _("%(name)s is not an evaluator.") % {"name": user}})
+            raise ValidationError({"evaluators": wording.about(user, wording.NOT_AN_EVALUATOR)})
     scored = set(
         Assignment.objects.filter(application__call=call, scores__isnull=False)
         .exclude(evaluator_id__in=chosen)
@@ -548,7 +549,10 @@ def _renumber_reserve(call: Call) -> None:
 
 def _create_mobility(application: Application, by: User) -> Mobility:
     """A selected application becomes a draft mobility carrying its plan; the member contact completes it."""
-    place = grant_services.resolve_place(application.venue, "venue")
+    # The stored city is the gazetteer's international name (Brussels, not Brisele) in every page language: the
+    # Beneficiary Module export and the e-mails take it as written.
+    with translation.override("en"):
+        place = grant_services.resolve_place(application.venue, "venue")
     format_label = application.get_dissemination_format_display()
     try:
         return mobility_services.create_mobility(

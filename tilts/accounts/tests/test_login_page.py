@@ -7,7 +7,9 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
+from tilts.core.tests.fixtures import client_for
 from tilts.mobility.tests.factories import make_project
 from tilts.selection import services as selection_services
 from tilts.selection.tests.factories import make_call
@@ -48,3 +50,12 @@ def test_after_setting_the_password_the_applicant_lands_on_the_call(
     )
     assert response.status_code == 302
     assert response["Location"] == f"/calls/{call.pk}/"
+
+
+def test_the_reauthentication_button_says_what_it_does(participant) -> None:
+    client = client_for(participant)
+    page = client.get(reverse("account_reauthenticate")).content.decode()
+    assert re.search(r"<button[^>]*>\s*Apstiprināt ar paroli\s*</button>", page)
+    with translation.override("en"):
+        url = reverse("account_reauthenticate")
+    assert re.search(r"<button[^>]*>\s*Confirm with password\s*</button>", client.get(url).content.decode())

@@ -4,13 +4,19 @@ from typing import Any
 from django import template
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
+from django.utils.functional import Promise
 
 register = template.Library()
 
 
 @register.filter
 def changed_fields(record: Any) -> list[str]:
-    """The verbose names of the fields a django-simple-history record changed against the one before it."""
+    """The verbose names of the fields a django-simple-history record changed against the one before it.
+
+    Fields without a translated label are bookkeeping (who did it, when, the edit version, internal codes): the
+    record's own columns say who and when, and their generated English names ("support by") do not belong on a
+    Latvian page.
+    """
     previous = record.prev_record
     if previous is None:
         return []
@@ -19,9 +25,11 @@ def changed_fields(record: Any) -> list[str]:
     names = []
     for field in delta.changed_fields:
         try:
-            names.append(str(model._meta.get_field(field).verbose_name))
+            label = model._meta.get_field(field).verbose_name
         except Exception:  # a field since removed from the model
-            names.append(field)
+            continue
+        if isinstance(label, Promise):
+            names.append(str(label))
     return names
 
 

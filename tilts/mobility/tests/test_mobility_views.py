@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from tilts.consortium.models import Consortium, Goal, Organisation
@@ -154,6 +155,15 @@ def test_calendar_and_ical_feed(coordinator_client: Client, mobility: Mobility, 
     assert "BEGIN:VEVENT" in body and "DTSTART;VALUE=DATE:20251006" in body and "DTEND;VALUE=DATE:20251021" in body
     assert re.search(r"^DTSTAMP:\d{8}T\d{6}Z\r$", body, re.MULTILINE)  # RFC 5545 requires it in every event
     assert client.get("/calendar/not-a-token.ics").status_code == 404
+
+
+def test_calendar_destinations_name_countries_in_the_pages_language(coordinator_client: Client, mobility) -> None:
+    url = reverse("mobility:calendar", args=[mobility.project_id])
+    assert "<tr><td>Beļģija</td>" in coordinator_client.get(url).text
+    with translation.override("en"):
+        url = reverse("mobility:calendar", args=[mobility.project_id])
+    english = coordinator_client.get(url).text
+    assert "<tr><td>Belgium</td>" in english and "<tr><td>BE</td>" not in english
 
 
 def test_joint_trip_through_the_form(coordinator_client: Client, project, member, other_member, goals) -> None:

@@ -6,7 +6,7 @@ from django import template
 
 from tilts.accounts.models import User
 from tilts.selection import selectors
-from tilts.selection.models import ApplicationStatus, Support
+from tilts.selection.models import ApplicationStatus, Support, plan_in_language
 
 register = template.Library()
 
@@ -29,3 +29,9 @@ def selection_todo(context: dict[str, Any]) -> dict[str, Any]:
         ),
         "drafts": list(selectors.applications_for(user).filter(applicant=user, status=ApplicationStatus.DRAFT)),
     }
+
+
+@register.filter
+def followup_plan(plan: str) -> str:
+    """The mobility's follow-up plan with the format's label in the page's language (see ``plan_in_language``)."""
+    return plan_in_language(plan or "")

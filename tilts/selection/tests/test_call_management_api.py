@@ -265,9 +265,11 @@ def test_only_evaluators_can_be_chosen(call, evaluator, participant, member_cont
     for chosen in (participant, member_contact, auditor, retired):
         response = send(client, "put", url, {"evaluator_ids": [evaluator.pk, chosen.pk]})
         assert response.status_code == 422
-        assert response.json()["errors"]["evaluator_ids"] == [f"{chosen} nav vērtētājs."]
+        assert response.json()["errors"]["evaluator_ids"] == [f"{chosen} nav vērtētāju sarakstā."]
     unknown = send(client, "put", url, {"evaluator_ids": [999999]})
-    assert unknown.status_code == 422 and unknown.json()["errors"]["evaluator_ids"] == ["999999 nav vērtētājs."]
+    assert unknown.status_code == 422 and unknown.json()["errors"]["evaluator_ids"] == [
+        "999999 nav vērtētāju sarakstā."
+    ]
     assert list(call.evaluators.all()) == [evaluator]
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import get_language, ngettext
@@ -53,6 +53,23 @@ def _per_project(
             text(row["n"], row["project__title"]), reverse(url_name, args=[row["project_id"]]) + query, row["n"], kind
         )
         for row in rows
+    ]
+
+
+def _reports_per_project(reports: QuerySet[Any]) -> list[dict[str, Any]]:
+    """The participant reports (of mobilities not cancelled) counted per project, as rows for
+    :func:`_per_project`."""
+    from tilts.mobility.models import MobilityStatus
+
+    rows = (
+        reports.exclude(mobility__status=MobilityStatus.CANCELLED)
+        .values("mobility__project_id", "mobility__project__title")
+        .annotate(n=Count("pk"))
+        .order_by("mobility__project_id")
+    )
+    return [
+        {"project_id": r["mobility__project_id"], "project__title": r["mobility__project__title"], "n": r["n"]}
+        for r in rows
     ]
 
 
@@ -141,18 +158,8 @@ def _coordinator(today: datetime.date) -> list[WaitingItem]:
         "",
         "mobilities_to_confirm",
     )
-    reports = (
-        ParticipantReport.objects.filter(status=ReportStatus.SUBMITTED)
-        .exclude(mobility__status=MobilityStatus.CANCELLED)
-        .values("mobility__project_id", "mobility__project__title")
-        .annotate(n=Count("pk"))
-        .order_by("mobility__project_id")
-    )
     items += _per_project(
-        [
-            {"project_id": r["mobility__project_id"], "project__title": r["mobility__project__title"], "n": r["n"]}
-            for r in reports
-        ],
+        _reports_per_project(ParticipantReport.objects.filter(status=ReportStatus.SUBMITTED)),
         lambda n, project: (
             ngettext(
                 "%(project)s: %(n)d report waits for your review",
@@ -291,20 +298,11 @@ def _member_contact(user: User, today: datetime.date) -> list[WaitingItem]:
                 kind="agreements_to_sign",
             )
         )
-    overdue = (
-        ParticipantReport.objects.filter(
-            mobility__sending_organisation_id=user.organisation_id, status__in=EDITABLE, due_date__lt=today
-        )
-        .exclude(mobility__status=MobilityStatus.CANCELLED)
-        .values("mobility__project_id", "mobility__project__title")
-        .annotate(n=Count("pk"))
-        .order_by("mobility__project_id")
+    overdue = ParticipantReport.objects.filter(
+        mobility__sending_organisation_id=user.organisation_id, status__in=EDITABLE, due_date__lt=today
     )
     items += _per_project(
-        [
-            {"project_id": r["mobility__project_id"], "project__title": r["mobility__project__title"], "n": r["n"]}
-            for r in overdue
-        ],
+        _reports_per_project(overdue),
         lambda n, project: (
             ngettext(
                 "%(project)s: %(n)d report of your institution is overdue",

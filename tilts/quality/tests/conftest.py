@@ -12,11 +12,6 @@ from tilts.quality.models import Review
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings: pytest.FixtureRequest) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
-
-
-@pytest.fixture(autouse=True)
 def _standards(request: pytest.FixtureRequest) -> None:
     """The standards come from a data migration, and a transactional test that ran earlier on the same worker
     (a browser test, the API fuzz) flushes every table: load them again (idempotent) for each database test."""

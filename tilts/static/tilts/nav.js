@@ -1,5 +1,7 @@
-// The back office's menu groups are <details> elements, so they work with a keyboard and without this script.
-// It only makes them behave like a menu bar: one group open at a time, Escape or a click elsewhere closes it.
+// The back office's menu groups are <details> elements sharing one name, so they work with a keyboard and, without
+// this script, the browser already keeps one group open at a time (an exclusive accordion). The script adds what a
+// menu bar does too: Escape or a click elsewhere closes the open group; it also closes the others in browsers that
+// do not know the name attribute.
 (function () {
   "use strict";
   var groups = document.querySelectorAll("details[data-nav-group]");

@@ -17,13 +17,13 @@ from ninja.errors import ValidationError as SchemaValidationError
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from tilts.consortium.api import router as consortium_router
+from tilts.core.locking import EditConflict
 from tilts.exports.api import router as exports_router
 from tilts.followup.api import router as followup_router
 from tilts.grants.api import router as grants_router
 from tilts.mobility.api import router as mobility_router
 from tilts.payments.api import router as payments_router
 from tilts.projects.api import router as projects_router
-from tilts.projects.services import EditConflict
 from tilts.quality.api import router as quality_router
 from tilts.reporting.api import router as reporting_router
 from tilts.selection.api import router as selection_router

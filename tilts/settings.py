@@ -299,10 +299,13 @@ RETENTION_EXPORT_DAYS = int(os.environ.get("RETENTION_EXPORT_DAYS", "7"))
 # The access log (who viewed or exported personal data) is kept this long.
 ACCESS_LOG_DAYS = int(os.environ.get("ACCESS_LOG_DAYS", "365"))
 
-# Participant reports: due this many days after the mobility ends; a reminder this many days before; evidence size.
+# Participant reports: due this many days after the mobility ends (an agreement's default too); a reminder this many
+# days before.
 REPORT_DUE_DAYS = int(os.environ.get("REPORT_DUE_DAYS", "30"))
+# A grant agreement pays this share of the grant as pre-financing unless the coordinator enters another.
+AGREEMENT_PREFINANCING_PERCENT = int(os.environ.get("AGREEMENT_PREFINANCING_PERCENT", "80"))
 REPORT_REMINDER_DAYS_BEFORE = int(os.environ.get("REPORT_REMINDER_DAYS_BEFORE", "7"))
-REPORT_EVIDENCE_MAX_BYTES = int(os.environ.get("REPORT_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
-# Follow-up: months after a mobility's end before a missing delivered follow-up is flagged; upload size cap.
+# The largest uploaded file (evidence, signed agreements, attendance lists, materials), checked by tilts.core.uploads.
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+# Follow-up: months after a mobility's end before a missing delivered follow-up is flagged.
 FOLLOWUP_GRACE_MONTHS = int(os.environ.get("FOLLOWUP_GRACE_MONTHS", "6"))
-FOLLOWUP_UPLOAD_MAX_BYTES = int(os.environ.get("FOLLOWUP_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))

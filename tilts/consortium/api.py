@@ -243,12 +243,8 @@ def join_application_create(request: HttpRequest, payload: JoinApplicationIn) ->
         raise ValidationError(
             {"language": _("Choose one of: %(codes)s.") % {"codes": ", ".join(dict(settings.LANGUAGES))}}
         )
-    numbers = set(data.pop("goals"))
-    goal_ids = dict(consortium.goals.filter(number__in=numbers).values_list("number", "pk"))
-    unknown = sorted(numbers - set(goal_ids))
-    if unknown:
-        raise ValidationError({"goals": _("No such goal: %(numbers)s.") % {"numbers": ", ".join(map(str, unknown))}})
-    form = JoinApplicationForm(data={**data, "goals": list(goal_ids.values())}, consortium=consortium)
+    goals = selectors.goals_by_number(consortium, data.pop("goals"))
+    form = JoinApplicationForm(data={**data, "goals": [goal.pk for goal in goals]}, consortium=consortium)
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
     fields = {k: v for k, v in form.cleaned_data.items() if k not in {"goals", "consent", "nickname"}}

@@ -1,8 +1,11 @@
 """Reads of consortium data, sorted the way people expect (Latvian collation for names)."""
 
 from collections import OrderedDict
+from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from tilts.consortium.models import (
     ApplicationStatus,
@@ -32,6 +35,25 @@ def active_members(consortium: Consortium) -> QuerySet[Organisation]:
         .distinct()
         .order_by(latvian("legal_name"))
     )
+
+
+def is_active_member(organisation: Organisation, consortium: Consortium | int) -> bool:
+    """Whether ``organisation`` is a current member of the consortium (one that has left is not)."""
+    consortium_id = consortium if isinstance(consortium, int) else consortium.pk
+    return Membership.objects.filter(
+        organisation=organisation, consortium_id=consortium_id, status=MembershipStatus.ACTIVE
+    ).exists()
+
+
+def goals_by_number(consortium: Consortium, numbers: Iterable[int], *, field: str = "goals") -> list[Goal]:
+    """The consortium's goals with these numbers, in number order; an unknown number is a ValidationError on
+    ``field`` that names it (the API takes goals by the number people see, never by database id)."""
+    wanted = set(numbers)
+    found = list(consortium.goals.filter(number__in=wanted).order_by("number"))
+    unknown = sorted(wanted - {goal.number for goal in found})
+    if unknown:
+        raise ValidationError({field: _("No such goal: %(numbers)s.") % {"numbers": ", ".join(map(str, unknown))}})
+    return found
 
 
 def public_members_by_type(consortium: Consortium) -> "OrderedDict[str, list[Organisation]]":

@@ -10,6 +10,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tilts.core.downloads import SANDBOX
+
 
 class ApiLanguageMiddleware:
     """The API speaks the client's language (the language cookie, then Accept-Language, then Latvian).
@@ -57,7 +59,7 @@ class SecurityHeadersMiddleware:
         if is_page or request.path_info.startswith(settings.STATIC_URL):
             response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         elif not content_type.startswith("application/pdf"):
-            response["Content-Security-Policy"] = "sandbox; default-src 'none'; style-src 'unsafe-inline'"
+            response["Content-Security-Policy"] = SANDBOX
         # PDFs get no sandbox: Chrome and Safari then show a blank page instead of their viewer. Uploaded PDFs are
         # parsed and refused with any script or action (tilts.core.uploads.pdf_problem) and served as attachments.
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)

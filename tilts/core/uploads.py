@@ -1,8 +1,15 @@
-"""What an uploaded file really is, from its content (never its name or the browser's claim)."""
+"""What an uploaded file really is, from its content (never its name or the browser's claim), and the checks
+every upload passes: one size limit (``UPLOAD_MAX_BYTES``), the same messages everywhere, PDFs without anything
+active and images that are whole.
+"""
 
 import io
+from collections.abc import Collection
 from typing import IO
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 # The formats people upload as scans and photos: (signature, MIME type).
@@ -11,6 +18,10 @@ SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),
     (b"\xff\xd8\xff", "image/jpeg"),
 )
+
+
+# What a scan or a photo of a document may be (quality evidence, a report's evidence).
+DOCUMENT_TYPES = frozenset(mime for _signature, mime in SIGNATURES)
 
 
 def content_type(head: bytes) -> str | None:
@@ -77,3 +88,73 @@ def pdf_problem(file: IO[bytes]) -> str | None:
     if active:
         return _("The PDF contains scripts or automatic actions. Print it to a new PDF (or scan it) and upload that.")
     return None
+
+
+def max_bytes() -> int:
+    """The largest file anyone may upload (``UPLOAD_MAX_BYTES``)."""
+    return int(settings.UPLOAD_MAX_BYTES)
+
+
+def max_megabytes() -> str:
+    """The limit as people read it: "10" (megabytes), for the forms' labels and the messages."""
+    return f"{max_bytes() / 1024 / 1024:g}"
+
+
+def check_size(upload: UploadedFile, field: str = "file") -> int:
+    """The upload's size in bytes; a ValidationError on ``field`` when it is empty or larger than the limit."""
+    size = upload.size or 0
+    if size == 0:
+        raise ValidationError({field: _("The file is empty.")})
+    if size > max_bytes():
+        raise ValidationError({field: _("The file is too large: at most %(mb)s MB.") % {"mb": max_megabytes()}})
+    return size
+
+
+def head_type(upload: IO[bytes]) -> str | None:
+    """:func:`content_type` of an upload's first bytes; the upload is left at its start."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    return content_type(head)
+
+
+def is_whole_image(upload: IO[bytes]) -> bool:
+    """Whether Pillow reads the image to its end (a truncated or damaged PNG or JPEG is not)."""
+    from PIL import Image
+
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            image.verify()
+    except Exception:  # Pillow raises many kinds of errors for broken files
+        return False
+    finally:
+        upload.seek(0)
+    return True
+
+
+def check_content(upload: IO[bytes], mime: str, field: str = "file") -> None:
+    """A ValidationError on ``field`` for a PDF with anything active or unreadable, or a damaged image."""
+    if mime == "application/pdf" and (problem := pdf_problem(upload)):
+        raise ValidationError({field: problem})
+    if mime.startswith("image/") and not is_whole_image(upload):
+        raise ValidationError({field: _("The image is damaged or incomplete.")})
+
+
+def checked_type(
+    upload: UploadedFile,
+    *,
+    field: str = "file",
+    accepted: Collection[str] = DOCUMENT_TYPES,
+    refusal: str = "",
+) -> str:
+    """Every check of an upload in one call; the MIME type its content shows, which is one of ``accepted``.
+
+    ``refusal`` is the message for a file of another kind (by default: upload a PDF, JPEG or PNG file).
+    """
+    check_size(upload, field)
+    mime = head_type(upload)
+    if mime is None or mime not in accepted:
+        raise ValidationError({field: refusal or _("Upload a PDF, JPEG or PNG file.")})
+    check_content(upload, mime, field)
+    return mime

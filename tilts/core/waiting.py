@@ -12,11 +12,11 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from tilts.accounts.models import User
+from tilts.core import dates
 
 LIMIT = 10
 
@@ -277,7 +277,7 @@ def _member_contact(user: User, today: datetime.date) -> list[WaitingItem]:
                 % {
                     "person": mobility.participant,
                     "place": mobility.receiving_city,
-                    "date": date_format(mobility.start_date, "SHORT_DATE_FORMAT"),
+                    "date": dates.short(mobility.start_date),
                 },
                 reverse("selection:agreements", args=[mobility.pk]),
                 kind="agreements_to_issue",
@@ -338,7 +338,7 @@ def _own(user: User, today: datetime.date) -> list[WaitingItem]:
                     if report.due_date < today
                     else _("Write your report on %(place)s by %(date)s")
                 )
-                % {"place": report.mobility.receiving_city, "date": date_format(report.due_date, "SHORT_DATE_FORMAT")},
+                % {"place": report.mobility.receiving_city, "date": dates.short(report.due_date)},
                 reverse("reporting:detail", args=[report.pk]),
                 kind="own_reports",
             )
@@ -354,7 +354,7 @@ def _own(user: User, today: datetime.date) -> list[WaitingItem]:
                 _("Finish and submit your application to %(call)s by %(date)s")
                 % {
                     "call": application.call.title,
-                    "date": date_format(application.call.closes_on, "SHORT_DATE_FORMAT"),
+                    "date": dates.short(application.call.closes_on),
                 },
                 reverse("selection:application_edit", args=[application.pk]),
                 kind="own_applications",

@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from ninja.security import django_auth
 
 from tilts.accounts.models import User
 from tilts.core.api import ObjectId
+from tilts.core.downloads import private_file
 from tilts.core.limits import CODE_MAX, LongText
 from tilts.exports import beneficiary_module as bm
 from tilts.exports import selectors, services
@@ -72,9 +73,8 @@ def export_file(request: HttpRequest, export_id: ObjectId) -> Any:
     job = get_object_or_404(selectors.jobs_for(_user(request)), pk=export_id)
     if job.status != ExportStatus.DONE or not job.file:
         raise Http404
-    return FileResponse(
-        job.file.open("rb"),
-        as_attachment=True,
+    return private_file(
+        job.file,
         filename=services.file_name(job.project, job.kind),
         content_type=services.CONTENT_TYPES[ExportKind(job.kind)],
     )

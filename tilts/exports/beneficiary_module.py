@@ -20,10 +20,12 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from tilts.core import dates
 from tilts.exports.models import ModuleMobility
 from tilts.mobility.models import Mobility, ParticipantKind
 from tilts.mobility.selectors import CATEGORY_OF_LINE
 from tilts.projects.models import BudgetCategory, Project
+from tilts.projects.selectors import within_period
 
 DATA = Path(__file__).resolve().parent / "data"
 CODES = DATA / "bm_codes_1.toml"
@@ -411,12 +413,12 @@ def rule_problems(mobility: Mobility, template: Template, cells: list[str], proj
     values = dict(zip((c.key for c in template.columns), cells, strict=True))
     headers = {c.key: c.header for c in template.columns}
     problems = []
-    if mobility.start_date < project.start_date or mobility.end_date > project.end_date:
+    if not within_period(project, mobility.start_date, mobility.end_date):
         problems.append(
             Problem(
                 RULES,
                 _("The dates are outside the project (%(start)s to %(end)s).")
-                % {"start": project.start_date.isoformat(), "end": project.end_date.isoformat()},
+                % {"start": dates.short(project.start_date), "end": dates.short(project.end_date)},
                 headers.get("start_date", ""),
                 "mobility",
             )

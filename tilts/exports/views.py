@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from tilts.accounts.models import Role
 from tilts.accounts.permissions import current_user, role_required
+from tilts.core.downloads import private_file
 from tilts.core.feedback import report_errors
 from tilts.exports import beneficiary_module as bm
 from tilts.exports import selectors, services
@@ -156,9 +157,8 @@ def job_file(request: HttpRequest, pk: int) -> FileResponse:
     job = _job(request, pk)
     if job.status != ExportStatus.DONE or not job.file or not selectors.job_file_allowed(current_user(request), job):
         raise Http404
-    return FileResponse(
-        job.file.open("rb"),
-        as_attachment=True,
+    return private_file(
+        job.file,
         filename=services.file_name(job.project, job.kind),
         content_type=services.CONTENT_TYPES[ExportKind(job.kind)],
     )

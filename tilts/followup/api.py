@@ -22,8 +22,8 @@ from ninja.security import django_auth
 
 from tilts.accounts.models import User
 from tilts.accounts.permissions import current_user
-from tilts.consortium.models import Consortium, Goal, Organisation
-from tilts.consortium.selectors import get_consortium
+from tilts.consortium.models import Consortium, Organisation
+from tilts.consortium.selectors import get_consortium, goals_by_number
 from tilts.core import keyset
 from tilts.core.api import ObjectId
 from tilts.core.keyset import PageQuery
@@ -274,13 +274,6 @@ def _mobilities(user: User, ids: list[int]) -> list[Mobility]:
     return mobilities
 
 
-def _goals(project: Project, numbers: list[int]) -> list[Goal]:
-    goals = list(project.consortium.goals.filter(number__in=numbers))
-    if len(goals) != len(set(numbers)):
-        raise ValidationError({"goals": _("Choose the consortium's own goals.")})
-    return goals
-
-
 def _organisations(project: Project, ids: list[int]) -> list[Organisation]:
     organisations = list(Organisation.objects.filter(memberships__consortium=project.consortium, pk__in=ids).distinct())
     if len(organisations) != len(set(ids)):
@@ -293,7 +286,7 @@ def _related(user: User, project: Project, data: dict[str, Any]) -> dict[str, An
     if "mobilities" in data:
         data["mobilities"] = _mobilities(user, data["mobilities"])
     if "goals" in data:
-        data["goals"] = _goals(project, data["goals"])
+        data["goals"] = goals_by_number(project.consortium, data["goals"])
     if "organiser" in data:
         data["organiser"] = _organisations(project, [data["organiser"]])[0]
     if "attendee_organisations" in data:

@@ -14,7 +14,6 @@ How colleagues are counted (the numbers on every page, the CSV and the API follo
 - The multiplier is colleagues reached ÷ participants; per euro is colleagues reached ÷ money spent in EUR.
 """
 
-import calendar
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
@@ -30,6 +29,7 @@ from django.utils import timezone
 from tilts.accounts.models import User
 from tilts.consortium.models import Consortium, Goal, Organisation
 from tilts.core.collation import latvian_sort_key
+from tilts.core.dates import add_months
 from tilts.followup.models import TEACHING_TYPES, FollowUp, FollowUpStatus, FollowUpType
 from tilts.mobility.models import Mobility, MobilityStatus
 from tilts.mobility.selectors import mobilities_for
@@ -94,13 +94,6 @@ def projects_with_followups_for(user: User) -> QuerySet[Project]:
 
 
 # Flags ---------------------------------------------------------------------------------------------------------
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` later; the month's last day where it is shorter (31 August + 6 → 28/29 February)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def whole_months_between(start: datetime.date, end: datetime.date) -> int:

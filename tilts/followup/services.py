@@ -12,23 +12,21 @@ from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tilts.accounts.models import User
 from tilts.consortium.models import Goal, Organisation
-from tilts.core import uploads
+from tilts.core import dates, uploads
+from tilts.core.locking import claim_version
 from tilts.followup import selectors
 from tilts.followup.models import FollowUp, FollowUpStatus
 from tilts.mobility.models import Mobility, MobilityStatus
 from tilts.projects.models import Project
-from tilts.projects.services import EditConflict
 from tilts.reporting.models import FollowupDecision, ParticipantReport, ReportStatus
 
 # What each upload may be, decided from its bytes, never from its name or the browser's word.
@@ -56,7 +54,7 @@ KIND_LABELS = {
 OOXML_PARTS = {"xlsx": "xl/workbook.xml", "docx": "word/document.xml", "pptx": "ppt/presentation.xml"}
 
 
-def sniff(head: bytes, file: Any) -> str | None:
+def file_kind(head: bytes, file: Any) -> str | None:
     """The kind of file the bytes show (``None`` if none we accept); ``file`` is re-read for zip archives."""
     scanned = uploads.content_type(head)
     if scanned is not None:
@@ -106,27 +104,19 @@ def _looks_like_csv(file: Any) -> bool:
 def check_upload(file: UploadedFile, field: str, kinds: Iterable[str]) -> str:
     """The file's kind if it is one of ``kinds`` and within the size limit; else a ValidationError on ``field``."""
     kinds = tuple(kinds)
-    limit: int = settings.FOLLOWUP_UPLOAD_MAX_BYTES
-    if file.size is None or file.size > limit:
-        raise ValidationError(
-            {
-                field: _("The file is larger than %(limit)s MB. Upload a smaller file.")
-                % {"limit": f"{limit / (1024 * 1024):g}"}
-            }
-        )
+    uploads.check_size(file, field)
     file.seek(0)
     head = file.read(16)
-    kind = sniff(head, file)
+    kind = file_kind(head, file)
     file.seek(0)
-    if kind not in kinds:
+    if kind is None or kind not in kinds:
         raise ValidationError(
             {
                 field: _("This file is not one of the accepted kinds (%(kinds)s); its content was checked.")
                 % {"kinds": ", ".join(KIND_LABELS[k] for k in kinds)}
             }
         )
-    if kind == "pdf" and (problem := uploads.pdf_problem(file)):
-        raise ValidationError({field: problem})
+    uploads.check_content(file, CONTENT_TYPES[kind], field)
     return kind
 
 
@@ -151,7 +141,7 @@ def check(followup: FollowUp, mobilities: list[Mobility], goals: list[Goal], *, 
             add(
                 "date",
                 _("The follow-up comes after the mobility it draws on ends (%(end)s).")
-                % {"end": mobility.end_date.isoformat()},
+                % {"end": dates.short(mobility.end_date)},
             )
     if not goals:
         add("goals", _("Choose at least one goal the follow-up serves."))
@@ -260,9 +250,7 @@ def update_followup(
     replaced = _replaced_files(followup, attendance_list=attendance_list, materials_file=materials_file)
     _store_uploads(followup, attendance_list, materials_file)
     followup.full_clean(exclude=["mobilities", "goals", "attendee_organisations", "attendance_list", "version"])
-    if FollowUp.objects.filter(pk=followup.pk, version=version).update(version=F("version") + 1) != 1:
-        raise EditConflict()
-    followup.version = version + 1
+    claim_version(followup, version)
     followup.save()
     _remove_on_commit(replaced)  # an old attendance list is personal data: it does not stay behind
     if mobilities is not None:

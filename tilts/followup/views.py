@@ -16,6 +16,7 @@ from tilts.accounts.models import Role, User
 from tilts.accounts.permissions import current_user, role_required
 from tilts.consortium.models import Consortium
 from tilts.consortium.selectors import get_consortium
+from tilts.core.downloads import private_file
 from tilts.core.feedback import report_errors, show_on_form
 from tilts.core.pagination import paginate
 from tilts.core.spreadsheets import safe_cell
@@ -201,13 +202,8 @@ def _file(request: HttpRequest, pk: int, field: str, name_field: str) -> FileRes
     stored = getattr(followup, field)
     if not stored:
         raise Http404
-    try:
-        handle = stored.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return FileResponse(
-        handle,
-        as_attachment=True,
+    return private_file(
+        stored,
         filename=getattr(followup, name_field) or stored.name.rsplit("/", 1)[-1],
         content_type=services.content_type(stored.name),
     )

@@ -13,12 +13,12 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from tilts.accounts.models import User
+from tilts.core import dates
 from tilts.core.collation import latvian_sort_key
 from tilts.grants import rules
 from tilts.grants.models import CustomPlace, RateTable
@@ -149,7 +149,7 @@ def table_version(rate_table: RateTable | None, call_year: int) -> str:
     return _("%(name)s, version %(version)s of %(date)s") % {
         "name": rate_table.name,
         "version": version,
-        "date": date_format(changed, "SHORT_DATE_FORMAT") if changed else "—",
+        "date": dates.short(changed) if changed else "—",
     }
 
 

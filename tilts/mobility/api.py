@@ -13,6 +13,7 @@ from ninja.security import django_auth
 
 from tilts.accounts.permissions import current_user
 from tilts.consortium.models import Organisation
+from tilts.consortium.selectors import goals_by_number
 from tilts.core import keyset
 from tilts.core.api import ObjectId
 from tilts.core.keyset import PageQuery
@@ -108,13 +109,6 @@ class MobilityOut(Schema):
         return str(obj.receiving_country)
 
 
-def _goals(project: Any, numbers: list[int]) -> list[Any]:
-    goals = list(project.consortium.goals.filter(number__in=numbers))
-    if len(goals) != len(set(numbers)) or not goals:
-        raise ValidationError({"goals": _("Choose at least one goal the mobility serves.")})
-    return goals
-
-
 @router.get("/projects/{project_id}/mobilities", response=list[MobilityOut], summary="A project's mobilities")
 def mobility_list(
     request: HttpRequest, response: HttpResponse, project_id: ObjectId, rows: Query[PageQuery], status: str = ""
@@ -142,7 +136,10 @@ def mobility_create(request: HttpRequest, project_id: ObjectId, payload: Mobilit
         raise Http404
     data["sending_organisation"] = get_object_or_404(Organisation, pk=data["sending_organisation"])
     data["participant"] = get_object_or_404(people_for(user), pk=data["participant"])
-    goals = _goals(project, data.pop("goals"))
+    numbers = data.pop("goals")
+    if not numbers:
+        raise ValidationError({"goals": _("Choose at least one goal the mobility serves.")})
+    goals = goals_by_number(project.consortium, numbers)
     return Status(201, services.create_mobility(goals=goals, by=user, project=project, **data))
 
 

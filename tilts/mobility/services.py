@@ -16,12 +16,15 @@ from django.utils.translation import gettext as _
 
 from tilts.accounts import wording
 from tilts.accounts.models import User
-from tilts.consortium.models import Goal, MembershipStatus
+from tilts.consortium.models import Goal
+from tilts.consortium.selectors import is_active_member
+from tilts.core import dates
+from tilts.core.locking import claim_version
 from tilts.grants import rules
 from tilts.grants import services as grant_services
 from tilts.mobility.models import TRIP_FIELDS, CalendarFeed, JointTrip, Mobility, MobilityStatus
 from tilts.projects.models import ProjectStatus
-from tilts.projects.services import EditConflict
+from tilts.projects.selectors import within_period
 
 ALLOWED = {
     MobilityStatus.DRAFT: {MobilityStatus.SUBMITTED, MobilityStatus.CANCELLED},
@@ -68,14 +71,14 @@ def check(mobility: Mobility, goals: Iterable[Goal] | None = None) -> None:
                 "days": mobility.activity_days,
             },
         )
-    if mobility.start_date < project.start_date or mobility.end_date > project.end_date:
+    if not within_period(project, mobility.start_date, mobility.end_date):
         add(
             "start_date",
             _("The mobility must take place within the project's period (%(start)s – %(end)s).")
-            % {"start": project.start_date.isoformat(), "end": project.end_date.isoformat()},
+            % {"start": dates.short(project.start_date), "end": dates.short(project.end_date)},
         )
     sending = mobility.sending_organisation
-    if not sending.memberships.filter(consortium=project.consortium, status=MembershipStatus.ACTIVE).exists():
+    if not is_active_member(sending, project.consortium_id):
         add("sending_organisation", _("Only current members send participants."))
     if mobility.participant.organisation_id != sending.pk:
         add("participant", _("The participant must work at the sending member."))
@@ -218,9 +221,7 @@ def update_mobility(
     if mobility.status in FROZEN:
         mobility.grant_frozen_at = timezone.now()
     mobility.full_clean(exclude=["goals", "version"])
-    if Mobility.objects.filter(pk=mobility.pk, version=version).update(version=F("version") + 1) != 1:
-        raise EditConflict()
-    mobility.version = version + 1
+    claim_version(mobility, version)
     mobility.save()
     if goal_list is not None:
         mobility.goals.set(goal_list)

@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tilts.accounts.models import User
+from tilts.core.locking import claim_version
 from tilts.mobility.models import Mobility
 from tilts.payments import selectors
 from tilts.payments.models import PaidTo, Payment, PaymentKind
-from tilts.projects.services import EditConflict
 
 
 @transaction.atomic
@@ -60,10 +60,8 @@ def record_payment(
     payment = Payment.objects.filter(mobility=mobility, kind=kind).first()
     if payment is None:
         payment = Payment(mobility=mobility, kind=kind)
-    elif version is not None and version != payment.version:
-        raise EditConflict()
     else:
-        payment.version += 1
+        claim_version(payment, payment.version if version is None else version)
     payment.amount = amount
     payment.paid_on = paid_on
     payment.paid_to = paid_to

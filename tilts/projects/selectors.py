@@ -1,5 +1,6 @@
 """Reads of projects: the budget by category and the members' plans."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -8,6 +9,11 @@ from django.db.models import QuerySet, Sum
 from tilts.accounts.models import User
 from tilts.core.collation import latvian
 from tilts.projects.models import BudgetCategory, MemberPlan, Project
+
+
+def within_period(project: Project, start: datetime.date, end: datetime.date) -> bool:
+    """Whether the days ``start`` to ``end`` lie inside the project's period (its first and last day included)."""
+    return project.start_date <= start and end <= project.end_date
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,17 @@
 """Annual projects: creation with their own rate table, changes under optimistic locking, budgets and plans."""
 
-import calendar
 import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
-from tilts.consortium.models import Consortium, MembershipStatus, Organisation
+from tilts.consortium.models import Consortium, Organisation
+from tilts.consortium.selectors import is_active_member
+from tilts.core.dates import add_months
+from tilts.core.locking import claim_version
 from tilts.grants import rules
 from tilts.grants.services import create_rate_table
 from tilts.projects.models import Action, AwardedBudget, BudgetCategory, MemberPlan, Project
@@ -18,25 +19,6 @@ from tilts.projects.models import Action, AwardedBudget, BudgetCategory, MemberP
 # Reference, "Actions and activity types": KA121 grant agreements run 15 months (24 at most, extended);
 # KA122 projects run 6 to 18 months.
 DURATION_MONTHS = {Action.KA121: (15, 24), Action.KA122: (6, 18)}
-
-
-class EditConflict(ValidationError):
-    """Somebody else saved the same object since this form was opened."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            _(
-                "Somebody else has changed this in the meantime. Your changes were not saved: reload the page, "
-                "check their changes and enter yours again."
-            ),
-            code="conflict",
-        )
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def check_dates(action: str, start: datetime.date, end: datetime.date) -> None:
@@ -76,15 +58,9 @@ def update_project(project: Project, *, version: int, **changes: Any) -> Project
         setattr(project, field, value)
     check_dates(project.action, project.start_date, project.end_date)
     project.full_clean(exclude=["version"])
-    _bump(project, version)
+    claim_version(project, version)
     project.save()
     return project
-
-
-def _bump(project: Project, version: int) -> None:
-    if Project.objects.filter(pk=project.pk, version=version).update(version=F("version") + 1) != 1:
-        raise EditConflict()
-    project.version = version + 1
 
 
 @transaction.atomic
@@ -95,7 +71,7 @@ def set_awarded_budget(project: Project, *, version: int, amounts: dict[str, Dec
             raise ValidationError({category: _("Unknown cost category.")})
         if amount is None or amount < 0:
             raise ValidationError({category: _("The amount cannot be negative.")})
-    _bump(project, version)
+    claim_version(project, version)
     for category, amount in amounts.items():
         AwardedBudget.objects.update_or_create(project=project, category=category, defaults={"amount": amount})
     return project
@@ -110,7 +86,7 @@ def save_member_plan(
     planned_mobilities: int,
     budget_share: Decimal,
 ) -> MemberPlan:
-    if not organisation.memberships.filter(consortium=project.consortium, status=MembershipStatus.ACTIVE).exists():
+    if not is_active_member(organisation, project.consortium_id):
         raise ValidationError({"organisation": _("Only current members plan mobilities.")})
     if activity_type not in project.rate_table.table.activity_types:
         raise ValidationError({"activity_type": _("Choose an activity type of this call year.")})

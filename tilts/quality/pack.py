@@ -17,6 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from tilts.consortium.models import Consortium, Organisation
+from tilts.core import dates
 from tilts.followup import charts
 from tilts.followup.selectors import GoalReach, Reach, Scope, reach_by_goal, total_reach
 from tilts.projects.models import Project
@@ -155,7 +156,7 @@ def render_odt(data: PackData) -> bytes:
     doc = odt.Document()
     doc.heading(_("Accreditation progress report"), 1)
     doc.paragraph(f"{data.consortium.name} · {data.consortium.accreditation_number}")
-    doc.paragraph(_("Prepared on %(date)s") % {"date": formats.date_format(data.generated, "SHORT_DATE_FORMAT")})
+    doc.paragraph(_("Prepared on %(date)s") % {"date": dates.short(data.generated)})
     doc.heading(_("Progress on the Erasmus Plan"), 2)
     for row in data.objectives:
         doc.heading(str(row.objective), 3)

@@ -57,7 +57,6 @@ logger = logging.getLogger(__name__)
 
 DATA = Path(__file__).resolve().parent / "data"
 STANDARDS_FILE = DATA / "standards_2021.json"
-DEFAULT_EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
 
 # The standards ---------------------------------------------------------------------------------------------------
@@ -311,19 +310,7 @@ def add_evidence(
 def _check_upload(upload: UploadedFile | None) -> None:
     if upload is None:
         raise ValidationError({"file": _("Choose a file.")})
-    limit = getattr(settings, "QUALITY_EVIDENCE_MAX_BYTES", DEFAULT_EVIDENCE_MAX_BYTES)
-    size = upload.size or 0
-    if size == 0:
-        raise ValidationError({"file": _("The file is empty.")})
-    if size > limit:
-        raise ValidationError(
-            {"file": _("The file is too large: at most %(mb)s MB.") % {"mb": f"{limit / 1024 / 1024:.0f}"}}
-        )
-    upload.seek(0)
-    content_type = uploads.content_type(upload.read(8))
-    upload.seek(0)
-    if content_type is None:
-        raise ValidationError({"file": _("Upload a PDF, JPEG or PNG file.")})
+    uploads.checked_type(upload)
 
 
 def delete_evidence(evidence: AnswerEvidence, *, by: User) -> None:

@@ -17,6 +17,7 @@ from tilts.accounts.models import Role, User
 from tilts.accounts.permissions import current_user, role_required
 from tilts.consortium.models import Consortium, Organisation
 from tilts.consortium.selectors import get_consortium
+from tilts.core.downloads import private_file
 from tilts.core.feedback import report_errors, show_on_form
 from tilts.followup import charts
 from tilts.followup.selectors import Scope
@@ -289,13 +290,9 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     evidence = get_object_or_404(selectors.evidence_for(current_user(request)), pk=pk)
     if not evidence.file:
         raise Http404
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
     suffix = PurePath(evidence.file.name).suffix
     name = evidence.label if evidence.label.lower().endswith(suffix) else f"{evidence.label}{suffix}"
-    return FileResponse(handle, as_attachment=True, filename=name)
+    return private_file(evidence.file, filename=name)
 
 
 # Participant support -------------------------------------------------------------------------------------------
@@ -501,6 +498,4 @@ def pack_file(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     if not stored:
         raise Http404
     content_type = "application/pdf" if kind == "pdf" else "application/vnd.oasis.opendocument.text"
-    return FileResponse(
-        stored.open("rb"), as_attachment=True, filename=stored.name.rsplit("/", 1)[-1][33:], content_type=content_type
-    )
+    return private_file(stored, filename=stored.name.rsplit("/", 1)[-1][33:], content_type=content_type)

@@ -20,10 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tilts.accounts.models import User
-from tilts.core import uploads
+from tilts.core import dates, uploads
 from tilts.core.emails import send_templated_mail, url_in_language
 from tilts.mobility import services as mobility_services
 from tilts.mobility.models import Mobility, MobilityStatus
+from tilts.projects.selectors import within_period
 from tilts.reporting import selectors
 from tilts.reporting.models import (
     EDITABLE,
@@ -224,11 +225,11 @@ def check_complete(report: ParticipantReport) -> None:
     if report.actual_start and report.actual_end:
         if report.actual_end < report.actual_start:
             add("actual_end", _("The end date cannot be before the start date."))
-        if report.actual_start < project.start_date or report.actual_end > project.end_date:
+        if not within_period(project, report.actual_start, report.actual_end):
             add(
                 "actual_start",
                 _("The mobility must take place within the project's period (%(start)s – %(end)s).")
-                % {"start": project.start_date.isoformat(), "end": project.end_date.isoformat()},
+                % {"start": dates.short(project.start_date), "end": dates.short(project.end_date)},
             )
     if report.actual_travel_days is None:
         add("actual_travel_days", _("Give the number of travel days (0 if none)."))
@@ -483,55 +484,19 @@ def amend_agreement(report: ParticipantReport, *, by: User) -> Any:
 # Evidence --------------------------------------------------------------------------------------------------
 
 
-def sniff(head: bytes) -> str | None:
-    """The content type the file's first bytes show (PDF, PNG or JPEG), whatever its name or the browser says."""
-    return uploads.content_type(head)
-
-
-def _is_whole_image(upload: UploadedFile) -> bool:
-    from PIL import Image
-
-    upload.seek(0)
-    try:
-        with Image.open(upload) as image:
-            image.verify()
-    except Exception:  # Pillow raises many kinds of errors for broken files
-        return False
-    finally:
-        upload.seek(0)
-    return True
-
-
 @transaction.atomic
 def add_evidence(report: ParticipantReport, *, kind: str, upload: UploadedFile, by: User) -> Evidence:
-    """Keep a supporting document: PDF, PNG or JPEG by its content, no larger than the configured maximum."""
+    """Keep a supporting document: PDF, PNG or JPEG by its content, checked as every upload is (core.uploads)."""
     locked = ParticipantReport.objects.select_for_update().select_related("mobility").get(pk=report.pk)
     _check_editable(locked, by)
     if kind not in EvidenceKind.values:
         raise ValidationError({"kind": _("Choose what the file is.")})
-    limit = settings.REPORT_EVIDENCE_MAX_BYTES
+    content_type = uploads.checked_type(
+        upload,
+        accepted=ACCEPTED_TYPES[EvidenceKind(kind)],
+        refusal=_("A photo must be a JPEG or PNG image.") if kind == EvidenceKind.PHOTO else "",
+    )
     size = upload.size or 0
-    if size > limit:
-        raise ValidationError(
-            {"file": _("The file is too large: at most %(mb)s MB.") % {"mb": f"{limit / 1024 / 1024:.0f}"}}
-        )
-    if size == 0:
-        raise ValidationError({"file": _("The file is empty.")})
-    upload.seek(0)
-    content_type = sniff(upload.read(8))
-    upload.seek(0)
-    allowed = ACCEPTED_TYPES[EvidenceKind(kind)]
-    if content_type is None or content_type not in allowed:
-        message = (
-            _("A photo must be a JPEG or PNG image.")
-            if kind == EvidenceKind.PHOTO
-            else _("Upload a PDF, JPEG or PNG file.")
-        )
-        raise ValidationError({"file": message})
-    if content_type == "application/pdf" and (problem := uploads.pdf_problem(upload)):
-        raise ValidationError({"file": problem})
-    if content_type.startswith("image/") and not _is_whole_image(upload):
-        raise ValidationError({"file": _("The image is damaged or incomplete.")})
     name = (upload.name or "").replace("/", "_").replace("\\", "_")[-200:] or kind
     evidence = Evidence(
         report=locked, kind=kind, original_name=name, content_type=content_type, size=size, uploaded_by=by

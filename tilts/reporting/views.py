@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import Form
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tilts.accounts.models import Role
 from tilts.accounts.permissions import current_user, role_required
+from tilts.core import uploads
 from tilts.core.feedback import report_errors, show_on_form
 from tilts.core.pagination import paginate
 from tilts.mobility.models import Mobility
@@ -29,7 +29,7 @@ def _report(request: HttpRequest, pk: int) -> ParticipantReport:
 
 
 def _max_mb() -> int:
-    return int(settings.REPORT_EVIDENCE_MAX_BYTES / 1024 / 1024)
+    return int(uploads.max_bytes() / 1024 / 1024)
 
 
 def _add_errors(form: Form, error: ValidationError) -> None:

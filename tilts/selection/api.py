@@ -17,6 +17,7 @@ from pydantic import StringConstraints
 from tilts.accounts import wording
 from tilts.accounts.models import Role, User
 from tilts.accounts.permissions import current_user
+from tilts.consortium.selectors import goals_by_number
 from tilts.core import keyset
 from tilts.core.api import ObjectId
 from tilts.core.keyset import PageQuery
@@ -31,6 +32,8 @@ from tilts.selection.models import (
     Call,
     Criterion,
     DisseminationFormat,
+    default_prefinancing_percent,
+    default_report_days,
 )
 
 router = Router(tags=["selection"])
@@ -330,8 +333,15 @@ class RankedOut(Schema):
 class AgreementIn(Schema):
     kind: AgreementKind
     language: str = Field("lv", max_length=2, pattern="^(lv|en)$")
-    report_days: int = Field(30, ge=1, le=365)
-    prefinancing_percent: int = Field(80, ge=0, le=100)
+    report_days: int = Field(
+        default_factory=default_report_days, ge=1, le=365, description="REPORT_DUE_DAYS if not given."
+    )
+    prefinancing_percent: int = Field(
+        default_factory=default_prefinancing_percent,
+        ge=0,
+        le=100,
+        description="AGREEMENT_PREFINANCING_PERCENT if not given.",
+    )
     programme: str = Field("", max_length=10000)
     learning_outcomes: str = Field("", max_length=10000)
     participant_iban: str = Field("", max_length=42, description="Checked (country, length, mod-97); spaces allowed.")
@@ -567,10 +577,7 @@ def application_update(request: HttpRequest, application_id: ObjectId, payload: 
     version = changes.pop("version")
     goals = None
     if "goals" in changes:
-        numbers = changes.pop("goals")
-        goals = list(application.call.project.consortium.goals.filter(number__in=numbers))
-        if len(goals) != len(set(numbers)):
-            raise ValidationError({"goals": _("Unknown goal number.")})
+        goals = goals_by_number(application.call.project.consortium, changes.pop("goals"))
     return services.save_draft(application, version=version, goals=goals, **changes)
 
 
@@ -678,7 +685,7 @@ def agreement_pdf(request: HttpRequest, agreement_id: ObjectId) -> HttpResponse:
 
 @router.post("/agreements/{agreement_id}/signed", response=AgreementOut, auth=django_auth)
 def agreement_upload_signed(request: HttpRequest, agreement_id: ObjectId, file: File[UploadedFile]) -> Agreement:
-    """Upload the signed copy of the current version (multipart field ``file``: a PDF up to 10 MB).
+    """Upload the signed copy of the current version (multipart field ``file``: a PDF up to ``UPLOAD_MAX_BYTES``).
 
     Coordinators and the contacts of the sending institution, as on the agreements page."""
     agreement = _agreement_to_sign(request, agreement_id)

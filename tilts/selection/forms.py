@@ -9,12 +9,21 @@ from tilts.accounts.models import User
 from tilts.consortium.forms import GoalChoiceField
 from tilts.consortium.models import Consortium, Goal
 from tilts.consortium.selectors import active_members
+from tilts.core import uploads
 from tilts.core.countries import destination_choices
 from tilts.core.limits import LONG_TEXT_MAX, SHORT_TEXT_MAX
 from tilts.grants.services import activity_type_choices
 from tilts.grants.widgets import PlaceWidget
 from tilts.selection import selectors
-from tilts.selection.models import AgreementKind, Application, Assignment, Call, Criterion
+from tilts.selection.models import (
+    AgreementKind,
+    Application,
+    Assignment,
+    Call,
+    Criterion,
+    default_prefinancing_percent,
+    default_report_days,
+)
 from tilts.selection.services import APPLICANT_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -324,8 +333,12 @@ class ScoreForm(forms.Form):
 class AgreementForm(forms.Form):
     kind = forms.ChoiceField(label=_("Document"), choices=AgreementKind.choices)
     language = forms.ChoiceField(label=_("Language of the document"), choices=LANGUAGES)
-    report_days = forms.IntegerField(label=_("Report due, days after the end"), min_value=1, max_value=365, initial=30)
-    prefinancing_percent = forms.IntegerField(label=_("Pre-financing, %"), min_value=0, max_value=100, initial=80)
+    report_days = forms.IntegerField(
+        label=_("Report due, days after the end"), min_value=1, max_value=365, initial=default_report_days
+    )
+    prefinancing_percent = forms.IntegerField(
+        label=_("Pre-financing, %"), min_value=0, max_value=100, initial=default_prefinancing_percent
+    )
     programme = forms.CharField(
         max_length=LONG_TEXT_MAX,
         label=_("Programme of the activity"),
@@ -369,4 +382,8 @@ class AgreementForm(forms.Form):
 
 
 class SignedCopyForm(forms.Form):
-    file = forms.FileField(label=_("Signed copy (PDF, up to 10 MB)"))
+    file = forms.FileField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = _("Signed copy (PDF, up to %(mb)s MB)") % {"mb": uploads.max_megabytes()}

@@ -21,6 +21,16 @@ from tilts.consortium.validators import validate_oid
 from tilts.core.limits import LONG_TEXT_MAX
 
 
+def default_report_days() -> int:
+    """An agreement's report deadline, in days after the end, unless the coordinator enters another."""
+    return int(settings.REPORT_DUE_DAYS)
+
+
+def default_prefinancing_percent() -> int:
+    """An agreement's pre-financing share of the grant, unless the coordinator enters another."""
+    return int(settings.AGREEMENT_PREFINANCING_PERCENT)
+
+
 class Call(models.Model):
     """An invitation to a member's staff to apply for mobilities of one project.
 
@@ -337,9 +347,11 @@ class Agreement(models.Model):
     number = models.PositiveSmallIntegerField(_("version"))
     language = models.CharField(_("language"), max_length=2, choices=[("lv", "Latviešu"), ("en", "English")])
     snapshot = models.JSONField()
-    report_days = models.PositiveSmallIntegerField(_("report due, days after the end"), default=30)
+    report_days = models.PositiveSmallIntegerField(_("report due, days after the end"), default=default_report_days)
     prefinancing_percent = models.PositiveSmallIntegerField(
-        _("pre-financing, %"), default=80, validators=[MinValueValidator(0), MaxValueValidator(100)]
+        _("pre-financing, %"),
+        default=default_prefinancing_percent,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     participant_iban = models.CharField(_("participant's bank account (IBAN)"), max_length=34, blank=True)
     participant_id_number = models.CharField(_("participant's personal code or staff ID"), max_length=30, blank=True)

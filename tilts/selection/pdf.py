@@ -5,12 +5,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from django_countries import countries
 
 from tilts.consortium.models import Goal
+from tilts.core.downloads import private_file
 from tilts.selection import services
 from tilts.selection.models import Agreement, AgreementKind
 
@@ -82,11 +83,4 @@ def signed_response(agreement: Agreement) -> FileResponse:
 
     Downloaded, never shown inline: an uploaded file is not opened on the site's origin.
     """
-    if not agreement.signed_file:
-        raise Http404
-    return FileResponse(
-        agreement.signed_file.open("rb"),
-        as_attachment=True,
-        content_type="application/pdf",
-        filename=f"signed-{filename(agreement)}",
-    )
+    return private_file(agreement.signed_file, filename=f"signed-{filename(agreement)}", content_type="application/pdf")

@@ -22,16 +22,18 @@ from django.utils.translation import gettext as _
 from tilts.accounts import wording
 from tilts.accounts.models import Role, User
 from tilts.accounts.services import invite_user, mark_email_verified
-from tilts.consortium.models import Goal, MembershipStatus, Organisation
-from tilts.core import uploads
+from tilts.consortium.models import Goal, Organisation
+from tilts.consortium.selectors import is_active_member
+from tilts.core import dates, uploads
 from tilts.core.emails import send_templated_mail, url_in_language
 from tilts.core.iban import validate_iban
+from tilts.core.locking import claim_version
 from tilts.grants import services as grant_services
 from tilts.mobility import services as mobility_services
 from tilts.mobility.models import Mobility, MobilityStatus
 from tilts.notifications import services as notifications
 from tilts.projects.models import ProjectStatus
-from tilts.projects.services import EditConflict
+from tilts.projects.selectors import within_period
 from tilts.selection import selectors
 from tilts.selection.models import (
     Agreement,
@@ -46,9 +48,9 @@ from tilts.selection.models import (
     ReasonCode,
     Score,
     Support,
+    default_prefinancing_percent,
+    default_report_days,
 )
-
-SIGNED_COPY_MAX_BYTES = 10 * 1024 * 1024
 
 # The application's own fields an applicant fills in (the rest is set by the workflow).
 APPLICANT_FIELDS = (
@@ -91,7 +93,7 @@ def check_call(call: Call) -> None:
         errors["closes_on"] = _("A call cannot close before it opens.")
     elif call.closes_on > project.end_date:
         errors["closes_on"] = _("The call must close before the project ends (%(date)s).") % {
-            "date": project.end_date.strftime("%d.%m.%Y")
+            "date": dates.short(project.end_date)
         }
     if errors:
         raise ValidationError(errors)
@@ -206,7 +208,7 @@ def eligibility_checks(application: Application, goals: Iterable[Goal] | None = 
     # A list of applications brings the answer along (selectors.applications_for annotates it).
     is_member = getattr(application, "organisation_is_member", None)
     if is_member is None:
-        is_member = org.memberships.filter(consortium_id=project.consortium_id, status=MembershipStatus.ACTIVE).exists()
+        is_member = is_active_member(org, project.consortium_id)
     works_there = application.applicant.organisation_id == org.pk
     checks = [
         Check(
@@ -240,7 +242,7 @@ def eligibility_checks(application: Application, goals: Iterable[Goal] | None = 
         )
     )
     start, end = application.start_date, application.end_date
-    dates_ok = start is not None and end is not None and project.start_date <= start <= end <= project.end_date
+    dates_ok = start is not None and end is not None and start <= end and within_period(project, start, end)
     checks.append(
         Check(
             _("Dates inside the project"),
@@ -248,7 +250,7 @@ def eligibility_checks(application: Application, goals: Iterable[Goal] | None = 
             ""
             if dates_ok
             else _("The project runs from %(start)s to %(end)s.")
-            % {"start": project.start_date.strftime("%d.%m.%Y"), "end": project.end_date.strftime("%d.%m.%Y")},
+            % {"start": dates.short(project.start_date), "end": dates.short(project.end_date)},
         )
     )
     if dates_ok and application.dissemination_by is not None:
@@ -272,16 +274,11 @@ def can_start_application(user: User, call: Call) -> str | None:
     if not call.is_open():
         return (
             _("The call closed on %(date)s; applications can no longer be submitted.")
-            % {"date": call.closes_on.strftime("%d.%m.%Y")}
+            % {"date": dates.short(call.closes_on)}
             if call.has_closed()
             else _("The call is not open.")
         )
-    if (
-        user.organisation is None
-        or not user.organisation.memberships.filter(
-            consortium=call.project.consortium, status=MembershipStatus.ACTIVE
-        ).exists()
-    ):
+    if user.organisation is None or not is_active_member(user.organisation, call.project.consortium_id):
         return _("Only staff of member institutions can apply.")
     if user.role not in (Role.PARTICIPANT, Role.MEMBER_CONTACT):
         return _("Only staff of member institutions can apply.")
@@ -343,9 +340,7 @@ def save_draft(
     # A draft may be incomplete; completeness is checked on submission.
     empty = [name for name in APPLICANT_FIELDS if getattr(application, name) in ("", None)]
     application.full_clean(exclude=["goals", "version", *empty])
-    if Application.objects.filter(pk=application.pk, version=version).update(version=F("version") + 1) != 1:
-        raise EditConflict()
-    application.version = version + 1
+    claim_version(application, version)
     application.save()
     if goals is not None:
         application.goals.set(list(goals))
@@ -361,7 +356,7 @@ def submit(application: Application, *, by: User) -> Application:
     if locked.call.has_closed():
         raise ValidationError(
             _("The call closed on %(date)s; applications can no longer be submitted.")
-            % {"date": locked.call.closes_on.strftime("%d.%m.%Y")}
+            % {"date": dates.short(locked.call.closes_on)}
         )
     if not locked.call.is_open():
         raise ValidationError(_("The call is not open."))
@@ -778,8 +773,8 @@ def issue_agreement(
     kind: str,
     language: str,
     by: User,
-    report_days: int = 30,
-    prefinancing_percent: int = 80,
+    report_days: int | None = None,
+    prefinancing_percent: int | None = None,
     programme: str = "",
     learning_outcomes: str = "",
     participant_iban: str = "",
@@ -792,7 +787,11 @@ def issue_agreement(
     """Issue a new version of a document; the previous version of the same document in the same language is
     superseded, so a Latvian and an English version can both be in force (the host reads the English one).
 
-    The participant's IBAN is checked (country, length, mod-97) and stored without spaces."""
+    The participant's IBAN is checked (country, length, mod-97) and stored without spaces. Without ``report_days``
+    or ``prefinancing_percent`` the settings' defaults apply (``REPORT_DUE_DAYS``, ``AGREEMENT_PREFINANCING_PERCENT``).
+    """
+    report_days = default_report_days() if report_days is None else report_days
+    prefinancing_percent = default_prefinancing_percent() if prefinancing_percent is None else prefinancing_percent
     if mobility.status not in (MobilityStatus.APPROVED, MobilityStatus.CONFIRMED):
         raise ValidationError(_("Agreements are issued for approved mobilities, whose grant is fixed."))
     kind = AgreementKind(kind)
@@ -851,24 +850,12 @@ def report_due(agreement: Agreement) -> datetime.date:
     )
 
 
-def _is_pdf(upload: UploadedFile) -> bool:
-    upload.seek(0)
-    head: bytes = upload.read(8)
-    upload.seek(0)
-    return uploads.content_type(head) == "application/pdf"
-
-
 @transaction.atomic
 def upload_signed(agreement: Agreement, upload: UploadedFile, *, by: User) -> Agreement:
     """Keep the signed copy (a PDF scan) of the current version."""
     if agreement.status == AgreementStatus.SUPERSEDED:
         raise ValidationError({"file": _("A newer version has been issued; upload the signed copy of that one.")})
-    if upload.size is None or upload.size > SIGNED_COPY_MAX_BYTES:
-        raise ValidationError({"file": _("The file is larger than 10 MB.")})
-    if not _is_pdf(upload):
-        raise ValidationError({"file": _("Upload the signed copy as a PDF file.")})
-    if problem := uploads.pdf_problem(upload):
-        raise ValidationError({"file": problem})
+    uploads.checked_type(upload, accepted={"application/pdf"}, refusal=_("Upload the signed copy as a PDF file."))
     # An earlier signed copy stays in storage (auditors may need it); the history keeps its path.
     agreement.signed_file.save(
         f"agreement-{agreement.mobility_id}-{agreement.kind}-v{agreement.number}.pdf", upload, save=False
@@ -910,7 +897,7 @@ def register_applicant(
             robust=True,
         )
         return
-    if not organisation.memberships.filter(consortium=call.project.consortium, status=MembershipStatus.ACTIVE).exists():
+    if not is_active_member(organisation, call.project.consortium_id):
         raise ValidationError({"organisation": _("Only staff of member institutions can apply.")})
     email = User.objects.normalize_email(email.strip()).lower()
     details = {
@@ -953,12 +940,8 @@ def confirm_registration(call: Call, token: str) -> User:
         if existing.has_usable_password() or existing.invited_by_id is not None:
             raise ValidationError(_("This address already has an account. Please log in."))
         return existing
-    organisation = Organisation.objects.filter(
-        pk=details["organisation"],
-        memberships__consortium=call.project.consortium,
-        memberships__status=MembershipStatus.ACTIVE,
-    ).first()
-    if organisation is None:
+    organisation = Organisation.objects.filter(pk=details["organisation"]).first()
+    if organisation is None or not is_active_member(organisation, call.project.consortium_id):
         raise ValidationError(_("Only staff of member institutions can apply."))
     user = invite_user(
         email=details["email"],

@@ -81,7 +81,7 @@ def test_rules_stage_dates_travel_days_and_organisations(project, member, goals,
     project.save(update_fields=["end_date"])
     check = _check(coordinator, project)
     assert _problems(check, outside) == [
-        ("rules", "Start Date", "The dates are outside the project (2025-06-01 to 2026-07-31).")
+        ("rules", "Start Date", "The dates are outside the project (01/06/2025 to 31/07/2026).")
     ]
     assert _problems(check, too_many_days) == [
         ("rules", "Travel Days", "Up to 2 travel days without green travel (up to 6 with it).")

@@ -123,11 +123,11 @@ def test_wrong_content_is_422_with_the_web_forms_message_and_nothing_stored(
 
 
 def test_too_large_is_422_and_nothing_stored(participant_client: Client, made, settings) -> None:
-    settings.FOLLOWUP_UPLOAD_MAX_BYTES = 1024
-    response = upload(participant_client, made, materials_file=SimpleUploadedFile("m.pdf", PDF + b"0" * 2000))
+    settings.UPLOAD_MAX_BYTES = 1024 * 1024
+    response = upload(participant_client, made, materials_file=SimpleUploadedFile("m.pdf", PDF + b"0" * 1024 * 1024))
     assert response.status_code == 422
     [message] = response.json()["errors"]["materials_file"]
-    assert message.startswith("Datne ir lielāka par ") and message.endswith("Augšupielādējiet mazāku datni.")
+    assert message == "Datne ir par lielu: ne vairāk kā 1 MB."  # the same limit and words as every upload
     assert unchanged(made, settings)
 
 

@@ -7,8 +7,9 @@ from django.test import Client
 from django.urls import reverse
 
 from tilts.consortium.models import Consortium, Goal, Organisation
+from tilts.core.dates import add_months
 from tilts.followup import selectors
-from tilts.followup.selectors import add_months, whole_months_between
+from tilts.followup.selectors import whole_months_between
 from tilts.followup.tests.helpers import D, followup, mobility
 from tilts.mobility.models import Mobility
 from tilts.mobility.tests.factories import make_project

@@ -9,8 +9,8 @@ from django.utils import timezone
 from tilts.accounts.models import Role
 from tilts.accounts.tests.factories import UserFactory
 from tilts.consortium.models import Consortium, Goal, Organisation
+from tilts.core.dates import add_months
 from tilts.core.tests.fixtures import client_for
-from tilts.followup.selectors import add_months
 from tilts.followup.tests.helpers import followup, mobility
 from tilts.mobility.models import Mobility
 from tilts.mobility.tests.factories import make_project

@@ -8,11 +8,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from tilts.consortium.models import Consortium, Goal, Organisation
+from tilts.core.locking import EditConflict
 from tilts.followup import services
 from tilts.followup.models import FollowUp
 from tilts.followup.tests.helpers import D, followup, mobility
 from tilts.mobility.tests.factories import make_project
-from tilts.projects.services import EditConflict
 from tilts.reporting.models import ParticipantReport
 
 pytestmark = pytest.mark.django_db

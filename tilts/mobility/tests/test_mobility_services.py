@@ -7,10 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tilts.consortium.models import Consortium, Goal, Organisation
+from tilts.core.locking import EditConflict
 from tilts.mobility import services
 from tilts.mobility.models import Mobility, MobilityStatus
 from tilts.mobility.tests.factories import TARTU, make_participant, make_project, mobility_fields
-from tilts.projects.services import EditConflict
 
 pytestmark = pytest.mark.django_db
 D = Decimal

@@ -91,7 +91,7 @@ def test_only_the_coordinator_records(mobility, coordinator, member_contact) -> 
 
 
 def test_a_correction_with_a_stale_version_is_refused(mobility, coordinator) -> None:
-    from tilts.projects.services import EditConflict
+    from tilts.core.locking import EditConflict
 
     signed_agreement(mobility, coordinator)
     today = timezone.localdate()

@@ -53,6 +53,8 @@ def test_a_document_is_uploaded_and_only_its_institution_downloads_it(
     download = member_client.get(f"/quality/evidence/{evidence.pk}/file/")
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
     assert "Plak%C4%81ts%20ar%20ES%20logo.pdf" in download["Content-Disposition"]
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert download["Cache-Control"] == "private, no-store"  # served by tilts.core.downloads, as every private file
     from tilts.accounts.tests.factories import UserFactory
 
     stranger = client_for(UserFactory(role="member_contact", organisation=other_member))

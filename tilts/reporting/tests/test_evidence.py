@@ -44,7 +44,7 @@ def test_wrong_content_is_refused_and_nothing_is_kept(report, participant, kind,
 
 
 def test_a_file_over_the_limit_is_refused(report, participant, settings) -> None:
-    settings.REPORT_EVIDENCE_MAX_BYTES = 100
+    settings.UPLOAD_MAX_BYTES = 100
     big = SimpleUploadedFile("liels.pdf", PDF + b"0" * 100, "application/pdf")
     with pytest.raises(services.ValidationError) as error:
         services.add_evidence(report, kind="certificate", upload=big, by=participant)

@@ -108,7 +108,7 @@ def test_wrong_content_with_an_allowed_name_is_422_and_nothing_is_kept(
 
 
 def test_a_file_over_the_limit_is_422(report, participant_client: Client, settings) -> None:
-    settings.REPORT_EVIDENCE_MAX_BYTES = 1024 * 1024
+    settings.UPLOAD_MAX_BYTES = 1024 * 1024
     big = SimpleUploadedFile("liels.pdf", PDF + b"0" * 1024 * 1024, "application/pdf")
     response = upload(participant_client, report, "certificate", big)
     assert response.status_code == 422

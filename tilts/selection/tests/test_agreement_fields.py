@@ -104,3 +104,24 @@ def test_the_api_takes_and_checks_the_fields(mobility, member_contact) -> None:
     assert good.status_code == 201
     assert good.json()["participant_iban"] == "LV80BANK0000435195001"
     assert good.json()["sending_signatory_role"] == "Direktore"
+
+
+def test_the_report_deadline_and_pre_financing_default_to_the_settings(
+    mobility, coordinator, member_contact, settings
+) -> None:
+    """One setting each (REPORT_DUE_DAYS, AGREEMENT_PREFINANCING_PERCENT): the service, the page and the API."""
+    settings.REPORT_DUE_DAYS = 45
+    settings.AGREEMENT_PREFINANCING_PERCENT = 70
+    agreement = services.issue_agreement(
+        mobility, kind="learning", language="lv", by=coordinator, programme="P", learning_outcomes="L"
+    )
+    assert (agreement.report_days, agreement.prefinancing_percent) == (45, 70)
+    page = client_for(member_contact).get(reverse("selection:agreements", args=[mobility.pk]))
+    assert 'name="report_days" value="45"' in page.text and 'name="prefinancing_percent" value="70"' in page.text
+    made = client_for(coordinator).post(
+        f"/api/v1/mobilities/{mobility.pk}/agreements",
+        {"kind": "learning", "language": "en", "programme": "P", "learning_outcomes": "L"},
+        content_type="application/json",
+    )
+    assert made.status_code == 201, made.content
+    assert (made.json()["report_days"], made.json()["prefinancing_percent"]) == (45, 70)

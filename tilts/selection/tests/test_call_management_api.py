@@ -339,13 +339,13 @@ def test_no_signed_copy_yet_is_404_and_has_no_url(agreement, coordinator) -> Non
     ("content", "name", "message"),
     [
         (b"MZ\x90\x00 not a pdf", "signed.pdf", "Augšupielādējiet parakstīto kopiju kā PDF failu."),
-        (PDF + b"x" * 64, "signed.pdf", "Fails ir lielāks par 10 MB."),
+        (PDF + b"x" * 1024 * 1024, "signed.pdf", "Datne ir par lielu: ne vairāk kā 1 MB."),
     ],
 )
 def test_not_a_pdf_or_too_large_is_refused_and_not_stored(
-    agreement, coordinator, monkeypatch, content, name, message
+    agreement, coordinator, settings, content, name, message
 ) -> None:
-    monkeypatch.setattr(services, "SIGNED_COPY_MAX_BYTES", len(PDF) + 10)
+    settings.UPLOAD_MAX_BYTES = 1024 * 1024
     response = upload(client_for(coordinator), agreement, content, name)
     assert response.status_code == 422
     assert response.json()["errors"]["file"] == [message]

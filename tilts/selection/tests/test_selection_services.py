@@ -114,7 +114,7 @@ def test_a_draft_is_resumed_not_duplicated_and_stale_saves_conflict(call, partic
     assert services.start_application(call, participant).pk == first.pk
     read_version = first.version
     saved = services.save_draft(first, version=read_version, position="Vecākā bibliotekāre")
-    from tilts.projects.services import EditConflict
+    from tilts.core.locking import EditConflict
 
     with pytest.raises(EditConflict):
         services.save_draft(Application.objects.get(pk=first.pk), version=read_version, position="X")

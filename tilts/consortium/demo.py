@@ -11,10 +11,10 @@ from django.db import transaction
 
 from tilts.accounts.models import Role, User
 from tilts.consortium.models import (
-    ApplicationStatus,
     Consortium,
     Goal,
     JoinApplication,
+    JoinApplicationStatus,
     Membership,
     MembershipStatus,
     Organisation,
@@ -380,7 +380,7 @@ def seed_demo() -> dict[str, int]:
                 planned_activities="Tematiskās darbnīcas novada bibliotekāriem un muzeju speciālistiem.",
                 contact_name=contact,
                 contact_email=email,
-                status=ApplicationStatus.PENDING,
+                status=JoinApplicationStatus.PENDING,
             )
             application.goals.set([goals[n] for n in goal_numbers])
     _demo_projects(consortium, organisations)

@@ -152,7 +152,7 @@ class Membership(models.Model):
         return f"{self.organisation} ({self.get_status_display()})"
 
 
-class ApplicationStatus(models.TextChoices):
+class JoinApplicationStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     ACCEPTED = "accepted", _("Accepted")
     REJECTED = "rejected", _("Rejected")
@@ -180,7 +180,7 @@ class JoinApplication(models.Model):
     language = models.CharField(_("language"), max_length=5, default="lv")
 
     status = models.CharField(
-        _("status"), max_length=10, choices=ApplicationStatus.choices, default=ApplicationStatus.PENDING
+        _("status"), max_length=10, choices=JoinApplicationStatus.choices, default=JoinApplicationStatus.PENDING
     )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)

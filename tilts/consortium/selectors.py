@@ -8,10 +8,10 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from tilts.consortium.models import (
-    ApplicationStatus,
     Consortium,
     Goal,
     JoinApplication,
+    JoinApplicationStatus,
     Membership,
     MembershipStatus,
     Organisation,
@@ -87,7 +87,7 @@ def member_list(consortium: Consortium, *, status: str = "", type: str = "", que
 
 
 def pending_applications(consortium: Consortium) -> QuerySet[JoinApplication]:
-    return consortium.join_applications.filter(status=ApplicationStatus.PENDING).order_by("submitted_at")
+    return consortium.join_applications.filter(status=JoinApplicationStatus.PENDING).order_by("submitted_at")
 
 
 def applications(consortium: Consortium, *, status: str = "") -> QuerySet[JoinApplication]:

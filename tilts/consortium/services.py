@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from tilts.accounts import services as account_services
 from tilts.accounts.models import Role, User
 from tilts.consortium.models import (
-    ApplicationStatus,
     Consortium,
     Goal,
     JoinApplication,
+    JoinApplicationStatus,
     Membership,
     MembershipStatus,
     Organisation,
@@ -38,7 +38,7 @@ ORGANISATION_FIELDS = (
 def check_can_apply(consortium: Consortium, registration_number: str) -> None:
     """An institution may have one pending application, and members need not apply again."""
     number = normalise_registration_number(registration_number)
-    if consortium.join_applications.filter(registration_number=number, status=ApplicationStatus.PENDING).exists():
+    if consortium.join_applications.filter(registration_number=number, status=JoinApplicationStatus.PENDING).exists():
         raise ValidationError(
             {
                 "registration_number": _(
@@ -105,7 +105,7 @@ def accept_join_application(application: JoinApplication, *, by: User) -> Member
     An institution that left earlier and applies again keeps its organisation record and history.
     """
     application = JoinApplication.objects.select_for_update().get(pk=application.pk)
-    if application.status != ApplicationStatus.PENDING:
+    if application.status != JoinApplicationStatus.PENDING:
         raise ValidationError(_("This application has already been decided."))
     consortium = application.consortium
     organisation = Organisation.objects.filter(registration_number=application.registration_number).first()
@@ -142,7 +142,7 @@ def accept_join_application(application: JoinApplication, *, by: User) -> Member
             language=application.language,
             position=application.contact_position,
         )
-    application.status = ApplicationStatus.ACCEPTED
+    application.status = JoinApplicationStatus.ACCEPTED
     application.decided_at = timezone.now()
     application.decided_by = by
     application.organisation = organisation
@@ -154,11 +154,11 @@ def accept_join_application(application: JoinApplication, *, by: User) -> Member
 @transaction.atomic
 def reject_join_application(application: JoinApplication, *, by: User, reason: str) -> JoinApplication:
     application = JoinApplication.objects.select_for_update().get(pk=application.pk)
-    if application.status != ApplicationStatus.PENDING:
+    if application.status != JoinApplicationStatus.PENDING:
         raise ValidationError(_("This application has already been decided."))
     if not reason.strip():
         raise ValidationError({"reason": _("Give the applicant a reason.")})
-    application.status = ApplicationStatus.REJECTED
+    application.status = JoinApplicationStatus.REJECTED
     application.rejection_reason = reason.strip()
     application.decided_at = timezone.now()
     application.decided_by = by

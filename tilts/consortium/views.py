@@ -23,9 +23,9 @@ from tilts.consortium.forms import (
     RejectApplicationForm,
 )
 from tilts.consortium.models import (
-    ApplicationStatus,
     Consortium,
     Goal,
+    JoinApplicationStatus,
     Membership,
     MembershipStatus,
     Organisation,
@@ -68,14 +68,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @role_required(*READERS)
 def application_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", ApplicationStatus.PENDING)
-    if status not in ApplicationStatus.values and status != "all":
-        status = ApplicationStatus.PENDING
+    status = request.GET.get("status", JoinApplicationStatus.PENDING)
+    if status not in JoinApplicationStatus.values and status != "all":
+        status = JoinApplicationStatus.PENDING
     applications = selectors.applications(_consortium(), status="" if status == "all" else status)
     return render(
         request,
         "consortium/application_list.html",
-        {"applications": applications, "status": status, "statuses": ApplicationStatus.choices},
+        {"applications": applications, "status": status, "statuses": JoinApplicationStatus.choices},
     )
 
 

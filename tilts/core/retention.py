@@ -32,8 +32,8 @@ def _audit_cutoff(today: datetime.date) -> datetime.date:
 
 def apply_retention(*, dry_run: bool = False, now: datetime.datetime | None = None) -> RetentionReport:
     from tilts.accounts.models import AccessRecord
-    from tilts.consortium.models import ApplicationStatus as JoinStatus
     from tilts.consortium.models import JoinApplication
+    from tilts.consortium.models import JoinApplicationStatus as JoinStatus
     from tilts.exports.models import ExportJob
     from tilts.followup.models import FollowUp
     from tilts.reporting.models import Evidence

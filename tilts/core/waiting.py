@@ -74,8 +74,8 @@ def _reports_per_project(reports: QuerySet[Any]) -> list[dict[str, Any]]:
 
 
 def _coordinator(today: datetime.date) -> list[WaitingItem]:
-    from tilts.consortium.models import ApplicationStatus as JoinStatus
     from tilts.consortium.models import JoinApplication
+    from tilts.consortium.models import JoinApplicationStatus as JoinStatus
     from tilts.mobility.models import Mobility, MobilityStatus
     from tilts.reporting.models import ParticipantReport, ReportStatus
     from tilts.selection.models import Application, ApplicationStatus, Eligibility

@@ -37,7 +37,7 @@ STATUSES = (CONFIRMED, TO_CONFIRM)
 GENDERS = {"female": "Female", "male": "Male", "undisclosed": "Undisclosed"}
 OID_RE = re.compile(r"^E\d{8}$")
 CENT = Decimal("0.01")
-# Programme Guide: up to 2 funded travel days, up to 6 with green travel (reference, "Travel days").
+# Programme Guide: up to 2 funded travel days, up to 6 with green travel (docs/grant-rules.md, "Travel days").
 MAX_TRAVEL_DAYS, MAX_GREEN_TRAVEL_DAYS = 2, 6
 
 Value = str | int | bool | Decimal | datetime.date | None
@@ -409,7 +409,8 @@ def _fix_of(key: str) -> str:
 
 
 def rule_problems(mobility: Mobility, template: Template, cells: list[str], project: Project) -> list[Problem]:
-    """Stage 3, the Programme Guide's rules the module checks (reference, "Beneficiary Module")."""
+    """Stage 3, the Programme Guide's rules the module checks (docs/beneficiary-module.md, "6. The three checks
+    before any file is offered")."""
     values = dict(zip((c.key for c in template.columns), cells, strict=True))
     headers = {c.key: c.header for c in template.columns}
     problems = []

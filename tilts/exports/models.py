@@ -122,7 +122,7 @@ class ModuleMobility(models.Model):
 class AgreementMember(models.Model):
     """A member organisation the project's grant agreement names. Only these send participants whose mobilities
     the Beneficiary Module accepts; adding one needs an amendment approved by the national agency
-    (docs/beneficiary-module.md, "Member register")."""
+    (docs/beneficiary-module.md, "7. Member register per grant agreement")."""
 
     project = models.ForeignKey(
         "projects.Project", verbose_name=_("project"), on_delete=models.CASCADE, related_name="agreement_members"

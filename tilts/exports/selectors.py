@@ -163,7 +163,8 @@ def module_check(user: User, project: Project) -> ModuleCheck:
 
 def amendment_needed(mobility: Mobility) -> bm.Problem:
     """The sending member is not in the grant agreement: the module refuses the mobility until an amendment adds
-    it (reference, "Organisations"). Planning it stays possible; only its export waits."""
+    it (docs/beneficiary-module.md, "7. Member register per grant agreement"). Planning it stays possible; only
+    its export waits."""
     return bm.Problem(
         bm.RULES,
         _("Amendment needed: %(member)s is not in the project's grant agreement.")

@@ -120,7 +120,7 @@ def save_module_details(mobility: Mobility, **details: Any) -> ModuleMobility:
     """Record the module's inputs of a mobility (main means of transport, expensive travel, inclusion support).
 
     The means of transport must be one of the module's code list (data/bm_codes_*.toml); a cost or an amount
-    needs its justification (reference, "Beneficiary Module": expensive travel, inclusion support)."""
+    needs its justification (docs/beneficiary-module.md, "9. Inputs Tilts keeps for the module only")."""
     unknown = set(details) - set(MODULE_DETAILS)
     if unknown:
         raise ValueError(f"Not a module detail: {', '.join(sorted(unknown))}")

@@ -120,7 +120,9 @@ def check_upload(file: UploadedFile, field: str, kinds: Iterable[str]) -> str:
     return kind
 
 
-def check(followup: FollowUp, mobilities: list[Mobility], goals: list[Goal], *, list_uploaded: bool = False) -> None:
+def check_followup_activity(
+    followup: FollowUp, mobilities: list[Mobility], goals: list[Goal], *, list_uploaded: bool = False
+) -> None:
     """The rules of a valid follow-up; raises one ValidationError with every problem by field.
 
     ``list_uploaded``: an attendance list comes with this change (it is checked and stored afterwards).
@@ -219,7 +221,7 @@ def create_followup(
     """Record a follow-up activity, planned or delivered, drawing on one or more of the project's mobilities."""
     mobility_list, goal_list = list(mobilities), list(goals)
     followup = FollowUp(project=project, created_by=by, **fields)
-    check(followup, mobility_list, goal_list, list_uploaded=attendance_list is not None)
+    check_followup_activity(followup, mobility_list, goal_list, list_uploaded=attendance_list is not None)
     _store_uploads(followup, attendance_list, materials_file)
     followup.full_clean(exclude=["mobilities", "goals", "attendee_organisations", "attendance_list"])
     followup.save()
@@ -246,7 +248,7 @@ def update_followup(
         setattr(followup, field, value)
     mobility_list = list(mobilities) if mobilities is not None else list(followup.mobilities.all())
     goal_list = list(goals) if goals is not None else list(followup.goals.all())
-    check(followup, mobility_list, goal_list, list_uploaded=attendance_list is not None)
+    check_followup_activity(followup, mobility_list, goal_list, list_uploaded=attendance_list is not None)
     replaced = _replaced_files(followup, attendance_list=attendance_list, materials_file=materials_file)
     _store_uploads(followup, attendance_list, materials_file)
     followup.full_clean(exclude=["mobilities", "goals", "attendee_organisations", "attendance_list", "version"])

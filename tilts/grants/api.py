@@ -164,14 +164,15 @@ def _place(ref: services.PlaceRef | None) -> dict[str, Any] | None:
 @router.post("/grants/quote", response=QuoteOut, summary="Price one participant's mobility")
 def quote(request: HttpRequest, payload: QuoteIn) -> dict[str, Any]:
     data = payload.dict()
-    data["ec_distance_km"] = data.pop("distance_km")
-    if data["rate_table"] is not None:
+    places = {"origin": data.pop("origin"), "destination": data.pop("destination")}
+    rate_table = None
+    if (rate_table_id := data.pop("rate_table")) is not None:
         user = request.user
         if not (isinstance(user, User) and user.can_view_everything):
             raise PermissionDenied
-        data["rate_table"] = get_object_or_404(RateTable, pk=data["rate_table"])
+        rate_table = get_object_or_404(RateTable, pk=rate_table_id)
     data["call_year"] = data["call_year"] or rules.available_call_years()[-1]
-    priced = services.price(services.QuoteInput(**data))
+    priced = services.price(rules.QuoteRequest(**data), rate_table=rate_table, **places)
     q, table = priced.quote, priced.table
     return {
         "call_year": q.call_year,

@@ -8,7 +8,7 @@ from django_countries.fields import CountryField
 from tilts.core.limits import SHORT_TEXT_MAX
 from tilts.grants import rules
 from tilts.grants.models import CustomPlace, RateTable
-from tilts.grants.services import QuoteInput, activity_type_choices
+from tilts.grants.services import activity_type_choices
 
 PARTICIPANT_KINDS = [
     ("staff", _("Staff member")),
@@ -80,16 +80,15 @@ class QuoteForm(forms.Form):
             return years[-1]
         return year if year in years else years[-1]
 
-    def to_input(self) -> QuoteInput:
+    def to_request(self) -> rules.QuoteRequest:
+        """What the engine prices; the places and a project's rate table go to ``services.price`` beside it."""
         data = self.cleaned_data
-        return QuoteInput(
+        return rules.QuoteRequest(
             activity_type=data["activity_type"],
+            destination_country="",
             call_year=data["call_year"],
-            rate_table=data.get("rate_table"),
             participant_kind=data["participant_kind"],
-            origin=data["origin"],
-            destination=data["destination"],
-            ec_distance_km=data["ec_distance_km"],
+            distance_km=data["ec_distance_km"],
             activity_days=data["activity_days"],
             travel_days=data["travel_days"],
             green_travel=data["green_travel"],

@@ -6,8 +6,7 @@ requests, finds places (the gazetteer plus places the coordinator added) and tra
 
 from __future__ import annotations
 
-import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -103,34 +102,6 @@ def distance_km(origin: PlaceRef, destination: PlaceRef) -> int:
 
 
 @dataclass(frozen=True)
-class QuoteInput:
-    """What a person enters in the calculator or the API: places or a distance from the EC calculator."""
-
-    activity_type: str
-    call_year: int | None = None
-    rate_table: RateTable | None = None
-    participant_kind: str = "staff"
-    origin: str = ""
-    destination: str = ""
-    origin_country: str = ""
-    destination_country: str = ""
-    ec_distance_km: int | None = None
-    activity_days: int | None = None
-    start: datetime.date | None = None
-    end: datetime.date | None = None
-    travel_days: int = 0
-    green_travel: bool = False
-    course_days: int = 0
-    fewer_opportunities: bool = False
-    zero_grant: bool = False
-    real_travel_cost: Decimal | None = None
-    exceptional_travel_reason: str = ""
-    inclusion_real_costs: Decimal | None = None
-    inclusion_justification: str = ""
-    daily_rate_override: Decimal | None = None
-
-
-@dataclass(frozen=True)
 class PricedQuote:
     quote: rules.Quote
     table: rules.RateTable
@@ -153,62 +124,53 @@ def table_version(rate_table: RateTable | None, call_year: int) -> str:
     }
 
 
-def price(data: QuoteInput) -> PricedQuote:
-    """Resolve the places, choose the distance (the EC calculator's figure wins when given) and price.
+def price(
+    request: rules.QuoteRequest, *, origin: str = "", destination: str = "", rate_table: RateTable | None = None
+) -> PricedQuote:
+    """Price what a person entered in the calculator, the API or a mobility: the engine's request, with places.
 
-    Raises ``ValidationError`` with messages per field, already translated.
+    ``origin`` and ``destination`` are place ids (the gazetteer's or the coordinator's own places): they give the
+    countries and the distance. A ``distance_km`` in the request is the EC distance calculator's figure, which wins
+    over the gazetteer's. A project's ``rate_table`` replaces the request's call year. Raises ``ValidationError``
+    with messages per field, already translated.
     """
-    origin = resolve_place(data.origin, "origin") if data.origin else None
-    destination = resolve_place(data.destination, "destination") if data.destination else None
-    gazetteer_km = distance_km(origin, destination) if origin and destination else None
-    km: int | None = data.ec_distance_km if data.ec_distance_km is not None else gazetteer_km
-    source = rules.DistanceSource.EC_CALCULATOR if data.ec_distance_km is not None else rules.DistanceSource.GAZETTEER
-    table = data.rate_table.table if data.rate_table is not None else None
-    request = rules.QuoteRequest(
-        activity_type=data.activity_type,
-        destination_country=destination.country if destination else data.destination_country,
-        origin_country=(origin.country if origin else data.origin_country) or None,
-        call_year=None if table else data.call_year,
+    origin_place = resolve_place(origin, "origin") if origin else None
+    destination_place = resolve_place(destination, "destination") if destination else None
+    gazetteer_km = distance_km(origin_place, destination_place) if origin_place and destination_place else None
+    ec_km = request.distance_km
+    table = rate_table.table if rate_table is not None else None
+    priced_request = replace(
+        request,
+        destination_country=destination_place.country if destination_place else request.destination_country,
+        origin_country=(origin_place.country if origin_place else request.origin_country) or None,
+        call_year=None if table else request.call_year,
         rate_table=table,
-        participant_kind=data.participant_kind,
-        distance_km=km,
-        distance_source=source,
-        activity_days=data.activity_days,
-        start=data.start,
-        end=data.end,
-        travel_days=data.travel_days,
-        green_travel=data.green_travel,
-        course_days=data.course_days,
-        fewer_opportunities=data.fewer_opportunities,
-        zero_grant=data.zero_grant,
-        real_travel_cost=data.real_travel_cost,
-        exceptional_travel_reason=data.exceptional_travel_reason,
-        inclusion_real_costs=data.inclusion_real_costs,
-        inclusion_justification=data.inclusion_justification,
-        daily_rate_override=data.daily_rate_override,
+        distance_km=ec_km if ec_km is not None else gazetteer_km,
+        distance_source=rules.DistanceSource.EC_CALCULATOR if ec_km is not None else rules.DistanceSource.GAZETTEER,
     )
     try:
-        quote = rules.calculate_quote(request)
+        quote = rules.calculate_quote(priced_request)
     except rules.QuoteValidationError as error:
         errors: dict[str, list[str]] = {}
         for name, messages in error.errors.items():
-            for field in _fields_at_fault(name, data):
+            for field in _fields_at_fault(name, ec_km, origin=origin, destination=destination):
                 errors.setdefault(field, []).extend(render(message, None) for message in messages)
         raise ValidationError(errors) from None
     return PricedQuote(
         quote,
         table or rules.load_call_year(quote.call_year),
-        origin,
-        destination,
+        origin_place,
+        destination_place,
         gazetteer_km,
-        table_version(data.rate_table, quote.call_year),
+        table_version(rate_table, quote.call_year),
     )
 
 
-def _fields_at_fault(engine_field: str, data: QuoteInput) -> list[str]:
+def _fields_at_fault(engine_field: str, ec_km: int | None, *, origin: str, destination: str) -> list[str]:
     """The form fields an engine error belongs to: a missing distance is the place not chosen ("From" or "To")."""
-    if engine_field == "distance_km" and data.ec_distance_km is None:
-        return [field for field in ("origin", "destination") if not getattr(data, field)] or ["destination"]
+    if engine_field == "distance_km" and ec_km is None:
+        chosen = {"origin": origin, "destination": destination}
+        return [field for field, place in chosen.items() if not place] or ["destination"]
     return [_field_name(engine_field)]
 
 

@@ -30,7 +30,13 @@ def _quote_context(form: QuoteForm) -> dict[str, object]:
     if not form.is_bound or not form.is_valid():
         return {"priced": None}
     try:
-        priced = services.price(form.to_input())
+        data = form.cleaned_data
+        priced = services.price(
+            form.to_request(),
+            origin=data["origin"],
+            destination=data["destination"],
+            rate_table=data.get("rate_table"),
+        )
     except ValidationError as error:
         for field, errors in error.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)

@@ -37,7 +37,7 @@ ALLOWED = {
 FROZEN = {MobilityStatus.APPROVED, MobilityStatus.CONFIRMED, MobilityStatus.COMPLETED}
 
 
-def check(mobility: Mobility, goals: Iterable[Goal] | None = None) -> None:
+def check_mobility(mobility: Mobility, goals: Iterable[Goal] | None = None) -> None:
     """The rules of a valid mobility; raises one ValidationError with every problem by field."""
     errors: dict[str, list[str]] = {}
 
@@ -121,13 +121,11 @@ def check_followup(mobility: Mobility) -> None:
 
 def price(mobility: Mobility) -> grant_services.PricedQuote:
     return grant_services.price(
-        grant_services.QuoteInput(
+        rules.QuoteRequest(
             activity_type=mobility.activity_type,
-            rate_table=mobility.project.rate_table,
+            destination_country="",
             participant_kind=mobility.participant_kind,
-            origin=mobility.origin,
-            destination=mobility.venue,
-            ec_distance_km=mobility.ec_distance_km,
+            distance_km=mobility.ec_distance_km,
             start=mobility.start_date,
             end=mobility.end_date,
             travel_days=mobility.travel_days,
@@ -135,7 +133,10 @@ def price(mobility: Mobility) -> grant_services.PricedQuote:
             course_days=mobility.course_days,
             fewer_opportunities=mobility.fewer_opportunities,
             zero_grant=mobility.zero_grant,
-        )
+        ),
+        origin=mobility.origin,
+        destination=mobility.venue,
+        rate_table=mobility.project.rate_table,
     )
 
 
@@ -188,7 +189,7 @@ def _store_price(mobility: Mobility) -> None:
 def create_mobility(*, goals: Iterable[Goal], by: User | None, **fields: Any) -> Mobility:
     goals = list(goals)
     mobility = Mobility(created_by=by, **fields)
-    check(mobility, goals)
+    check_mobility(mobility, goals)
     _store_price(mobility)
     mobility.full_clean(exclude=["goals"])
     mobility.save()
@@ -202,7 +203,7 @@ def preview_change(mobility: Mobility, **changes: Any) -> tuple[Decimal | None, 
     proposed = Mobility.objects.get(pk=mobility.pk)
     for field, value in changes.items():
         setattr(proposed, field, value)
-    check(proposed)
+    check_mobility(proposed)
     return before, price(proposed).quote.total
 
 
@@ -216,7 +217,7 @@ def update_mobility(
     for field, value in changes.items():
         setattr(mobility, field, value)
     goal_list = list(goals) if goals is not None else None
-    check(mobility, goal_list)
+    check_mobility(mobility, goal_list)
     _store_price(mobility)
     if mobility.status in FROZEN:
         mobility.grant_frozen_at = timezone.now()
@@ -240,7 +241,7 @@ def transition(mobility: Mobility, to: str, *, by: User, reason: str = "", force
         )
     if target == MobilityStatus.APPROVED:
         check_followup(locked)
-        check(locked)
+        check_mobility(locked)
         _store_price(locked)
         locked.grant_frozen_at = timezone.now()
     if target == MobilityStatus.CANCELLED:

@@ -16,7 +16,7 @@ from tilts.grants import rules
 from tilts.grants.services import create_rate_table
 from tilts.projects.models import Action, AwardedBudget, BudgetCategory, MemberPlan, Project
 
-# Reference, "Actions and activity types": KA121 grant agreements run 15 months (24 at most, extended);
+# docs/grant-rules.md, "Project duration": KA121 grant agreements run 15 months (24 at most, extended);
 # KA122 projects run 6 to 18 months.
 DURATION_MONTHS = {Action.KA121: (15, 24), Action.KA122: (6, 18)}
 

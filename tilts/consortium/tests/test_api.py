@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from tilts.consortium.models import ApplicationStatus, Consortium, Goal, JoinApplication, Organisation
+from tilts.consortium.models import Consortium, Goal, JoinApplication, JoinApplicationStatus, Organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -138,7 +138,7 @@ def test_coordinator_accepts_and_rejects_through_the_api(
     )
     assert response.json()["status"] == "rejected"
     assert coordinator_client.post(f"/api/v1/join-applications/{first.pk}/accept").status_code == 422
-    assert JoinApplication.objects.filter(status=ApplicationStatus.PENDING).count() == 0
+    assert JoinApplication.objects.filter(status=JoinApplicationStatus.PENDING).count() == 0
 
 
 def test_participant_cannot_list_applications(participant_client: Client, consortium: Consortium) -> None:

@@ -8,10 +8,10 @@ from django.urls import reverse
 from tilts.accounts.models import Role, User
 from tilts.consortium import services
 from tilts.consortium.models import (
-    ApplicationStatus,
     Consortium,
     Goal,
     JoinApplication,
+    JoinApplicationStatus,
     MembershipStatus,
     Organisation,
 )
@@ -54,7 +54,7 @@ def test_accepting_creates_member_with_goals_and_invites_contact(
     assert (contact.role, contact.organisation, contact.language) == (Role.MEMBER_CONTACT, organisation, "en")
     assert not contact.has_usable_password()
     application.refresh_from_db()
-    assert application.status == ApplicationStatus.ACCEPTED
+    assert application.status == JoinApplicationStatus.ACCEPTED
     assert application.organisation == organisation
     subjects = sorted(m.subject for m in mail.outbox if m.to == ["edgars@aluksne.example.lv"])
     assert any(s.startswith("Welcome to") for s in subjects)  # English, as the applicant used
@@ -72,7 +72,7 @@ def test_rejecting_needs_a_reason_and_tells_the_applicant(
     response = coordinator_client.post(reverse("backoffice:application_reject", args=[application.pk]), {"reason": ""})
     assert response.status_code == 422
     application.refresh_from_db()
-    assert application.status == ApplicationStatus.PENDING
+    assert application.status == JoinApplicationStatus.PENDING
 
     with django_capture_on_commit_callbacks(execute=True):
         coordinator_client.post(
@@ -80,7 +80,7 @@ def test_rejecting_needs_a_reason_and_tells_the_applicant(
             {"reason": "Not a memory institution."},
         )
     application.refresh_from_db()
-    assert application.status == ApplicationStatus.REJECTED
+    assert application.status == JoinApplicationStatus.REJECTED
     assert application.rejection_reason == "Not a memory institution."
     (message,) = mail.outbox
     assert message.to == ["edgars@aluksne.example.lv"]
@@ -144,5 +144,5 @@ def test_a_contact_working_elsewhere_is_refused_and_nothing_changes(
     with pytest.raises(ValidationError):
         services.accept_join_application(application, by=coordinator)
     application.refresh_from_db()
-    assert application.status == ApplicationStatus.PENDING
+    assert application.status == JoinApplicationStatus.PENDING
     assert not Organisation.objects.filter(registration_number="90000054321").exists()

@@ -5,7 +5,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from tilts.consortium.models import ApplicationStatus, Consortium, Goal, JoinApplication
+from tilts.consortium.models import Consortium, Goal, JoinApplication, JoinApplicationStatus
 from tilts.consortium.tests.factories import MemberFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +49,7 @@ def test_valid_application_is_saved_with_goals_and_language(
     assert response.status_code == 302
     assert response["Location"] == "/en/join/thanks/"
     application = JoinApplication.objects.get()
-    assert application.status == ApplicationStatus.PENDING
+    assert application.status == JoinApplicationStatus.PENDING
     assert application.language == "en"
     assert sorted(g.number for g in application.goals.all()) == [2, 3]
     assert application.registration_number == "90000012345"

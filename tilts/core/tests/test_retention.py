@@ -54,8 +54,8 @@ def test_the_worker_applies_retention_once_a_day(settings, consortium, member, g
 
 
 def test_join_applications_never_decided_go_after_a_year(settings, consortium, goals, capsys) -> None:
-    from tilts.consortium.models import ApplicationStatus as JoinStatus
     from tilts.consortium.models import JoinApplication
+    from tilts.consortium.models import JoinApplicationStatus as JoinStatus
 
     def join(number: str, days_ago: int, status: str = JoinStatus.PENDING) -> JoinApplication:
         return JoinApplication.objects.create(

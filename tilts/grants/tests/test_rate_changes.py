@@ -107,13 +107,10 @@ def test_coordinator_sets_a_country_group_with_history(coordinator_client: Clien
     assert rate_table.history.count() == 2
     with translation.override("en"):
         priced = services.price(
-            services.QuoteInput(
-                activity_type="job_shadowing",
-                rate_table=rate_table,
-                origin="g:456172",
-                destination="g:2800866",
-                activity_days=5,
-            )
+            rules.QuoteRequest(activity_type="job_shadowing", destination_country="", activity_days=5),
+            origin="g:456172",
+            destination="g:2800866",
+            rate_table=rate_table,
         )
     assert priced.quote.country_group == 2 and priced.quote.country_group_set_by_project
     assert "version 2" in priced.table_version

@@ -70,13 +70,10 @@ def test_project_table_prices_with_its_corrections(rate_table) -> None:
         source="GA",
     )
     priced = services.price(
-        services.QuoteInput(
-            activity_type="job_shadowing",
-            rate_table=rate_table,
-            origin="g:456172",
-            destination="g:2800866",
-            activity_days=5,
-        )
+        rules.QuoteRequest(activity_type="job_shadowing", destination_country="", activity_days=5),
+        origin="g:456172",
+        destination="g:2800866",
+        rate_table=rate_table,
     )
     assert [line.amount for line in priced.quote.lines if line.rule == "individual_support_full"] == [Decimal("750.00")]
 

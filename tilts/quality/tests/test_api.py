@@ -6,13 +6,14 @@ from django.test import Client
 from tilts.accounts.models import User
 from tilts.consortium.models import Consortium, Organisation
 from tilts.core.tests.fixtures import client_for
+from tilts.core.tests.pdf import make_pdf
 from tilts.followup.tests.helpers import followup, mobility
 from tilts.mobility.models import Mobility
 from tilts.projects.models import Project
 from tilts.quality.models import AnswerEvidence, Review, SupportChecklist
 
 API = "/api/v1/quality"
-PDF = b"%PDF-1.4\n%%EOF\n"
+PDF = make_pdf()  # a whole PDF: quality evidence is checked as every upload is (tilts.core.uploads)
 
 
 def _put(client: Client, url: str, body: dict) -> object:

@@ -4,11 +4,12 @@ from django.test import Client
 from tilts.accounts.models import User
 from tilts.consortium.models import Organisation
 from tilts.core.tests.fixtures import client_for
+from tilts.core.tests.pdf import make_pdf
 from tilts.followup.tests.helpers import followup, mobility
 from tilts.projects.models import Project
 from tilts.quality.models import AnswerEvidence, Review
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = make_pdf()  # a whole PDF: quality evidence is checked as every upload is (tilts.core.uploads)
 
 
 def _answer_url(review: Review, organisation: Organisation, code: str) -> str:

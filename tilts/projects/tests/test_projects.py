@@ -188,3 +188,14 @@ def test_projects_api(
     assert participant_client.get("/api/v1/projects").status_code == 403
     assert client.get("/api/v1/projects").status_code == 401
     assert coordinator_client.get(f"/api/v1/projects/{project.pk + 99}").status_code == 404
+
+
+def test_a_period_is_within_the_project_with_its_first_and_last_day(consortium) -> None:
+    from tilts.mobility.tests.factories import make_project
+    from tilts.projects.selectors import within_period
+
+    project = make_project(consortium)  # 1 June 2025 to 31 August 2026
+    day = datetime.date
+    assert within_period(project, day(2025, 6, 1), day(2026, 8, 31))
+    assert not within_period(project, day(2025, 5, 31), day(2025, 6, 10))
+    assert not within_period(project, day(2026, 8, 20), day(2026, 9, 1))

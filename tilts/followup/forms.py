@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from tilts.accounts.models import User
 from tilts.consortium.forms import GoalChoiceField
 from tilts.consortium.models import Goal, Organisation
+from tilts.core import dates
 from tilts.core.collation import latvian
 from tilts.followup import selectors
 from tilts.followup.models import FollowUp
@@ -19,7 +20,7 @@ class MobilityChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj: Mobility) -> str:  # type: ignore[override]
-        return f"{obj.participant} → {obj.receiving_name} ({obj.start_date:%d.%m.%Y}–{obj.end_date:%d.%m.%Y})"
+        return f"{obj.participant} → {obj.receiving_name} ({dates.short(obj.start_date)}–{dates.short(obj.end_date)})"
 
 
 class FollowUpForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -12,7 +12,7 @@ from django_countries import countries
 from tilts.accounts.models import User
 from tilts.consortium.models import Organisation
 from tilts.core.collation import latvian_sort_key
-from tilts.mobility.models import GrantRecalculation, Mobility, MobilityCost, MobilityStatus
+from tilts.mobility.models import GrantRecalculation, GroupActivity, Mobility, MobilityCost, MobilityStatus
 from tilts.projects.models import BudgetCategory, Project
 
 ZERO = Decimal("0.00")
@@ -291,3 +291,60 @@ def recalculation_total(project: Project) -> Decimal:
         .aggregate(before=Sum("before"), after=Sum("after"))
     )
     return (totals["after"] or Decimal("0")) - (totals["before"] or Decimal("0"))
+
+
+# Group activities ---------------------------------------------------------------------------------------------
+
+
+def group_activities_for(user: User) -> QuerySet[GroupActivity]:
+    """Coordinators and auditors see every group; a member contact their institution's; the lead accompanying
+    person the groups they lead. Anyone else none (their address answers 404)."""
+    base = GroupActivity.objects.select_related(
+        "project__rate_table", "sending_organisation", "lead_accompanying_person"
+    ).defer("project__rate_table__data")
+    if user.can_view_everything:
+        return base
+    if user.is_member_contact and user.organisation_id:
+        return base.filter(Q(sending_organisation_id=user.organisation_id) | Q(lead_accompanying_person=user))
+    return base.filter(lead_accompanying_person=user)
+
+
+def can_plan_group(user: User) -> bool:
+    return user.is_coordinator or (user.is_member_contact and user.organisation_id is not None)
+
+
+def can_edit_group(user: User, group: GroupActivity) -> bool:
+    """As for mobilities: the coordinator until completion, the sending member's contact while it is a draft."""
+    if group.status in (MobilityStatus.COMPLETED, MobilityStatus.CANCELLED):
+        return False
+    if user.is_coordinator:
+        return True
+    return (
+        user.is_member_contact
+        and group.sending_organisation_id == user.organisation_id
+        and group.status == MobilityStatus.DRAFT
+    )
+
+
+def group_transitions_for(user: User, group: GroupActivity) -> list[MobilityStatus]:
+    """The status changes this user may make now: the same as for a mobility of the same member."""
+    from tilts.mobility.services import ALLOWED
+
+    allowed = ALLOWED[MobilityStatus(group.status)]
+    if user.is_coordinator:
+        return [status for status in MobilityStatus if status in allowed]
+    if user.is_member_contact and group.sending_organisation_id == user.organisation_id:
+        return [
+            s
+            for s in (MobilityStatus.SUBMITTED, MobilityStatus.CANCELLED)
+            if s in allowed and (s == MobilityStatus.SUBMITTED or group.status == MobilityStatus.DRAFT)
+        ]
+    return []
+
+
+def project_group_activities(user: User, project: Project, status: str = "") -> QuerySet[GroupActivity]:
+    """A project's group activities within the user's reach, by start date."""
+    groups = group_activities_for(user).filter(project=project)
+    if status in MobilityStatus.values:
+        groups = groups.filter(status=status)
+    return groups.order_by("start_date", "pk")

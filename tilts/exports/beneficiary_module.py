@@ -346,7 +346,7 @@ def row(mobility: Mobility | GroupActivity, template: Template) -> list[str]:
     return [format_value(sources[column.key](mobility), column, codes) for column in template.columns]
 
 
-def grant_by_category(mobility: Mobility) -> dict[str, Decimal] | None:
+def grant_by_category(mobility: Mobility | GroupActivity) -> dict[str, Decimal] | None:
     """The stored grant per cost category of the grant agreement; ``None`` when the mobility has no grant yet."""
     if mobility.grant_breakdown is None:
         return None

@@ -271,6 +271,24 @@ def build_estimate(user: User, project: Project) -> bytes:
                 _("final") if final else _("agreed"),
             ]
         )
+    # Group activities: the group's grant as priced for all its learners and accompanying persons.
+    groups = next(c for c in check_sections(user, project) if c.key == beneficiary_module.GROUP_ACTIVITIES)
+    for checked in groups.rows:
+        group = checked.mobility
+        amounts = beneficiary_module.grant_by_category(group) or {}
+        lines.append(
+            [
+                group.activity_id,
+                _("%(group)s: %(learners)s learners, %(accompanying)s accompanying persons")
+                % {"group": group.title, "learners": group.learners, "accompanying": group.accompanying_persons},
+                group.activity_type_label,
+                group.start_date.isoformat(),
+                group.end_date.isoformat(),
+                *(_amount(amounts.get(value)) for value, _label in categories),
+                _amount(group.grant_total),
+                _("agreed"),
+            ]
+        )
     return _csv_bytes(lines)
 
 

@@ -168,7 +168,8 @@ class ProjectBudget:
 
 
 def project_budget(project: Project) -> ProjectBudget:
-    """Awarded vs planned (drafts to confirmed) vs realised (completed: the final grant once the report is accepted).
+    """Awarded vs planned (drafts to confirmed) vs realised (completed: the final grant once the report is accepted),
+    group activities of adult learners included (their grant as priced for the whole group).
 
     Summed in the database from the per-category amounts stored when a mobility is priced (MobilityCost), by
     category and sending member: a few queries however many mobilities the project has.
@@ -183,7 +184,13 @@ def project_budget(project: Project) -> ProjectBudget:
     counts = dict(
         mobilities.values("sending_organisation_id").annotate(n=Count("pk")).values_list("sending_organisation_id", "n")
     )
-    missing = set(counts) - set(members)
+    # Group activities of adult learners: their grant is one breakdown per group (few rows; read as they are).
+    groups = list(
+        project.group_activities.exclude(status=MobilityStatus.CANCELLED).values_list(
+            "sending_organisation_id", "status", "grant_breakdown"
+        )
+    )
+    missing = (set(counts) | {organisation_id for organisation_id, _status, _grant in groups}) - set(members)
     for organisation in Organisation.objects.filter(pk__in=missing):
         members[organisation.pk] = MemberBudget(organisation)
     for organisation_id, n in counts.items():
@@ -205,6 +212,15 @@ def project_budget(project: Project) -> ProjectBudget:
         line.realised += row["realised"]
         entry.planned += row["planned"]
         entry.realised += row["realised"]
+    for organisation_id, status, grant in groups:
+        for line_category, amount in ((grant or {}).get("by_category") or {}).items():
+            line, entry = lines[CATEGORY_OF_LINE[line_category]], members[organisation_id]
+            if status == MobilityStatus.COMPLETED:
+                line.realised += Decimal(amount)
+                entry.realised += Decimal(amount)
+            else:
+                line.planned += Decimal(amount)
+                entry.planned += Decimal(amount)
     from tilts.payments.models import Payment
 
     paid = (

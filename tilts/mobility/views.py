@@ -635,7 +635,7 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(*GROUP_READERS)
+@role_required()
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     group = _group(request, pk)

@@ -226,3 +226,16 @@ def test_the_export_page_shows_the_sections_in_latvian(project, member, coordina
     assert "Pieaugušo izglītojamo grupu aktivitātes" in html
     assert "gaida koordinatora apstiprinājumu" in html or "koordinator" in html
     assert coordinator_client.get(reverse("exports:module_section", args=[project.pk, "nothing"])).status_code == 404
+
+
+def test_the_tilts_estimate_holds_each_group_with_its_grant(project, member, coordinator, known_group_code) -> None:
+    group = make_group(project, member, by=coordinator)
+    with translation.override("en"):
+        header, *rows = read_csv(services.build_estimate(coordinator, project))
+    group.refresh_from_db()
+    (row,) = rows
+    cells = dict(zip(header, row, strict=True))
+    assert row[0] == "123456-GRP-00001"
+    assert row[1] == f"{group.title}: 10 learners, 2 accompanying persons"
+    assert cells["Tilts estimate, total (EUR)"] == f"{group.grant_total:.2f}"
+    assert cells["Organisational support (EUR)"] == "1000.00"

@@ -120,3 +120,24 @@ def test_cancelling_needs_a_reason(group: GroupActivity, coordinator) -> None:
         services.transition_group(group, "cancelled", by=coordinator)
     cancelled = services.transition_group(group, "cancelled", by=coordinator, reason="Slimība", force_majeure=True)
     assert cancelled.status == MobilityStatus.CANCELLED and cancelled.force_majeure
+
+
+def test_the_budget_counts_groups_with_the_mobilities(group: GroupActivity, project, coordinator) -> None:
+    from tilts.mobility.selectors import project_budget
+
+    lines = {line.category: line for line in project_budget(project).lines}
+    assert lines["travel"].planned == D("3300.00")
+    assert lines["organisational_support"].planned == D("1000.00")
+    assert project_budget(project).total.planned == D("9876.00")
+    services.transition_group(group, "cancelled", by=coordinator, reason="Atcelts")
+    assert project_budget(project).total.planned == D("0.00")
+
+
+def test_the_lead_accompanying_person_sees_the_group_they_lead(group: GroupActivity) -> None:
+    from django.urls import reverse
+
+    from tilts.core.tests.fixtures import client_for
+
+    lead = client_for(group.lead_accompanying_person)
+    assert lead.get(reverse("mobility:group", args=[group.pk])).status_code == 200
+    assert lead.get(reverse("mobility:group_edit", args=[group.pk])).status_code in (403, 404)

@@ -567,9 +567,12 @@ def update_group_activity(group: GroupActivity, *, version: int, **changes: Any)
     """Save changes if nobody saved since ``version``; priced again (and frozen again if approved or later)."""
     if group.status in (MobilityStatus.COMPLETED, MobilityStatus.CANCELLED):
         raise ValidationError(_("A completed or cancelled mobility cannot be changed."))
-    unknown = set(changes) - set(GROUP_FIELDS)
+    unknown = set(changes) - {*GROUP_FIELDS, "sending_organisation"}
     if unknown:
         raise ValueError(f"Not a field of a group activity: {', '.join(sorted(unknown))}")
+    sender = changes.get("sending_organisation", group.sending_organisation)
+    if sender != group.sending_organisation and group.status != MobilityStatus.DRAFT:
+        raise ValidationError({"sending_organisation": _("Only a draft can move to another sending member.")})
     for field, value in changes.items():
         setattr(group, field, value)
     _prepare_group(group)

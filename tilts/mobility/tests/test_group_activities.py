@@ -141,3 +141,12 @@ def test_the_lead_accompanying_person_sees_the_group_they_lead(group: GroupActiv
     lead = client_for(group.lead_accompanying_person)
     assert lead.get(reverse("mobility:group", args=[group.pk])).status_code == 200
     assert lead.get(reverse("mobility:group_edit", args=[group.pk])).status_code in (403, 404)
+
+
+def test_only_a_draft_moves_to_another_sending_member(group: GroupActivity, other_member, coordinator) -> None:
+    for step in ("submitted", "approved"):
+        group = services.transition_group(group, step, by=coordinator)
+    with pytest.raises(ValidationError) as refused:
+        services.update_group_activity(group, version=group.version, sending_organisation=other_member)
+    assert "sending_organisation" in refused.value.message_dict
+    assert GroupActivity.objects.get(pk=group.pk).sending_organisation_id != other_member.pk

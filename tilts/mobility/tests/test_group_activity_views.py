@@ -161,6 +161,18 @@ def test_the_list_paginates_with_a_constant_number_of_queries(
     assert coordinator_client.get(url, {"page": 2}).context["page"].object_list[0].title.startswith("Grupa")
 
 
+def test_editing_prices_the_group_again(coordinator_client: Client, group: GroupActivity, coordinator) -> None:
+    for step in ("submitted", "approved"):
+        group = services.transition_group(group, step, by=coordinator)
+    url = reverse("mobility:group_edit", args=[group.pk])
+    data = form_data(group.lead_accompanying_person, learners=12, version=group.version)
+    response = coordinator_client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors if response.context else ""
+    group.refresh_from_db()
+    assert group.learners == 12 and group.grant_total == D("9876.00") + 2 * D("767.00")
+    assert group.status == MobilityStatus.APPROVED and group.grant_frozen_at is not None
+
+
 # The API -------------------------------------------------------------------------------------------------------
 
 

@@ -385,6 +385,9 @@ def seed_demo() -> dict[str, int]:
             application.goals.set([goals[n] for n in goal_numbers])
     _demo_projects(consortium, organisations)
     demo_mobilities(consortium, organisations)
+    from tilts.mobility.demo import seed as seed_groups
+
+    seed_groups(consortium)
     from tilts.selection.demo import seed as seed_selection
 
     seed_selection(consortium, organisations)

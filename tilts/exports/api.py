@@ -17,8 +17,9 @@ from tilts.core.api import ObjectId
 from tilts.core.downloads import private_file
 from tilts.core.limits import CODE_MAX, LongText
 from tilts.exports import beneficiary_module as bm
-from tilts.exports import selectors, services
+from tilts.exports import sections, selectors, services
 from tilts.exports.models import ExportJob, ExportKind, ExportStatus, ModuleMobility
+from tilts.mobility.models import GroupActivity
 from tilts.mobility.selectors import mobilities_for
 from tilts.projects.models import Project
 
@@ -262,3 +263,109 @@ def agreement_members_update(
         )
     services.set_agreement_members(project, [candidates[pk] for pk in payload.organisations])
     return _register(project)
+
+
+class SectionRowOut(Schema):
+    kind: str = Field(description="group_activity or mobility (a preparatory visit).")
+    id: int
+    activity_id: str = Field(description="The Mobility activity ID, the key of the module's import.")
+    ready: bool
+    problems: list[ProblemOut]
+
+
+class SectionLeftOutOut(Schema):
+    kind: str
+    id: int
+    status: str
+    reason: str
+
+
+class ModuleSectionOut(Schema):
+    section: str = Field(description="group_activities or preparatory_visits.")
+    template: str
+    template_version: str
+    template_status: str = Field(description="confirmed or to-confirm.")
+    columns_to_confirm: list[str]
+    file_problems: list[str]
+    ready: int
+    held_back: int
+    rows: list[SectionRowOut] = Field(description="The rows with a problem or a note (this page).")
+    left_out: list[SectionLeftOutOut] = Field(description="Not exported, with the reason (this page).")
+    file_url: str | None = Field(description="The section's CSV, once a row is ready and no file problem is left.")
+    page: int
+    pages: int
+
+
+def _kind(item: Any) -> str:
+    return "group_activity" if isinstance(item, GroupActivity) else "mobility"
+
+
+@router.get(
+    "/projects/{project_id}/module-sections",
+    response=list[ModuleSectionOut],
+    summary="The Beneficiary Module's group activities and preparatory visits: their checks and what is left out",
+)
+def module_sections(request: HttpRequest, project_id: ObjectId, page: int = 1) -> list[dict[str, Any]]:
+    user = _user(request)
+    project = get_object_or_404(selectors.exportable_projects(user), pk=project_id)
+    page = max(1, page)
+    start = (page - 1) * CHECK_PAGE
+    result = []
+    for check in services.check_sections(user, project):
+        template = check.template
+        with_problems = check.with_problems
+        result.append(
+            {
+                "section": check.key,
+                "template": template.name if template else "",
+                "template_version": template.version if template else "",
+                "template_status": template.status if template else "",
+                "columns_to_confirm": [column.header for column in check.to_confirm],
+                "file_problems": [problem.message for problem in check.file_problems],
+                "ready": len(check.ready),
+                "held_back": len(check.blocked),
+                "rows": [
+                    {
+                        "kind": _kind(row.mobility),
+                        "id": row.mobility.pk,
+                        "activity_id": sections.activity_id_of(row.mobility),
+                        "ready": row.ready and not check.file_problems,
+                        "problems": [
+                            {
+                                "stage": problem.stage,
+                                "column": problem.header,
+                                "message": problem.message,
+                                "blocking": problem.blocking,
+                                "fix_url": sections.fix_link(user, row.mobility, problem.fix),
+                            }
+                            for problem in row.problems
+                        ],
+                    }
+                    for row in with_problems[start : start + CHECK_PAGE]
+                ],
+                "left_out": [
+                    {"kind": _kind(item), "id": item.pk, "status": item.status, "reason": reason}
+                    for item, reason in check.left_out[start : start + CHECK_PAGE]
+                ],
+                "file_url": reverse("api:module_section_file", args=[project.pk, check.key]) if check.ready else None,
+                "page": page,
+                "pages": max(1, -(-max(len(with_problems), len(check.left_out)) // CHECK_PAGE)),
+            }
+        )
+    return result
+
+
+@router.get(
+    "/projects/{project_id}/module-sections/{section}/file",
+    url_name="module_section_file",
+    summary="A section of the module as its import CSV (group_activities or preparatory_visits)",
+)
+def module_section_file(request: HttpRequest, project_id: ObjectId, section: str) -> HttpResponse:
+    user = _user(request)
+    project = get_object_or_404(selectors.exportable_projects(user), pk=project_id)
+    if section not in sections.SECTIONS:
+        raise Http404
+    exported = services.build_section_csv(user, project, section)
+    response = HttpResponse(exported.content, content_type=exported.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exported.name}"'
+    return response

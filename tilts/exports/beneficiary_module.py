@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from tilts.core import dates
 from tilts.exports.models import ModuleMobility
-from tilts.mobility.models import Mobility, ParticipantKind
+from tilts.mobility.models import GroupActivity, Mobility, ParticipantKind
 from tilts.mobility.selectors import CATEGORY_OF_LINE
 from tilts.projects.models import BudgetCategory, Project
 from tilts.projects.selectors import within_period
@@ -30,6 +30,10 @@ from tilts.projects.selectors import within_period
 DATA = Path(__file__).resolve().parent / "data"
 CODES = DATA / "bm_codes_1.toml"
 TEMPLATES = (DATA / "bm_import_ka1_adu_2.toml",)
+# The module's own sections (C): group activities of adult learners, and preparatory visits.
+MOBILITIES, GROUP_ACTIVITIES, PREPARATORY_VISITS = "mobilities", "group_activities", "preparatory_visits"
+GROUP_TEMPLATES = (DATA / "bm_group_activities_ka1_adu_1.toml",)
+PREPARATORY_VISIT_TEMPLATES = (DATA / "bm_preparatory_visits_ka1_adu_1.toml",)
 FORMATS = ("text", "code", "date", "country", "yesno", "integer", "decimal", "oid")
 CONFIRMED, TO_CONFIRM = "confirmed", "to-confirm"
 STATUSES = (CONFIRMED, TO_CONFIRM)
@@ -132,6 +136,7 @@ class Template:
     actions: tuple[str, ...]
     call_years: tuple[int, ...]
     columns: tuple[Column, ...]
+    section: str = MOBILITIES  # which of the module's sections the file fills: its keys come from that section
 
     @property
     def headers(self) -> list[str]:
@@ -142,6 +147,10 @@ class Template:
 
 
 def parse_template(data: dict[str, Any]) -> Template:
+    section = str(data.get("section", MOBILITIES))
+    if section not in SECTION_SOURCES:
+        raise TemplateError(f"Unknown section {section!r}.")
+    sources = SECTION_SOURCES[section]
     raw_columns = data.get("columns")
     if not isinstance(raw_columns, list) or not raw_columns:
         raise TemplateError("The template has no columns.")
@@ -161,7 +170,7 @@ def parse_template(data: dict[str, Any]) -> Template:
         )
         if not column.header:
             raise TemplateError(f"Column {index} has no header.")
-        if column.key not in SOURCES:
+        if column.key not in sources:
             raise TemplateError(f"Column {index} ({column.header}): unknown key {column.key!r}.")
         if column.format not in FORMATS:
             raise TemplateError(f"Column {index} ({column.header}): unknown format {column.format!r}.")
@@ -181,6 +190,7 @@ def parse_template(data: dict[str, Any]) -> Template:
         actions=tuple(str(a) for a in data.get("actions", ())),
         call_years=tuple(int(y) for y in data.get("call_years", ())),
         columns=tuple(columns),
+        section=section,
     )
 
 
@@ -190,9 +200,10 @@ def load_template(path: Path) -> Template:
         return parse_template(tomllib.load(handle))
 
 
-def template_for(project: Project) -> Template | None:
-    """The newest template that covers the project's action and call year; ``None`` when none does."""
-    for path in reversed(TEMPLATES):
+def template_for(project: Project, section: str = MOBILITIES) -> Template | None:
+    """The newest template of a section that covers the project's action and call year; ``None`` when none does."""
+    paths = {MOBILITIES: TEMPLATES, GROUP_ACTIVITIES: GROUP_TEMPLATES, PREPARATORY_VISITS: PREPARATORY_VISIT_TEMPLATES}
+    for path in reversed(paths[section]):
         template = load_template(path)
         if template.covers(project):
             return template
@@ -202,8 +213,12 @@ def template_for(project: Project) -> Template | None:
 # --- Values -----------------------------------------------------------------------------------------------------
 
 
-def module_of(mobility: Mobility) -> ModuleMobility | None:
-    """The mobility's module record (activity ID, transport, expensive travel, inclusion), ``None`` before one."""
+def module_of(mobility: Mobility | GroupActivity) -> ModuleMobility | None:
+    """The mobility's module record (activity ID, transport, expensive travel, inclusion), ``None`` before one.
+
+    A group activity holds its module inputs itself: ``None``."""
+    if not isinstance(mobility, Mobility):
+        return None
     try:
         return mobility.module
     except ModuleMobility.DoesNotExist:
@@ -218,7 +233,7 @@ def _module(attribute: str) -> Callable[[Mobility], Value]:
     return value
 
 
-def distance_band(mobility: Mobility) -> str:
+def distance_band(mobility: Mobility | GroupActivity) -> str:
     band = (mobility.grant_breakdown or {}).get("band") or ""
     return str(band).replace("–", "-")
 
@@ -294,12 +309,46 @@ def format_value(value: Value, column: Column, codes: Codes) -> str:
     return str(value)
 
 
-def row(mobility: Mobility, template: Template) -> list[str]:
+# A group activity's values (docs/beneficiary-module.md, "10. Group activities and preparatory visits"): the group's
+# own fields, and of the accompanying persons only the lead one by name (C).
+GROUP_SOURCES: dict[str, Callable[[GroupActivity], Value]] = {
+    "activity_id": lambda g: g.activity_id,
+    "activity_type": lambda g: g.activity_type,
+    "group_name": lambda g: g.title,
+    "sending_oid": lambda g: g.sending_organisation.oid,
+    "receiving_oid": lambda g: g.receiving_oid,
+    "receiving_name": lambda g: g.receiving_name,
+    "receiving_country": lambda g: str(g.receiving_country),
+    "receiving_city": lambda g: g.receiving_city,
+    "start_date": lambda g: g.start_date,
+    "end_date": lambda g: g.end_date,
+    "travel_days": lambda g: g.travel_days,
+    "distance_band": distance_band,
+    "means_of_transport": lambda g: g.means_of_transport,
+    "green_travel": lambda g: g.green_travel,
+    "learners": lambda g: g.learners,
+    "learners_fewer_opportunities": lambda g: g.learners_fewer_opportunities,
+    "accompanying_persons": lambda g: g.accompanying_persons,
+    "lead_first_name": lambda g: g.lead_accompanying_person.first_name,
+    "lead_last_name": lambda g: g.lead_accompanying_person.last_name,
+    "lead_email": lambda g: g.lead_accompanying_person.email,
+    "force_majeure": lambda g: g.force_majeure,
+}
+# A preparatory visit is a mobility in Tilts: its section reads the mobility's values.
+SECTION_SOURCES: dict[str, dict[str, Callable[[Any], Value]]] = {
+    MOBILITIES: SOURCES,
+    GROUP_ACTIVITIES: GROUP_SOURCES,
+    PREPARATORY_VISITS: SOURCES,
+}
+
+
+def row(mobility: Mobility | GroupActivity, template: Template) -> list[str]:
     codes = load_codes()
-    return [format_value(SOURCES[column.key](mobility), column, codes) for column in template.columns]
+    sources = SECTION_SOURCES[template.section]
+    return [format_value(sources[column.key](mobility), column, codes) for column in template.columns]
 
 
-def grant_by_category(mobility: Mobility) -> dict[str, Decimal] | None:
+def grant_by_category(mobility: Mobility | GroupActivity) -> dict[str, Decimal] | None:
     """The stored grant per cost category of the grant agreement; ``None`` when the mobility has no grant yet."""
     if mobility.grant_breakdown is None:
         return None
@@ -330,7 +379,7 @@ class Problem:
 
 @dataclass
 class CheckedRow:
-    mobility: Mobility
+    mobility: Any  # a Mobility; a GroupActivity in the group activities' section
     cells: list[str]
     problems: list[Problem] = field(default_factory=list)
 
@@ -357,7 +406,9 @@ def file_problems(project: Project, template: Template | None) -> list[Problem]:
     return problems
 
 
-def field_problems(mobility: Mobility, template: Template, cells: list[str], codes: Codes) -> list[Problem]:
+def field_problems(
+    mobility: Mobility | GroupActivity, template: Template, cells: list[str], codes: Codes
+) -> list[Problem]:
     """Stage 2, each field: mandatory cells, code lists, formats and lengths."""
     problems = []
     for column, value in zip(template.columns, cells, strict=True):
@@ -408,7 +459,9 @@ def _fix_of(key: str) -> str:
     return "mobility"
 
 
-def rule_problems(mobility: Mobility, template: Template, cells: list[str], project: Project) -> list[Problem]:
+def rule_problems(
+    mobility: Mobility | GroupActivity, template: Template, cells: list[str], project: Project
+) -> list[Problem]:
     """Stage 3, the Programme Guide's rules the module checks (docs/beneficiary-module.md, "6. The three checks
     before any file is offered")."""
     values = dict(zip((c.key for c in template.columns), cells, strict=True))
@@ -483,7 +536,7 @@ def rule_problems(mobility: Mobility, template: Template, cells: list[str], proj
     return problems
 
 
-def notes(mobility: Mobility, template: Template, cells: list[str]) -> list[Problem]:
+def notes(mobility: Mobility | GroupActivity, template: Template, cells: list[str]) -> list[Problem]:
     """What the module asks for but does not require: empty optional columns worth completing."""
     wanted = ("participant_date_of_birth", "participant_gender", "participant_nationality", "receiving_oid")
     return [
@@ -493,7 +546,9 @@ def notes(mobility: Mobility, template: Template, cells: list[str]) -> list[Prob
     ]
 
 
-def check_rows(mobilities: Iterable[Mobility], template: Template, project: Project) -> list[CheckedRow]:
+def check_rows(
+    mobilities: Iterable[Mobility] | Iterable[GroupActivity], template: Template, project: Project
+) -> list[CheckedRow]:
     """Stages 2 and 3 for each mobility, then the duplicates across the file (IDs)."""
     codes = load_codes()
     checked = []

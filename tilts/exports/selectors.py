@@ -144,7 +144,11 @@ def module_check(user: User, project: Project) -> ModuleCheck:
         if mobility.status not in EXPORTED:
             left_out.append((mobility, str(LEFT_OUT_REASONS[MobilityStatus(mobility.status)])))
         elif codes.activity_types.get(mobility.activity_type, ("", "", ""))[2] == PREPARATORY_VISITS:
-            left_out.append((mobility, _("a preparatory visit: the module records these in their own section")))
+            left_out.append((mobility, _("a preparatory visit: exported in the module's section for these, below")))
+        elif codes.activity_types.get(mobility.activity_type, ("", "", ""))[2] == bm.GROUP_ACTIVITIES:
+            left_out.append(
+                (mobility, _("part of a group mobility: the module records groups as group activities, plan it as one"))
+            )
         else:
             exported.append(mobility)
     rows = bm.check_rows(exported, template, project) if template else []

@@ -28,10 +28,10 @@ from openpyxl.styles import Font, PatternFill  # type: ignore[import-untyped]
 from tilts.accounts.models import User
 from tilts.consortium.models import Organisation
 from tilts.core.spreadsheets import safe_row
-from tilts.exports import beneficiary_module, selectors
+from tilts.exports import beneficiary_module, sections, selectors
 from tilts.exports.models import AgreementMember, ExportJob, ExportKind, ExportStatus, ModuleMobility
 from tilts.exports.workbook import WorkbookContext, build_workbook
-from tilts.mobility.models import Mobility
+from tilts.mobility.models import GroupActivity, Mobility
 from tilts.projects.models import BudgetCategory, Project
 
 logger = logging.getLogger(__name__)
@@ -106,6 +106,33 @@ def assign_activity_ids(project: Project) -> int:
     return len(waiting)
 
 
+def group_activity_id(project: Project, number: int) -> str:
+    """A group activity's Mobility activity ID, e.g. 123456-GRP-00001: the project's prefix, its own sequence."""
+    return f"{activity_id_prefix(project)}-GRP-{number:05d}"
+
+
+@transaction.atomic
+def assign_group_activity_ids(project: Project) -> int:
+    """Give each approved (or later) group activity of the project without one its Mobility activity ID, the next
+    number of the project's groups. Groups are cancelled, never deleted, so a number is never given twice."""
+    if not project.grant_agreement_number:
+        return 0
+    Project.objects.select_for_update().filter(pk=project.pk).first()  # one assigner per project at a time
+    waiting = list(
+        GroupActivity.objects.filter(project=project, status__in=selectors.EXPORTED, module_number__isnull=True)
+        .only("pk")
+        .order_by("pk")
+    )
+    if not waiting:
+        return 0
+    last = GroupActivity.objects.filter(project=project).aggregate(last=Max("module_number"))["last"] or 0
+    for number, group in enumerate(waiting, start=last + 1):
+        GroupActivity.objects.filter(pk=group.pk).update(
+            module_number=number, activity_id=group_activity_id(project, number)
+        )
+    return len(waiting)
+
+
 MODULE_DETAILS = (
     "means_of_transport",
     "transport_description",
@@ -173,6 +200,29 @@ def check_module_import(user: User, project: Project) -> selectors.ModuleCheck:
     return selectors.module_check(user, project)
 
 
+def check_sections(user: User, project: Project) -> list[sections.SectionCheck]:
+    """Give the IDs still missing, then run the three checks on the module's group activities and preparatory
+    visits sections (see sections.section_checks)."""
+    assign_activity_ids(project)
+    assign_group_activity_ids(project)
+    return sections.section_checks(user, project)
+
+
+def build_section_csv(user: User, project: Project, key: str) -> ExportFile:
+    """One of the module's own sections as its import file: the template's headers, then one row per group
+    activity or preparatory visit that passes the checks. Refused (ValidationError) while a file problem is left."""
+    if not selectors.exportable_projects(user).filter(pk=project.pk).exists():
+        raise PermissionDenied
+    check = next((c for c in check_sections(user, project) if c.key == key), None)
+    if check is None:
+        raise ValidationError({"section": _("Choose the group activities or the preparatory visits.")})
+    if check.file_problems or check.template is None:
+        raise ValidationError([problem.message for problem in check.file_problems])
+    content = _csv_bytes([check.template.headers, *(row.cells for row in check.ready)])
+    name = f"beneficiary-module-{sections.FILE_STEMS[key]}-{project.call_year}-{project.pk}.csv"
+    return ExportFile(name, content, CONTENT_TYPES[ExportKind.CSV])
+
+
 def _csv_bytes(rows: Iterable[Sequence[object]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -221,6 +271,24 @@ def build_estimate(user: User, project: Project) -> bytes:
                 _("final") if final else _("agreed"),
             ]
         )
+    # Group activities: the group's grant as priced for all its learners and accompanying persons.
+    groups = next(c for c in check_sections(user, project) if c.key == beneficiary_module.GROUP_ACTIVITIES)
+    for checked in groups.rows:
+        group = checked.mobility
+        amounts = beneficiary_module.grant_by_category(group) or {}
+        lines.append(
+            [
+                group.activity_id,
+                _("%(group)s: %(learners)s learners, %(accompanying)s accompanying persons")
+                % {"group": group.title, "learners": group.learners, "accompanying": group.accompanying_persons},
+                group.activity_type_label,
+                group.start_date.isoformat(),
+                group.end_date.isoformat(),
+                *(_amount(amounts.get(value)) for value, _label in categories),
+                _amount(group.grant_total),
+                _("agreed"),
+            ]
+        )
     return _csv_bytes(lines)
 
 
@@ -259,9 +327,32 @@ def build_feedback(user: User, project: Project) -> bytes:
             if problem.header in headers:
                 sheet.cell(row_number, headers.index(problem.header) + 3).fill = wrong if problem.blocking else note
     sheet.freeze_panes = "C2"
+    for section in check_sections(user, project):
+        _section_sheet(workbook, section, wrong, note)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _section_sheet(workbook: Workbook, check: sections.SectionCheck, wrong: PatternFill, note: PatternFill) -> None:
+    """A section of the module (group activities, preparatory visits) on its own sheet, wrong cells marked."""
+    sheet = workbook.create_sheet(check.title[:31])
+    headers = check.template.headers if check.template else []
+    sheet.append([_("Ready for import"), _("Problems"), *headers])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for problem in check.file_problems:
+        sheet.append([_("No"), problem.message])
+    row_number = 1 + len(check.file_problems)
+    for checked in check.rows:
+        row_number += 1
+        ready = checked.ready and not check.file_problems
+        messages = "\n".join(problem.message for problem in checked.problems)
+        sheet.append(safe_row([_("Yes") if ready else _("No"), messages, *checked.cells]))
+        for problem in checked.problems:
+            if problem.header in headers:
+                sheet.cell(row_number, headers.index(problem.header) + 3).fill = wrong if problem.blocking else note
+    sheet.freeze_panes = "C2"
 
 
 def build_xlsx(user: User, project: Project, progress: Progress | None = None) -> bytes:

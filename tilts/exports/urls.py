@@ -9,6 +9,7 @@ urlpatterns = [
     path("project/<int:pk>/start/", views.export_start, name="start"),
     path("project/<int:pk>/module-check.xlsx", views.module_feedback, name="module_feedback"),
     path("project/<int:pk>/tilts-estimate.csv", views.module_estimate, name="module_estimate"),
+    path("project/<int:pk>/module-<str:section>.csv", views.module_section, name="module_section"),
     path("project/<int:pk>/grant-agreement/", views.agreement_members, name="agreement_members"),
     path("mobility/<int:pk>/module/", views.module_details, name="module_details"),
     path("<int:pk>/", views.job_detail, name="job"),

@@ -1,5 +1,7 @@
 """Exports in the back office: the project's export page, direct downloads, background jobs and their files."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -8,12 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tilts.accounts.models import Role
+from tilts.accounts.models import Role, User
 from tilts.accounts.permissions import current_user, role_required
 from tilts.core.downloads import private_file
 from tilts.core.feedback import report_errors
 from tilts.exports import beneficiary_module as bm
-from tilts.exports import selectors, services
+from tilts.exports import sections, selectors, services
 from tilts.exports.forms import AgreementMembersForm, ExportForm, ModuleDetailsForm
 from tilts.exports.models import ExportJob, ExportKind, ExportStatus
 from tilts.exports.workbook import sheet_titles
@@ -46,10 +48,12 @@ def project_exports(request: HttpRequest, pk: int) -> HttpResponse:
         (row, [(problem, selectors.fix_link(user, row.mobility, problem.fix)) for problem in row.problems])
         for row in problems
     ]
+    section_checks = services.check_sections(user, project)
     return render(
         request,
         "exports/project_exports.html",
         {
+            "sections": [_section_context(request, user, check) for check in section_checks],
             "project": project,
             "check": check,
             "problems": problems,
@@ -63,6 +67,50 @@ def project_exports(request: HttpRequest, pk: int) -> HttpResponse:
             "agreement_members": selectors.agreement_members(project),
         },
     )
+
+
+def _section_context(request: HttpRequest, user: User, check: sections.SectionCheck) -> dict[str, Any]:
+    """A section of the module on the export page: its checks, its rows with problems and what it leaves out, each
+    list a page of its own (``?<section>_page=``)."""
+    rows = [
+        *(
+            ("problems", row.mobility, [(p, sections.fix_link(user, row.mobility, p.fix)) for p in row.problems], "")
+            for row in check.with_problems
+        ),
+        *(("left_out", item, [], reason) for item, reason in check.left_out),
+    ]
+    page = Paginator(rows, PROBLEMS_PER_PAGE).get_page(request.GET.get(f"{check.key}_page"))
+    return {
+        "check": check,
+        "page": page,
+        "page_param": f"{check.key}_page",
+        "items": [
+            (
+                kind,
+                item,
+                sections.label_of(item),
+                sections.detail_url(item),
+                sections.activity_id_of(item),
+                problems,
+                reason,
+            )
+            for kind, item, problems, reason in page
+        ],
+    }
+
+
+@role_required(*EXPORTERS)
+def module_section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+    """One of the module's own sections as its CSV: the group activities, or the preparatory visits."""
+    project = _project(request, pk)
+    if section not in sections.SECTIONS:
+        raise Http404
+    try:
+        exported = services.build_section_csv(current_user(request), project, section)
+    except ValidationError as error:
+        report_errors(request, error)
+        return redirect("exports:project", pk=project.pk)
+    return _download(exported.content, exported.name, exported.content_type)
 
 
 @role_required(Role.COORDINATOR)

@@ -20,7 +20,7 @@ from tilts.core.keyset import PageQuery
 from tilts.core.limits import CODE_MAX, LONG_TEXT_MAX, Code, LongText
 from tilts.mobility import selectors, services
 from tilts.mobility.forms import people_for
-from tilts.mobility.models import Mobility, MobilityStatus
+from tilts.mobility.models import GroupActivity, Mobility, MobilityStatus
 from tilts.projects.selectors import projects_for
 
 router = Router(tags=["mobilities"], auth=django_auth)
@@ -164,4 +164,160 @@ def mobility_transition(request: HttpRequest, mobility_id: ObjectId, payload: Tr
         raise PermissionDenied
     return services.transition(
         mobility, payload.to, by=user, reason=payload.reason, force_majeure=payload.force_majeure
+    )
+
+
+# Group activities of adult learners ---------------------------------------------------------------------------
+
+
+class GroupActivityIn(Schema):
+    sending_organisation: int = Field(ge=1, le=2**63 - 1)
+    title: str = Field(min_length=1, max_length=300)
+    activity_type: Code = "group_mobility"
+    receiving_name: str = Field(min_length=1, max_length=300)
+    receiving_oid: str = Field("", max_length=9)
+    receiving_country: str = Field(min_length=2, max_length=2)
+    receiving_city: str = Field(min_length=1, max_length=100)
+    origin: str = Field(max_length=CODE_MAX, description="Place id from /places.")
+    venue: str = Field(max_length=CODE_MAX, description="Place id from /places.")
+    ec_distance_km: int | None = Field(None, ge=0, le=40000)
+    start_date: datetime.date
+    end_date: datetime.date
+    travel_days: int = Field(2, ge=0, le=30)
+    means_of_transport: str = Field(
+        "", max_length=20, description="A key of the module's code list (train, bus, …); decides green travel."
+    )
+    green_travel: bool = False
+    learners: int = Field(ge=0, le=1000)
+    learners_fewer_opportunities: int = Field(0, ge=0, le=1000)
+    accompanying_persons: int = Field(1, ge=0, le=1000, description="The lead accompanying person included.")
+    lead_accompanying_person: int = Field(ge=1, le=2**63 - 1, description="A person of the sending member.")
+    learner_daily_rate: Decimal | None = Field(
+        None, ge=0, le=10000, max_digits=7, decimal_places=2, description="Where the rate table has none."
+    )
+    topic: str = Field(min_length=1, max_length=300)
+
+
+class GroupActivityPatch(Schema):
+    version: int = Field(ge=1, le=2**31, description="The version you read; a newer one on the server is a conflict.")
+    title: str | None = Field(None, min_length=1, max_length=300)
+    start_date: datetime.date | None = None
+    end_date: datetime.date | None = None
+    travel_days: int | None = Field(None, ge=0, le=30)
+    means_of_transport: str | None = Field(None, max_length=20)
+    green_travel: bool | None = None
+    learners: int | None = Field(None, ge=0, le=1000)
+    learners_fewer_opportunities: int | None = Field(None, ge=0, le=1000)
+    accompanying_persons: int | None = Field(None, ge=0, le=1000)
+    learner_daily_rate: Decimal | None = Field(None, ge=0, le=10000, max_digits=7, decimal_places=2)
+    topic: str | None = Field(None, min_length=1, max_length=300)
+
+
+class GroupActivityOut(Schema):
+    id: int
+    project_id: int
+    sending_organisation_id: int
+    title: str
+    activity_type: str
+    receiving_name: str
+    receiving_oid: str
+    receiving_country: str
+    receiving_city: str
+    start_date: datetime.date
+    end_date: datetime.date
+    travel_days: int
+    means_of_transport: str
+    green_travel: bool
+    learners: int
+    learners_fewer_opportunities: int
+    accompanying_persons: int
+    lead_accompanying_person_id: int
+    learner_daily_rate: Decimal | None
+    topic: str
+    status: str
+    activity_id: str = Field(description="The Beneficiary Module's Mobility activity ID, once given.")
+    grant_total: Decimal | None
+    grant_breakdown: dict[str, Any] | None
+    grant_frozen_at: datetime.datetime | None
+    version: int
+
+    @staticmethod
+    def resolve_receiving_country(obj: GroupActivity) -> str:
+        return str(obj.receiving_country)
+
+
+@router.get(
+    "/projects/{project_id}/group-activities",
+    response=list[GroupActivityOut],
+    summary="A project's group activities of adult learners",
+    tags=["group activities"],
+)
+def group_activity_list(
+    request: HttpRequest, response: HttpResponse, project_id: ObjectId, rows: Query[PageQuery], status: str = ""
+) -> Any:
+    """By start date, ``limit`` at a time (Link / X-Next-Cursor lead on); a member contact gets their own."""
+    user = current_user(request)
+    groups = selectors.group_activities_for(user).filter(project_id=project_id)
+    if status:
+        groups = groups.filter(status=status)
+    return keyset.page(request, response, groups, rows, ("start_date", "pk"))
+
+
+@router.get("/group-activities/{group_id}", response=GroupActivityOut, tags=["group activities"])
+def group_activity_detail(request: HttpRequest, group_id: ObjectId) -> GroupActivity:
+    return get_object_or_404(selectors.group_activities_for(current_user(request)), pk=group_id)
+
+
+@router.post(
+    "/projects/{project_id}/group-activities",
+    response={201: GroupActivityOut},
+    summary="Plan a group activity (draft), priced for the whole group",
+    tags=["group activities"],
+)
+def group_activity_create(
+    request: HttpRequest, project_id: ObjectId, payload: GroupActivityIn
+) -> Status[GroupActivity]:
+    user = current_user(request)
+    if not selectors.can_plan_group(user):
+        raise PermissionDenied
+    project = get_object_or_404(projects_for(user), pk=project_id)
+    data = payload.dict()
+    if not user.is_coordinator and data["sending_organisation"] != user.organisation_id:
+        raise Http404
+    data["sending_organisation"] = get_object_or_404(Organisation, pk=data["sending_organisation"])
+    data["lead_accompanying_person"] = get_object_or_404(people_for(user), pk=data["lead_accompanying_person"])
+    return Status(201, services.create_group_activity(by=user, project=project, **data))
+
+
+@router.patch(
+    "/group-activities/{group_id}",
+    response=GroupActivityOut,
+    summary="Change a group activity (optimistic locking)",
+    tags=["group activities"],
+)
+def group_activity_update(request: HttpRequest, group_id: ObjectId, payload: GroupActivityPatch) -> GroupActivity:
+    user = current_user(request)
+    group = get_object_or_404(selectors.group_activities_for(user), pk=group_id)
+    if not selectors.can_edit_group(user, group):
+        raise PermissionDenied
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version")
+    return services.update_group_activity(group, version=version, **changes)
+
+
+@router.post(
+    "/group-activities/{group_id}/transitions",
+    response=GroupActivityOut,
+    summary="Move a group activity along the workflow",
+    tags=["group activities"],
+)
+def group_activity_transition(request: HttpRequest, group_id: ObjectId, payload: TransitionIn) -> GroupActivity:
+    user = current_user(request)
+    group = get_object_or_404(selectors.group_activities_for(user), pk=group_id)
+    if payload.to not in MobilityStatus.values:
+        raise ValidationError({"to": _("Unknown status.")})
+    if payload.to not in selectors.group_transitions_for(user, group):
+        raise PermissionDenied
+    return services.transition_group(
+        group, payload.to, by=user, reason=payload.reason, force_majeure=payload.force_majeure
     )

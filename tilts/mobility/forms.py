@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from tilts.accounts.models import Role, User
@@ -12,7 +13,8 @@ from tilts.core.countries import destination_choices
 from tilts.core.limits import LONG_TEXT_MAX
 from tilts.grants.services import activity_type_choices
 from tilts.grants.widgets import PlaceWidget
-from tilts.mobility.models import PLAN_FIELDS, Mobility, MobilityStatus
+from tilts.mobility.models import PLAN_FIELDS, GroupActivity, Mobility, MobilityStatus
+from tilts.mobility.services import GROUP_FIELDS
 from tilts.projects.models import Project
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -134,3 +136,53 @@ class JoinTripForm(forms.Form):
         people = people_for(user).exclude(pk__in=on_trip)
         self.fields["participants"].queryset = people  # type: ignore[attr-defined]
         self.fields["participants"].label_from_instance = lambda u: f"{u}, {u.organisation}"  # type: ignore[attr-defined]
+
+
+class GroupActivityForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A group of adult learners and the staff accompanying them (docs/grant-rules.md, "Group activities")."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = GroupActivity
+        fields = ["sending_organisation", *GROUP_FIELDS]
+        widgets = {"start_date": DATE, "end_date": DATE, "origin": PlaceWidget, "venue": PlaceWidget}
+        help_texts = {
+            "means_of_transport": _("The main means of transport of the group: green travel follows from it."),
+            "green_travel": _("Only when no means of transport is chosen."),
+        }
+
+    def __init__(self, *args: Any, project: Project, user: User, **kwargs: Any) -> None:
+        from tilts.exports.beneficiary_module import load_codes  # the module's code list; exports build on mobility
+
+        super().__init__(*args, **kwargs)
+        self.project = project
+        members = active_members(project.consortium)
+        if not user.is_coordinator:
+            members = members.filter(pk=user.organisation_id)
+        self.fields["sending_organisation"].queryset = members  # type: ignore[attr-defined]
+        lead = self.fields["lead_accompanying_person"]
+        lead.queryset = people_for(user)  # type: ignore[attr-defined]
+        lead.label_from_instance = lambda u: f"{u}, {u.organisation}"  # type: ignore[attr-defined]
+        language = get_language() or "lv"
+        table = project.rate_table.table
+        self.fields["activity_type"] = forms.ChoiceField(
+            label=_("Activity type"),
+            choices=[(key, a.label(language)) for key, a in table.activity_types.items() if a.group],
+        )
+        self.fields["means_of_transport"] = forms.ChoiceField(
+            label=self.fields["means_of_transport"].label,
+            help_text=self.fields["means_of_transport"].help_text,
+            required=False,
+            choices=[("", "—"), *((key, t.label(language)) for key, t in load_codes().transport.items())],
+        )
+        self.fields["receiving_country"].choices = destination_choices()  # type: ignore[attr-defined]
+        self.fields["learner_daily_rate"].localize = True
+        self.fields["learner_daily_rate"].widget.is_localized = True
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            if self.instance.status != MobilityStatus.DRAFT:
+                self.fields["sending_organisation"].disabled = True
+
+    def service_fields(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}

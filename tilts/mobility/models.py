@@ -257,3 +257,108 @@ class MobilityCost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mobility_id}: {self.category} {self.amount}"
+
+
+class GroupActivity(models.Model):
+    """A group mobility of adult learners: one trip of a group of learners from one member, accompanied throughout
+    by its staff, of whom one leads (docs/grant-rules.md, "Group activities").
+
+    The Beneficiary Module records it as one group activity (the group, its learners, its accompanying persons,
+    only the lead one named), so Tilts holds it as one: counts of learners and accompanying persons, the lead
+    accompanying person as a person, and the group's grant priced by the rules engine and frozen on approval,
+    like a mobility's. It follows the mobilities' workflow; approved or later ones are exported.
+    """
+
+    project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="group_activities")
+    sending_organisation = models.ForeignKey(
+        "consortium.Organisation",
+        verbose_name=_("sending member"),
+        on_delete=models.PROTECT,
+        related_name="group_activities",
+    )
+    title = models.CharField(_("group"), max_length=300, help_text=_("A name for the group, e.g. its course."))
+    activity_type = models.CharField(_("activity type"), max_length=40)
+    receiving_name = models.CharField(_("receiving organisation"), max_length=300)
+    receiving_oid = models.CharField(_("receiving organisation's OID"), max_length=9, blank=True)
+    receiving_country = CountryField(_("receiving country"))
+    receiving_city = models.CharField(_("receiving city"), max_length=100)
+    origin = models.CharField(_("travelling from"), max_length=40, help_text=_("A place chosen from the search."))
+    venue = models.CharField(_("venue"), max_length=40, help_text=_("A place chosen from the search."))
+    ec_distance_km = models.PositiveIntegerField(_("distance from the EC calculator, km"), null=True, blank=True)
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"))
+    travel_days = models.PositiveSmallIntegerField(_("travel days"), default=2)
+    means_of_transport = models.CharField(_("main means of transport"), max_length=20, blank=True)
+    green_travel = models.BooleanField(_("green travel"), default=False)
+    learners = models.PositiveSmallIntegerField(_("adult learners"), validators=[MinValueValidator(2)])
+    learners_fewer_opportunities = models.PositiveSmallIntegerField(_("of them with fewer opportunities"), default=0)
+    accompanying_persons = models.PositiveSmallIntegerField(
+        _("accompanying persons"),
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_("Staff of the sending member who accompany the group, the lead one included."),
+    )
+    lead_accompanying_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lead accompanying person"),
+        on_delete=models.PROTECT,
+        related_name="led_group_activities",
+    )
+    learner_daily_rate = models.DecimalField(
+        _("learners' daily rate, EUR"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("From the grant agreement, where the project's rate table has no rate for adult learners."),
+    )
+    topic = models.CharField(_("topic"), max_length=300)
+    status = models.CharField(_("status"), max_length=12, choices=MobilityStatus.choices, default=MobilityStatus.DRAFT)
+    cancellation_reason = models.TextField(_("reason for cancellation"), max_length=LONG_TEXT_MAX, blank=True)
+    force_majeure = models.BooleanField(_("force majeure"), default=False)
+    grant_total = models.DecimalField(_("grant, EUR"), max_digits=10, decimal_places=2, null=True, blank=True)
+    grant_breakdown = models.JSONField(_("grant breakdown"), null=True, blank=True)
+    grant_frozen_at = models.DateTimeField(_("grant frozen at"), null=True, blank=True)
+    # The Beneficiary Module's activity ID: given once, on the first export check after approval, never again
+    # (groups are cancelled, never deleted, so a number cannot come back).
+    module_number = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    activity_id = models.CharField(_("Mobility activity ID"), max_length=30, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        verbose_name = _("group activity")
+        verbose_name_plural = _("group activities")
+        ordering = ["start_date", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="group_activity_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(learners_fewer_opportunities__lte=F("learners")),
+                name="group_activity_fewer_opportunities_within_learners",
+            ),
+            models.UniqueConstraint(
+                fields=["project", "module_number"],
+                condition=Q(module_number__isnull=False),
+                name="group_activity_module_number_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} → {self.receiving_name} ({self.start_date:%Y-%m-%d})"
+
+    @property
+    def activity_type_label(self) -> str:
+        activity = self.project.rate_table.table.activity_types.get(self.activity_type)
+        return activity.label(get_language() or "lv") if activity else self.activity_type
+
+    @property
+    def activity_days(self) -> int:
+        return (self.end_date - self.start_date).days + 1
+
+    @property
+    def participants(self) -> int:
+        return self.learners + self.accompanying_persons

@@ -12,7 +12,7 @@ from django_countries import countries
 from tilts.accounts.models import User
 from tilts.consortium.models import Organisation
 from tilts.core.collation import latvian_sort_key
-from tilts.mobility.models import GrantRecalculation, Mobility, MobilityCost, MobilityStatus
+from tilts.mobility.models import GrantRecalculation, GroupActivity, Mobility, MobilityCost, MobilityStatus
 from tilts.projects.models import BudgetCategory, Project
 
 ZERO = Decimal("0.00")
@@ -168,7 +168,8 @@ class ProjectBudget:
 
 
 def project_budget(project: Project) -> ProjectBudget:
-    """Awarded vs planned (drafts to confirmed) vs realised (completed: the final grant once the report is accepted).
+    """Awarded vs planned (drafts to confirmed) vs realised (completed: the final grant once the report is accepted),
+    group activities of adult learners included (their grant as priced for the whole group).
 
     Summed in the database from the per-category amounts stored when a mobility is priced (MobilityCost), by
     category and sending member: a few queries however many mobilities the project has.
@@ -183,7 +184,13 @@ def project_budget(project: Project) -> ProjectBudget:
     counts = dict(
         mobilities.values("sending_organisation_id").annotate(n=Count("pk")).values_list("sending_organisation_id", "n")
     )
-    missing = set(counts) - set(members)
+    # Group activities of adult learners: their grant is one breakdown per group (few rows; read as they are).
+    groups = list(
+        project.group_activities.exclude(status=MobilityStatus.CANCELLED).values_list(
+            "sending_organisation_id", "status", "grant_breakdown"
+        )
+    )
+    missing = (set(counts) | {organisation_id for organisation_id, _status, _grant in groups}) - set(members)
     for organisation in Organisation.objects.filter(pk__in=missing):
         members[organisation.pk] = MemberBudget(organisation)
     for organisation_id, n in counts.items():
@@ -205,6 +212,15 @@ def project_budget(project: Project) -> ProjectBudget:
         line.realised += row["realised"]
         entry.planned += row["planned"]
         entry.realised += row["realised"]
+    for organisation_id, status, grant in groups:
+        for line_category, amount in ((grant or {}).get("by_category") or {}).items():
+            line, entry = lines[CATEGORY_OF_LINE[line_category]], members[organisation_id]
+            if status == MobilityStatus.COMPLETED:
+                line.realised += Decimal(amount)
+                entry.realised += Decimal(amount)
+            else:
+                line.planned += Decimal(amount)
+                entry.planned += Decimal(amount)
     from tilts.payments.models import Payment
 
     paid = (
@@ -291,3 +307,60 @@ def recalculation_total(project: Project) -> Decimal:
         .aggregate(before=Sum("before"), after=Sum("after"))
     )
     return (totals["after"] or Decimal("0")) - (totals["before"] or Decimal("0"))
+
+
+# Group activities ---------------------------------------------------------------------------------------------
+
+
+def group_activities_for(user: User) -> QuerySet[GroupActivity]:
+    """Coordinators and auditors see every group; a member contact their institution's; the lead accompanying
+    person the groups they lead. Anyone else none (their address answers 404)."""
+    base = GroupActivity.objects.select_related(
+        "project__rate_table", "sending_organisation", "lead_accompanying_person"
+    ).defer("project__rate_table__data")
+    if user.can_view_everything:
+        return base
+    if user.is_member_contact and user.organisation_id:
+        return base.filter(Q(sending_organisation_id=user.organisation_id) | Q(lead_accompanying_person=user))
+    return base.filter(lead_accompanying_person=user)
+
+
+def can_plan_group(user: User) -> bool:
+    return user.is_coordinator or (user.is_member_contact and user.organisation_id is not None)
+
+
+def can_edit_group(user: User, group: GroupActivity) -> bool:
+    """As for mobilities: the coordinator until completion, the sending member's contact while it is a draft."""
+    if group.status in (MobilityStatus.COMPLETED, MobilityStatus.CANCELLED):
+        return False
+    if user.is_coordinator:
+        return True
+    return (
+        user.is_member_contact
+        and group.sending_organisation_id == user.organisation_id
+        and group.status == MobilityStatus.DRAFT
+    )
+
+
+def group_transitions_for(user: User, group: GroupActivity) -> list[MobilityStatus]:
+    """The status changes this user may make now: the same as for a mobility of the same member."""
+    from tilts.mobility.services import ALLOWED
+
+    allowed = ALLOWED[MobilityStatus(group.status)]
+    if user.is_coordinator:
+        return [status for status in MobilityStatus if status in allowed]
+    if user.is_member_contact and group.sending_organisation_id == user.organisation_id:
+        return [
+            s
+            for s in (MobilityStatus.SUBMITTED, MobilityStatus.CANCELLED)
+            if s in allowed and (s == MobilityStatus.SUBMITTED or group.status == MobilityStatus.DRAFT)
+        ]
+    return []
+
+
+def project_group_activities(user: User, project: Project, status: str = "") -> QuerySet[GroupActivity]:
+    """A project's group activities within the user's reach, by start date."""
+    groups = group_activities_for(user).filter(project=project)
+    if status in MobilityStatus.values:
+        groups = groups.filter(status=status)
+    return groups.order_by("start_date", "pk")

@@ -22,7 +22,7 @@ from tilts.core import dates
 from tilts.core.locking import claim_version
 from tilts.grants import rules
 from tilts.grants import services as grant_services
-from tilts.mobility.models import TRIP_FIELDS, CalendarFeed, JointTrip, Mobility, MobilityStatus
+from tilts.mobility.models import TRIP_FIELDS, CalendarFeed, GroupActivity, JointTrip, Mobility, MobilityStatus
 from tilts.projects.models import ProjectStatus
 from tilts.projects.selectors import within_period
 
@@ -377,3 +377,237 @@ def join_trip(
             )
         )
     return joined
+
+
+# Group activities ---------------------------------------------------------------------------------------------
+
+GROUP_FIELDS = (
+    "title",
+    "activity_type",
+    "receiving_name",
+    "receiving_oid",
+    "receiving_country",
+    "receiving_city",
+    "origin",
+    "venue",
+    "ec_distance_km",
+    "start_date",
+    "end_date",
+    "travel_days",
+    "means_of_transport",
+    "green_travel",
+    "learners",
+    "learners_fewer_opportunities",
+    "accompanying_persons",
+    "lead_accompanying_person",
+    "learner_daily_rate",
+    "topic",
+)
+
+
+def check_group(group: GroupActivity) -> None:
+    """The rules of a valid group activity (docs/grant-rules.md, "Group activities"); one ValidationError with
+    every problem by field. The grant engine checks the group's size when it prices it."""
+    from tilts.exports.beneficiary_module import load_codes  # the module's code lists; exports build on mobility
+
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    project = group.project
+    if project.status == ProjectStatus.CLOSED:
+        add("__all__", _("The project is closed; its mobilities can no longer be planned or changed."))
+    activity = project.rate_table.table.activity_types.get(group.activity_type)
+    if activity is None or not activity.group:
+        add("activity_type", _("Choose a group activity type of this call year."))
+    if group.end_date < group.start_date:
+        add("end_date", _("The end date cannot be before the start date."))
+    elif (
+        activity is not None
+        and activity.min_days is not None
+        and activity.max_days is not None
+        and not (activity.min_days <= group.activity_days <= activity.max_days)
+    ):
+        add(
+            "end_date",
+            _("%(type)s lasts %(min)s to %(max)s days without travel; these dates give %(days)s.")
+            % {
+                "type": group.activity_type_label,
+                "min": activity.min_days,
+                "max": activity.max_days,
+                "days": group.activity_days,
+            },
+        )
+    if not within_period(project, group.start_date, group.end_date):
+        add(
+            "start_date",
+            _("The mobility must take place within the project's period (%(start)s – %(end)s).")
+            % {"start": dates.short(project.start_date), "end": dates.short(project.end_date)},
+        )
+    sending = group.sending_organisation
+    if not is_active_member(sending, project.consortium_id):
+        add("sending_organisation", _("Only current members send participants."))
+    if group.lead_accompanying_person.organisation_id != sending.pk:
+        add("lead_accompanying_person", _("The lead accompanying person must work at the sending member."))
+    if str(group.receiving_country) == str(sending.country):
+        add(
+            "receiving_country",
+            _("A mobility goes abroad: the receiving country must differ from the sending country."),
+        )
+    if group.means_of_transport and group.means_of_transport not in load_codes().transport:
+        add("means_of_transport", _("Choose a means of transport from the list."))
+    for field in ("origin", "venue"):
+        try:
+            place = grant_services.resolve_place(getattr(group, field), field)
+        except ValidationError as error:
+            for message in error.message_dict[field]:
+                add(field, message)
+        else:
+            if field == "venue" and place.country != str(group.receiving_country):
+                add("venue", _("The venue is not in the receiving country."))
+    if errors:
+        raise ValidationError(errors)
+
+
+def price_group(group: GroupActivity) -> rules.GroupQuote:
+    """The group's grant from the project's rate table (docs/grant-rules.md, "Group activities"); translated
+    ValidationError by field when the engine refuses the input."""
+    origin = grant_services.resolve_place(group.origin, "origin")
+    venue = grant_services.resolve_place(group.venue, "venue")
+    km = group.ec_distance_km if group.ec_distance_km is not None else grant_services.distance_km(origin, venue)
+    request = rules.GroupQuoteRequest(
+        activity_type=group.activity_type,
+        destination_country=venue.country,
+        origin_country=origin.country,
+        rate_table=group.project.rate_table.table,
+        learners=group.learners,
+        learners_fewer_opportunities=group.learners_fewer_opportunities,
+        accompanying=group.accompanying_persons,
+        distance_km=km,
+        distance_source=(
+            rules.DistanceSource.EC_CALCULATOR if group.ec_distance_km is not None else rules.DistanceSource.GAZETTEER
+        ),
+        start=group.start_date,
+        end=group.end_date,
+        travel_days=group.travel_days,
+        green_travel=group.green_travel,
+        learner_daily_rate=group.learner_daily_rate,
+    )
+    try:
+        return rules.calculate_group_quote(request)
+    except rules.QuoteValidationError as error:
+        fields = {"accompanying": "accompanying_persons", "distance_km": "ec_distance_km", "end": "end_date"}
+        raise ValidationError(
+            {
+                fields.get(name, name if name in GROUP_FIELDS else "__all__"): [
+                    grant_services.render(message, request.rate_table) for message in messages
+                ]
+                for name, messages in error.errors.items()
+            }
+        ) from None
+
+
+def group_breakdown(quote: rules.GroupQuote) -> dict[str, Any]:
+    """What is stored with the group: its figures per category and per kind of person, enough to explain
+    every euro, and what the people share (band, country group, funded days, table)."""
+    shared = quote.any
+    return {
+        "call_year": shared.call_year,
+        "rate_table": shared.rate_table_title,
+        "distance_km": shared.distance_km,
+        "distance_source": shared.distance_source.value if shared.distance_source else None,
+        "band": shared.band,
+        "country_group": shared.country_group,
+        "funded_days": shared.funded_days,
+        "by_category": {category.value: str(amount) for category, amount in quote.by_category().items()},
+        "per_person": {kind: str(person.total) for kind, person in quote.per_person.items()},
+        "lines": [
+            {
+                "kind": line.kind,
+                "category": line.category.value,
+                "count": line.count,
+                "per_person": str(line.per_person),
+                "amount": str(line.amount),
+                "status": line.status.value,
+            }
+            for line in quote.lines
+        ],
+    }
+
+
+def _prepare_group(group: GroupActivity) -> None:
+    """Green travel follows from the main means of transport once it is given (Beneficiary Module, C)."""
+    from tilts.exports.beneficiary_module import load_codes
+
+    transport = load_codes().transport.get(group.means_of_transport)
+    if transport is not None:
+        group.green_travel = transport.green
+    check_group(group)
+    quote = price_group(group)
+    group.grant_total = quote.total
+    rate_table = group.project.rate_table
+    group.grant_breakdown = {
+        **group_breakdown(quote),
+        "rate_table_name": rate_table.name,
+        "rate_table_version": rate_table.history.count() or 1,
+    }
+
+
+@transaction.atomic
+def create_group_activity(*, by: User | None, **fields: Any) -> GroupActivity:
+    """Plan a group activity (a draft), priced by the rules engine."""
+    group = GroupActivity(created_by=by, **fields)
+    _prepare_group(group)
+    group.full_clean()
+    group.save()
+    return group
+
+
+@transaction.atomic
+def update_group_activity(group: GroupActivity, *, version: int, **changes: Any) -> GroupActivity:
+    """Save changes if nobody saved since ``version``; priced again (and frozen again if approved or later)."""
+    if group.status in (MobilityStatus.COMPLETED, MobilityStatus.CANCELLED):
+        raise ValidationError(_("A completed or cancelled mobility cannot be changed."))
+    unknown = set(changes) - {*GROUP_FIELDS, "sending_organisation"}
+    if unknown:
+        raise ValueError(f"Not a field of a group activity: {', '.join(sorted(unknown))}")
+    sender = changes.get("sending_organisation", group.sending_organisation)
+    if sender != group.sending_organisation and group.status != MobilityStatus.DRAFT:
+        raise ValidationError({"sending_organisation": _("Only a draft can move to another sending member.")})
+    for field, value in changes.items():
+        setattr(group, field, value)
+    _prepare_group(group)
+    if group.status in FROZEN:
+        group.grant_frozen_at = timezone.now()
+    group.full_clean(exclude=["version"])
+    claim_version(group, version)
+    group.save()
+    return group
+
+
+@transaction.atomic
+def transition_group(
+    group: GroupActivity, to: str, *, by: User, reason: str = "", force_majeure: bool = False
+) -> GroupActivity:
+    """Move a group activity along the mobilities' workflow; approval prices it again and freezes the grant."""
+    locked = GroupActivity.objects.select_for_update().get(pk=group.pk)
+    target = MobilityStatus(to)
+    if target not in ALLOWED[MobilityStatus(locked.status)]:
+        raise ValidationError(
+            _("A %(from)s mobility cannot become %(to)s.")
+            % {"from": locked.get_status_display().lower(), "to": target.label.lower()}
+        )
+    if target == MobilityStatus.APPROVED:
+        _prepare_group(locked)
+        locked.grant_frozen_at = timezone.now()
+    if target == MobilityStatus.CANCELLED:
+        if not reason.strip():
+            raise ValidationError({"reason": _("Give the reason for the cancellation.")})
+        locked.cancellation_reason = reason.strip()
+        locked.force_majeure = force_majeure
+    locked.status = target
+    locked.version = F("version") + 1
+    locked.save()
+    locked.refresh_from_db()
+    return locked

@@ -30,8 +30,8 @@ from tilts.core.pagination import paginate
 from tilts.core.spreadsheets import safe_row
 from tilts.grants import services as grant_services
 from tilts.mobility import selectors, services
-from tilts.mobility.forms import CancelForm, JoinTripForm, JointTripForm, MobilityForm
-from tilts.mobility.models import CalendarFeed, JointTrip, Mobility, MobilityStatus
+from tilts.mobility.forms import CancelForm, GroupActivityForm, JoinTripForm, JointTripForm, MobilityForm
+from tilts.mobility.models import CalendarFeed, GroupActivity, JointTrip, Mobility, MobilityStatus
 from tilts.payments.selectors import amounts, with_amounts
 from tilts.projects.models import Project
 from tilts.projects.selectors import projects_for
@@ -207,7 +207,9 @@ def _export(project: Project, mobilities: QuerySet[Mobility], kind: str) -> Http
     return response
 
 
-def _form_context(form: MobilityForm | JointTripForm, project: Project, **extra: Any) -> dict[str, Any]:
+def _form_context(
+    form: MobilityForm | JointTripForm | GroupActivityForm, project: Project, **extra: Any
+) -> dict[str, Any]:
     origin = form["origin"].value() if "origin" in form.fields else ""
     venue = form["venue"].value() or ""
     return {
@@ -557,3 +559,126 @@ def my_mobilities(request: HttpRequest) -> HttpResponse:
     mobilities = with_amounts(selectors.mobilities_for(current_user(request)).filter(participant=request.user))
     mobilities = mobilities.order_by("-start_date")
     return render(request, "mobility/my_mobilities.html", {"mobilities": mobilities})
+
+
+# Group activities ---------------------------------------------------------------------------------------------
+
+GROUP_READERS = (Role.COORDINATOR, Role.AUDITOR, Role.MEMBER_CONTACT)
+
+
+def _group(request: HttpRequest, pk: int) -> GroupActivity:
+    """A group within the user's reach; another member's group answers 404."""
+    return get_object_or_404(selectors.group_activities_for(current_user(request)), pk=pk)
+
+
+@role_required(*GROUP_READERS)
+def group_list(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    project = _project(request, pk)
+    status = request.GET.get("status", "")
+    groups = selectors.project_group_activities(user, project, status)
+    return render(
+        request,
+        "mobility/group_list.html",
+        {
+            "project": project,
+            "page": paginate(request, groups),
+            "status": status if status in MobilityStatus.values else "",
+            "statuses": MobilityStatus.choices,
+            "can_plan": selectors.can_plan_group(user),
+        },
+    )
+
+
+@role_required(*PLANNERS)
+def group_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    project = _project(request, pk)
+    initial: dict[str, Any] = {"travel_days": 2, "learners": 2, "accompanying_persons": 1}
+    if user.organisation and not user.is_coordinator:
+        initial.update(sending_organisation=user.organisation, origin=services.default_origin(user.organisation))
+    form = GroupActivityForm(request.POST or None, initial=initial, project=project, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = services.create_group_activity(by=user, project=project, **form.service_fields())
+        except ValidationError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, _("The group activity has been saved as a draft."))
+            return redirect("mobility:group", pk=group.pk)
+    return render(request, "mobility/group_form.html", _form_context(form, project), status=422 if form.errors else 200)
+
+
+@role_required(*PLANNERS)
+def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    group = _group(request, pk)
+    if not selectors.can_edit_group(user, group):
+        raise Http404
+    form = GroupActivityForm(request.POST or None, instance=group, project=group.project, user=user)
+    if request.method == "POST" and form.is_valid():
+        changes = form.service_fields()
+        try:
+            services.update_group_activity(
+                GroupActivity.objects.get(pk=pk), version=form.cleaned_data["version"] or 0, **changes
+            )
+        except ValidationError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("mobility:group", pk=pk)
+    return render(
+        request,
+        "mobility/group_form.html",
+        _form_context(form, group.project, group=group),
+        status=422 if form.errors else 200,
+    )
+
+
+@role_required()
+def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    group = _group(request, pk)
+    breakdown = group.grant_breakdown or {}
+    return render(
+        request,
+        "mobility/group_detail.html",
+        {
+            "group": group,
+            "breakdown": breakdown,
+            "lines": breakdown.get("lines", []),
+            "transitions": selectors.group_transitions_for(user, group),
+            "can_edit": selectors.can_edit_group(user, group),
+            "cancel_form": CancelForm(),
+            "history": group.history.select_related("history_user")[:20],
+        },
+    )
+
+
+@require_POST
+@role_required(*PLANNERS)
+def group_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    group = _group(request, pk)
+    target = request.POST.get("to", "")
+    if target not in selectors.group_transitions_for(user, group):
+        raise Http404
+    form = CancelForm(request.POST) if target == MobilityStatus.CANCELLED else None
+    if form is not None and not form.is_valid():
+        messages.error(request, _("Give the reason for the cancellation."))
+        return redirect("mobility:group", pk=pk)
+    try:
+        services.transition_group(
+            group,
+            target,
+            by=user,
+            reason=form.cleaned_data["reason"] if form else "",
+            force_majeure=bool(form and form.cleaned_data["force_majeure"]),
+        )
+    except ValidationError as error:
+        report_errors(request, error)
+    else:
+        messages.success(
+            request, _("The group activity is now: %(status)s.") % {"status": MobilityStatus(target).label}
+        )
+    return redirect("mobility:group", pk=pk)

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from tilts.accounts.models import Role, User
 from tilts.consortium.models import Consortium, Membership, Organisation
 from tilts.grants.models import RateTable
-from tilts.mobility.models import Mobility
+from tilts.mobility.models import GroupActivity, Mobility
 from tilts.projects.models import Project
 
 pytestmark = pytest.mark.django_db
@@ -36,5 +36,6 @@ def test_seed_demo_is_idempotent_and_complete() -> None:
     assert {u.role for u in User.objects.all()} == set(Role.values)
     assert Project.objects.filter(call_year__in=[2024, 2025]).count() == 2
     assert Mobility.objects.filter(trip__isnull=False).values("trip").distinct().count() == 2
+    assert set(GroupActivity.objects.values_list("status", flat=True)) == {"approved", "draft"}
     assert set(Mobility.objects.values_list("status", flat=True)) >= {"completed", "approved", "draft"}
     assert all(u.check_password("tilts-demo-2026") for u in User.objects.all())

@@ -52,7 +52,7 @@ def test_without_a_grant_agreement_number_no_file_is_offered(
 def test_field_stage_mandatory_values_and_code_lists(project, member, goals, coordinator) -> None:
     no_transport = make_mobility(project, member, goals, by=coordinator, transport=None)
     learners = make_mobility(
-        project, member, goals, by=coordinator, activity_type="group_mobility", participant_kind="accompanying"
+        project, member, goals, by=coordinator, activity_type="individual_learning", participant_kind="accompanying"
     )
     check = _check(coordinator, project)
     assert _problems(check, no_transport) == [

@@ -4,6 +4,7 @@
 - ``distance``: great-circle distance (haversine, R = 6371 km);
 - ``gazetteer``: offline place search with and without diacritics;
 - ``calculate``: the grant of one participant, line by line, to the cent;
+- ``group``: the grant of a group activity (adult learners and the staff accompanying them);
 - ``compare``: what changed between two tables, value by value, with sources.
 
 The rules themselves, with their sources, are written out in ``docs/grant-rules.md``.
@@ -23,6 +24,7 @@ from tilts.grants.rules.calculate import (
 )
 from tilts.grants.rules.compare import Change, ChangeKind, Side, compare_tables
 from tilts.grants.rules.distance import haversine_km
+from tilts.grants.rules.group import GroupLine, GroupQuote, GroupQuoteRequest, calculate_group_quote
 from tilts.grants.rules.rates import (
     ActivityType,
     Amount,
@@ -49,6 +51,9 @@ __all__ = [
     "CountryGroup",
     "CountryGroupChange",
     "DistanceSource",
+    "GroupLine",
+    "GroupQuote",
+    "GroupQuoteRequest",
     "Message",
     "Quote",
     "QuoteLine",
@@ -62,6 +67,7 @@ __all__ = [
     "Status",
     "TravelBand",
     "available_call_years",
+    "calculate_group_quote",
     "calculate_quote",
     "compare_tables",
     "haversine_km",

@@ -84,6 +84,8 @@ class ActivityType:
     min_participants: int | None
     status: Status
     source: str
+    # A group activity (adult learners' group mobility): priced and exported per group, not per person
+    group: bool = False
 
     def label(self, language: str) -> str:
         return self.label_lv if language == "lv" else self.label_en
@@ -369,6 +371,8 @@ def _parse(raw: dict[str, Any]) -> RateTable:
                 min_participants=int(item["min_participants"]) if "min_participants" in item else None,
                 status=Status(item.get("status", Status.TO_CONFIRM)),
                 source=str(item.get("source", "")),
+                # Copies stored before the flag: a learner activity with a minimum group size is a group one
+                group=bool(item.get("group", item.get("participant") == "learner" and "min_participants" in item)),
             )
             for key, item in mapping["activity_types"].items()
         }

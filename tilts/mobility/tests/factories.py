@@ -48,3 +48,30 @@ def mobility_fields(project: Project, organisation: Organisation, participant: U
     }
     fields.update(overrides)
     return fields
+
+
+def group_fields(project: Project, organisation: Organisation, lead: User, **overrides: object) -> dict:
+    """A group of ten adult learners (two with fewer opportunities) and two accompanying persons, Riga to
+    Brussels for five days in October of the project's call year."""
+    year = project.call_year
+    fields: dict[str, object] = {
+        "project": project,
+        "sending_organisation": organisation,
+        "title": "Digitālo prasmju kursa grupa",
+        "activity_type": "group_mobility",
+        "receiving_name": "Koninklijke Bibliotheek van België (KBR)",
+        "receiving_country": "BE",
+        "receiving_city": "Brussels",
+        "origin": RIGA,
+        "venue": BRUSSELS,
+        "start_date": datetime.date(year, 10, 6),
+        "end_date": datetime.date(year, 10, 10),
+        "travel_days": 2,
+        "learners": 10,
+        "learners_fewer_opportunities": 2,
+        "accompanying_persons": 2,
+        "lead_accompanying_person": lead,
+        "topic": "Digitālās prasmes senioriem",
+    }
+    fields.update(overrides)
+    return fields

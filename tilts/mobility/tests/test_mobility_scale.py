@@ -122,7 +122,7 @@ def test_the_budget_sums_in_sql_with_constant_queries(
     many(project, member, goals, 30)
     many(project, other_member, goals, 10)
     Mobility.objects.filter(pk=Mobility.objects.order_by("pk").last().pk).update(status="cancelled")
-    with django_assert_max_num_queries(6):  # the sums, the members, and what has been paid per member
+    with django_assert_max_num_queries(7):  # the sums, the members, the group activities, what has been paid
         budget = project_budget(project)
     lines = {line.category: line for line in budget.lines}
     assert lines["travel"].planned == 39 * Decimal("309.00")

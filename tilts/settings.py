@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "tilts.quality",
     "tilts.payments",
     "tilts.notifications",
+    "tilts.demo",
 ]
 
 MIDDLEWARE = [

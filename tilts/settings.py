@@ -122,6 +122,8 @@ TEMPLATES = [
         },
     },
 ]
+# What every page and e-mail shows of the site, from the app that owns it (read by tilts.core.context_processors).
+SITE_CONTEXT = "tilts.consortium.selectors.site_context"
 
 WSGI_APPLICATION = "tilts.wsgi.application"
 

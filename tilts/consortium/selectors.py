@@ -1,6 +1,7 @@
 """Reads of consortium data, sorted the way people expect (Latvian collation for names)."""
 
 from collections import OrderedDict
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -20,6 +21,11 @@ from tilts.core.collation import latvian
 def get_consortium() -> Consortium | None:
     """The consortium this installation runs; ``None`` until the coordinator has set it up."""
     return Consortium.objects.select_related("coordinator").order_by("pk").first()
+
+
+def site_context() -> dict[str, Any]:
+    """The consortium on every page and e-mail (``settings.SITE_CONTEXT``, read by tilts.core.context_processors)."""
+    return {"consortium": get_consortium()}
 
 
 def goals(consortium: Consortium) -> QuerySet[Goal]:

@@ -11,7 +11,7 @@ class ReportingConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
-        from tilts.reporting import receivers
+        from tilts.reporting import receivers, waiting  # noqa: F401  (waiting: registers what waits on the dashboard)
 
         # Selection issues the agreements and does not know about reports; reporting listens instead.
         post_save.connect(

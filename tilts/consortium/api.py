@@ -230,10 +230,8 @@ def join_application_create(request: HttpRequest, payload: JoinApplicationIn) ->
 
     The form's limit applies too, counted together with it: a few applications an hour from one address.
     """
-    from tilts.public.views import JOIN_ATTEMPTS_PER_HOUR
-
     consortium = _consortium()
-    if too_many(request, "join", JOIN_ATTEMPTS_PER_HOUR):
+    if too_many(request, "join", services.JOIN_ATTEMPTS_PER_HOUR):
         return Status(
             429, {"detail": _("Too many applications from your network in the last hour. Please try again later.")}
         )

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
-from tilts.core.tasks import last_heartbeat
+from tilts.core.heartbeat import last_heartbeat
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

@@ -32,6 +32,7 @@ from tilts.grants import services as grant_services
 from tilts.mobility import selectors, services
 from tilts.mobility.forms import CancelForm, JoinTripForm, JointTripForm, MobilityForm
 from tilts.mobility.models import CalendarFeed, JointTrip, Mobility, MobilityStatus
+from tilts.mobility.signals import before_shown
 from tilts.payments.selectors import amounts, with_amounts
 from tilts.projects.models import Project
 from tilts.projects.selectors import projects_for
@@ -295,9 +296,9 @@ def mobility_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def mobility_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     mobility = _mobility(request, pk)
-    from tilts.reporting.services import open_ended_reports  # reporting builds on mobilities, not the reverse
-
-    if open_ended_reports(Mobility.objects.filter(pk=mobility.pk), timezone.localdate()):
+    if any(
+        response for _receiver, response in before_shown.send(Mobility, mobility=mobility, today=timezone.localdate())
+    ):
         mobility = _mobility(request, pk)
     breakdown = mobility.grant_breakdown or {}
     return render(

@@ -36,11 +36,11 @@ class GoalOut(Schema):
     # modeltranslation stores a language left empty as NULL; the API always answers with text.
     @staticmethod
     def resolve_description_lv(obj: Goal) -> str:
-        return obj.description_lv or ""
+        return obj.description_lv or ""  # type: ignore[attr-defined]  # modeltranslation's column
 
     @staticmethod
     def resolve_description_en(obj: Goal) -> str:
-        return obj.description_en or ""
+        return obj.description_en or ""  # type: ignore[attr-defined]  # modeltranslation's column
 
 
 class ConsortiumOut(Schema):
@@ -156,8 +156,8 @@ def _consortium() -> Consortium:
 def consortium_detail(request: HttpRequest) -> dict[str, object]:
     consortium = _consortium()
     return {
-        "name_lv": consortium.name_lv,
-        "name_en": consortium.name_en,
+        "name_lv": consortium.name_lv,  # type: ignore[attr-defined]  # modeltranslation's column
+        "name_en": consortium.name_en,  # type: ignore[attr-defined]  # modeltranslation's column
         "accreditation_number": consortium.accreditation_number,
         "accreditation_start": consortium.accreditation_start,
         "accreditation_end": consortium.accreditation_end,

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +12,7 @@ from tilts.core.countries import destination_choices
 from tilts.core.limits import LONG_TEXT_MAX
 from tilts.grants.services import activity_type_choices
 from tilts.grants.widgets import PlaceWidget
-from tilts.mobility.models import PLAN_FIELDS, Mobility, MobilityStatus
+from tilts.mobility.models import PLAN_FIELDS, Mobility, MobilityStatus, ParticipantKind
 from tilts.projects.models import Project
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -22,7 +22,7 @@ SHARED_FIELDS = list(PLAN_FIELDS)
 def people_for(user: User) -> Any:
     people = User.objects.filter(is_active=True, organisation__isnull=False).exclude(role=Role.AUDITOR)
     if not user.is_coordinator:
-        people = people.filter(organisation_id=user.organisation_id)
+        people = people.filter(organisation_id=user.organisation_id) if user.organisation_id else people.none()
     return people.select_related("organisation").order_by(latvian("last_name"), latvian("first_name"))
 
 
@@ -60,14 +60,14 @@ class MobilityForm(forms.ModelForm):  # type: ignore[type-arg]
         self.project = project
         members = active_members(project.consortium)
         if not user.is_coordinator:
-            members = members.filter(pk=user.organisation_id)
-        self.fields["sending_organisation"].queryset = members  # type: ignore[attr-defined]
-        self.fields["participant"].queryset = people_for(user)  # type: ignore[attr-defined]
+            members = members.filter(pk=user.organisation_id) if user.organisation_id else members.none()
+        cast("forms.ModelChoiceField[Any]", self.fields["sending_organisation"]).queryset = members
+        cast("forms.ModelChoiceField[Any]", self.fields["participant"]).queryset = people_for(user)
         self.fields["activity_type"] = forms.ChoiceField(
             label=_("Activity type"), choices=activity_type_choices(project.rate_table.table)
         )
-        self.fields["goals"].queryset = project.consortium.goals.order_by("number")
-        self.fields["receiving_country"].choices = destination_choices()  # type: ignore[attr-defined]
+        cast("forms.ModelChoiceField[Any]", self.fields["goals"]).queryset = project.consortium.goals.order_by("number")
+        cast(forms.ChoiceField, self.fields["receiving_country"]).choices = destination_choices()
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         if self.instance.status != MobilityStatus.DRAFT:
@@ -99,14 +99,14 @@ class JointTripForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, project: Project, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         people = people_for(user)
-        self.fields["participants"].queryset = people  # type: ignore[attr-defined]
+        cast("forms.ModelChoiceField[Any]", self.fields["participants"]).queryset = people
         self.fields["participants"].label_from_instance = lambda u: f"{u}, {u.organisation}"  # type: ignore[attr-defined]
-        self.fields["leader"].queryset = people  # type: ignore[attr-defined]
+        cast("forms.ModelChoiceField[Any]", self.fields["leader"]).queryset = people
         self.fields["activity_type"] = forms.ChoiceField(
             label=_("Activity type"), choices=activity_type_choices(project.rate_table.table)
         )
-        self.fields["goals"].queryset = project.consortium.goals.order_by("number")
-        self.fields["receiving_country"].choices = destination_choices()  # type: ignore[attr-defined]
+        cast("forms.ModelChoiceField[Any]", self.fields["goals"]).queryset = project.consortium.goals.order_by("number")
+        cast(forms.ChoiceField, self.fields["receiving_country"]).choices = destination_choices()
 
 
 class CancelForm(forms.Form):
@@ -122,7 +122,7 @@ class JoinTripForm(forms.Form):
     )
     participant_kind = forms.ChoiceField(
         label=_("They take part as"),
-        choices=Mobility._meta.get_field("participant_kind").choices,
+        choices=ParticipantKind.choices,
         help_text=_("E.g. staff accompanying a group of adult learners."),
     )
 
@@ -132,5 +132,5 @@ class JoinTripForm(forms.Form):
         first = trip.mobilities.order_by("pk").first()
         self.fields["participant_kind"].initial = first.participant_kind if first else "staff"
         people = people_for(user).exclude(pk__in=on_trip)
-        self.fields["participants"].queryset = people  # type: ignore[attr-defined]
+        cast("forms.ModelChoiceField[Any]", self.fields["participants"]).queryset = people
         self.fields["participants"].label_from_instance = lambda u: f"{u}, {u.organisation}"  # type: ignore[attr-defined]

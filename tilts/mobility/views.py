@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tilts.accounts.models import Role, User
 from tilts.accounts.permissions import current_user, role_required
 from tilts.core.feedback import report_errors, show_on_form
+from tilts.core.htmx import HtmxHttpRequest
 from tilts.core.pagination import paginate
 from tilts.core.spreadsheets import safe_row
 from tilts.grants import services as grant_services
@@ -79,7 +80,7 @@ def _filters(request: HttpRequest) -> selectors.Filters:
 
 
 @role_required()
-def mobility_list(request: HttpRequest, pk: int) -> HttpResponseBase:
+def mobility_list(request: HtmxHttpRequest, pk: int) -> HttpResponseBase:
     project = _project(request, pk)
     filters = _filters(request)
     mobilities = with_amounts(
@@ -99,7 +100,7 @@ def mobility_list(request: HttpRequest, pk: int) -> HttpResponseBase:
         "query_string": request.GET.urlencode(),
         "can_plan": current_user(request).is_coordinator or current_user(request).is_member_contact,
     }
-    template = "mobility/_mobility_rows.html" if request.htmx else "mobility/mobility_list.html"  # type: ignore[attr-defined]
+    template = "mobility/_mobility_rows.html" if request.htmx else "mobility/mobility_list.html"
     return render(request, template, context)
 
 

@@ -54,6 +54,7 @@ def call_decisions(user: User, today: datetime.date) -> list[WaitingItem]:
 
 @source(Audience.MEMBER_CONTACT, 10)
 def applications_to_support(user: User, today: datetime.date) -> list[WaitingItem]:
+    assert user.organisation_id is not None  # asked only of contacts with an institution
     to_support = Application.objects.filter(
         organisation_id=user.organisation_id, status=ApplicationStatus.SUBMITTED, support=Support.PENDING
     ).select_related("applicant", "call")

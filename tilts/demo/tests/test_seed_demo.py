@@ -1,69 +1,27 @@
-"""The demo loader builds the LNB consortium from the seed page and can run any number of times.
+"""The demo loader builds the LNB consortium from the seed page and can run any number of times (the demo is
+loaded once for the module: ``seeded_demo`` in conftest.py)."""
 
-The demo is loaded once for the module (twice, to show the second run adds nothing) inside a transaction that is
-rolled back after the last test, as Django's ``setUpTestData`` does; each test runs in its own savepoint.
-"""
-
-from collections.abc import Iterator
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
-from django.utils import translation
 
 from tilts.accounts.models import Role, User
-from tilts.consortium.models import Consortium, Membership, Organisation
+from tilts.consortium.models import Consortium, Organisation
+from tilts.demo.tests.conftest import Counts, counts
 from tilts.followup.models import FollowUp
 from tilts.followup.selectors import Scope, total_reach
-from tilts.grants.models import RateTable
 from tilts.mobility.models import Mobility
 from tilts.projects.models import Project
 from tilts.quality import plan, selectors
-from tilts.quality import services as quality_services
 from tilts.quality.models import AnswerEvidence, Review, SupportChecklist
 
 pytestmark = pytest.mark.django_db
 
 
-def counts() -> tuple[int, ...]:
-    return (
-        Consortium.objects.count(),
-        Organisation.objects.count(),
-        Membership.objects.count(),
-        User.objects.count(),
-        RateTable.objects.count(),
-        Project.objects.count(),
-        FollowUp.objects.count(),
-        Review.objects.count(),
-    )
-
-
-@pytest.fixture(scope="module")
-def seeded(
-    django_db_setup: None, django_db_blocker: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[tuple[int, ...], tuple[int, ...]]]:
-    """The counts after the first and after the second ``seed_demo``."""
-    quiet = open("/dev/null", "w")  # noqa: SIM115
-    with (
-        django_db_blocker.unblock(),  # type: ignore[attr-defined]
-        override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("demo-media")),
-        translation.override("lv"),
-        transaction.atomic(),
-    ):
-        # A transactional test earlier on this worker may have flushed the data migration's standards.
-        quality_services.load_standards()
-        call_command("seed_demo", stdout=quiet)
-        first = counts()
-        call_command("seed_demo", stdout=quiet)
-        yield first, counts()
-        transaction.set_rollback(True)
-    quiet.close()
-
-
-def test_seed_demo_is_idempotent_and_complete(seeded: tuple[tuple[int, ...], tuple[int, ...]]) -> None:
-    first, second = seeded
-    assert second == first
+def test_seed_demo_is_idempotent_and_complete(seeded_demo: Counts) -> None:
+    call_command("seed_demo", stdout=StringIO())
+    assert counts() == seeded_demo
     consortium = Consortium.objects.get()
     assert consortium.contact_email == "kompetencu.centrs@lnb.lv"
     assert consortium.goals.count() == 5
@@ -76,7 +34,7 @@ def test_seed_demo_is_idempotent_and_complete(seeded: tuple[tuple[int, ...], tup
     assert all(u.check_password("tilts-demo-2026") for u in User.objects.all())
 
 
-def test_demo_followups_are_realistic(seeded: tuple[tuple[int, ...], tuple[int, ...]]) -> None:
+def test_demo_followups_are_realistic(seeded_demo: Counts) -> None:
     """The 2024 project's participants taught colleagues."""
     assert FollowUp.objects.count() == 7
     assert set(FollowUp.objects.values_list("project__call_year", flat=True)) == {2024}
@@ -87,7 +45,7 @@ def test_demo_followups_are_realistic(seeded: tuple[tuple[int, ...], tuple[int, 
     assert reach.colleagues == 26 + 48 + 31 + 18 + 27 + 64
 
 
-def test_demo_quality_data_is_comparable(seeded: tuple[tuple[int, ...], tuple[int, ...]]) -> None:
+def test_demo_quality_data_is_comparable(seeded_demo: Counts) -> None:
     """Two reviews to compare, evidence, checklists, an objective and targets."""
     assert Review.objects.count() == 2 and Review.objects.filter(status="open").count() == 1
     current = Review.objects.get(status="open")

@@ -5,4 +5,3 @@ class DemoConfig(AppConfig):
     """The demo consortium (``manage.py seed_demo``): built on top of every app, which know nothing of it."""
 
     name = "tilts.demo"
-    verbose_name = "Demo data"

@@ -6,4 +6,3 @@ class HousekeepingConfig(AppConfig):
     rules that reach across the apps, so this app sits on top of them and none imports it."""
 
     name = "tilts.housekeeping"
-    verbose_name = "Housekeeping"

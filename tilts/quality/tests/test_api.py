@@ -12,7 +12,6 @@ from tilts.projects.models import Project
 from tilts.quality.models import AnswerEvidence, Review, SupportChecklist
 
 API = "/api/v1/quality"
-PDF = b"%PDF-1.4\n%%EOF\n"
 
 
 def _put(client: Client, url: str, body: dict) -> object:
@@ -52,6 +51,7 @@ def test_a_member_contact_answers_with_evidence_and_sees_only_their_answers(
     member_client: Client,
     project: Project,
     goals: list,
+    pdf_bytes: bytes,
 ) -> None:
     answers = member_client.get(f"{API}/reviews/{review.pk}/answers").json()
     assert answers["count"] == 18 and {a["organisation_id"] for a in answers["items"]} == {member.pk}
@@ -65,7 +65,7 @@ def test_a_member_contact_answers_with_evidence_and_sees_only_their_answers(
     assert linked.status_code == 201 and linked.json()["url"] == f"/follow-up/{workshop.pk}/"
     upload = member_client.post(
         f"{API}/answers/{answer_id}/evidence/file",
-        {"file": SimpleUploadedFile("a.pdf", PDF), "label": "Apmeklējuma saraksts"},
+        {"file": SimpleUploadedFile("a.pdf", pdf_bytes), "label": "Apmeklējuma saraksts"},
     )
     assert upload.status_code == 201 and upload.json()["url"].endswith("/file/")
     assert AnswerEvidence.objects.filter(answer_id=answer_id).count() == 2

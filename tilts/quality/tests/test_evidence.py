@@ -8,8 +8,6 @@ from tilts.followup.tests.helpers import followup, mobility
 from tilts.projects.models import Project
 from tilts.quality.models import AnswerEvidence, Review
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
 
 def _answer_url(review: Review, organisation: Organisation, code: str) -> str:
     return f"/quality/answers/{review.answers.get(organisation=organisation, item__code=code).pk}/"
@@ -44,10 +42,15 @@ def test_another_institutions_record_cannot_be_cited(
 
 
 def test_a_document_is_uploaded_and_only_its_institution_downloads_it(
-    review: Review, member: Organisation, member_client: Client, other_member: Organisation, coordinator: User
+    review: Review,
+    member: Organisation,
+    member_client: Client,
+    other_member: Organisation,
+    coordinator: User,
+    pdf_bytes: bytes,
 ) -> None:
     url = _answer_url(review, member, "4.3")
-    upload = SimpleUploadedFile("plakāts.pdf", PDF, content_type="application/pdf")
+    upload = SimpleUploadedFile("plakāts.pdf", pdf_bytes, content_type="application/pdf")
     assert member_client.post(url, {"kind": "file", "file": upload, "label": "Plakāts ar ES logo"}).status_code == 302
     evidence = AnswerEvidence.objects.get()
     download = member_client.get(f"/quality/evidence/{evidence.pk}/file/")

@@ -12,7 +12,7 @@ class ReportingConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from tilts.mobility import signals
-        from tilts.reporting import receivers, waiting  # noqa: F401  (waiting: registers what waits on the dashboard)
+        from tilts.reporting import personal_data, receivers, waiting  # noqa: F401  (waiting: registers what waits on the dashboard)
 
         # Selection issues the agreements and does not know about reports; reporting listens instead.
         signals.status_changed.connect(receivers.mobility_status_changed, dispatch_uid="reporting_opens_reports")

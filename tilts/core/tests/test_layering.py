@@ -6,7 +6,8 @@ The imports are read from the source (every ``import`` of every module, at the t
 app's own code; tests and migrations are left out, and so are imports under ``if TYPE_CHECKING:``, which only
 name a type for the checker and never run. An app that needs to act when a lower app changes something listens
 to a signal of the lower app (``tilts.mobility.signals``, ``selection/receivers.py``) or registers with it
-(``tilts.core.waiting``, ``tilts.exports.workbook.register_sheet``), instead of being called by it.
+(``tilts.core.waiting``, ``tilts.accounts.personal_data.section``, ``tilts.exports.workbook.register_sheet``),
+instead of being called by it.
 """
 
 import ast
@@ -44,11 +45,6 @@ KNOWN_EXCEPTIONS = {
     # A person belongs to an institution (User.organisation) and an institution's contacts are people: the models
     # tie accounts and consortium together; accounts names Organisation in its services and permissions.
     ("accounts", "consortium"),
-    # The GDPR copy and erasure (accounts/personal_data.py) gather the person's rows from the apps above.
-    ("accounts", "selection"),
-    ("accounts", "mobility"),
-    ("accounts", "reporting"),
-    ("accounts", "followup"),
     # Mobility lists, the project budget and the destinations show the amounts paid, one rule of payments
     # (tilts.payments.selectors.amounts) that reads agreements and reports.
     ("mobility", "payments"),

@@ -23,6 +23,44 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# The tests that also run on SQLite (the second pass of scripts/run-tests.sh, `-m db_specific`): those of code
+# whose SQL or behaviour differs between the two databases, so that `make run` (SQLite) keeps working. Everything
+# else runs once, on PostgreSQL, as in production. A test elsewhere that checks such a difference carries
+# `@pytest.mark.db_specific` itself.
+DATABASE_SPECIFIC = {
+    # Collation and search: ICU's lv-x-icu on PostgreSQL, a Python collation registered on SQLite; LIKE and
+    # case-insensitive matches of non-ASCII letters.
+    "tilts/core/tests/test_collation.py": "Latvian collation",
+    "tilts/core/tests/test_keyset.py": "keyset pages compare collated names row by row",
+    "tilts/public/tests/test_public_pages.py": "public member lists in Latvian order",
+    "tilts/consortium/tests/test_members.py": "member search (icontains) and sorting",
+    "tilts/accounts/tests/test_invitations.py": "e-mail addresses compared case-insensitively (iexact)",
+    # Locking: select_for_update is a no-op on SQLite, and the optimistic lock counts updated rows.
+    "tilts/projects/tests/test_projects.py": "optimistic lock (EditConflict)",
+    "tilts/mobility/tests/test_mobility_services.py": "status changes under select_for_update and the version lock",
+    "tilts/core/tests/test_security.py": "rate limits counted in the database cache",
+    # Migrations and the database as a whole.
+    "tilts/core/tests/test_cache_table.py": "migrate creates the cache table",
+    "tilts/quality/tests/test_standards.py": "the standards come from a data migration",
+    "tilts/core/tests/test_backup.py": "pg_dump / pg_restore against a copy of the SQLite file",
+    "tilts/demo/tests/test_seed_demo.py": "the demo that make run loads into SQLite",
+    # Aggregates and database functions: sums of money (Decimal is text in SQLite), counts per group, Coalesce,
+    # Subquery, dates.
+    "tilts/payments/tests/test_schedule.py": "sums and Coalesce of amounts paid",
+    "tilts/payments/tests/test_payment_pages.py": "sums of amounts per member and project",
+    "tilts/followup/tests/test_dashboard.py": "reach and goal figures aggregated per year",
+    "tilts/mobility/tests/test_mobility_scale.py": "per-category costs summed per project",
+    "tilts/exports/tests/test_realised.py": "realised amounts summed for the export",
+    "tilts/core/tests/test_waiting.py": "counts per project and call",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.nodeid.split("::")[0] in DATABASE_SPECIFIC:
+            item.add_marker(pytest.mark.db_specific)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, object]) -> dict[str, object]:
     return {

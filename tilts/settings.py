@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "tilts.quality",
     "tilts.payments",
     "tilts.notifications",
+    "tilts.housekeeping",
+    "tilts.demo",
 ]
 
 MIDDLEWARE = [
@@ -121,6 +123,8 @@ TEMPLATES = [
         },
     },
 ]
+# What every page and e-mail shows of the site, from the app that owns it (read by tilts.core.context_processors).
+SITE_CONTEXT = "tilts.consortium.selectors.site_context"
 
 WSGI_APPLICATION = "tilts.wsgi.application"
 
@@ -288,7 +292,7 @@ REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(25 * 1024 * 1024
 TEXT_MAX_LENGTH = int(os.environ.get("TEXT_MAX_LENGTH", "20000"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# Retention (the privacy notice), applied daily by the worker's housekeeping (tilts.core.retention): rejected or
+# Retention (the privacy notice), applied daily by the worker's housekeeping (tilts.housekeeping.retention): rejected or
 # withdrawn applications and rejected join applications after RETENTION_REJECTED_DAYS; evidence files, attendance
 # lists and accepted join applications once the project ended RETENTION_AUDIT_YEARS ago; exports after a week;
 # join applications never decided after RETENTION_PENDING_JOIN_DAYS from their submission.

@@ -1,9 +1,9 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tilts.accounts.models import User
+from tilts.accounts.models import LANGUAGE_CHOICES, User
 from tilts.accounts.permissions import invitable_roles, organisations_visible_to
 from tilts.core.collation import latvian
 
@@ -17,15 +17,17 @@ class InviteForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     role = forms.ChoiceField(label=_("Role"))
-    organisation = forms.ModelChoiceField(queryset=None, label=_("Institution"), required=False)  # type: ignore[arg-type]
+    organisation = forms.ModelChoiceField(queryset=None, label=_("Institution"), required=False)  # type: ignore[var-annotated]
     position = forms.CharField(label=_("Position"), max_length=200, required=False)
-    language = forms.ChoiceField(label=_("Language for e-mails"), choices=User._meta.get_field("language").choices)
+    language = forms.ChoiceField(label=_("Language for e-mails"), choices=LANGUAGE_CHOICES)
 
     def __init__(self, *args: Any, inviter: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(role.value, role.label) for role in invitable_roles(inviter)]
+        cast(forms.ChoiceField, self.fields["role"]).choices = [
+            (role.value, role.label) for role in invitable_roles(inviter)
+        ]
         organisations = organisations_visible_to(inviter).order_by(latvian("legal_name"))
-        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        cast("forms.ModelChoiceField[Any]", self.fields["organisation"]).queryset = organisations
         if not inviter.is_coordinator:
             self.fields["organisation"].required = True
             self.fields["organisation"].initial = inviter.organisation_id
@@ -39,10 +41,12 @@ class PersonForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, editor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(role.value, role.label) for role in invitable_roles(editor)]
-        self.fields["organisation"].queryset = organisations_visible_to(editor).order_by(  # type: ignore[attr-defined]
-            latvian("legal_name")
-        )
+        cast(forms.ChoiceField, self.fields["role"]).choices = [
+            (role.value, role.label) for role in invitable_roles(editor)
+        ]
+        cast("forms.ModelChoiceField[Any]", self.fields["organisation"]).queryset = organisations_visible_to(
+            editor
+        ).order_by(latvian("legal_name"))
         if not editor.is_coordinator:
             self.fields["organisation"].required = True
 

@@ -25,6 +25,10 @@ class Gender(models.TextChoices):
     UNDISCLOSED = "undisclosed", _("Undisclosed")
 
 
+# The languages a person receives e-mails in, each named in itself.
+LANGUAGE_CHOICES = [("lv", "Latviešu"), ("en", "English")]
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -68,9 +72,7 @@ class User(AbstractUser):
     )
     position = models.CharField(_("position"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
-    language = models.CharField(
-        _("language for e-mails"), max_length=5, choices=[("lv", "Latviešu"), ("en", "English")], default="lv"
-    )
+    language = models.CharField(_("language for e-mails"), max_length=5, choices=LANGUAGE_CHOICES, default="lv")
     invited_by = models.ForeignKey(
         "self",
         verbose_name=_("invited by"),

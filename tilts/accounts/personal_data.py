@@ -3,18 +3,23 @@
 Erasure keeps what the Erasmus+ programme requires to stay (the mobility, its grant, the signed agreement and the
 statistics, kept for the audit period) and replaces everything that identifies the person, in their account and
 in its change history; the files they uploaded as evidence are deleted.
+
+Each app that keeps rows about a person names them in its own ``personal_data.py`` (registered with
+:func:`section` when the app is ready) and removes what erasure removes in a receiver of :data:`erasing`, so
+accounts imports none of them.
 """
 
 import io
 import json
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import FileField, Model, QuerySet
+from django.dispatch import Signal
 from django.utils import timezone
 
 from tilts.accounts.models import User
@@ -22,21 +27,31 @@ from tilts.accounts.models import User
 ERASED_NAME = "—"
 
 
+Rows = Callable[[User], QuerySet[Any]]
+
+_registered: dict[str, tuple[int, Rows]] = {}
+
+# Sent inside erase()'s transaction with ``user``: apps delete what erasure removes of theirs (reporting: the
+# evidence files the person uploaded).
+erasing = Signal()
+
+
+def section(name: str, position: int) -> Callable[[Rows], Rows]:
+    """Register ``rows(user)`` of an app as the section ``name`` of the person's copy, in ``position`` order."""
+
+    def register(rows: Rows) -> Rows:
+        _registered[name] = (position, rows)
+        return rows
+
+    return register
+
+
 def _sections(user: User) -> Iterator[tuple[str, QuerySet[Any]]]:
     """Every kind of row that is about the person (not rows they only changed as staff)."""
-    from tilts.followup.models import FollowUp
-    from tilts.mobility.models import Mobility
-    from tilts.reporting.models import Evidence, ParticipantReport
-    from tilts.selection.models import Agreement, Application
-
     yield "account", User.objects.filter(pk=user.pk)
     yield "account_history", User.history.filter(id=user.pk)
-    yield "applications", Application.objects.filter(applicant=user)
-    yield "mobilities", Mobility.objects.filter(participant=user)
-    yield "agreements", Agreement.objects.filter(mobility__participant=user)
-    yield "reports", ParticipantReport.objects.filter(mobility__participant=user)
-    yield "evidence", Evidence.objects.filter(report__mobility__participant=user)
-    yield "follow_ups", FollowUp.objects.filter(mobilities__participant=user).distinct()
+    for name, (_position, rows) in sorted(_registered.items(), key=lambda item: item[1][0]):
+        yield name, rows(user)
 
 
 # Files about other people too: an attendance list names everyone who came.
@@ -94,7 +109,6 @@ def erase(user: User) -> None:
     from allauth.mfa.models import Authenticator
 
     from tilts.accounts.services import end_sessions
-    from tilts.reporting.models import Evidence
 
     values = _anonymous_values(user)
     for field, value in values.items():
@@ -106,15 +120,12 @@ def erase(user: User) -> None:
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
     user.calendar_feeds.all().delete()
-    evidence = list(Evidence.objects.filter(report__mobility__participant=user))
-    for item in evidence:
-        _delete_file_on_commit(item, "file")
-        item.delete()
-    Evidence.history.filter(id__in=[item.pk for item in evidence]).delete()
+    erasing.send(User, user=user)
     end_sessions(user)
 
 
-def _delete_file_on_commit(row: Model, field: str) -> None:
+def delete_file_on_commit(row: Model, field: str) -> None:
+    """Delete the row's stored file once the transaction commits (a rollback keeps it)."""
     stored = getattr(row, field)
     storage, name = stored.storage, stored.name
     transaction.on_commit(lambda: storage.delete(name))

@@ -36,11 +36,11 @@ class GoalOut(Schema):
     # modeltranslation stores a language left empty as NULL; the API always answers with text.
     @staticmethod
     def resolve_description_lv(obj: Goal) -> str:
-        return obj.description_lv or ""
+        return obj.description_lv or ""  # type: ignore[attr-defined]  # modeltranslation's column
 
     @staticmethod
     def resolve_description_en(obj: Goal) -> str:
-        return obj.description_en or ""
+        return obj.description_en or ""  # type: ignore[attr-defined]  # modeltranslation's column
 
 
 class ConsortiumOut(Schema):
@@ -156,8 +156,8 @@ def _consortium() -> Consortium:
 def consortium_detail(request: HttpRequest) -> dict[str, object]:
     consortium = _consortium()
     return {
-        "name_lv": consortium.name_lv,
-        "name_en": consortium.name_en,
+        "name_lv": consortium.name_lv,  # type: ignore[attr-defined]  # modeltranslation's column
+        "name_en": consortium.name_en,  # type: ignore[attr-defined]  # modeltranslation's column
         "accreditation_number": consortium.accreditation_number,
         "accreditation_start": consortium.accreditation_start,
         "accreditation_end": consortium.accreditation_end,
@@ -230,10 +230,8 @@ def join_application_create(request: HttpRequest, payload: JoinApplicationIn) ->
 
     The form's limit applies too, counted together with it: a few applications an hour from one address.
     """
-    from tilts.public.views import JOIN_ATTEMPTS_PER_HOUR
-
     consortium = _consortium()
-    if too_many(request, "join", JOIN_ATTEMPTS_PER_HOUR):
+    if too_many(request, "join", services.JOIN_ATTEMPTS_PER_HOUR):
         return Status(
             429, {"detail": _("Too many applications from your network in the last hour. Please try again later.")}
         )

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -44,7 +44,7 @@ class RegistrationNumberMixin(forms.ModelForm):  # type: ignore[type-arg]
 class GoalChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
     widget = forms.CheckboxSelectMultiple
 
-    def label_from_instance(self, obj: Goal) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Goal) -> str:
         return str(obj)
 
 
@@ -96,7 +96,7 @@ class JoinApplicationForm(RegistrationNumberMixin):
     def __init__(self, *args: Any, consortium: Consortium, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.consortium = consortium
-        self.fields["goals"].queryset = consortium.goals.order_by("number")
+        cast("forms.ModelChoiceField[Any]", self.fields["goals"]).queryset = consortium.goals.order_by("number")
 
 
 class OrganisationForm(RegistrationNumberMixin):
@@ -113,7 +113,7 @@ class MemberCreateForm(OrganisationForm):
 
     def __init__(self, *args: Any, consortium: Consortium, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["goals"].queryset = consortium.goals.order_by("number")
+        cast("forms.ModelChoiceField[Any]", self.fields["goals"]).queryset = consortium.goals.order_by("number")
 
 
 class MembershipGoalsForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -125,7 +125,9 @@ class MembershipGoalsForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["goals"].queryset = self.instance.consortium.goals.order_by("number")
+        cast("forms.ModelChoiceField[Any]", self.fields["goals"]).queryset = self.instance.consortium.goals.order_by(
+            "number"
+        )
 
 
 class EndMembershipForm(forms.Form):

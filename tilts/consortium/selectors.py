@@ -2,6 +2,7 @@
 
 from collections import OrderedDict
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -23,6 +24,11 @@ from tilts.core.collation import latvian
 def get_consortium() -> Consortium | None:
     """The consortium this installation runs; ``None`` until the coordinator has set it up."""
     return Consortium.objects.select_related("coordinator").order_by("pk").first()
+
+
+def site_context() -> dict[str, Any]:
+    """The consortium on every page and e-mail (``settings.SITE_CONTEXT``, read by tilts.core.context_processors)."""
+    return {"consortium": get_consortium()}
 
 
 def goals(consortium: Consortium) -> QuerySet[Goal]:

@@ -23,6 +23,10 @@ from tilts.consortium.models import (
 from tilts.consortium.validators import normalise_registration_number
 from tilts.core.emails import send_templated_mail
 
+# Applications to join from one address in an hour, the public form and the API counted together: enough for
+# people, a brake for robots.
+JOIN_ATTEMPTS_PER_HOUR = 10
+
 ORGANISATION_FIELDS = (
     "legal_name",
     "type",

@@ -33,6 +33,7 @@ from tilts.consortium.models import (
 )
 from tilts.core.collation import latvian
 from tilts.core.feedback import show_on_form
+from tilts.core.htmx import HtmxHttpRequest
 from tilts.core.waiting import waiting_for
 
 READERS = (Role.COORDINATOR, Role.AUDITOR)
@@ -130,7 +131,7 @@ def application_reject(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*READERS)
-def member_list(request: HttpRequest) -> HttpResponse:
+def member_list(request: HtmxHttpRequest) -> HttpResponse:
     status = request.GET.get("status", MembershipStatus.ACTIVE)
     if status not in MembershipStatus.values and status != "all":
         status = MembershipStatus.ACTIVE
@@ -142,7 +143,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
         _consortium(), status="" if status == "all" else status, type=type_, query=query
     )
     page = Paginator(memberships, 50).get_page(request.GET.get("page"))
-    template = "consortium/_member_rows.html" if request.htmx else "consortium/member_list.html"  # type: ignore[attr-defined]
+    template = "consortium/_member_rows.html" if request.htmx else "consortium/member_list.html"
     return render(
         request,
         template,

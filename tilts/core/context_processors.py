@@ -1,10 +1,19 @@
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
+from django.utils.module_loading import import_string
 
-from tilts.consortium.selectors import get_consortium
+
+def site_context() -> dict[str, Any]:
+    """What every page and e-mail shows of the site (the consortium, for the header, footer and contact details).
+
+    The owning app provides it (``settings.SITE_CONTEXT`` names the function), so core names no domain app."""
+    provider = import_string(settings.SITE_CONTEXT)
+    context: dict[str, Any] = provider()
+    return context
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    """The consortium (for the header, footer and contact details) on every page."""
-    return {"consortium": get_consortium()}
+    """The site's context on every page."""
+    return site_context()

@@ -13,9 +13,9 @@ def send_templated_mail(template: str, to: str, context: Mapping[str, Any], lang
     """Render ``<template>_subject.txt`` and ``<template>_body.txt`` in ``language`` and send them to ``to``."""
     known = {code for code, _name in settings.LANGUAGES}
     with translation.override(language if language in known else settings.LANGUAGE_CODE):
-        from tilts.consortium.selectors import get_consortium
+        from tilts.core.context_processors import site_context
 
-        ctx = {"site_url": settings.SITE_URL, "consortium": get_consortium(), **context}
+        ctx = {"site_url": settings.SITE_URL, **site_context(), **context}
         subject = " ".join(render_to_string(f"{template}_subject.txt", ctx).split())
         body = render_to_string(f"{template}_body.txt", ctx)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])

@@ -4,16 +4,19 @@ A new page gets a line in ``BACKOFFICE_NAV`` (a new section, a new ``NavGroup``)
 what ``backoffice_nav`` returns, so who sees a link is decided here, once.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from tilts.accounts.models import User
+if TYPE_CHECKING:
+    from tilts.accounts.models import User
 
 
 def _everyone(user: User) -> bool:

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
-from tilts.core.tasks import last_heartbeat
+from tilts.core.heartbeat import last_heartbeat
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -42,10 +42,10 @@ def server_error(request: HttpRequest) -> HttpResponse:
     whatever failed may fail again while rendering)."""
     from django.template import loader
 
-    from tilts.consortium.selectors import get_consortium
+    from tilts.core.context_processors import site_context
 
     try:
-        consortium = get_consortium()
+        consortium = site_context().get("consortium")
     except Exception:  # the error page must render whatever broke
         consortium = None
     return HttpResponse(loader.get_template("500.html").render({"consortium": consortium}), status=500)

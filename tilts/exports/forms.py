@@ -18,11 +18,11 @@ class ExportForm(forms.Form):
         choices=[("0", _("No")), ("1", _("Yes"))],
         coerce=lambda value: value == "1",
         required=False,
-        empty_value=False,
+        empty_value=False,  # type: ignore[arg-type]  # a bool, which the stubs do not foresee
     )
 
 
-class ModuleDetailsForm(forms.ModelForm):
+class ModuleDetailsForm(forms.ModelForm):  # type: ignore[type-arg]
     """The module's inputs of a mobility that the grant engine does not hold (docs/beneficiary-module.md)."""
 
     class Meta:
@@ -63,7 +63,8 @@ class ModuleDetailsForm(forms.ModelForm):
             self.fields[name].validators.append(MinValueValidator(Decimal("0")))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if (
             data.get("expensive_travel_cost") is not None
             and not (data.get("expensive_travel_justification") or "").strip()

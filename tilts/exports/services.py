@@ -441,7 +441,7 @@ def recover_stale_jobs(now: datetime.datetime | None = None) -> dict[str, int]:
     """Jobs whose worker died mid-way (no heartbeat for ``EXPORT_STALE_MINUTES``): queue them again, or give up.
 
     A job is tried at most ``EXPORT_MAX_ATTEMPTS`` times; then it is marked failed with a message the page shows,
-    next to the button that starts a new export. Run by the worker's housekeeping (tilts.core.tasks).
+    next to the button that starts a new export. Run by the worker's housekeeping (tilts.housekeeping.tasks).
     """
     from tilts.exports.tasks import run_export_job
 

@@ -14,6 +14,7 @@ from tilts.accounts.models import Role, User
 from tilts.accounts.permissions import current_user, role_required
 from tilts.core.downloads import private_file
 from tilts.core.feedback import report_errors
+from tilts.core.htmx import HtmxHttpRequest
 from tilts.exports import beneficiary_module as bm
 from tilts.exports import sections, selectors, services
 from tilts.exports.forms import AgreementMembersForm, ExportForm, ModuleDetailsForm
@@ -194,9 +195,9 @@ def export_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required()
-def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def job_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
-    template = "exports/_job_progress.html" if request.htmx else "exports/job_detail.html"  # type: ignore[attr-defined]
+    template = "exports/_job_progress.html" if request.htmx else "exports/job_detail.html"
     return render(request, template, {"job": job})
 
 

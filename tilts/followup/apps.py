@@ -9,6 +9,6 @@ class FollowupConfig(AppConfig):
     verbose_name = _("Follow-up")
 
     def ready(self) -> None:
-        from tilts.followup import figures, sheets  # noqa: F401  (sheets adds the "Follow-ups" workbook sheet)
+        from tilts.followup import figures, personal_data, sheets  # noqa: F401  (sheets and personal_data register)
 
         figures.connect()

@@ -19,7 +19,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class MobilityChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
     widget = forms.CheckboxSelectMultiple
 
-    def label_from_instance(self, obj: Mobility) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Mobility) -> str:
         return f"{obj.participant} → {obj.receiving_name} ({dates.short(obj.start_date)}–{dates.short(obj.end_date)})"
 
 

@@ -1,5 +1,5 @@
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -64,13 +64,15 @@ class QuoteForm(forms.Form):
     def __init__(self, *args: Any, can_use_rate_tables: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if can_use_rate_tables:
-            self.fields["rate_table"].queryset = RateTable.objects.all()  # type: ignore[attr-defined]
+            cast("forms.ModelChoiceField[Any]", self.fields["rate_table"]).queryset = RateTable.objects.all()
         else:
             del self.fields["rate_table"]
         years = rules.available_call_years()
-        self.fields["call_year"].choices = [(year, str(year)) for year in reversed(years)]
+        cast(forms.ChoiceField, self.fields["call_year"]).choices = [(year, str(year)) for year in reversed(years)]
         year = self._chosen_year(years)
-        self.fields["activity_type"].choices = activity_type_choices(rules.load_call_year(year))
+        cast(forms.ChoiceField, self.fields["activity_type"]).choices = activity_type_choices(
+            rules.load_call_year(year)
+        )
 
     def _chosen_year(self, years: list[int]) -> int:
         raw = self.data.get("call_year") if self.is_bound else self.initial.get("call_year")
@@ -109,7 +111,9 @@ class RateTableCreateForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["call_year"].choices = [(y, str(y)) for y in reversed(rules.available_call_years())]
+        cast(forms.ChoiceField, self.fields["call_year"]).choices = [
+            (y, str(y)) for y in reversed(rules.available_call_years())
+        ]
 
 
 class RateEntryForm(forms.Form):
@@ -144,7 +148,9 @@ class CountryGroupForm(forms.Form):
 
     def __init__(self, *args: Any, groups: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["group"].choices = [(group, _("Group %(group)s") % {"group": group}) for group in groups]
+        cast(forms.ChoiceField, self.fields["group"]).choices = [
+            (group, _("Group %(group)s") % {"group": group}) for group in groups
+        ]
 
 
 class RateChangesForm(forms.Form):
@@ -156,5 +162,5 @@ class RateChangesForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         years = [(y, str(y)) for y in rules.available_call_years()]
-        self.fields["before"].choices = years
-        self.fields["after"].choices = years
+        cast(forms.ChoiceField, self.fields["before"]).choices = years
+        cast(forms.ChoiceField, self.fields["after"]).choices = years

@@ -11,6 +11,7 @@ from tilts.accounts.models import Role, User
 from tilts.accounts.permissions import current_user, role_required
 from tilts.core.collation import latvian_sort_key
 from tilts.core.feedback import show_on_form
+from tilts.core.htmx import HtmxHttpRequest
 from tilts.grants import rules, services
 from tilts.grants.forms import (
     CountryGroupForm,
@@ -64,7 +65,7 @@ def _quote_context(form: QuoteForm) -> dict[str, object]:
 
 
 @require_GET
-def calculator(request: HttpRequest) -> HttpResponse:
+def calculator(request: HtmxHttpRequest) -> HttpResponse:
     """Anyone can price a mobility; the breakdown updates as the form changes (htmx), or on submit without JS."""
     bound = "activity_type" in request.GET
     user = request.user
@@ -81,7 +82,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
     context["rates_year"] = (
         form.cleaned_data["call_year"] if form.is_bound and form.is_valid() else (rules.available_call_years()[-1])
     )
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "grants/_quote.html", context)
     origin_ref = request.GET.get("origin", "")
     destination_ref = request.GET.get("destination", "")

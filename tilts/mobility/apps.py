@@ -5,6 +5,6 @@ class MobilityConfig(AppConfig):
     name = "tilts.mobility"
 
     def ready(self) -> None:
-        from tilts.mobility import costs
+        from tilts.mobility import costs, personal_data, waiting  # noqa: F401  (waiting: registers what waits on the dashboard)
 
         costs.connect()

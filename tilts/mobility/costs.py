@@ -40,10 +40,9 @@ def rows_for(mobility_id: int, planned: dict[str, Any] | None, final: dict[str, 
 
 
 def store(mobility: Mobility) -> None:
-    """Rewrite the mobility's per-category amounts from its breakdown and its report's final breakdown."""
-    from tilts.reporting.models import ParticipantReport
-
-    final = ParticipantReport.objects.filter(mobility=mobility).values_list("final_grant_breakdown", flat=True).first()
+    """Rewrite the mobility's per-category amounts from its breakdown and its report's final breakdown (read
+    through the relation: reporting builds on mobilities, and calls this when a report is saved)."""
+    final = Mobility.objects.filter(pk=mobility.pk).values_list("report__final_grant_breakdown", flat=True).first()
     MobilityCost.objects.filter(mobility=mobility).delete()
     MobilityCost.objects.bulk_create(rows_for(mobility.pk, mobility.grant_breakdown, final))
 
@@ -53,13 +52,5 @@ def _mobility_saved(instance: Mobility, raw: bool = False, **_kwargs: Any) -> No
         store(instance)
 
 
-def _report_saved(instance: Any, raw: bool = False, **_kwargs: Any) -> None:
-    if not raw:
-        store(instance.mobility)
-
-
 def connect() -> None:
-    from tilts.reporting.models import ParticipantReport
-
     post_save.connect(_mobility_saved, sender=Mobility, dispatch_uid="mobility-costs")
-    post_save.connect(_report_saved, sender=ParticipantReport, dispatch_uid="mobility-costs-report")

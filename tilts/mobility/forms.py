@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import get_language
@@ -13,7 +13,7 @@ from tilts.core.countries import destination_choices
 from tilts.core.limits import LONG_TEXT_MAX
 from tilts.grants.services import activity_type_choices
 from tilts.grants.widgets import PlaceWidget
-from tilts.mobility.models import PLAN_FIELDS, GroupActivity, Mobility, MobilityStatus
+from tilts.mobility.models import PLAN_FIELDS, GroupActivity, Mobility, MobilityStatus, ParticipantKind
 from tilts.mobility.services import GROUP_FIELDS
 from tilts.projects.models import Project
 
@@ -24,7 +24,7 @@ SHARED_FIELDS = list(PLAN_FIELDS)
 def people_for(user: User) -> Any:
     people = User.objects.filter(is_active=True, organisation__isnull=False).exclude(role=Role.AUDITOR)
     if not user.is_coordinator:
-        people = people.filter(organisation_id=user.organisation_id)
+        people = people.filter(organisation_id=user.organisation_id) if user.organisation_id else people.none()
     return people.select_related("organisation").order_by(latvian("last_name"), latvian("first_name"))
 
 
@@ -62,14 +62,14 @@ class MobilityForm(forms.ModelForm):  # type: ignore[type-arg]
         self.project = project
         members = active_members(project.consortium)
         if not user.is_coordinator:
-            members = members.filter(pk=user.organisation_id)
-        self.fields["sending_organisation"].queryset = members  # type: ignore[attr-defined]
-        self.fields["participant"].queryset = people_for(user)  # type: ignore[attr-defined]
+            members = members.filter(pk=user.organisation_id) if user.organisation_id else members.none()
+        cast("forms.ModelChoiceField[Any]", self.fields["sending_organisation"]).queryset = members
+        cast("forms.ModelChoiceField[Any]", self.fields["participant"]).queryset = people_for(user)
         self.fields["activity_type"] = forms.ChoiceField(
             label=_("Activity type"), choices=activity_type_choices(project.rate_table.table)
         )
-        self.fields["goals"].queryset = project.consortium.goals.order_by("number")
-        self.fields["receiving_country"].choices = destination_choices()  # type: ignore[attr-defined]
+        cast("forms.ModelChoiceField[Any]", self.fields["goals"]).queryset = project.consortium.goals.order_by("number")
+        cast(forms.ChoiceField, self.fields["receiving_country"]).choices = destination_choices()
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         if self.instance.status != MobilityStatus.DRAFT:
@@ -101,14 +101,14 @@ class JointTripForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, project: Project, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         people = people_for(user)
-        self.fields["participants"].queryset = people  # type: ignore[attr-defined]
+        cast("forms.ModelChoiceField[Any]", self.fields["participants"]).queryset = people
         self.fields["participants"].label_from_instance = lambda u: f"{u}, {u.organisation}"  # type: ignore[attr-defined]
-        self.fields["leader"].queryset = people  # type: ignore[attr-defined]
+        cast("forms.ModelChoiceField[Any]", self.fields["leader"]).queryset = people
         self.fields["activity_type"] = forms.ChoiceField(
             label=_("Activity type"), choices=activity_type_choices(project.rate_table.table)
         )
-        self.fields["goals"].queryset = project.consortium.goals.order_by("number")
-        self.fields["receiving_country"].choices = destination_choices()  # type: ignore[attr-defined]
+        cast("forms.ModelChoiceField[Any]", self.fields["goals"]).queryset = project.consortium.goals.order_by("number")
+        cast(forms.ChoiceField, self.fields["receiving_country"]).choices = destination_choices()
 
 
 class CancelForm(forms.Form):
@@ -124,7 +124,7 @@ class JoinTripForm(forms.Form):
     )
     participant_kind = forms.ChoiceField(
         label=_("They take part as"),
-        choices=Mobility._meta.get_field("participant_kind").choices,
+        choices=ParticipantKind.choices,
         help_text=_("E.g. staff accompanying a group of adult learners."),
     )
 
@@ -134,7 +134,7 @@ class JoinTripForm(forms.Form):
         first = trip.mobilities.order_by("pk").first()
         self.fields["participant_kind"].initial = first.participant_kind if first else "staff"
         people = people_for(user).exclude(pk__in=on_trip)
-        self.fields["participants"].queryset = people  # type: ignore[attr-defined]
+        cast("forms.ModelChoiceField[Any]", self.fields["participants"]).queryset = people
         self.fields["participants"].label_from_instance = lambda u: f"{u}, {u.organisation}"  # type: ignore[attr-defined]
 
 
@@ -159,7 +159,7 @@ class GroupActivityForm(forms.ModelForm):  # type: ignore[type-arg]
         self.project = project
         members = active_members(project.consortium)
         if not user.is_coordinator:
-            members = members.filter(pk=user.organisation_id)
+            members = members.filter(pk=user.organisation_id) if user.organisation_id else members.none()
         self.fields["sending_organisation"].queryset = members  # type: ignore[attr-defined]
         lead = self.fields["lead_accompanying_person"]
         lead.queryset = people_for(user)  # type: ignore[attr-defined]

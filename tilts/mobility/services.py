@@ -22,6 +22,7 @@ from tilts.core import dates
 from tilts.core.locking import claim_version
 from tilts.grants import rules
 from tilts.grants import services as grant_services
+from tilts.mobility import signals
 from tilts.mobility.models import TRIP_FIELDS, CalendarFeed, GroupActivity, JointTrip, Mobility, MobilityStatus
 from tilts.projects.models import ProjectStatus
 from tilts.projects.selectors import within_period
@@ -253,17 +254,8 @@ def transition(mobility: Mobility, to: str, *, by: User, reason: str = "", force
     locked.version = F("version") + 1
     locked.save()
     locked.refresh_from_db()
-    # A report opens on completion, or on confirmation of a mobility that has already ended.
-    if target == MobilityStatus.COMPLETED or (
-        target == MobilityStatus.CONFIRMED and locked.end_date < timezone.localdate()
-    ):
-        from tilts.reporting.services import open_report  # reporting builds on mobilities, not the reverse
-
-        open_report(locked)
-    if target in (MobilityStatus.SUBMITTED, MobilityStatus.APPROVED):
-        from tilts.notifications.services import mobility_moved
-
-        mobility_moved(locked)
+    # Reporting opens the report, notifications mail the people concerned (mobility imports neither).
+    signals.status_changed.send(sender=Mobility, mobility=locked, status=target)
     return locked
 
 

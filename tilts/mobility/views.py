@@ -26,12 +26,14 @@ from django.views.decorators.http import require_GET, require_POST
 from tilts.accounts.models import Role, User
 from tilts.accounts.permissions import current_user, role_required
 from tilts.core.feedback import report_errors, show_on_form
+from tilts.core.htmx import HtmxHttpRequest
 from tilts.core.pagination import paginate
 from tilts.core.spreadsheets import safe_row
 from tilts.grants import services as grant_services
 from tilts.mobility import selectors, services
 from tilts.mobility.forms import CancelForm, GroupActivityForm, JoinTripForm, JointTripForm, MobilityForm
 from tilts.mobility.models import CalendarFeed, GroupActivity, JointTrip, Mobility, MobilityStatus
+from tilts.mobility.signals import before_shown
 from tilts.payments.selectors import amounts, with_amounts
 from tilts.projects.models import Project
 from tilts.projects.selectors import projects_for
@@ -78,7 +80,7 @@ def _filters(request: HttpRequest) -> selectors.Filters:
 
 
 @role_required()
-def mobility_list(request: HttpRequest, pk: int) -> HttpResponseBase:
+def mobility_list(request: HtmxHttpRequest, pk: int) -> HttpResponseBase:
     project = _project(request, pk)
     filters = _filters(request)
     mobilities = with_amounts(
@@ -98,7 +100,7 @@ def mobility_list(request: HttpRequest, pk: int) -> HttpResponseBase:
         "query_string": request.GET.urlencode(),
         "can_plan": current_user(request).is_coordinator or current_user(request).is_member_contact,
     }
-    template = "mobility/_mobility_rows.html" if request.htmx else "mobility/mobility_list.html"  # type: ignore[attr-defined]
+    template = "mobility/_mobility_rows.html" if request.htmx else "mobility/mobility_list.html"
     return render(request, template, context)
 
 
@@ -297,9 +299,9 @@ def mobility_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def mobility_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     mobility = _mobility(request, pk)
-    from tilts.reporting.services import open_ended_reports  # reporting builds on mobilities, not the reverse
-
-    if open_ended_reports(Mobility.objects.filter(pk=mobility.pk), timezone.localdate()):
+    if any(
+        response for _receiver, response in before_shown.send(Mobility, mobility=mobility, today=timezone.localdate())
+    ):
         mobility = _mobility(request, pk)
     breakdown = mobility.grant_breakdown or {}
     return render(

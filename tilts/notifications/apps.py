@@ -7,3 +7,9 @@ class NotificationsConfig(AppConfig):
 
     name = "tilts.notifications"
     verbose_name = _("E-mail notifications")
+
+    def ready(self) -> None:
+        from tilts.mobility import signals
+        from tilts.notifications import receivers
+
+        signals.status_changed.connect(receivers.mobility_status_changed, dispatch_uid="notifications_mobility_moved")

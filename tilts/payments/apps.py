@@ -10,6 +10,7 @@ class PaymentsConfig(AppConfig):
 
     def ready(self) -> None:
         from tilts.exports.workbook import register_sheet
+        from tilts.payments import waiting  # noqa: F401  (registers what waits on the dashboard)
         from tilts.payments.exports import payments_sheet
 
         register_sheet("payments", _("Payments"), payments_sheet)

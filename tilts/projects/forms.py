@@ -1,5 +1,5 @@
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -26,7 +26,9 @@ class ProjectForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["call_year"].choices = [(y, str(y)) for y in reversed(rules.available_call_years())]
+        cast(forms.ChoiceField, self.fields["call_year"]).choices = [
+            (y, str(y)) for y in reversed(rules.available_call_years())
+        ]
         if self.instance.pk:
             self.fields["call_year"].disabled = True  # the rate table was copied from it
             self.fields["version"].initial = self.instance.version
@@ -71,8 +73,8 @@ class MemberPlanForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, project: Project, consortium: Consortium, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = active_members(consortium)  # type: ignore[attr-defined]
-        self.fields["activity_type"].choices = activity_type_choices(project.rate_table.table)
+        cast("forms.ModelChoiceField[Any]", self.fields["organisation"]).queryset = active_members(consortium)
+        cast(forms.ChoiceField, self.fields["activity_type"]).choices = activity_type_choices(project.rate_table.table)
 
     def organisation(self) -> Organisation:
         return self.cleaned_data["organisation"]  # type: ignore[no-any-return]

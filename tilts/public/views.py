@@ -53,12 +53,9 @@ def member_list(request: HttpRequest) -> HttpResponse:
     return render(request, "public/member_list.html", {"groups": selectors.public_members_by_type(consortium)})
 
 
-JOIN_ATTEMPTS_PER_HOUR = 10
-
-
 def _too_many_join_attempts(request: HttpRequest) -> bool:
     """At most a few submissions an hour from one address: enough for people, a brake for robots."""
-    return too_many(request, "join", JOIN_ATTEMPTS_PER_HOUR)
+    return too_many(request, "join", services.JOIN_ATTEMPTS_PER_HOUR)
 
 
 @require_http_methods(["GET", "POST"])

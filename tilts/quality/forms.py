@@ -53,13 +53,13 @@ class ItemForm(forms.Form):
     )
 
 
-class ChecklistForm(forms.ModelForm):
+class ChecklistForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = SupportChecklist
         fields = ["insurance", "travel_accommodation", "preparation", "mentor_name", "emergency_contact", "recognition"]
 
 
-class ObjectiveForm(forms.ModelForm):
+class ObjectiveForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Objective
         fields = ["number", "title", "explanation", "timing", "goal", "measure", "member_type", "measure_description"]

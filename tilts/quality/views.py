@@ -19,6 +19,7 @@ from tilts.consortium.models import Consortium, Organisation
 from tilts.consortium.selectors import get_consortium
 from tilts.core.downloads import private_file
 from tilts.core.feedback import report_errors, show_on_form
+from tilts.core.htmx import HtmxHttpRequest
 from tilts.followup import charts
 from tilts.followup.selectors import Scope
 from tilts.projects.models import Project
@@ -485,9 +486,9 @@ def packs(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*PACK_BUILDERS)
-def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def pack_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(_packs_of(request), pk=pk)
-    template = "quality/_pack_progress.html" if request.htmx else "quality/pack_detail.html"  # type: ignore[attr-defined]
+    template = "quality/_pack_progress.html" if request.htmx else "quality/pack_detail.html"
     return render(request, template, {"job": job})
 
 

@@ -201,7 +201,7 @@ def report_request_changes(request: HttpRequest, report_id: ObjectId, payload: C
 def report_accept(
     request: HttpRequest,
     report_id: ObjectId,
-    cap: bool = Query(
+    cap: bool = Query(  # type: ignore[type-arg]
         False,
         description="true: a final grant above the grant agreement is capped at the agreed total (without it, or an "
         "amended agreement, such a report is refused with 422).",

@@ -70,7 +70,8 @@ class ReportForm(forms.Form):
         }
         for goal in self.goals:
             initial[f"goal_{goal.number}"] = (report.goal_contributions or {}).get(str(goal.number), "")
-        super().__init__(*args, initial=initial, **kwargs)
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
         self.fields["followup_decision"].help_text = _("Agreed: %(plan)s") % {
             "plan": plan_in_language(mobility.followup_plan)
         }

@@ -15,6 +15,7 @@ from tilts.accounts.models import Role
 from tilts.accounts.permissions import current_user, role_required
 from tilts.core import uploads
 from tilts.core.feedback import report_errors, show_on_form
+from tilts.core.htmx import HtmxHttpRequest
 from tilts.core.pagination import paginate
 from tilts.mobility.models import Mobility
 from tilts.mobility.selectors import mobilities_for
@@ -177,7 +178,7 @@ def _evidence_section(request: HttpRequest, report: ParticipantReport, form: Evi
 
 @require_POST
 @role_required()
-def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_upload(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Add a file; with htmx only the evidence section is replaced, so the unsaved text of the form stays."""
     user = current_user(request)
     report = _report(request, pk)
@@ -191,24 +192,24 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
             _add_errors(form, error)
         else:
             form = EvidenceForm(max_mb=_max_mb())
-            if not request.htmx:  # type: ignore[attr-defined]
+            if not request.htmx:
                 messages.success(request, _("The file has been added."))
                 return redirect("reporting:edit", pk=report.pk)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return _evidence_section(request, report, form)
     return _edit_page(request, report, ReportForm(report=report), form, status=422)
 
 
 @require_POST
 @role_required()
-def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     evidence = get_object_or_404(selectors.evidence_for(user), pk=pk)
     report = evidence.report
     if not selectors.can_edit(user, report):
         raise Http404
     services.delete_evidence(evidence, by=user)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return _evidence_section(request, report, EvidenceForm(max_mb=_max_mb()))
     messages.success(request, _("The file has been removed."))
     return redirect("reporting:edit", pk=report.pk)

@@ -9,4 +9,4 @@ class SelectionConfig(AppConfig):
     verbose_name = _("Selection")
 
     def ready(self) -> None:
-        from tilts.selection import receivers  # noqa: F401  (connects the signal receivers)
+        from tilts.selection import personal_data, receivers, waiting  # noqa: F401  (connect the receivers, register what waits)

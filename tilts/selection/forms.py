@@ -1,5 +1,5 @@
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.forms import formset_factory
@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tilts.accounts.models import User
 from tilts.consortium.forms import GoalChoiceField
-from tilts.consortium.models import Consortium, Goal
+from tilts.consortium.models import Consortium, Goal, Organisation
 from tilts.consortium.selectors import active_members
 from tilts.core import uploads
 from tilts.core.countries import destination_choices
@@ -107,7 +107,7 @@ class EvaluatorsForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["evaluators"].queryset = selectors.evaluator_candidates()  # type: ignore[attr-defined]
+        cast("forms.ModelChoiceField[Any]", self.fields["evaluators"]).queryset = selectors.evaluator_candidates()
 
 
 class FieldGroup:
@@ -155,9 +155,11 @@ class ApplicationForm(forms.ModelForm):  # type: ignore[type-arg]
             choices=[("", "—"), *activity_type_choices(call.project.rate_table.table)],
             required=False,
         )
-        self.fields["goals"].queryset = call.project.consortium.goals.order_by("number")
+        cast("forms.ModelChoiceField[Any]", self.fields["goals"]).queryset = call.project.consortium.goals.order_by(
+            "number"
+        )
         self.fields["version"].initial = self.instance.version
-        self.fields["receiving_country"].choices = destination_choices()  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["receiving_country"]).choices = destination_choices()
 
     def sections(self) -> list["FieldGroup"]:
         """The form in three parts, each shown as a fieldset with its own legend."""
@@ -200,7 +202,7 @@ class RegisterForm(forms.Form):
     email = forms.EmailField(label=_("Work e-mail"))
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
-    organisation = forms.ModelChoiceField(queryset=None, label=_("Institution where you work"))  # type: ignore[arg-type]
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Institution where you work"))
     position = forms.CharField(label=_("Position"), max_length=200)
     language = forms.ChoiceField(label=_("Language for e-mails"), choices=LANGUAGES)
     consent = forms.BooleanField(
@@ -211,7 +213,7 @@ class RegisterForm(forms.Form):
 
     def __init__(self, *args: Any, consortium: Consortium, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = active_members(consortium)  # type: ignore[attr-defined]
+        cast("forms.ModelChoiceField[Any]", self.fields["organisation"]).queryset = active_members(consortium)
 
 
 class _OwnIds(forms.Form):

@@ -62,7 +62,7 @@ def render_html(agreement: Agreement) -> str:
 
 
 def render(agreement: Agreement) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import HTML  # type: ignore[import-untyped]
 
     return HTML(string=render_html(agreement), base_url=str(settings.BASE_DIR)).write_pdf()  # type: ignore[no-any-return]
 

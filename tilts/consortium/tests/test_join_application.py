@@ -139,7 +139,7 @@ def test_robots_filling_the_hidden_field_are_dropped_quietly(
 def test_robots_are_slowed_down_per_address(client: Client, consortium: Consortium, goals: list[Goal]) -> None:
     from django.core.cache import cache
 
-    from tilts.public.views import JOIN_ATTEMPTS_PER_HOUR
+    from tilts.consortium.services import JOIN_ATTEMPTS_PER_HOUR
 
     cache.clear()
     for _attempt in range(JOIN_ATTEMPTS_PER_HOUR):

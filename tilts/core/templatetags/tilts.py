@@ -52,19 +52,6 @@ def decimal(value: object) -> Decimal | None:
         return None
 
 
-@register.filter
-def category_label(value: str) -> str:
-    """A grant category of the rules engine in the current language."""
-    from django.utils.translation import gettext
-
-    from tilts.grants.rules import CATEGORY_LABELS, Category
-
-    try:
-        return gettext(CATEGORY_LABELS[Category(value)])
-    except ValueError:
-        return value
-
-
 @register.inclusion_tag("includes/backoffice_menu.html", takes_context=True)
 def backoffice_nav(context: dict[str, Any]) -> dict[str, Any]:
     """The back office's grouped navigation for the logged-in person (see tilts.core.navigation)."""

@@ -1,4 +1,4 @@
-"""Helpers for browser tests: log a user in without typing, and check a page with axe-core."""
+"""Helpers for browser tests: log a user in (through the form, or without typing), and check a page with axe-core."""
 
 from urllib.parse import urljoin
 
@@ -8,8 +8,17 @@ from django.test import Client
 from playwright.sync_api import Page
 
 from tilts.accounts.models import User
+from tilts.accounts.tests.factories import PASSWORD
 
 AXE = "vendor/axe-core/axe.min.js"  # tilts/static/, served by the site itself
+
+
+def log_in_with_password(page: Page, base: str, email: str) -> None:
+    """Log in through the English login form, as a person does (the factories' users share ``PASSWORD``)."""
+    page.goto(base + "/en/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
 
 
 def log_in_as(page: Page, base: str, user: User) -> None:

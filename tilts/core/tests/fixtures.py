@@ -1,4 +1,7 @@
-"""Fixtures: a consortium with its goals, and one logged-in client per role."""
+"""Fixtures: a consortium with its goals, one logged-in client per role, a browser log-in and a real PDF."""
+
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -7,6 +10,7 @@ from tilts.accounts.models import Role, User
 from tilts.accounts.tests.factories import UserFactory
 from tilts.consortium.models import Consortium, Goal, Organisation
 from tilts.consortium.tests.factories import ConsortiumFactory, GoalFactory, MemberFactory
+from tilts.core.tests.pdf import make_pdf
 
 
 @pytest.fixture
@@ -86,3 +90,20 @@ def participant_client(participant: User) -> Client:
 @pytest.fixture
 def evaluator_client(evaluator: User) -> Client:
     return client_for(evaluator)
+
+
+@pytest.fixture
+def pdf_bytes() -> bytes:
+    """A real, minimal one-page PDF: uploads are parsed whole (tilts.core.uploads.pdf_problem)."""
+    return make_pdf()
+
+
+@pytest.fixture
+def log_in(page: Any, live_server: Any) -> Callable[[User], None]:
+    """``log_in(user)`` logs the person into the browser test's page (the login form has its own tests)."""
+    from tilts.core.tests.browser import log_in_as
+
+    def log_in(user: User) -> None:
+        log_in_as(page, live_server.url, user)
+
+    return log_in

@@ -3,13 +3,13 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from tilts.mobility.tests.test_browser_trip import log_in
+from tilts.core.tests.browser import log_in_with_password
 
 pytestmark = pytest.mark.browser
 
 
 def test_menu_groups_work_with_the_keyboard(transactional_db: None, live_server, page: Page, coordinator) -> None:
-    log_in(page, live_server.url, coordinator.email)
+    log_in_with_password(page, live_server.url, coordinator.email)
     page.goto(f"{live_server.url}/manage/")
     menu = page.get_by_role("navigation", name="Darba vide")
     projects_link = menu.get_by_role("link", name="Projekti", exact=True)
@@ -37,7 +37,7 @@ def test_menu_groups_work_with_the_keyboard(transactional_db: None, live_server,
 
 def test_menu_on_a_phone(transactional_db: None, live_server, page: Page, member_contact, member) -> None:
     page.set_viewport_size({"width": 375, "height": 740})
-    log_in(page, live_server.url, member_contact.email)
+    log_in_with_password(page, live_server.url, member_contact.email)
     page.goto(f"{live_server.url}/manage/")
     menu = page.get_by_role("navigation", name="Darba vide")
     menu.locator("summary", has_text="Konsorcijs").click()

@@ -7,14 +7,15 @@ import pytest
 from django.db.utils import OperationalError
 from django.test import Client
 
-from tilts.core.tasks import housekeeping, record_heartbeat
+from tilts.core.heartbeat import record_heartbeat
+from tilts.housekeeping.tasks import housekeeping
 
 pytestmark = pytest.mark.django_db
 
 
 def test_healthy_when_the_worker_has_beaten(client: Client, settings) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    with mock.patch("tilts.core.tasks.schedule_housekeeping"):
+    with mock.patch("tilts.housekeeping.tasks.schedule_housekeeping"):
         housekeeping.enqueue()
     response = client.get("/healthz")
     assert response.status_code == 200
@@ -40,7 +41,7 @@ def test_a_database_that_does_not_answer_is_reported(client: Client) -> None:
 def test_housekeeping_queues_its_next_run_once() -> None:
     from django_tasks_db.models import DBTaskResult
 
-    from tilts.core.tasks import schedule_housekeeping
+    from tilts.housekeeping.tasks import schedule_housekeeping
 
     assert schedule_housekeeping() is True
     assert schedule_housekeeping() is False

@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from tilts.accounts.models import User
 from tilts.consortium.models import Consortium, Goal, JoinApplication
+from tilts.consortium.services import JOIN_ATTEMPTS_PER_HOUR
 from tilts.consortium.tests.test_api import payload
-from tilts.public.views import JOIN_ATTEMPTS_PER_HOUR
 
 DATABASE_CACHE = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tilts_cache"}}
 

@@ -7,9 +7,9 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
+from tilts.core.tests.browser import log_in_with_password
 from tilts.exports.tests.helpers import awarded, make_mobility
 from tilts.mobility.tests.factories import make_project
-from tilts.mobility.tests.test_browser_trip import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +19,7 @@ def test_workbook_prepared_in_the_background(
 ) -> None:
     project = awarded(make_project(consortium))
     make_mobility(project, member, goals, by=coordinator, transport=None)
-    log_in(page, live_server.url, coordinator.email)
+    log_in_with_password(page, live_server.url, coordinator.email)
     page.goto(f"{live_server.url}/en/projects/{project.pk}/")
     page.get_by_role("link", name="Exports: Beneficiary Module and workbook").click()
     expect(page.get_by_role("heading", name="Check before the Beneficiary Module import")).to_be_visible()

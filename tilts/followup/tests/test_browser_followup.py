@@ -8,10 +8,10 @@ from playwright.sync_api import Page, expect
 from tilts.accounts.models import Role
 from tilts.accounts.tests.factories import UserFactory
 from tilts.consortium.tests.factories import ConsortiumFactory, GoalFactory, MemberFactory, OrganisationFactory
+from tilts.core.tests.browser import log_in_with_password
 from tilts.core.tests.pdf import make_pdf
 from tilts.followup.tests.helpers import mobility
 from tilts.mobility.tests.factories import make_project
-from tilts.mobility.tests.test_browser_trip import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -34,7 +34,7 @@ def test_record_a_followup_and_see_it_on_the_dashboard(transactional_db: None, l
     attendance = tmp_path / "saraksts.pdf"
     attendance.write_bytes(make_pdf())
 
-    log_in(page, live_server.url, participant.email)
+    log_in_with_password(page, live_server.url, participant.email)
     page.goto(f"{live_server.url}/en/mobilities/{trip.pk}/")
     page.get_by_role("link", name="Record a follow-up").click()
     page.get_by_label("Title").fill("Workshop on digital collections for Vidzeme librarians")
@@ -48,7 +48,7 @@ def test_record_a_followup_and_see_it_on_the_dashboard(transactional_db: None, l
     expect(page.get_by_role("link", name="saraksts.pdf")).to_be_visible()
     page.get_by_role("button", name=re.compile("Log out")).click()
 
-    log_in(page, live_server.url, coordinator.email)
+    log_in_with_password(page, live_server.url, coordinator.email)
     page.goto(f"{live_server.url}/en/follow-up/goals/")
     expect(page.locator(".card", has_text="colleagues reached").first).to_contain_text("24")
     expect(page.get_by_role("img", name=re.compile("Colleagues reached per goal"))).to_be_visible()

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tilts.accounts.models import Role
-from tilts.accounts.tests.factories import PASSWORD, UserFactory
+from tilts.accounts.tests.factories import UserFactory
 from tilts.consortium.tests.factories import ConsortiumFactory, GoalFactory, MemberFactory, OrganisationFactory
 from tilts.mobility.tests.factories import make_project
 from tilts.projects import services as project_services
@@ -15,14 +15,7 @@ from tilts.projects import services as project_services
 pytestmark = pytest.mark.browser
 
 
-def log_in(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/en/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-
-
-def test_joint_trip_from_plan_to_budget(transactional_db: None, live_server, page: Page) -> None:
+def test_joint_trip_from_plan_to_budget(transactional_db: None, live_server, page: Page, log_in) -> None:
     consortium = ConsortiumFactory(
         coordinator=OrganisationFactory(legal_name="Latvijas Nacionālā bibliotēka", city="Rīga")
     )
@@ -51,7 +44,7 @@ def test_joint_trip_from_plan_to_budget(transactional_db: None, live_server, pag
     UserFactory(role=Role.PARTICIPANT, organisation=consortium.coordinator, first_name="Ilze", last_name="Bērziņa")
 
     # The member contact plans a joint study trip to Helsinki and submits the draft.
-    log_in(page, live_server.url, contact.email)
+    log_in(contact)
     page.goto(f"{live_server.url}/en/mobilities/project/{project.pk}/trips/new/")
     page.get_by_label("Title of the trip").fill("Helsinki 2025")
     page.get_by_label("Activity type").select_option("job_shadowing")
@@ -78,7 +71,7 @@ def test_joint_trip_from_plan_to_budget(transactional_db: None, live_server, pag
     page.get_by_role("button", name=re.compile("Log out")).click()
 
     # The coordinator adds a participant of another member, then approves the whole trip.
-    log_in(page, live_server.url, coordinator.email)
+    log_in(coordinator)
     page.goto(f"{live_server.url}/en/mobilities/project/{project.pk}/")
     page.get_by_role("link", name="Helsinki 2025").first.click()
     page.get_by_label(re.compile("Ilze Bērziņa")).check()

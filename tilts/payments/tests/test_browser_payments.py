@@ -4,8 +4,8 @@ mobility and in the project's payments per member."""
 import pytest
 from playwright.sync_api import Page, expect
 
+from tilts.core.tests.browser import log_in_with_password
 from tilts.mobility.tests.factories import make_project
-from tilts.mobility.tests.test_browser_trip import log_in
 from tilts.payments.tests.helpers import signed_agreement
 from tilts.reporting.tests.helpers import confirmed_mobility
 
@@ -17,7 +17,7 @@ def test_prefinancing_recorded_in_latvian(
 ) -> None:
     mobility = confirmed_mobility(make_project(consortium), member, participant, goals, coordinator)
     signed_agreement(mobility, coordinator)
-    log_in(page, live_server.url, coordinator.email)
+    log_in_with_password(page, live_server.url, coordinator.email)
     page.goto(f"{live_server.url}/mobilities/{mobility.pk}/")
     expect(page.locator(".amounts")).to_contain_text("Saskaņotā dotācija")
     page.get_by_role("link", name="Maksājumi: priekšfinansējums un atlikums").click()

@@ -6,14 +6,12 @@ from django.test import Client
 from tilts.accounts.models import User
 from tilts.consortium.models import Consortium, Organisation
 from tilts.core.tests.fixtures import client_for
-from tilts.core.tests.pdf import make_pdf
 from tilts.followup.tests.helpers import followup, mobility
 from tilts.mobility.models import Mobility
 from tilts.projects.models import Project
 from tilts.quality.models import AnswerEvidence, Review, SupportChecklist
 
 API = "/api/v1/quality"
-PDF = make_pdf()  # a whole PDF: quality evidence is checked as every upload is (tilts.core.uploads)
 
 
 def _put(client: Client, url: str, body: dict) -> object:
@@ -53,6 +51,7 @@ def test_a_member_contact_answers_with_evidence_and_sees_only_their_answers(
     member_client: Client,
     project: Project,
     goals: list,
+    pdf_bytes: bytes,
 ) -> None:
     answers = member_client.get(f"{API}/reviews/{review.pk}/answers").json()
     assert answers["count"] == 18 and {a["organisation_id"] for a in answers["items"]} == {member.pk}
@@ -66,7 +65,7 @@ def test_a_member_contact_answers_with_evidence_and_sees_only_their_answers(
     assert linked.status_code == 201 and linked.json()["url"] == f"/follow-up/{workshop.pk}/"
     upload = member_client.post(
         f"{API}/answers/{answer_id}/evidence/file",
-        {"file": SimpleUploadedFile("a.pdf", PDF), "label": "Apmeklējuma saraksts"},
+        {"file": SimpleUploadedFile("a.pdf", pdf_bytes), "label": "Apmeklējuma saraksts"},
     )
     assert upload.status_code == 201 and upload.json()["url"].endswith("/file/")
     assert AnswerEvidence.objects.filter(answer_id=answer_id).count() == 2

@@ -11,9 +11,9 @@ from pypdf import PdfReader
 from tilts.accounts.models import Role
 from tilts.accounts.tests.factories import UserFactory
 from tilts.consortium.tests.factories import ConsortiumFactory, GoalFactory, MemberFactory, OrganisationFactory
+from tilts.core.tests.browser import log_in_with_password
 from tilts.followup.tests.helpers import followup, mobility
 from tilts.mobility.tests.factories import make_project
-from tilts.mobility.tests.test_browser_trip import log_in
 from tilts.quality import services
 
 pytestmark = pytest.mark.browser
@@ -38,14 +38,14 @@ def test_open_answer_close_and_download_the_pack(transactional_db: None, live_se
     project = make_project(consortium)
     workshop = followup([mobility(project, valmiera, goals=goals[:1])], goals[:1], attendees=31)
 
-    log_in(page, live_server.url, coordinator.email)
+    log_in_with_password(page, live_server.url, coordinator.email)
     page.goto(f"{live_server.url}/en/quality/reviews/new/")
     page.get_by_label("Title").fill("Review 2025 Q4")
     page.get_by_role("button", name="Open the review").click()
     expect(page.get_by_text("The review has been opened")).to_be_visible()
     page.get_by_role("button", name=re.compile("Log out")).click()
 
-    log_in(page, live_server.url, contact.email)
+    log_in_with_password(page, live_server.url, contact.email)
     page.goto(f"{live_server.url}/en/quality/")
     page.get_by_role("link", name="Reviews", exact=True).click()
     page.get_by_role("link", name="Review 2025 Q4").click()
@@ -64,7 +64,7 @@ def test_open_answer_close_and_download_the_pack(transactional_db: None, live_se
     expect(page.get_by_role("link", name=workshop.title)).to_be_visible()
     page.get_by_role("button", name=re.compile("Log out")).click()
 
-    log_in(page, live_server.url, coordinator.email)
+    log_in_with_password(page, live_server.url, coordinator.email)
     page.goto(f"{live_server.url}/en/quality/reviews/")
     page.get_by_role("link", name="Review 2025 Q4").click()
     expect(page.get_by_role("row", name=re.compile("Valmieras bibliotēka"))).to_contain_text("1 / 18")

@@ -4,12 +4,9 @@ from django.test import Client
 from tilts.accounts.models import User
 from tilts.consortium.models import Organisation
 from tilts.core.tests.fixtures import client_for
-from tilts.core.tests.pdf import make_pdf
 from tilts.followup.tests.helpers import followup, mobility
 from tilts.projects.models import Project
 from tilts.quality.models import AnswerEvidence, Review
-
-PDF = make_pdf()  # a whole PDF: quality evidence is checked as every upload is (tilts.core.uploads)
 
 
 def _answer_url(review: Review, organisation: Organisation, code: str) -> str:
@@ -45,10 +42,15 @@ def test_another_institutions_record_cannot_be_cited(
 
 
 def test_a_document_is_uploaded_and_only_its_institution_downloads_it(
-    review: Review, member: Organisation, member_client: Client, other_member: Organisation, coordinator: User
+    review: Review,
+    member: Organisation,
+    member_client: Client,
+    other_member: Organisation,
+    coordinator: User,
+    pdf_bytes: bytes,
 ) -> None:
     url = _answer_url(review, member, "4.3")
-    upload = SimpleUploadedFile("plakāts.pdf", PDF, content_type="application/pdf")
+    upload = SimpleUploadedFile("plakāts.pdf", pdf_bytes, content_type="application/pdf")
     assert member_client.post(url, {"kind": "file", "file": upload, "label": "Plakāts ar ES logo"}).status_code == 302
     evidence = AnswerEvidence.objects.get()
     download = member_client.get(f"/quality/evidence/{evidence.pk}/file/")

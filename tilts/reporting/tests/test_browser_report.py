@@ -10,8 +10,8 @@ from playwright.sync_api import Page, expect
 from tilts.accounts.models import Role
 from tilts.accounts.tests.factories import UserFactory
 from tilts.consortium.tests.factories import ConsortiumFactory, GoalFactory, MemberFactory, OrganisationFactory
+from tilts.core.tests.browser import log_in_with_password
 from tilts.mobility.tests.factories import make_project
-from tilts.mobility.tests.test_browser_trip import log_in
 from tilts.reporting import services
 from tilts.reporting.tests.helpers import PDF, confirmed_mobility
 
@@ -41,7 +41,7 @@ def test_participant_reports_coordinator_accepts_and_the_followup_counts_on_the_
     report = services.open_report(mobility)
 
     # The participant finds the report under "My reports" and fills it in: the stay was three days shorter.
-    log_in(page, live_server.url, participant.email)
+    log_in_with_password(page, live_server.url, participant.email)
     page.goto(f"{live_server.url}/en/reports/")
     page.get_by_role("link", name=re.compile("Koninklijke Bibliotheek")).click()
     page.get_by_role("link", name="Fill in the report").click()
@@ -69,7 +69,7 @@ def test_participant_reports_coordinator_accepts_and_the_followup_counts_on_the_
     page.get_by_role("button", name=re.compile("Log out")).click()
 
     # The coordinator sees the difference before accepting, accepts, and sees it fixed.
-    log_in(page, live_server.url, coordinator.email)
+    log_in_with_password(page, live_server.url, coordinator.email)
     page.goto(f"{live_server.url}/en/reports/project/{project.pk}/")
     page.get_by_role("link", name="Līga Kalniņa").click()
     expect(page.get_by_role("heading", name="Final grant if the report is accepted")).to_be_visible()
@@ -85,7 +85,7 @@ def test_participant_reports_coordinator_accepts_and_the_followup_counts_on_the_
 
     # The participant records the workshop they taught; the goals dashboard counts its colleagues.
     page.get_by_role("button", name=re.compile("Log out")).click()
-    log_in(page, live_server.url, participant.email)
+    log_in_with_password(page, live_server.url, participant.email)
     page.goto(f"{live_server.url}/en/mobilities/{mobility.pk}/")
     page.get_by_role("link", name="Record a follow-up").click()
     page.get_by_label("Title").fill("Digitisation workshop for Vidzeme librarians")
@@ -98,7 +98,7 @@ def test_participant_reports_coordinator_accepts_and_the_followup_counts_on_the_
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("The follow-up has been recorded.")).to_be_visible()
     page.get_by_role("button", name=re.compile("Log out")).click()
-    log_in(page, live_server.url, coordinator.email)
+    log_in_with_password(page, live_server.url, coordinator.email)
     page.goto(f"{live_server.url}/en/follow-up/goals/")
     expect(page.locator(".card", has_text="colleagues reached").first).to_contain_text("24")
     per_goal = page.get_by_role("table", name="Colleagues reached per goal")

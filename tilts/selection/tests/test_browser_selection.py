@@ -9,8 +9,8 @@ from playwright.sync_api import Page, expect
 from tilts.accounts.models import Role
 from tilts.accounts.tests.factories import UserFactory
 from tilts.consortium.tests.factories import ConsortiumFactory, GoalFactory, MemberFactory, OrganisationFactory
+from tilts.core.tests.browser import log_in_with_password
 from tilts.mobility.models import Mobility
-from tilts.mobility.tests.test_browser_trip import log_in
 from tilts.selection.models import Agreement, Application
 from tilts.selection.tests.factories import make_call
 
@@ -42,7 +42,7 @@ def test_application_to_selection_to_agreement(transactional_db: None, live_serv
     base = live_server.url
 
     # The applicant finds the open call on the public site, applies, saves a draft and submits.
-    log_in(page, base, applicant.email)
+    log_in_with_password(page, base, applicant.email)
     page.goto(f"{base}/en/calls/")
     page.get_by_role("link", name="Job shadowing 2027").click()
     page.get_by_role("button", name="Start an application").click()
@@ -73,7 +73,7 @@ def test_application_to_selection_to_agreement(transactional_db: None, live_serv
     log_out(page)
 
     # The member contact confirms employment and support.
-    log_in(page, base, contact.email)
+    log_in_with_password(page, base, contact.email)
     page.get_by_role("link", name=re.compile("Līga Kalniņa")).first.click()
     page.get_by_label(re.compile("I confirm the applicant works at our institution")).check()
     page.get_by_role("button", name="Record").click()
@@ -81,7 +81,7 @@ def test_application_to_selection_to_agreement(transactional_db: None, live_serv
     log_out(page)
 
     # The coordinator assigns the evaluator and decides eligibility.
-    log_in(page, base, coordinator.email)
+    log_in_with_password(page, base, coordinator.email)
     page.goto(f"{base}/en/calls/manage/{call.pk}/")
     page.get_by_label(re.compile(evaluator.last_name)).check()
     page.get_by_role("button", name="Assign").click()
@@ -93,7 +93,7 @@ def test_application_to_selection_to_agreement(transactional_db: None, live_serv
     log_out(page)
 
     # The evaluator declares no conflict and scores.
-    log_in(page, base, evaluator.email)
+    log_in_with_password(page, base, evaluator.email)
     page.get_by_role("link", name=re.compile("Līga Kalniņa")).first.click()
     page.get_by_label(re.compile("No, I can evaluate it impartially")).check()
     page.get_by_role("button", name="Record the declaration").click()
@@ -106,7 +106,7 @@ def test_application_to_selection_to_agreement(transactional_db: None, live_serv
     log_out(page)
 
     # The coordinator sees the ranking, selects, and issues the grant agreement once the mobility is approved.
-    log_in(page, base, coordinator.email)
+    log_in_with_password(page, base, coordinator.email)
     page.goto(f"{base}/en/calls/manage/{call.pk}/")
     expect(page.get_by_role("cell", name="26.00 (86.7 %)")).to_be_visible()
     page.get_by_role("link", name="Līga Kalniņa").first.click()

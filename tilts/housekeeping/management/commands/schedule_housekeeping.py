@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from tilts.core.tasks import schedule_housekeeping
+from tilts.housekeeping.tasks import schedule_housekeeping
 
 
 class Command(BaseCommand):

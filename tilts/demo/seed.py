@@ -385,22 +385,22 @@ def seed_demo() -> dict[str, int]:
             application.goals.set([goals[n] for n in goal_numbers])
     _demo_projects(consortium, organisations)
     demo_mobilities(consortium, organisations)
-    from tilts.mobility.demo import seed as seed_groups
+    from tilts.demo.mobility import seed as seed_groups
 
     seed_groups(consortium)
-    from tilts.selection.demo import seed as seed_selection
+    from tilts.demo.selection import seed as seed_selection
 
     seed_selection(consortium, organisations)
-    from tilts.reporting.demo import seed as seed_reports
+    from tilts.demo.reporting import seed as seed_reports
 
     seed_reports(consortium)
-    from tilts.followup.demo import seed as seed_followups
+    from tilts.demo.followup import seed as seed_followups
 
     seed_followups(consortium)
-    from tilts.exports.demo import seed as seed_export_details
+    from tilts.demo.exports import seed as seed_export_details
 
     seed_export_details()
-    from tilts.quality.demo import seed as seed_quality
+    from tilts.demo.quality import seed as seed_quality
 
     seed_quality(consortium)
     return {

@@ -43,11 +43,11 @@ def test_old_rejections_and_week_old_exports_go_after_a_dry_run(consortium, memb
 def test_the_worker_applies_retention_once_a_day(settings, consortium, member, goals) -> None:
     from unittest import mock
 
-    from tilts.core.tasks import housekeeping
+    from tilts.housekeeping.tasks import housekeeping
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     rejected(make_call(consortium), member, goals, decided_days_ago=3 * 365)
-    with mock.patch("tilts.core.tasks.schedule_housekeeping"):
+    with mock.patch("tilts.housekeeping.tasks.schedule_housekeeping"):
         result = housekeeping.enqueue().return_value
         assert result["retention_rejected_applications"] == 1
         assert "retention_rejected_applications" not in housekeeping.enqueue().return_value  # not again today

@@ -13,19 +13,11 @@ from django_tasks import task
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from tilts.core.heartbeat import record_heartbeat
+
 EVERY = datetime.timedelta(minutes=5)
-HEARTBEAT_KEY = "tilts:worker-heartbeat"
 RETENTION_KEY = "tilts:retention-last-run"
 RETENTION_EVERY = datetime.timedelta(days=1)
-
-
-def record_heartbeat() -> None:
-    cache.set(HEARTBEAT_KEY, time.time(), timeout=None)
-
-
-def last_heartbeat() -> float | None:
-    value = cache.get(HEARTBEAT_KEY)
-    return float(value) if value is not None else None
 
 
 @task()
@@ -34,8 +26,8 @@ def housekeeping() -> dict[str, int]:
     import dataclasses
     import logging
 
-    from tilts.core.retention import apply_retention
     from tilts.exports.services import recover_stale_jobs
+    from tilts.housekeeping.retention import apply_retention
 
     schedule_housekeeping(timezone.now() + EVERY)
     record_heartbeat()

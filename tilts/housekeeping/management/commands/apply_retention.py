@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from tilts.core.retention import apply_retention
+from tilts.housekeeping.retention import apply_retention
 
 
 class Command(BaseCommand):

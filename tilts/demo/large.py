@@ -93,7 +93,7 @@ def _members(consortium: Consortium, count: int) -> list[Organisation]:
 
 
 def _people(organisations: list[Organisation], count: int) -> list[User]:
-    from tilts.consortium.demo import DEMO_PASSWORD
+    from tilts.demo.seed import DEMO_PASSWORD
 
     password = make_password(DEMO_PASSWORD)  # once: hashing it per user would take minutes
     return list(

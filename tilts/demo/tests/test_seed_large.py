@@ -2,7 +2,7 @@
 
 import pytest
 
-from tilts.consortium.demo_large import Size, seed_large
+from tilts.demo.large import Size, seed_large
 from tilts.followup.models import FollowUp
 from tilts.mobility.models import Mobility, MobilityCost
 from tilts.reporting.models import ParticipantReport

@@ -114,7 +114,7 @@ def _project_2026(consortium: Consortium) -> Project:
 
 def _with_demo_password(user: User) -> User:
     """Every demo person can log in with the demo password (see README)."""
-    from tilts.consortium.demo import DEMO_PASSWORD
+    from tilts.demo.seed import DEMO_PASSWORD
 
     if not user.password or not user.has_usable_password():
         user.set_password(DEMO_PASSWORD)

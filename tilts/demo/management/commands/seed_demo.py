@@ -3,9 +3,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from tilts.accounts.models import User
-from tilts.consortium.demo import DEMO_PASSWORD, USERS, seed_demo
-from tilts.consortium.demo_large import SIZES, seed_large
 from tilts.consortium.models import Consortium
+from tilts.demo.large import SIZES, seed_large
+from tilts.demo.seed import DEMO_PASSWORD, USERS, seed_demo
 
 
 class Command(BaseCommand):

@@ -1,0 +1,57 @@
+"""What waits on payments: pre-financing and balances to pay, for the coordinator (see tilts.core.waiting)."""
+
+import datetime
+from typing import Any
+
+from django.db.models import Count
+from django.utils.translation import ngettext
+
+from tilts.accounts.models import User
+from tilts.core.waiting import Audience, WaitingItem, per_project, source
+from tilts.mobility.models import Mobility, MobilityStatus
+from tilts.payments.models import Payment, PaymentKind
+from tilts.reporting.models import ReportStatus
+from tilts.selection.models import AgreementKind, AgreementStatus
+
+
+@source(Audience.COORDINATOR, 60)
+def payments_due(user: User, today: datetime.date) -> list[WaitingItem]:
+    """Pre-financing of signed grant agreements and balances of accepted reports not yet recorded as paid."""
+
+    def unpaid(kind: str) -> Any:
+        return Mobility.objects.exclude(status=MobilityStatus.CANCELLED).exclude(
+            pk__in=Payment.objects.filter(kind=kind).values("mobility_id")
+        )
+
+    signed = unpaid(PaymentKind.PREFINANCING).filter(
+        agreements__kind=AgreementKind.GRANT, agreements__status=AgreementStatus.SIGNED
+    )
+    accepted = unpaid(PaymentKind.BALANCE).filter(report__status=ReportStatus.ACCEPTED)
+    items = []
+    for mobilities, text in (
+        (
+            signed,
+            lambda n, project: (
+                ngettext(
+                    "%(project)s: %(n)d pre-financing to pay",
+                    "%(project)s: %(n)d pre-financings to pay",
+                    n,
+                )
+                % {"n": n, "project": project}
+            ),
+        ),
+        (
+            accepted,
+            lambda n, project: (
+                ngettext(
+                    "%(project)s: %(n)d balance to pay",
+                    "%(project)s: %(n)d balances to pay",
+                    n,
+                )
+                % {"n": n, "project": project}
+            ),
+        ),
+    ):
+        rows = mobilities.values("project_id", "project__title").annotate(n=Count("pk", distinct=True))
+        items += per_project(list(rows.order_by("project_id")), text, "payments:project", "", "payments_due")
+    return items

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from tilts.accounts.models import User
 from tilts.core import uploads
+from tilts.core.access import require
 from tilts.core.emails import send_templated_mail, url_in_language
 from tilts.mobility import services as mobility_services
 from tilts.mobility.models import Mobility, MobilityStatus
@@ -158,8 +159,7 @@ def _check_fields(report: ParticipantReport, changes: dict[str, Any]) -> dict[st
 
 
 def _check_editable(report: ParticipantReport, by: User) -> None:
-    if report.mobility.participant_id != by.pk:
-        raise ValidationError(_("Only the participant fills in their report."))
+    require(report.mobility.participant_id == by.pk)  # only the participant fills in their report
     if report.status not in EDITABLE:
         raise ValidationError(_("The report has been submitted and can no longer be changed."))
     if report.mobility.status == MobilityStatus.CANCELLED:
@@ -260,8 +260,7 @@ def submit(report: ParticipantReport, *, by: User) -> ParticipantReport:
 def request_changes(report: ParticipantReport, *, by: User, comment: str) -> ParticipantReport:
     """Return a submitted report to the participant with the coordinator's comment, e-mailed in their language."""
     locked = ParticipantReport.objects.select_for_update().select_related("mobility__participant").get(pk=report.pk)
-    if not by.is_coordinator:
-        raise ValidationError(_("Only the coordinator reviews reports."))
+    require(by.is_coordinator)  # only the coordinator reviews reports
     if locked.status != ReportStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be returned for changes."))
     if not comment.strip():
@@ -426,8 +425,7 @@ def accept(report: ParticipantReport, *, by: User, cap: bool = False) -> Partici
     (the priced amount is kept in ``final_grant_uncapped``). Without either, acceptance is refused.
     """
     locked = ParticipantReport.objects.select_for_update().select_related("mobility__project").get(pk=report.pk)
-    if not by.is_coordinator:
-        raise ValidationError(_("Only the coordinator reviews reports."))
+    require(by.is_coordinator)  # only the coordinator reviews reports
     if locked.status != ReportStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be accepted."))
     check_complete(locked)
@@ -463,8 +461,7 @@ def amend_agreement(report: ParticipantReport, *, by: User) -> Any:
     from tilts.selection.models import AgreementKind
 
     locked = ParticipantReport.objects.select_for_update().select_related("mobility__project").get(pk=report.pk)
-    if not by.is_coordinator:
-        raise ValidationError(_("Only the coordinator reviews reports."))
+    require(by.is_coordinator)  # only the coordinator reviews reports
     if locked.status != ReportStatus.SUBMITTED:
         raise ValidationError(_("The agreement is amended from a submitted report, before it is accepted."))
     current = selectors.current_grant_agreement(locked.mobility)

@@ -16,7 +16,7 @@ for ``Http404`` and ``PermissionDenied`` (``tilts/api.py``) answer 404 and 403 i
 from collections.abc import Callable
 from typing import TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
@@ -44,7 +44,7 @@ def access(
     """
     try:
         found = visible.get(pk=object_id)
-    except (visible.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise NotFound from None
     if for_write and (may_change is None or not may_change(found)):
         raise Forbidden

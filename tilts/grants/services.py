@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from tilts.accounts.models import User
+from tilts.core.access import access
 from tilts.core.collation import latvian_sort_key
 from tilts.grants import rules
 from tilts.grants.models import CustomPlace, RateTable
@@ -355,6 +356,13 @@ def rate_changes(before: rules.RateTable, after: rules.RateTable) -> list[Change
     others = [row for row in rows if row.change.kind != ChangeKind.COUNTRY_GROUP]
     activities = [row for row in others if row.change.kind == ChangeKind.ACTIVITY_TYPE]
     return [row for row in others if row.change.kind == ChangeKind.VALUE] + groups + activities
+
+
+def access_rate_table(user: User, rate_table_id: int, *, for_write: bool = False) -> RateTable:
+    """A project's rate table: the coordinator and auditors see them (404 for others); the coordinator corrects
+    them (403)."""
+    visible = RateTable.objects.all() if user.can_view_everything else RateTable.objects.none()
+    return access(visible, rate_table_id, for_write=for_write, may_change=lambda _: user.is_coordinator)
 
 
 def add_custom_place(*, name: str, country: str, latitude: Decimal, longitude: Decimal, by: User) -> CustomPlace:

@@ -21,6 +21,7 @@ from django_countries import countries
 from tilts.accounts.models import User
 from tilts.core.access import access
 from tilts.core.collation import latvian_sort_key
+from tilts.core.history import records_by
 from tilts.grants import rules
 from tilts.grants.models import CustomPlace, RateTable
 from tilts.grants.rules import gazetteer
@@ -260,6 +261,7 @@ def create_rate_table(*, call_year: int, name: str, notes: str = "") -> RateTabl
 
 
 @transaction.atomic
+@records_by
 def update_rate_entry(
     rate_table: RateTable, *, key: str, value: Decimal, status: rules.Status, source: str, by: User | None = None
 ) -> RateTable:
@@ -288,6 +290,7 @@ def update_rate_entry(
 
 
 @transaction.atomic
+@records_by
 def set_country_group(
     rate_table: RateTable, *, country: str, group: int, status: rules.Status, source: str, by: User | None = None
 ) -> RateTable:
@@ -365,6 +368,7 @@ def access_rate_table(user: User, rate_table_id: int, *, for_write: bool = False
     return access(visible, rate_table_id, for_write=for_write, may_change=lambda _: user.is_coordinator)
 
 
+@records_by
 def add_custom_place(*, name: str, country: str, latitude: Decimal, longitude: Decimal, by: User) -> CustomPlace:
     place = CustomPlace(name=name.strip(), country=country, latitude=latitude, longitude=longitude, added_by=by)
     place.full_clean()

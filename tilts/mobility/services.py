@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from tilts.accounts import wording
 from tilts.accounts.models import User
 from tilts.consortium.models import Goal, MembershipStatus
+from tilts.core.history import records_by
 from tilts.grants import rules
 from tilts.grants import services as grant_services
 from tilts.mobility.models import TRIP_FIELDS, CalendarFeed, JointTrip, Mobility, MobilityStatus
@@ -182,6 +183,7 @@ def _store_price(mobility: Mobility) -> None:
 
 
 @transaction.atomic
+@records_by
 def create_mobility(*, goals: Iterable[Goal], by: User | None, **fields: Any) -> Mobility:
     goals = list(goals)
     mobility = Mobility(created_by=by, **fields)
@@ -228,6 +230,7 @@ def update_mobility(
 
 
 @transaction.atomic
+@records_by
 def transition(mobility: Mobility, to: str, *, by: User, reason: str = "", force_majeure: bool = False) -> Mobility:
     """Move a mobility along draft → submitted → approved → confirmed → completed, or cancel it."""
     locked = Mobility.objects.select_for_update().get(pk=mobility.pk)
@@ -266,6 +269,7 @@ def transition(mobility: Mobility, to: str, *, by: User, reason: str = "", force
 
 
 @transaction.atomic
+@records_by
 def create_joint_trip(
     *,
     project: Any,
@@ -290,6 +294,7 @@ def create_joint_trip(
 
 
 @transaction.atomic
+@records_by
 def transition_trip(trip: JointTrip, to: str, *, by: User, reason: str = "") -> list[Mobility]:
     """Move every mobility of the trip that can make this step (e.g. approve all submitted ones) at once."""
     target = MobilityStatus(to)
@@ -314,6 +319,7 @@ def default_origin(organisation: Any) -> str:
 
 
 @transaction.atomic
+@records_by
 def create_trip_from_form(
     *,
     project: Any,
@@ -343,6 +349,7 @@ def create_trip_from_form(
 
 
 @transaction.atomic
+@records_by
 def join_trip(
     trip: JointTrip, *, people: Iterable[User], by: User, participant_kind: str | None = None
 ) -> list[Mobility]:

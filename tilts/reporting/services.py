@@ -23,6 +23,7 @@ from tilts.accounts.models import User
 from tilts.core import uploads
 from tilts.core.access import require
 from tilts.core.emails import send_templated_mail, url_in_language
+from tilts.core.history import records_by
 from tilts.mobility import services as mobility_services
 from tilts.mobility.models import Mobility, MobilityStatus
 from tilts.reporting import selectors
@@ -167,6 +168,7 @@ def _check_editable(report: ParticipantReport, by: User) -> None:
 
 
 @transaction.atomic
+@records_by
 def save_draft(report: ParticipantReport, *, by: User, **changes: Any) -> ParticipantReport:
     """Save what the participant has written so far. Wrong values are refused and nothing is saved."""
     locked = ParticipantReport.objects.select_for_update().select_related("mobility").get(pk=report.pk)
@@ -242,6 +244,7 @@ def check_complete(report: ParticipantReport) -> None:
 
 
 @transaction.atomic
+@records_by
 def submit(report: ParticipantReport, *, by: User) -> ParticipantReport:
     """Send the complete report to the coordinator; from now on the participant cannot change it."""
     locked = ParticipantReport.objects.select_for_update().select_related("mobility__project").get(pk=report.pk)
@@ -257,6 +260,7 @@ def submit(report: ParticipantReport, *, by: User) -> ParticipantReport:
 
 
 @transaction.atomic
+@records_by
 def request_changes(report: ParticipantReport, *, by: User, comment: str) -> ParticipantReport:
     """Return a submitted report to the participant with the coordinator's comment, e-mailed in their language."""
     locked = ParticipantReport.objects.select_for_update().select_related("mobility__participant").get(pk=report.pk)
@@ -416,6 +420,7 @@ def excess_over_agreement(report: ParticipantReport, final_total: Decimal) -> De
 
 
 @transaction.atomic
+@records_by
 def accept(report: ParticipantReport, *, by: User, cap: bool = False) -> ParticipantReport:
     """Accept a submitted report: price the final grant from the realised data and complete the mobility; the
     participant is told the final grant by e-mail, in their language.
@@ -453,6 +458,7 @@ def accept(report: ParticipantReport, *, by: User, cap: bool = False) -> Partici
 
 
 @transaction.atomic
+@records_by
 def amend_agreement(report: ParticipantReport, *, by: User) -> Any:
     """Issue a new version of the grant agreement from the report's realised data (dates, travel and the final
     grant), keeping the language, report days and pre-financing share of the version in force, so that a final
@@ -500,6 +506,7 @@ def _is_whole_image(upload: UploadedFile) -> bool:
 
 
 @transaction.atomic
+@records_by
 def add_evidence(report: ParticipantReport, *, kind: str, upload: UploadedFile, by: User) -> Evidence:
     """Keep a supporting document: PDF, PNG or JPEG by its content, no larger than the configured maximum."""
     locked = ParticipantReport.objects.select_for_update().select_related("mobility").get(pk=report.pk)
@@ -543,6 +550,7 @@ def add_evidence(report: ParticipantReport, *, kind: str, upload: UploadedFile, 
 
 
 @transaction.atomic
+@records_by
 def delete_evidence(evidence: Evidence, *, by: User) -> None:
     """Remove a document while the report can still be changed; the file goes when the transaction commits."""
     report = ParticipantReport.objects.select_for_update().select_related("mobility").get(pk=evidence.report_id)

@@ -25,6 +25,7 @@ from tilts.accounts.services import invite_user, mark_email_verified
 from tilts.consortium.models import Goal, MembershipStatus, Organisation
 from tilts.core import uploads
 from tilts.core.emails import send_templated_mail, url_in_language
+from tilts.core.history import records_by
 from tilts.core.iban import validate_iban
 from tilts.grants import services as grant_services
 from tilts.mobility import services as mobility_services
@@ -353,6 +354,7 @@ def save_draft(
 
 
 @transaction.atomic
+@records_by
 def submit(application: Application, *, by: User) -> Application:
     """Submit for the member contact's support and evaluation; refused after the close date or with a failed check."""
     locked = Application.objects.select_for_update().get(pk=application.pk)
@@ -409,6 +411,7 @@ def _read_state(application: Application) -> None:
 
 
 @transaction.atomic
+@records_by
 def set_support(application: Application, *, by: User, confirmed: bool, comment: str = "") -> Application:
     """The member contact confirms the applicant works there and supports the application (or does not)."""
     _read_state(application)
@@ -430,6 +433,7 @@ def set_support(application: Application, *, by: User, confirmed: bool, comment:
 
 
 @transaction.atomic
+@records_by
 def decide_eligibility(application: Application, *, by: User, eligible: bool, reason: str = "") -> Application:
     _read_state(application)
     if application.status in (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN):
@@ -448,6 +452,7 @@ def decide_eligibility(application: Application, *, by: User, eligible: bool, re
 
 
 @transaction.atomic
+@records_by
 def withdraw(application: Application, *, by: User, reason: str = "") -> Application:
     """The applicant (or coordinator) withdraws; a selected application's draft mobility is cancelled too."""
     locked = Application.objects.select_for_update().get(pk=application.pk)
@@ -620,6 +625,7 @@ def _select(application: Application, by: User) -> None:
 
 
 @transaction.atomic
+@records_by
 def decide(
     application: Application,
     *,
@@ -688,6 +694,7 @@ def decide(
 
 
 @transaction.atomic
+@records_by
 def promote_first_reserve(call: Call, *, by: User) -> Application:
     """Give a free place to the first on the reserve list."""
     first = call.applications.filter(status=ApplicationStatus.RESERVE).order_by("reserve_rank", "pk").first()
@@ -772,6 +779,7 @@ def agreement_snapshot(mobility: Mobility, **extra: Any) -> dict[str, Any]:
 
 
 @transaction.atomic
+@records_by
 def issue_agreement(
     mobility: Mobility,
     *,
@@ -859,6 +867,7 @@ def _is_pdf(upload: UploadedFile) -> bool:
 
 
 @transaction.atomic
+@records_by
 def upload_signed(agreement: Agreement, upload: UploadedFile, *, by: User) -> Agreement:
     """Keep the signed copy (a PDF scan) of the current version."""
     if agreement.status == AgreementStatus.SUPERSEDED:

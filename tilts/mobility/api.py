@@ -20,7 +20,7 @@ from tilts.core.limits import CODE_MAX, LONG_TEXT_MAX, Code, LongText
 from tilts.mobility import selectors, services
 from tilts.mobility.forms import people_for
 from tilts.mobility.models import Mobility, MobilityStatus
-from tilts.projects.selectors import projects_for
+from tilts.projects.selectors import access_project
 
 router = Router(tags=["mobilities"], auth=django_auth)
 
@@ -136,7 +136,7 @@ def mobility_create(request: HttpRequest, project_id: ObjectId, payload: Mobilit
     user = current_user(request)
     if not (user.is_coordinator or user.is_member_contact):
         raise PermissionDenied
-    project = get_object_or_404(projects_for(user), pk=project_id)
+    project = access_project(user, project_id)
     data = payload.dict()
     if not user.is_coordinator and data["sending_organisation"] != user.organisation_id:
         raise Http404

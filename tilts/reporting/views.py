@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -19,7 +19,7 @@ from tilts.core.feedback import report_errors, show_on_form
 from tilts.core.pagination import paginate
 from tilts.mobility.models import Mobility
 from tilts.mobility.selectors import mobilities_for
-from tilts.projects.selectors import projects_for
+from tilts.projects.selectors import access_project
 from tilts.reporting import downloads, selectors, services
 from tilts.reporting.forms import EvidenceForm, ReportForm, ReviewForm
 from tilts.reporting.models import Competence, ParticipantReport, ReportStatus
@@ -60,7 +60,7 @@ UNCONFIRMED_SHOWN = 20
 @role_required(Role.COORDINATOR, Role.AUDITOR, Role.MEMBER_CONTACT)
 def report_list(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    project = get_object_or_404(projects_for(user), pk=pk)
+    project = access_project(user, pk)
     status = request.GET.get("status", "")
     if status not in ReportStatus.values and status != "overdue":
         status = ""

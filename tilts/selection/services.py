@@ -24,6 +24,7 @@ from tilts.accounts.models import Role, User
 from tilts.accounts.services import invite_user, mark_email_verified
 from tilts.consortium.models import Goal, MembershipStatus, Organisation
 from tilts.core import uploads
+from tilts.core.access import require
 from tilts.core.emails import send_templated_mail, url_in_language
 from tilts.core.history import records_by
 from tilts.core.iban import validate_iban
@@ -294,6 +295,8 @@ def start_application(call: Call, applicant: User) -> Application:
     existing = Application.objects.filter(call=call, applicant=applicant).first()
     if existing:
         return existing
+    # Applying is for staff of member institutions: other roles are refused (403); the rest are rules of the data.
+    require(applicant.role in (Role.PARTICIPANT, Role.MEMBER_CONTACT))
     reason = can_start_application(applicant, call)
     if reason:
         raise ValidationError(reason)

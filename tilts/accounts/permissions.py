@@ -2,8 +2,10 @@
 
 Roles (see :class:`tilts.accounts.models.Role`): the coordinator manages the whole consortium; auditors read
 everything and change nothing; member contacts manage their own institution; participants and evaluators
-see their own data. Object checks return ``False`` rather than raising so callers choose 403 or 404; views
-use 404 for objects outside the user's reach so identifiers cannot be probed.
+see their own data. ``can_*`` checks return ``False``; the ``access_*`` functions (here for people,
+institutions and applications to join, in each app's selectors for its own objects) fetch and refuse in one
+call: 404 for objects outside the user's reach, so identifiers cannot be probed, 403 for an object the user
+sees but may not change (see :mod:`tilts.core.access`).
 """
 
 from collections.abc import Callable
@@ -16,7 +18,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from tilts.accounts.models import Role, User
-from tilts.consortium.models import Organisation
+from tilts.consortium.models import JoinApplication, Organisation
+from tilts.core.access import access
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
 
@@ -58,6 +61,24 @@ def organisations_visible_to(user: User) -> QuerySet[Organisation]:
     return Organisation.objects.none()
 
 
+def access_organisation(user: User, organisation_id: int, *, for_write: bool = False) -> Organisation:
+    """An institution the user sees (404 otherwise); ``for_write``: the coordinator, or its own member contact
+    (403)."""
+    return access(
+        organisations_visible_to(user),
+        organisation_id,
+        for_write=for_write,
+        may_change=lambda organisation: can_edit_organisation(user, organisation),
+    )
+
+
+def access_join_application(user: User, application_id: int, *, for_write: bool = False) -> JoinApplication:
+    """An application to join: the coordinator and auditors see them (404 for others); the coordinator decides
+    (403)."""
+    visible = JoinApplication.objects.all() if user.can_view_everything else JoinApplication.objects.none()
+    return access(visible, application_id, for_write=for_write, may_change=lambda _: user.is_coordinator)
+
+
 def people_visible_to(user: User) -> QuerySet[User]:
     if user.can_view_everything:
         return User.objects.all()
@@ -82,6 +103,17 @@ def can_edit_person(user: User, person: User) -> bool:
         user.is_member_contact
         and person.organisation_id == user.organisation_id
         and person.role in (Role.PARTICIPANT, Role.MEMBER_CONTACT)
+    )
+
+
+def access_person(user: User, person_id: int, *, for_write: bool = False) -> User:
+    """A person the user sees (404 otherwise); ``for_write``: only someone they may edit, never themselves
+    (their own profile is edited under Profile; 403)."""
+    return access(
+        people_visible_to(user).select_related("organisation"),
+        person_id,
+        for_write=for_write,
+        may_change=lambda person: can_edit_person(user, person) and person.pk != user.pk,
     )
 
 

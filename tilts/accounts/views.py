@@ -4,8 +4,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,7 +13,15 @@ from django.views.decorators.http import require_POST
 from tilts.accounts import personal_data, services
 from tilts.accounts.forms import InviteForm, PersonForm, ProfileForm
 from tilts.accounts.models import AccessRecord, Role, User
-from tilts.accounts.permissions import can_edit_person, current_user, invitable_roles, people_visible_to, role_required
+from tilts.accounts.permissions import (
+    access_person,
+    can_edit_person,
+    current_user,
+    invitable_roles,
+    people_visible_to,
+    role_required,
+)
+from tilts.core.access import require
 from tilts.core.collation import latvian
 from tilts.core.feedback import show_on_form
 
@@ -62,9 +70,8 @@ def person_invite(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/person_invite.html", {"form": form}, status=422 if form.errors else 200)
 
 
-def _person_for(request: HttpRequest, pk: int) -> User:
-    person = get_object_or_404(people_visible_to(current_user(request)).select_related("organisation"), pk=pk)
-    return person
+def _person_for(request: HttpRequest, pk: int, *, for_write: bool = False) -> User:
+    return access_person(current_user(request), pk, for_write=for_write)
 
 
 @role_required(Role.COORDINATOR, Role.AUDITOR, Role.MEMBER_CONTACT)
@@ -84,9 +91,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.COORDINATOR, Role.MEMBER_CONTACT)
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    person = _person_for(request, pk)
-    if not can_edit_person(user, person) or person.pk == user.pk:
-        raise Http404
+    person = _person_for(request, pk, for_write=True)
     form = PersonForm(request.POST or None, instance=person, editor=user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -108,8 +113,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.COORDINATOR, Role.MEMBER_CONTACT)
 def person_resend(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_for(request, pk)
-    if not can_edit_person(current_user(request), person):
-        raise Http404
+    require(can_edit_person(current_user(request), person))
     try:
         services.resend_invitation(person)
     except ValidationError as error:
@@ -122,10 +126,7 @@ def person_resend(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(Role.COORDINATOR, Role.MEMBER_CONTACT)
 def person_set_active(request: HttpRequest, pk: int) -> HttpResponse:
-    user = current_user(request)
-    person = _person_for(request, pk)
-    if not can_edit_person(user, person) or person.pk == user.pk:
-        raise Http404
+    person = _person_for(request, pk, for_write=True)
     active = request.POST.get("active") == "1"
     services.set_active(person, active)
     messages.success(request, _("The account is active again.") if active else _("The account has been deactivated."))
@@ -168,9 +169,7 @@ def person_data(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.COORDINATOR)
 def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
     """Erasure by anonymisation; the coordinator confirms with a tick, and cannot erase themselves."""
-    person = _person_for(request, pk)
-    if person.pk == request.user.pk:
-        raise Http404
+    person = _person_for(request, pk, for_write=True)
     if request.POST.get("confirm") != "on":
         messages.error(request, _("Tick the box to confirm that this person's data should be erased."))
         return redirect("people:detail", pk=person.pk)

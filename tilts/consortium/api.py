@@ -4,18 +4,23 @@ from typing import Annotated
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from tilts.accounts.models import User
-from tilts.accounts.permissions import can_edit_organisation, current_user, organisations_visible_to
+from tilts.accounts.permissions import (
+    access_join_application,
+    access_organisation,
+    current_user,
+    organisations_visible_to,
+)
 from tilts.consortium import selectors, services
 from tilts.consortium.forms import JoinApplicationForm
 from tilts.consortium.models import Consortium, Goal, JoinApplication, Organisation
 from tilts.core import keyset
+from tilts.core.access import require
 from tilts.core.api import ObjectId
 from tilts.core.collation import latvian
 from tilts.core.keyset import PageQuery
@@ -206,16 +211,14 @@ def _organisation_out(o: Organisation) -> dict[str, object]:
 
 @router.get("/organisations/{organisation_id}", response=OrganisationOut, auth=django_auth, tags=["back office"])
 def organisation_detail(request: HttpRequest, organisation_id: ObjectId) -> dict[str, object]:
-    return _organisation_out(get_object_or_404(organisations_visible_to(current_user(request)), pk=organisation_id))
+    return _organisation_out(access_organisation(current_user(request), organisation_id))
 
 
 @router.patch("/organisations/{organisation_id}", response=OrganisationOut, auth=django_auth, tags=["back office"])
 def organisation_update(
     request: HttpRequest, organisation_id: ObjectId, payload: OrganisationPatch
 ) -> dict[str, object]:
-    organisation = get_object_or_404(organisations_visible_to(current_user(request)), pk=organisation_id)
-    if not can_edit_organisation(current_user(request), organisation):
-        raise PermissionDenied
+    organisation = access_organisation(current_user(request), organisation_id, for_write=True)
     changes = payload.dict(exclude_unset=True, exclude_none=True)
     return _organisation_out(services.update_organisation(organisation, **changes))
 
@@ -271,16 +274,14 @@ def join_application_list(
 
 @router.get("/join-applications/{application_id}", response=JoinApplicationOut, auth=django_auth, tags=["back office"])
 def join_application_detail(request: HttpRequest, application_id: ObjectId) -> JoinApplication:
-    _reader(request)
-    return get_object_or_404(_consortium().join_applications, pk=application_id)
+    return access_join_application(_reader(request), application_id)
 
 
 @router.post("/join-applications/{application_id}/accept", response=Receipt, auth=django_auth, tags=["back office"])
 def join_application_accept(request: HttpRequest, application_id: ObjectId) -> dict[str, object]:
     user = current_user(request)
-    if not user.is_coordinator:
-        raise PermissionDenied
-    application = get_object_or_404(_consortium().join_applications, pk=application_id)
+    require(user.is_coordinator)
+    application = access_join_application(user, application_id, for_write=True)
     services.accept_join_application(application, by=user)
     return {"id": application.pk, "status": "accepted"}
 
@@ -288,8 +289,7 @@ def join_application_accept(request: HttpRequest, application_id: ObjectId) -> d
 @router.post("/join-applications/{application_id}/reject", response=Receipt, auth=django_auth, tags=["back office"])
 def join_application_reject(request: HttpRequest, application_id: ObjectId, payload: RejectIn) -> dict[str, object]:
     user = current_user(request)
-    if not user.is_coordinator:
-        raise PermissionDenied
-    application = get_object_or_404(_consortium().join_applications, pk=application_id)
+    require(user.is_coordinator)
+    application = access_join_application(user, application_id, for_write=True)
     services.reject_join_application(application, by=user, reason=payload.reason)
     return {"id": application.pk, "status": "rejected"}

@@ -22,6 +22,7 @@ from tilts.consortium.models import (
 )
 from tilts.consortium.validators import normalise_registration_number
 from tilts.core.emails import send_templated_mail
+from tilts.core.history import records_by
 
 # Applications to join from one address in an hour, the public form and the API counted together: enough for
 # people, a brake for robots.
@@ -103,6 +104,7 @@ def _notify_application_received(application: JoinApplication) -> None:
 
 
 @transaction.atomic
+@records_by
 def accept_join_application(application: JoinApplication, *, by: User) -> Membership:
     """Create (or reuse) the organisation, start its membership with the goals it shares, invite its contact.
 
@@ -156,6 +158,7 @@ def accept_join_application(application: JoinApplication, *, by: User) -> Member
 
 
 @transaction.atomic
+@records_by
 def reject_join_application(application: JoinApplication, *, by: User, reason: str) -> JoinApplication:
     application = JoinApplication.objects.select_for_update().get(pk=application.pk)
     if application.status != JoinApplicationStatus.PENDING:

@@ -11,7 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tilts.accounts.models import Role, User
-from tilts.accounts.permissions import can_edit_organisation, can_view_organisation, current_user, role_required
+from tilts.accounts.permissions import (
+    access_join_application,
+    access_organisation,
+    can_edit_organisation,
+    current_user,
+    role_required,
+)
 from tilts.consortium import selectors, services
 from tilts.consortium.forms import (
     ConsortiumForm,
@@ -82,7 +88,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(*READERS)
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    application = get_object_or_404(_consortium().join_applications, pk=pk)
+    application = access_join_application(current_user(request), pk)
     return render(
         request,
         "consortium/application_detail.html",
@@ -93,7 +99,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(Role.COORDINATOR)
 def application_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    application = get_object_or_404(_consortium().join_applications, pk=pk)
+    application = access_join_application(current_user(request), pk, for_write=True)
     try:
         membership = services.accept_join_application(application, by=current_user(request))
     except ValidationError as error:
@@ -109,7 +115,7 @@ def application_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(Role.COORDINATOR)
 def application_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    application = get_object_or_404(_consortium().join_applications, pk=pk)
+    application = access_join_application(current_user(request), pk, for_write=True)
     form = RejectApplicationForm(request.POST)
     if form.is_valid():
         try:
@@ -176,11 +182,8 @@ def member_create(request: HttpRequest) -> HttpResponse:
     return render(request, "consortium/member_form.html", {"form": form}, status=422 if form.errors else 200)
 
 
-def _organisation_for(request: HttpRequest, pk: int) -> Organisation:
-    organisation = get_object_or_404(Organisation, pk=pk)
-    if not can_view_organisation(current_user(request), organisation):
-        raise Http404
-    return organisation
+def _organisation_for(request: HttpRequest, pk: int, *, for_write: bool = False) -> Organisation:
+    return access_organisation(current_user(request), pk, for_write=for_write)
 
 
 @role_required()
@@ -207,9 +210,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.COORDINATOR, Role.MEMBER_CONTACT)
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = _organisation_for(request, pk)
-    if not can_edit_organisation(current_user(request), organisation):
-        raise Http404
+    organisation = _organisation_for(request, pk, for_write=True)
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         services.update_organisation(organisation, **form.cleaned_data)

@@ -36,3 +36,9 @@ class CoreConfig(AppConfig):
         from tilts.core.middleware import note_login
 
         user_logged_in.connect(note_login, dispatch_uid="tilts-idle-timeout-login")
+
+        from simple_history.signals import pre_create_historical_record
+
+        from tilts.core.history import name_the_actor
+
+        pre_create_historical_record.connect(name_the_actor, dispatch_uid="tilts-history-actor")

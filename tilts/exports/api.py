@@ -20,7 +20,6 @@ from tilts.exports import beneficiary_module as bm
 from tilts.exports import sections, selectors, services
 from tilts.exports.models import ExportJob, ExportKind, ExportStatus, ModuleMobility
 from tilts.mobility.models import GroupActivity
-from tilts.mobility.selectors import mobilities_for
 from tilts.projects.models import Project
 
 router = Router(tags=["exports"], auth=django_auth)
@@ -58,7 +57,7 @@ def _user(request: HttpRequest) -> User:
 @router.post("/projects/{project_id}/exports", response={201: ExportOut}, summary="Prepare an export in the background")
 def export_create(request: HttpRequest, project_id: ObjectId, payload: ExportIn) -> Status[ExportJob]:
     user = _user(request)
-    project = get_object_or_404(selectors.exportable_projects(user), pk=project_id)
+    project = selectors.access_export_project(user, project_id)
     job = services.start_export(user, project, payload.kind)
     job.refresh_from_db()
     return Status(201, job)
@@ -66,12 +65,12 @@ def export_create(request: HttpRequest, project_id: ObjectId, payload: ExportIn)
 
 @router.get("/exports/{export_id}", response=ExportOut, summary="An export's status and progress")
 def export_detail(request: HttpRequest, export_id: ObjectId) -> ExportJob:
-    return get_object_or_404(selectors.jobs_for(_user(request)), pk=export_id)
+    return selectors.access_export_job(_user(request), export_id)
 
 
 @router.get("/exports/{export_id}/file", url_name="export_file", summary="The exported file (when done)")
 def export_file(request: HttpRequest, export_id: ObjectId) -> Any:
-    job = get_object_or_404(selectors.jobs_for(_user(request)), pk=export_id)
+    job = selectors.access_export_job(_user(request), export_id)
     if job.status != ExportStatus.DONE or not job.file:
         raise Http404
     return private_file(
@@ -126,7 +125,7 @@ CHECK_PAGE = 100
 )
 def module_check(request: HttpRequest, project_id: ObjectId, page: int = 1) -> dict[str, Any]:
     user = _user(request)
-    project = get_object_or_404(selectors.exportable_projects(user), pk=project_id)
+    project = selectors.access_export_project(user, project_id)
     check = services.check_module_import(user, project)
     with_problems, left_out = check.with_problems, check.left_out
     page = max(1, page)
@@ -170,7 +169,7 @@ def module_check(request: HttpRequest, project_id: ObjectId, page: int = 1) -> d
 @router.get("/projects/{project_id}/module-check/file", summary="The pre-validation as XLSX, wrong cells marked")
 def module_check_file(request: HttpRequest, project_id: ObjectId) -> HttpResponse:
     user = _user(request)
-    project = get_object_or_404(selectors.exportable_projects(user), pk=project_id)
+    project = selectors.access_export_project(user, project_id)
     response = HttpResponse(
         services.build_feedback(user, project), content_type=services.CONTENT_TYPES[ExportKind.XLSX]
     )
@@ -181,7 +180,7 @@ def module_check_file(request: HttpRequest, project_id: ObjectId) -> HttpRespons
 @router.get("/projects/{project_id}/tilts-estimate", summary="Tilts' computed grant per mobility (CSV, not for import)")
 def tilts_estimate(request: HttpRequest, project_id: ObjectId) -> HttpResponse:
     user = _user(request)
-    project = get_object_or_404(selectors.exportable_projects(user), pk=project_id)
+    project = selectors.access_export_project(user, project_id)
     response = HttpResponse(services.build_estimate(user, project), content_type=services.CONTENT_TYPES[ExportKind.CSV])
     response["Content-Disposition"] = f'attachment; filename="tilts-estimate-{project.pk}.csv"'
     return response
@@ -206,16 +205,14 @@ class ModuleDetailsOut(ModuleDetailsIn):
 @router.get("/mobilities/{mobility_id}/module", response=ModuleDetailsOut, summary="A mobility's module inputs")
 def module_details(request: HttpRequest, mobility_id: ObjectId) -> ModuleMobility:
     user = _user(request)
-    mobility = get_object_or_404(mobilities_for(user), pk=mobility_id)
+    mobility = selectors.access_module_details(user, mobility_id)
     return bm.module_of(mobility) or ModuleMobility(mobility=mobility)
 
 
 @router.put("/mobilities/{mobility_id}/module", response=ModuleDetailsOut, summary="Set a mobility's module inputs")
 def module_details_update(request: HttpRequest, mobility_id: ObjectId, payload: ModuleDetailsIn) -> ModuleMobility:
     user = _user(request)
-    mobility = get_object_or_404(mobilities_for(user), pk=mobility_id)
-    if not selectors.can_edit_module_details(user, mobility):
-        raise Http404
+    mobility = selectors.access_module_details(user, mobility_id, for_write=True)
     return services.save_module_details(mobility, **payload.dict())
 
 
@@ -240,7 +237,7 @@ def _register(project: Project) -> list[dict[str, Any]]:
 )
 def agreement_members(request: HttpRequest, project_id: ObjectId) -> list[dict[str, Any]]:
     user = _user(request)
-    return _register(get_object_or_404(selectors.exportable_projects(user), pk=project_id))
+    return _register(selectors.access_export_project(user, project_id))
 
 
 @router.put(
@@ -252,9 +249,7 @@ def agreement_members_update(
     request: HttpRequest, project_id: ObjectId, payload: AgreementMembersIn
 ) -> list[dict[str, Any]]:
     user = _user(request)
-    project = get_object_or_404(selectors.exportable_projects(user), pk=project_id)
-    if not user.is_coordinator:
-        raise PermissionDenied
+    project = selectors.access_export_project(user, project_id, for_write=True)
     candidates = {o.pk: o for o in selectors.register_candidates(project)}
     unknown = sorted(set(payload.organisations) - set(candidates))
     if unknown:

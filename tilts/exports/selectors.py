@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from tilts.accounts.models import User
 from tilts.accounts.permissions import can_edit_person
 from tilts.consortium.models import MembershipStatus, Organisation
+from tilts.core.access import access
 from tilts.core.collation import latvian_sort_key
 from tilts.exports import beneficiary_module as bm
 from tilts.exports.models import ExportJob
@@ -30,6 +31,12 @@ def can_export(user: User) -> bool:
 
 def exportable_projects(user: User) -> QuerySet[Project]:
     return projects_for(user) if can_export(user) else Project.objects.none()
+
+
+def access_export_project(user: User, project_id: int, *, for_write: bool = False) -> Project:
+    """A project the user exports (404 otherwise); ``for_write`` (the grant agreement's members): the
+    coordinator (403)."""
+    return access(exportable_projects(user), project_id, for_write=for_write, may_change=lambda _: user.is_coordinator)
 
 
 def project_mobilities(user: User, project: Project) -> QuerySet[Mobility]:
@@ -223,6 +230,19 @@ def can_edit_module_details(user: User, mobility: Mobility) -> bool:
     return user.is_member_contact and mobility.sending_organisation_id == user.organisation_id
 
 
+def access_module_details(user: User, mobility_id: int, *, for_write: bool = False) -> Mobility:
+    """A mobility whose module inputs the user sees (404 otherwise); ``for_write``: the coordinator and the
+    sending member's contact (403)."""
+    from tilts.mobility.selectors import mobilities_for
+
+    return access(
+        mobilities_for(user) if can_export(user) else Mobility.objects.none(),
+        mobility_id,
+        for_write=for_write,
+        may_change=lambda mobility: can_edit_module_details(user, mobility),
+    )
+
+
 def budget_for(user: User, project: Project) -> ProjectBudget:
     """The project's budget; a member contact sees only their institution's line, not the whole award."""
     budget = project_budget(project)
@@ -255,3 +275,8 @@ def jobs_for(user: User) -> QuerySet[ExportJob]:
     if user.is_coordinator:
         return jobs
     return jobs.filter(created_by=user)
+
+
+def access_export_job(user: User, job_id: int) -> ExportJob:
+    """An export job of the user's (any, for the coordinator; 404 otherwise)."""
+    return access(jobs_for(user), job_id)

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,19 +20,18 @@ from tilts.exports import sections, selectors, services
 from tilts.exports.forms import AgreementMembersForm, ExportForm, ModuleDetailsForm
 from tilts.exports.models import ExportJob, ExportKind, ExportStatus
 from tilts.exports.workbook import sheet_titles
-from tilts.mobility.selectors import mobilities_for
 from tilts.projects.models import Project
 
 EXPORTERS = (Role.COORDINATOR, Role.AUDITOR, Role.MEMBER_CONTACT)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _project(request: HttpRequest, pk: int) -> Project:
-    return get_object_or_404(selectors.exportable_projects(current_user(request)), pk=pk)
+def _project(request: HttpRequest, pk: int, *, for_write: bool = False) -> Project:
+    return selectors.access_export_project(current_user(request), pk, for_write=for_write)
 
 
 def _job(request: HttpRequest, pk: int) -> ExportJob:
-    return get_object_or_404(selectors.jobs_for(current_user(request)), pk=pk)
+    return selectors.access_export_job(current_user(request), pk)
 
 
 PROBLEMS_PER_PAGE = 50
@@ -117,7 +116,7 @@ def module_section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
 @role_required(Role.COORDINATOR)
 def agreement_members(request: HttpRequest, pk: int) -> HttpResponse:
     """Which member organisations the project's grant agreement names (the module's register of the project)."""
-    project = _project(request, pk)
+    project = _project(request, pk, for_write=True)
     candidates = selectors.register_candidates(project)
     form = AgreementMembersForm(
         request.POST or None, candidates=candidates, initial={"organisations": selectors.agreement_members(project)}
@@ -155,9 +154,7 @@ def module_estimate(request: HttpRequest, pk: int) -> HttpResponse:
 def module_details(request: HttpRequest, pk: int) -> HttpResponse:
     """The module's inputs of one mobility: main means of transport, expensive travel, inclusion support."""
     user = current_user(request)
-    mobility = get_object_or_404(mobilities_for(user), pk=pk)
-    if not selectors.can_edit_module_details(user, mobility):
-        raise Http404
+    mobility = selectors.access_module_details(user, pk, for_write=True)
     record = bm.module_of(mobility)
     form = ModuleDetailsForm(request.POST or None, instance=record)
     if request.method == "POST" and form.is_valid():

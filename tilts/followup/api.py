@@ -25,6 +25,7 @@ from tilts.accounts.permissions import current_user
 from tilts.consortium.models import Consortium, Organisation
 from tilts.consortium.selectors import get_consortium, goals_by_number
 from tilts.core import keyset
+from tilts.core.access import require
 from tilts.core.api import ObjectId
 from tilts.core.keyset import PageQuery
 from tilts.core.limits import CODE_MAX, Code
@@ -262,8 +263,7 @@ def _consortium() -> Consortium:
 
 
 def _project(user: User, project_id: int) -> Project:
-    projects = Project.objects.all() if user.can_view_everything else selectors.projects_with_followups_for(user)
-    return get_object_or_404(projects.select_related("consortium"), pk=project_id)
+    return selectors.access_followup_project(user, project_id)
 
 
 def _mobilities(user: User, ids: list[int]) -> list[Mobility]:
@@ -296,10 +296,7 @@ def _related(user: User, project: Project, data: dict[str, Any]) -> dict[str, An
 
 def _editable(user: User, followup_id: int) -> FollowUp:
     """A follow-up the user may change: 404 if they do not see it, 403 if they see it but may not change it."""
-    followup = get_object_or_404(selectors.followups_for(user), pk=followup_id)
-    if not selectors.can_edit(user, followup):
-        raise PermissionDenied
-    return followup
+    return selectors.access_followup(user, followup_id, for_write=True)
 
 
 @router.get(
@@ -330,15 +327,14 @@ def followup_list(
 def followup_create(request: HttpRequest, project_id: ObjectId, payload: FollowUpIn) -> Status[FollowUp]:
     user = current_user(request)
     project = _project(user, project_id)
-    if not selectors.recordable_mobilities(user).filter(project=project).exists():
-        raise Http404
+    require(selectors.recordable_mobilities(user).filter(project=project).exists())  # e.g. auditors: 403
     data = _related(user, project, payload.dict())
     return Status(201, services.create_followup(project=project, by=user, **data))
 
 
 @router.get("/follow-ups/{followup_id}", response=FollowUpOut, auth=django_auth)
 def followup_detail(request: HttpRequest, followup_id: ObjectId) -> FollowUp:
-    return get_object_or_404(selectors.followups_for(current_user(request)), pk=followup_id)
+    return selectors.access_followup(current_user(request), followup_id)
 
 
 @router.patch(
@@ -367,7 +363,7 @@ def followup_update(request: HttpRequest, followup_id: ObjectId, payload: Follow
 def followup_delete(request: HttpRequest, followup_id: ObjectId) -> Status[None]:
     """404 if you do not see it, 403 if you see it but may not delete it; its history is kept."""
     user = current_user(request)
-    services.delete_followup(get_object_or_404(selectors.followups_for(user), pk=followup_id), by=user)
+    services.delete_followup(selectors.access_followup(user, followup_id), by=user)
     return Status(204, None)
 
 
@@ -379,7 +375,7 @@ def followup_delete(request: HttpRequest, followup_id: ObjectId) -> Status[None]
 )
 def followup_approve(request: HttpRequest, followup_id: ObjectId) -> FollowUp:
     user = current_user(request)
-    return services.approve_followup(get_object_or_404(selectors.followups_for(user), pk=followup_id), by=user)
+    return services.approve_followup(selectors.access_followup(user, followup_id), by=user)
 
 
 @router.post(

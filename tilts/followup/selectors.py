@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from tilts.accounts.models import User
 from tilts.consortium.models import Consortium, Goal, Organisation
+from tilts.core.access import access
 from tilts.core.collation import latvian_sort_key
 from tilts.core.dates import add_months
 from tilts.followup.models import TEACHING_TYPES, FollowUp, FollowUpStatus, FollowUpType
@@ -75,6 +76,17 @@ def can_delete(user: User, followup: FollowUp) -> bool:
     if user.is_coordinator:
         return True
     return followup.created_by_id == user.pk and followup.status == FollowUpStatus.PLANNED and can_edit(user, followup)
+
+
+def access_followup(user: User, followup_id: int, *, for_write: bool = False) -> FollowUp:
+    """A follow-up the user sees (404 otherwise); ``for_write``: only if they may edit it (403)."""
+    return access(followups_for(user), followup_id, for_write=for_write, may_change=lambda f: can_edit(user, f))
+
+
+def access_followup_project(user: User, project_id: int) -> Project:
+    """A project in which the user sees mobilities (any project for the coordinator and auditors; 404 otherwise)."""
+    projects = Project.objects.all() if user.can_view_everything else projects_with_followups_for(user)
+    return access(projects.select_related("consortium"), project_id)
 
 
 def keep_out_of_reach(user: User, followup: FollowUp, chosen: list[Mobility]) -> list[Mobility]:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from tilts.accounts.models import User
 from tilts.consortium.models import Goal, Organisation
 from tilts.core import dates, uploads
+from tilts.core.history import records_by
 from tilts.core.locking import claim_version
 from tilts.followup import selectors
 from tilts.followup.models import FollowUp, FollowUpStatus
@@ -207,6 +208,7 @@ def content_type(path: str) -> str:
 
 
 @transaction.atomic
+@records_by
 def create_followup(
     *,
     project: Project,
@@ -265,6 +267,7 @@ def update_followup(
 
 
 @transaction.atomic
+@records_by
 def delete_followup(followup: FollowUp, *, by: User) -> None:
     """Delete a follow-up (see :func:`selectors.can_delete` for who may); its history stays, with the deletion,
     and its files are removed from storage once the transaction commits."""
@@ -278,6 +281,7 @@ def delete_followup(followup: FollowUp, *, by: User) -> None:
 
 
 @transaction.atomic
+@records_by
 def approve_followup(followup: FollowUp, *, by: User) -> FollowUp:
     """The coordinator approves a delivered follow-up for the public results page (until then it counts on the
     back office's dashboards only)."""

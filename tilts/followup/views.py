@@ -16,6 +16,7 @@ from tilts.accounts.models import Role, User
 from tilts.accounts.permissions import current_user, role_required
 from tilts.consortium.models import Consortium
 from tilts.consortium.selectors import get_consortium
+from tilts.core.access import require
 from tilts.core.downloads import private_file
 from tilts.core.feedback import report_errors, show_on_form
 from tilts.core.pagination import paginate
@@ -37,8 +38,7 @@ def _consortium() -> Consortium:
 
 def _project(user: User, pk: int) -> Project:
     """A project in which the user sees mobilities (any project for the coordinator and auditors)."""
-    projects = Project.objects.all() if user.can_view_everything else selectors.projects_with_followups_for(user)
-    return get_object_or_404(projects.select_related("consortium"), pk=pk)
+    return selectors.access_followup_project(user, pk)
 
 
 @role_required()
@@ -104,8 +104,7 @@ def followup_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     project = _project(user, pk)
     recordable = selectors.recordable_mobilities(user).filter(project=project)
-    if not recordable.exists():
-        raise Http404
+    require(recordable.exists())  # they see the project, but record nothing in it (e.g. auditors): 403
     initial: dict[str, Any] = {"status": "delivered", "type": FollowUpType.WORKSHOP}
     mobility_id = request.GET.get("mobility", "")
     if mobility_id.isdigit() and len(mobility_id) < 12:
@@ -130,9 +129,7 @@ def followup_create(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required()
 def followup_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    followup = get_object_or_404(selectors.followups_for(user), pk=pk)
-    if not selectors.can_edit(user, followup):
-        raise Http404
+    followup = selectors.access_followup(user, pk, for_write=True)
     form = FollowUpForm(
         request.POST or None,
         request.FILES or None,
@@ -156,9 +153,8 @@ def followup_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def followup_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask, then delete on POST: the coordinator any follow-up, whoever recorded it while it is planned."""
     user = current_user(request)
-    followup = get_object_or_404(selectors.followups_for(user), pk=pk)
-    if not selectors.can_delete(user, followup):
-        raise Http404
+    followup = selectors.access_followup(user, pk)
+    require(selectors.can_delete(user, followup))
     if request.method == "POST":
         services.delete_followup(followup, by=user)
         messages.success(request, _("The follow-up has been deleted."))
@@ -169,7 +165,7 @@ def followup_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(Role.COORDINATOR)
 def followup_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    followup = get_object_or_404(selectors.followups_for(current_user(request)), pk=pk)
+    followup = selectors.access_followup(current_user(request), pk)
     try:
         services.approve_followup(followup, by=current_user(request))
     except ValidationError as error:
@@ -182,7 +178,7 @@ def followup_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required()
 def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    followup = get_object_or_404(selectors.followups_for(user), pk=pk)
+    followup = selectors.access_followup(user, pk)
     return render(
         request,
         "followup/followup_detail.html",
@@ -198,7 +194,7 @@ def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _file(request: HttpRequest, pk: int, field: str, name_field: str) -> FileResponse:
     """An uploaded file, only for those who see the follow-up; always downloaded, never shown inline."""
-    followup = get_object_or_404(selectors.followups_for(current_user(request)), pk=pk)
+    followup = selectors.access_followup(current_user(request), pk)
     stored = getattr(followup, field)
     if not stored:
         raise Http404

@@ -316,9 +316,9 @@ def rate_changes(request: HttpRequest, filters: Query[ChangesQuery]) -> dict[str
 )
 def rate_table_changes(request: HttpRequest, rate_table_id: ObjectId) -> dict[str, Any]:
     user = request.user
-    if not (isinstance(user, User) and user.can_view_everything):
+    if not isinstance(user, User):
         raise Http404
-    rate_table = get_object_or_404(RateTable, pk=rate_table_id)
+    rate_table = services.access_rate_table(user, rate_table_id)
     defaults = rules.load_call_year(rate_table.call_year)
     return _changes(defaults, rate_table.table, defaults.title, str(rate_table))
 

@@ -18,7 +18,9 @@ from django_countries import countries
 
 from tilts.accounts.models import User
 from tilts.core import dates
+from tilts.core.access import access
 from tilts.core.collation import latvian_sort_key
+from tilts.core.history import records_by
 from tilts.grants import rules
 from tilts.grants.models import CustomPlace, RateTable
 from tilts.grants.rules import gazetteer
@@ -221,6 +223,7 @@ def create_rate_table(*, call_year: int, name: str, notes: str = "") -> RateTabl
 
 
 @transaction.atomic
+@records_by
 def update_rate_entry(
     rate_table: RateTable, *, key: str, value: Decimal, status: rules.Status, source: str, by: User | None = None
 ) -> RateTable:
@@ -249,6 +252,7 @@ def update_rate_entry(
 
 
 @transaction.atomic
+@records_by
 def set_country_group(
     rate_table: RateTable, *, country: str, group: int, status: rules.Status, source: str, by: User | None = None
 ) -> RateTable:
@@ -319,6 +323,14 @@ def rate_changes(before: rules.RateTable, after: rules.RateTable) -> list[Change
     return [row for row in others if row.change.kind == ChangeKind.VALUE] + groups + activities
 
 
+def access_rate_table(user: User, rate_table_id: int, *, for_write: bool = False) -> RateTable:
+    """A project's rate table: the coordinator and auditors see them (404 for others); the coordinator corrects
+    them (403)."""
+    visible = RateTable.objects.all() if user.can_view_everything else RateTable.objects.none()
+    return access(visible, rate_table_id, for_write=for_write, may_change=lambda _: user.is_coordinator)
+
+
+@records_by
 def add_custom_place(*, name: str, country: str, latitude: Decimal, longitude: Decimal, by: User) -> CustomPlace:
     place = CustomPlace(name=name.strip(), country=country, latitude=latitude, longitude=longitude, added_by=by)
     place.full_clean()

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -194,7 +194,7 @@ def rate_table_create(request: HttpRequest) -> HttpResponse:
 
 @role_required(*READERS)
 def rate_table_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    rate_table = get_object_or_404(RateTable, pk=pk)
+    rate_table = services.access_rate_table(current_user(request), pk)
     table = rate_table.table
     return render(
         request,
@@ -215,7 +215,7 @@ def rate_table_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*READERS)
 def rate_table_changes(request: HttpRequest, pk: int) -> HttpResponse:
     """A project's table against its call year's defaults: what the coordinator corrected, value by value."""
-    rate_table = get_object_or_404(RateTable, pk=pk)
+    rate_table = services.access_rate_table(current_user(request), pk)
     defaults = rules.load_call_year(rate_table.call_year)
     return render(
         request,
@@ -231,7 +231,7 @@ def rate_table_changes(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.COORDINATOR)
 def country_group_edit(request: HttpRequest, pk: int, country: str) -> HttpResponse:
-    rate_table = get_object_or_404(RateTable, pk=pk)
+    rate_table = services.access_rate_table(current_user(request), pk, for_write=True)
     table = rate_table.table
     current = table.country_group_of(country)
     if current is None:
@@ -264,7 +264,7 @@ def country_group_edit(request: HttpRequest, pk: int, country: str) -> HttpRespo
 
 @role_required(Role.COORDINATOR)
 def rate_entry_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
-    rate_table = get_object_or_404(RateTable, pk=pk)
+    rate_table = services.access_rate_table(current_user(request), pk, for_write=True)
     table = rate_table.table
     entry = next((e for e in table.entries() if e.key == key), None)
     if entry is None:

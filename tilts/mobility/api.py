@@ -21,7 +21,7 @@ from tilts.core.limits import CODE_MAX, LONG_TEXT_MAX, Code, LongText
 from tilts.mobility import selectors, services
 from tilts.mobility.forms import people_for
 from tilts.mobility.models import GroupActivity, Mobility, MobilityStatus
-from tilts.projects.selectors import projects_for
+from tilts.projects.selectors import access_project, projects_for
 
 router = Router(tags=["mobilities"], auth=django_auth)
 
@@ -122,7 +122,7 @@ def mobility_list(
 
 @router.get("/mobilities/{mobility_id}", response=MobilityOut)
 def mobility_detail(request: HttpRequest, mobility_id: ObjectId) -> Mobility:
-    return get_object_or_404(selectors.mobilities_for(current_user(request)), pk=mobility_id)
+    return selectors.access_mobility(current_user(request), mobility_id)
 
 
 @router.post("/projects/{project_id}/mobilities", response={201: MobilityOut}, summary="Plan a mobility (draft)")
@@ -130,7 +130,7 @@ def mobility_create(request: HttpRequest, project_id: ObjectId, payload: Mobilit
     user = current_user(request)
     if not (user.is_coordinator or user.is_member_contact):
         raise PermissionDenied
-    project = get_object_or_404(projects_for(user), pk=project_id)
+    project = access_project(user, project_id)
     data = payload.dict()
     if not user.is_coordinator and data["sending_organisation"] != user.organisation_id:
         raise Http404
@@ -146,9 +146,7 @@ def mobility_create(request: HttpRequest, project_id: ObjectId, payload: Mobilit
 @router.patch("/mobilities/{mobility_id}", response=MobilityOut, summary="Change a mobility (optimistic locking)")
 def mobility_update(request: HttpRequest, mobility_id: ObjectId, payload: MobilityPatch) -> Mobility:
     user = current_user(request)
-    mobility = get_object_or_404(selectors.mobilities_for(user), pk=mobility_id)
-    if not selectors.can_edit(user, mobility):
-        raise PermissionDenied
+    mobility = selectors.access_mobility(user, mobility_id, for_write=True)
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version")
     return services.update_mobility(mobility, version=version, **changes)
@@ -157,7 +155,7 @@ def mobility_update(request: HttpRequest, mobility_id: ObjectId, payload: Mobili
 @router.post("/mobilities/{mobility_id}/transitions", response=MobilityOut, summary="Move along the workflow")
 def mobility_transition(request: HttpRequest, mobility_id: ObjectId, payload: TransitionIn) -> Mobility:
     user = current_user(request)
-    mobility = get_object_or_404(selectors.mobilities_for(user), pk=mobility_id)
+    mobility = selectors.access_mobility(user, mobility_id)
     if payload.to not in MobilityStatus.values:
         raise ValidationError({"to": _("Unknown status.")})
     if payload.to not in selectors.transitions_for(user, mobility):

@@ -11,8 +11,9 @@ from django_countries import countries
 
 from tilts.accounts.models import User
 from tilts.consortium.models import Organisation
+from tilts.core.access import access
 from tilts.core.collation import latvian_sort_key
-from tilts.mobility.models import GrantRecalculation, GroupActivity, Mobility, MobilityCost, MobilityStatus
+from tilts.mobility.models import GrantRecalculation, GroupActivity, JointTrip, Mobility, MobilityCost, MobilityStatus
 from tilts.projects.models import BudgetCategory, Project
 
 ZERO = Decimal("0.00")
@@ -60,6 +61,27 @@ def can_edit(user: User, mobility: Mobility) -> bool:
         and mobility.sending_organisation_id == user.organisation_id
         and mobility.status == MobilityStatus.DRAFT
     )
+
+
+def access_mobility(user: User, mobility_id: int, *, for_write: bool = False) -> Mobility:
+    """A mobility the user sees (404 otherwise); ``for_write``: only if they may edit it now (403)."""
+    return access(mobilities_for(user), mobility_id, for_write=for_write, may_change=lambda m: can_edit(user, m))
+
+
+def access_mobility_project(user: User, project_id: int) -> Project:
+    """A project's mobility pages: the coordinator, auditor and member contacts see every project, a participant
+    the projects they travel in (404 otherwise)."""
+    if user.can_view_everything or user.is_member_contact:
+        visible = Project.objects.select_related("rate_table")
+    else:
+        visible = Project.objects.filter(mobilities__participant=user).distinct()
+    return access(visible, project_id)
+
+
+def access_trip(user: User, trip_id: int) -> JointTrip:
+    """A joint study trip the user sees a mobility of (404 otherwise)."""
+    visible = JointTrip.objects.filter(mobilities__in=mobilities_for(user)).select_related("project", "leader")
+    return access(visible.distinct(), trip_id)
 
 
 def transitions_for(user: User, mobility: Mobility) -> list[MobilityStatus]:

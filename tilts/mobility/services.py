@@ -19,6 +19,7 @@ from tilts.accounts.models import User
 from tilts.consortium.models import Goal
 from tilts.consortium.selectors import is_active_member
 from tilts.core import dates
+from tilts.core.history import records_by
 from tilts.core.locking import claim_version
 from tilts.grants import rules
 from tilts.grants import services as grant_services
@@ -187,6 +188,7 @@ def _store_price(mobility: Mobility) -> None:
 
 
 @transaction.atomic
+@records_by
 def create_mobility(*, goals: Iterable[Goal], by: User | None, **fields: Any) -> Mobility:
     goals = list(goals)
     mobility = Mobility(created_by=by, **fields)
@@ -231,6 +233,7 @@ def update_mobility(
 
 
 @transaction.atomic
+@records_by
 def transition(mobility: Mobility, to: str, *, by: User, reason: str = "", force_majeure: bool = False) -> Mobility:
     """Move a mobility along draft → submitted → approved → confirmed → completed, or cancel it."""
     locked = Mobility.objects.select_for_update().get(pk=mobility.pk)
@@ -260,6 +263,7 @@ def transition(mobility: Mobility, to: str, *, by: User, reason: str = "", force
 
 
 @transaction.atomic
+@records_by
 def create_joint_trip(
     *,
     project: Any,
@@ -284,6 +288,7 @@ def create_joint_trip(
 
 
 @transaction.atomic
+@records_by
 def transition_trip(trip: JointTrip, to: str, *, by: User, reason: str = "") -> list[Mobility]:
     """Move every mobility of the trip that can make this step (e.g. approve all submitted ones) at once."""
     target = MobilityStatus(to)
@@ -308,6 +313,7 @@ def default_origin(organisation: Any) -> str:
 
 
 @transaction.atomic
+@records_by
 def create_trip_from_form(
     *,
     project: Any,
@@ -337,6 +343,7 @@ def create_trip_from_form(
 
 
 @transaction.atomic
+@records_by
 def join_trip(
     trip: JointTrip, *, people: Iterable[User], by: User, participant_kind: str | None = None
 ) -> list[Mobility]:

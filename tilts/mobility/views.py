@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tilts.accounts.models import Role, User
 from tilts.accounts.permissions import current_user, role_required
+from tilts.core.access import Forbidden
 from tilts.core.feedback import report_errors, show_on_form
 from tilts.core.htmx import HtmxHttpRequest
 from tilts.core.pagination import paginate
@@ -42,14 +43,11 @@ PLANNERS = (Role.COORDINATOR, Role.MEMBER_CONTACT)
 
 
 def _project(request: HttpRequest, pk: int) -> Project:
-    user = current_user(request)
-    if user.can_view_everything or user.is_member_contact:
-        return get_object_or_404(projects_for(user), pk=pk)
-    return get_object_or_404(Project.objects.filter(mobilities__participant=user).distinct(), pk=pk)
+    return selectors.access_mobility_project(current_user(request), pk)
 
 
-def _mobility(request: HttpRequest, pk: int) -> Mobility:
-    return get_object_or_404(selectors.mobilities_for(current_user(request)), pk=pk)
+def _mobility(request: HttpRequest, pk: int, *, for_write: bool = False) -> Mobility:
+    return selectors.access_mobility(current_user(request), pk, for_write=for_write)
 
 
 def _date(value: str | None) -> datetime.date | None:
@@ -267,9 +265,7 @@ def _confirmed_grant(request: HttpRequest) -> Decimal | None:
 def mobility_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit; when the grant would change, show the old and new amounts and save only when confirmed."""
     user = current_user(request)
-    mobility = _mobility(request, pk)
-    if not selectors.can_edit(user, mobility):
-        raise Http404
+    mobility = _mobility(request, pk, for_write=True)
     form = MobilityForm(request.POST or None, instance=Mobility.objects.get(pk=pk), project=mobility.project, user=user)
     difference = None
     if request.method == "POST" and form.is_valid():
@@ -327,7 +323,7 @@ def mobility_transition(request: HttpRequest, pk: int) -> HttpResponse:
     mobility = _mobility(request, pk)
     target = request.POST.get("to", "")
     if target not in selectors.transitions_for(user, mobility):
-        raise Http404
+        raise Forbidden
     form = CancelForm(request.POST) if target == MobilityStatus.CANCELLED else None
     if form is not None and not form.is_valid():
         messages.error(request, _("Give the reason for the cancellation."))
@@ -377,10 +373,8 @@ def trip_create(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required()
 def trip_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    trip = get_object_or_404(JointTrip.objects.select_related("project", "leader"), pk=pk)
+    trip = selectors.access_trip(user, pk)
     mobilities = with_amounts(selectors.mobilities_for(user).filter(trip=trip))
-    if not mobilities.exists():
-        raise Http404
     first = mobilities.first()
     assert first is not None
     can_join = (user.is_coordinator or user.is_member_contact) and trip.project.status != "closed"

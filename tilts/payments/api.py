@@ -4,17 +4,15 @@ import datetime
 from decimal import Decimal
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.security import django_auth
 
 from tilts.accounts.permissions import current_user
 from tilts.core.api import ObjectId
 from tilts.mobility.models import Mobility
-from tilts.mobility.selectors import mobilities_for
 from tilts.payments import selectors, services
 from tilts.payments.models import PaidTo, PaymentKind
-from tilts.projects.selectors import projects_for
+from tilts.projects.selectors import access_project
 
 router = Router(tags=["payments"], auth=django_auth)
 
@@ -88,8 +86,8 @@ def _out(mobility: Mobility) -> MobilityPaymentsOut:
     )
 
 
-def _mobility(request: HttpRequest, pk: int) -> Mobility:
-    return get_object_or_404(selectors.with_amounts(mobilities_for(current_user(request))), pk=pk)
+def _mobility(request: HttpRequest, pk: int, *, for_write: bool = False) -> Mobility:
+    return selectors.access_payments(current_user(request), pk, for_write=for_write)
 
 
 @router.get("/mobilities/{pk}/payments", response=MobilityPaymentsOut)
@@ -102,11 +100,7 @@ def mobility_payments(request: HttpRequest, pk: ObjectId) -> MobilityPaymentsOut
 def record_payment(request: HttpRequest, pk: ObjectId, kind: PaymentKind, payload: PaymentIn) -> MobilityPaymentsOut:
     """The coordinator records (or corrects, with ``version``) the pre-financing or the balance paid."""
     user = current_user(request)
-    mobility = _mobility(request, pk)
-    if not user.is_coordinator:
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied
+    mobility = _mobility(request, pk, for_write=True)
     services.record_payment(
         mobility,
         kind=kind,
@@ -124,6 +118,6 @@ def record_payment(request: HttpRequest, pk: ObjectId, kind: PaymentKind, payloa
 def project_payments(request: HttpRequest, pk: ObjectId) -> list[selectors.MemberPayments]:
     """Totals per sending member (as the consortium pays per member), within the caller's reach."""
     user = current_user(request)
-    project = get_object_or_404(projects_for(user), pk=pk)
+    project = access_project(user, pk)
     mobilities = selectors.with_amounts(selectors.project_mobilities(user, project)).prefetch_related("payments")
     return selectors.by_member(mobilities)

@@ -18,6 +18,7 @@ from django.db.models import DecimalField, OuterRef, Prefetch, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 
 from tilts.accounts.models import User
+from tilts.core.access import access
 from tilts.mobility.models import Mobility, MobilityStatus
 from tilts.payments.models import Payment, PaymentKind
 from tilts.projects.models import Project
@@ -180,6 +181,16 @@ def schedule(mobility: Mobility) -> list[Instalment]:
 def can_record(user: User, mobility: Mobility) -> bool:
     """Only the coordinator pays, and not for drafts or cancelled mobilities."""
     return user.is_coordinator and mobility.status not in (MobilityStatus.DRAFT, MobilityStatus.CANCELLED)
+
+
+def access_payments(user: User, mobility_id: int, *, for_write: bool = False) -> Mobility:
+    """A mobility's payments, with its amounts, for whoever sees the mobility (404 otherwise); ``for_write``:
+    only the coordinator records payments (403)."""
+    from tilts.mobility.selectors import mobilities_for
+
+    return access(
+        with_amounts(mobilities_for(user)), mobility_id, for_write=for_write, may_change=lambda _: user.is_coordinator
+    )
 
 
 def payments_for(user: User) -> QuerySet[Payment]:

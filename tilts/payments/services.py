@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tilts.accounts.models import User
+from tilts.core.history import records_by
 from tilts.core.locking import claim_version
 from tilts.mobility.models import Mobility
 from tilts.payments import selectors
@@ -16,6 +17,7 @@ from tilts.payments.models import PaidTo, Payment, PaymentKind
 
 
 @transaction.atomic
+@records_by
 def record_payment(
     mobility: Mobility,
     *,

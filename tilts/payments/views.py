@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,18 +21,17 @@ from tilts.core.collation import latvian
 from tilts.core.feedback import show_on_form
 from tilts.core.spreadsheets import safe_row
 from tilts.mobility.models import Mobility
-from tilts.mobility.selectors import mobilities_for
 from tilts.payments import selectors, services
 from tilts.payments.forms import PaymentForm
 from tilts.payments.models import PaymentKind
 from tilts.projects.models import Project
-from tilts.projects.selectors import projects_for
+from tilts.projects.selectors import access_project
 
 PAGE_SIZE = 50
 
 
-def _mobility(request: HttpRequest, pk: int) -> Mobility:
-    return get_object_or_404(selectors.with_amounts(mobilities_for(current_user(request))), pk=pk)
+def _mobility(request: HttpRequest, pk: int, *, for_write: bool = False) -> Mobility:
+    return selectors.access_payments(current_user(request), pk, for_write=for_write)
 
 
 def _forms(mobility: Mobility, schedule: list[selectors.Instalment]) -> dict[str, PaymentForm]:
@@ -79,7 +78,7 @@ def mobility_payments(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(Role.COORDINATOR)
 def record(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    mobility = _mobility(request, pk)
+    mobility = _mobility(request, pk, for_write=True)
     if kind not in PaymentKind.values:
         raise Http404
     form = PaymentForm(request.POST, prefix=kind)
@@ -107,7 +106,7 @@ def record(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @role_required(Role.COORDINATOR, Role.AUDITOR, Role.MEMBER_CONTACT)
 def project_payments(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    project = get_object_or_404(projects_for(user), pk=pk)
+    project = access_project(user, pk)
     mobilities = (
         selectors.with_amounts(selectors.project_mobilities(user, project))
         .prefetch_related("payments")

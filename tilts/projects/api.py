@@ -4,14 +4,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.security import django_auth
 
 from tilts.accounts.models import User
 from tilts.core.api import ObjectId
 from tilts.projects import selectors
-from tilts.projects.models import Project
 
 router = Router(tags=["projects"], auth=django_auth)
 
@@ -65,7 +63,7 @@ def project_list(request: HttpRequest) -> Any:
 @router.get("/projects/{project_id}", response=ProjectDetailOut, summary="A project, its budget and plans")
 def project_detail(request: HttpRequest, project_id: ObjectId) -> dict[str, Any]:
     user = _user(request)
-    project: Project = get_object_or_404(selectors.projects_for(user), pk=project_id)
+    project = selectors.access_project(user, project_id)
     budget = selectors.budget_summary(project) if user.can_view_everything else None
     fields = ProjectOut.model_fields
     return {

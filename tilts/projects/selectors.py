@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import QuerySet, Sum
 
 from tilts.accounts.models import User
+from tilts.core.access import access
 from tilts.core.collation import latvian
 from tilts.projects.models import BudgetCategory, MemberPlan, Project
 
@@ -39,6 +40,11 @@ def projects_for(user: User) -> QuerySet[Project]:
     if user.can_view_everything or user.is_member_contact:
         return Project.objects.select_related("rate_table")
     return Project.objects.none()
+
+
+def access_project(user: User, project_id: int, *, for_write: bool = False) -> Project:
+    """A project the user sees (404 otherwise); ``for_write``: only the coordinator changes it (403)."""
+    return access(projects_for(user), project_id, for_write=for_write, may_change=lambda _: user.is_coordinator)
 
 
 def budget_summary(project: Project) -> BudgetSummary:

@@ -18,8 +18,8 @@ from tilts.projects.models import MemberPlan, Project
 VIEWERS = (Role.COORDINATOR, Role.AUDITOR, Role.MEMBER_CONTACT)
 
 
-def _project(request: HttpRequest, pk: int) -> Project:
-    return get_object_or_404(selectors.projects_for(current_user(request)), pk=pk)
+def _project(request: HttpRequest, pk: int, *, for_write: bool = False) -> Project:
+    return selectors.access_project(current_user(request), pk, for_write=for_write)
 
 
 @role_required(*VIEWERS)
@@ -66,7 +66,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.COORDINATOR)
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _project(request, pk)
+    project = _project(request, pk, for_write=True)
     form = ProjectForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "call_year")}
@@ -84,7 +84,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.COORDINATOR)
 def budget_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _project(request, pk)
+    project = _project(request, pk, for_write=True)
     form = BudgetForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
         try:
@@ -101,7 +101,7 @@ def budget_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.COORDINATOR)
 def plan_edit(request: HttpRequest, pk: int, plan_pk: int | None = None) -> HttpResponse:
-    project = _project(request, pk)
+    project = _project(request, pk, for_write=True)
     plan = get_object_or_404(project.member_plans, pk=plan_pk) if plan_pk else None
     form = MemberPlanForm(request.POST or None, instance=plan, project=project, consortium=project.consortium)
     if request.method == "POST" and form.is_valid():
@@ -123,7 +123,7 @@ def plan_edit(request: HttpRequest, pk: int, plan_pk: int | None = None) -> Http
 @require_POST
 @role_required(Role.COORDINATOR)
 def plan_delete(request: HttpRequest, pk: int, plan_pk: int) -> HttpResponse:
-    project = _project(request, pk)
+    project = _project(request, pk, for_write=True)
     plan: MemberPlan = get_object_or_404(project.member_plans, pk=plan_pk)
     services.delete_member_plan(plan)
     messages.success(request, _("The plan line has been removed."))

@@ -200,13 +200,13 @@ def review_create(request: HttpRequest, payload: ReviewIn) -> Status[Review]:
 
 @router.get("/quality/reviews/{review_id}", response=ReviewOut, auth=django_auth)
 def review_detail(request: HttpRequest, review_id: ObjectId) -> Review:
-    return get_object_or_404(selectors.reviews_for(current_user(request)), pk=review_id)
+    return selectors.access_review(current_user(request), review_id)
 
 
 @router.post("/quality/reviews/{review_id}/close", response=ReviewOut, auth=django_auth, summary="Close a review")
 def review_close(request: HttpRequest, review_id: ObjectId) -> Review:
     user = current_user(request)
-    review = get_object_or_404(selectors.reviews_for(user), pk=review_id)
+    review = selectors.access_review(user, review_id, for_write=True)
     return services.close_review(review, by=user)
 
 
@@ -219,7 +219,7 @@ def review_close(request: HttpRequest, review_id: ObjectId) -> Review:
 @paginate(PageNumberPagination, page_size=100)
 def answer_list(request: HttpRequest, review_id: ObjectId, organisation: int | None = None) -> Any:
     user = current_user(request)
-    review = get_object_or_404(selectors.reviews_for(user), pk=review_id)
+    review = selectors.access_review(user, review_id)
     answers = selectors.answers_for(user).filter(review=review).prefetch_related("evidence")
     if organisation is not None:
         answers = answers.filter(organisation_id=organisation)
@@ -227,7 +227,7 @@ def answer_list(request: HttpRequest, review_id: ObjectId, organisation: int | N
 
 
 def _answer(user: User, answer_id: int) -> Answer:
-    return get_object_or_404(selectors.answers_for(user), pk=answer_id)
+    return selectors.access_answer(user, answer_id)
 
 
 @router.get("/quality/answers/{answer_id}", response=AnswerOut, auth=django_auth)
@@ -272,7 +272,7 @@ def evidence_upload(
 @router.delete("/quality/evidence/{evidence_id}", response={204: None}, auth=django_auth)
 def evidence_delete(request: HttpRequest, evidence_id: ObjectId) -> Status[None]:
     user = current_user(request)
-    services.delete_evidence(get_object_or_404(selectors.evidence_for(user), pk=evidence_id), by=user)
+    services.delete_evidence(selectors.access_answer_evidence(user, evidence_id), by=user)
     return Status(204, None)
 
 
@@ -287,7 +287,7 @@ def _checklist_out(mobility_id: int) -> ChecklistOut:
 
 @router.get("/quality/mobilities/{mobility_id}/support", response=ChecklistOut, auth=django_auth)
 def checklist_detail(request: HttpRequest, mobility_id: ObjectId) -> ChecklistOut:
-    mobility = get_object_or_404(selectors.checklist_mobilities(current_user(request)), pk=mobility_id)
+    mobility = selectors.access_checklist(current_user(request), mobility_id)
     return _checklist_out(mobility.pk)
 
 
@@ -299,7 +299,7 @@ def checklist_detail(request: HttpRequest, mobility_id: ObjectId) -> ChecklistOu
 )
 def checklist_save(request: HttpRequest, mobility_id: ObjectId, payload: ChecklistIn) -> ChecklistOut:
     user = current_user(request)
-    mobility = get_object_or_404(selectors.checklist_mobilities(user), pk=mobility_id)
+    mobility = selectors.access_checklist(user, mobility_id)
     services.save_checklist(mobility, by=user, **payload.dict())
     return _checklist_out(mobility.pk)
 

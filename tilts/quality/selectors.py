@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tilts.accounts.models import User
 from tilts.consortium.models import Consortium, MembershipStatus, Organisation
+from tilts.core.access import access
 from tilts.core.collation import latvian_sort_key
 from tilts.followup import selectors as followup_selectors
 from tilts.followup.models import TEACHING_TYPES, FollowUpStatus
@@ -62,6 +63,31 @@ def can_answer(user: User, review: Review, organisation_id: int) -> bool:
     return user.is_coordinator or (user.is_member_contact and user.organisation_id == organisation_id)
 
 
+def access_review(user: User, review_id: int, *, for_write: bool = False) -> Review:
+    """A quality review the user sees (404 otherwise); ``for_write``: the coordinator runs reviews (403)."""
+    return access(reviews_for(user), review_id, for_write=for_write, may_change=lambda _: user.is_coordinator)
+
+
+def access_answer(user: User, answer_id: int, *, for_write: bool = False) -> Answer:
+    """An answer the user sees (404 otherwise); ``for_write``: only while they may answer it (403)."""
+    return access(
+        answers_for(user),
+        answer_id,
+        for_write=for_write,
+        may_change=lambda answer: can_answer(user, answer.review, answer.organisation_id),
+    )
+
+
+def access_answer_evidence(user: User, evidence_id: int, *, for_write: bool = False) -> AnswerEvidence:
+    """Evidence of an answer the user sees (404 otherwise); ``for_write``: only while they may answer (403)."""
+    return access(
+        evidence_for(user),
+        evidence_id,
+        for_write=for_write,
+        may_change=lambda evidence: can_answer(user, evidence.answer.review, evidence.answer.organisation_id),
+    )
+
+
 def organisations_in(review: Review) -> QuerySet[Organisation]:
     """The institutions answering a review: those that have answers in it."""
     return Organisation.objects.filter(pk__in=review.answers.values("organisation_id"))
@@ -95,6 +121,17 @@ def checklist_mobilities(user: User) -> QuerySet[Mobility]:
     """Mobilities whose support checklist the user sees: the coordinator and auditors all, a member contact their
     institution's, a participant their own."""
     return mobilities_for(user)
+
+
+def access_checklist(user: User, mobility_id: int, *, for_write: bool = False) -> Mobility:
+    """The mobility whose support checklist the user sees (404 otherwise); ``for_write``: only if they may
+    fill it in (403)."""
+    return access(
+        checklist_mobilities(user),
+        mobility_id,
+        for_write=for_write,
+        may_change=lambda mobility: can_edit_checklist(user, mobility),
+    )
 
 
 def can_edit_checklist(user: User, mobility: Mobility) -> bool:

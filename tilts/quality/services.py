@@ -27,6 +27,7 @@ from tilts.accounts.models import Role, User
 from tilts.consortium.models import Consortium, Goal, Organisation, OrganisationType
 from tilts.core import uploads
 from tilts.core.emails import send_templated_mail, url_in_language
+from tilts.core.history import records_by
 from tilts.followup.selectors import followups_for
 from tilts.mobility.models import Mobility
 from tilts.projects.models import Project
@@ -87,6 +88,7 @@ def standards_source(path: Path = STANDARDS_FILE) -> dict[str, Any]:
     return {"version": data["version"], "guide_year": data["guide_year"], "source": data["source"]}
 
 
+@records_by
 def add_item(*, code: str, area: int, title_lv: str, title_en: str, by: User) -> StandardItem:
     """The consortium's own item in an area; it is answered in the reviews opened after it."""
     if not by.is_coordinator:
@@ -136,6 +138,7 @@ def suggested_review(consortium: Consortium, today: datetime.date | None = None)
 
 
 @transaction.atomic
+@records_by
 def open_review(
     consortium: Consortium,
     *,
@@ -191,6 +194,7 @@ def open_review(
     return review
 
 
+@records_by
 def close_review(review: Review, *, by: User) -> Review:
     """Close a review: its answers become read-only and stay for comparison."""
     if not by.is_coordinator:
@@ -213,6 +217,7 @@ def _check_answerable(answer: Answer, by: User) -> None:
         raise PermissionDenied
 
 
+@records_by
 def save_answer(
     answer: Answer, *, by: User, status: str, owner: str = "", notes: str = "", due_date: datetime.date | None = None
 ) -> Answer:
@@ -262,6 +267,7 @@ def _label_of(instance: Model) -> str:
     return str(instance)[:300]
 
 
+@records_by
 def add_evidence(
     answer: Answer,
     *,
@@ -313,6 +319,7 @@ def _check_upload(upload: UploadedFile | None) -> None:
     uploads.checked_type(upload)
 
 
+@records_by
 def delete_evidence(evidence: AnswerEvidence, *, by: User) -> None:
     """Remove evidence while the review is open; a stored document goes when the transaction commits."""
     _check_answerable(evidence.answer, by)
@@ -335,6 +342,7 @@ CHECKLIST_FIELDS = (
 )
 
 
+@records_by
 def save_checklist(mobility: Mobility, *, by: User, **fields: Any) -> SupportChecklist:
     """Record how the participant was supported. For job shadowing, refuses a mentor who would then have more
     than two people shadowing them at the same time (Programme Guide 2026), counted across the consortium."""
@@ -449,6 +457,7 @@ def send_reminders(today: datetime.date | None = None) -> Reminders:
 # The Erasmus Plan and targets ------------------------------------------------------------------------------------
 
 
+@records_by
 def save_objective(
     consortium: Consortium,
     *,
@@ -493,6 +502,7 @@ def save_objective(
     return objective
 
 
+@records_by
 def save_objective_year(
     objective: Objective,
     *,
@@ -521,6 +531,7 @@ def save_objective_year(
     return row
 
 
+@records_by
 def set_target(project: Project, *, by: User, kind: str, target: int | None) -> ProjectTarget | None:
     """A target from the project's grant agreement; an empty target removes it."""
     if not by.is_coordinator:
@@ -544,6 +555,7 @@ def can_build_pack(user: User) -> bool:
     return user.can_view_everything
 
 
+@records_by
 def start_pack(consortium: Consortium, *, by: User, language: str) -> PackJob:
     """Queue the pack for the background worker; the job reports its progress and holds both files when done."""
     from tilts.quality.tasks import build_pack

@@ -17,6 +17,7 @@ from tilts.accounts.models import Role, User
 from tilts.accounts.permissions import current_user, role_required
 from tilts.consortium.models import Consortium, Organisation
 from tilts.consortium.selectors import get_consortium
+from tilts.core.access import Forbidden
 from tilts.core.downloads import private_file
 from tilts.core.feedback import report_errors, show_on_form
 from tilts.core.htmx import HtmxHttpRequest
@@ -141,7 +142,7 @@ def review_create(request: HttpRequest) -> HttpResponse:
 @role_required(*READERS)
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    review = get_object_or_404(selectors.reviews_for(user), pk=pk)
+    review = selectors.access_review(user, pk)
     organisations = selectors.visible_organisations(user, review)
     return render(
         request,
@@ -158,7 +159,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(Role.COORDINATOR)
 def review_close(request: HttpRequest, pk: int) -> HttpResponse:
-    review = get_object_or_404(Review, pk=pk)
+    review = selectors.access_review(current_user(request), pk, for_write=True)
     try:
         services.close_review(review, by=current_user(request))
     except ValidationError as error:
@@ -170,7 +171,7 @@ def review_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _review_and_organisation(user: User, pk: int, organisation_pk: int) -> tuple[Review, Organisation]:
     """A review and one of its institutions the user sees; other institutions answer 404."""
-    review = get_object_or_404(selectors.reviews_for(user), pk=pk)
+    review = selectors.access_review(user, pk)
     if not user.can_view_everything and user.organisation_id != organisation_pk:
         raise Http404
     organisation = get_object_or_404(selectors.organisations_in(review), pk=organisation_pk)
@@ -242,12 +243,12 @@ def compare(request: HttpRequest, pk: int, organisation_pk: int) -> HttpResponse
 def answer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One answer with its evidence; while the review is open, evidence can be added."""
     user = current_user(request)
-    answer = get_object_or_404(selectors.answers_for(user), pk=pk)
+    answer = selectors.access_answer(user, pk)
     editable = selectors.can_answer(user, answer.review, answer.organisation_id)
     form = EvidenceForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if not editable:
-            raise Http404
+            raise Forbidden
         if form.is_valid():
             try:
                 services.add_evidence(
@@ -277,9 +278,7 @@ def answer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*READERS)
 def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    evidence = get_object_or_404(selectors.evidence_for(user), pk=pk)
-    if not selectors.can_answer(user, evidence.answer.review, evidence.answer.organisation_id):
-        raise Http404
+    evidence = selectors.access_answer_evidence(user, pk, for_write=True)
     services.delete_evidence(evidence, by=user)
     messages.success(request, _("The evidence has been removed."))
     return redirect("quality:answer", pk=evidence.answer_id)
@@ -288,7 +287,7 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*READERS)
 def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     """An uploaded document, only for those who see the answer; always downloaded, never shown inline."""
-    evidence = get_object_or_404(selectors.evidence_for(current_user(request)), pk=pk)
+    evidence = selectors.access_answer_evidence(current_user(request), pk)
     if not evidence.file:
         raise Http404
     suffix = PurePath(evidence.file.name).suffix
@@ -320,7 +319,7 @@ def support_list(request: HttpRequest) -> HttpResponse:
 @role_required(*CHECKLIST_USERS)
 def checklist(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    mobility = get_object_or_404(selectors.checklist_mobilities(user), pk=pk)
+    mobility = selectors.access_checklist(user, pk)
     current = SupportChecklist.objects.filter(mobility=mobility).first()
     editable = selectors.can_edit_checklist(user, mobility)
     form = ChecklistForm(request.POST if editable else None, instance=current)

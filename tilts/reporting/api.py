@@ -4,18 +4,17 @@ import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.security import django_auth
 
-from tilts.accounts.models import User
 from tilts.accounts.permissions import current_user
 from tilts.core import keyset
+from tilts.core.access import require
 from tilts.core.api import ObjectId
 from tilts.core.keyset import PageQuery
 from tilts.core.limits import CODE_MAX, Code, LongText
@@ -129,15 +128,10 @@ EvidenceKindField = Annotated[
 EvidenceUpload = Annotated[UploadedFile, File(description="PDF, JPEG or PNG (a photo: JPEG or PNG only).")]
 
 
-def _report(request: HttpRequest, report_id: int) -> ParticipantReport:
-    return get_object_or_404(selectors.reports_for(current_user(request)), pk=report_id)
-
-
-def _check_participant(user: User, report: ParticipantReport) -> None:
-    """Only the participant handles their evidence (403 for others who can read the report); whether the report
+def _report(request: HttpRequest, report_id: int, *, for_write: bool = False) -> ParticipantReport:
+    """Only the participant writes their report and evidence (403 for others who can read it); whether the report
     can still be changed is the service's check, refused with its message (422)."""
-    if report.mobility.participant_id != user.pk:
-        raise PermissionDenied
+    return selectors.access_report(current_user(request), report_id, for_write=for_write)
 
 
 @router.get("/reports", response=list[ReportOut], summary="The reports you may read")
@@ -167,8 +161,7 @@ def report_detail(request: HttpRequest, report_id: ObjectId) -> ParticipantRepor
 @router.patch("/reports/{report_id}", response=ReportOut, summary="Save the participant's draft")
 def report_update(request: HttpRequest, report_id: ObjectId, payload: ReportPatch) -> ParticipantReport:
     user = current_user(request)
-    report = _report(request, report_id)
-    _check_participant(user, report)
+    report = _report(request, report_id, for_write=True)
     changes = payload.dict(exclude_unset=True)
     # Null clears a text; booleans and lists cannot be null.
     for field in ("learned", "followup_decision", "followup_new_plan"):
@@ -183,8 +176,7 @@ def report_update(request: HttpRequest, report_id: ObjectId, payload: ReportPatc
 @router.post("/reports/{report_id}/submit", response=ReportOut, summary="Send the report to the coordinator")
 def report_submit(request: HttpRequest, report_id: ObjectId) -> ParticipantReport:
     user = current_user(request)
-    report = _report(request, report_id)
-    _check_participant(user, report)
+    report = _report(request, report_id, for_write=True)
     return services.submit(report, by=user)
 
 
@@ -192,8 +184,7 @@ def report_submit(request: HttpRequest, report_id: ObjectId) -> ParticipantRepor
 def report_request_changes(request: HttpRequest, report_id: ObjectId, payload: CommentIn) -> ParticipantReport:
     user = current_user(request)
     report = _report(request, report_id)
-    if not user.is_coordinator:
-        raise PermissionDenied
+    require(user.is_coordinator)
     return services.request_changes(report, by=user, comment=payload.comment)
 
 
@@ -209,8 +200,7 @@ def report_accept(
 ) -> ParticipantReport:
     user = current_user(request)
     report = _report(request, report_id)
-    if not user.is_coordinator:
-        raise PermissionDenied
+    require(user.is_coordinator)
     return services.accept(report, by=user, cap=cap)
 
 
@@ -222,8 +212,7 @@ def report_accept(
 def report_amend_agreement(request: HttpRequest, report_id: ObjectId) -> ParticipantReport:
     user = current_user(request)
     report = _report(request, report_id)
-    if not user.is_coordinator:
-        raise PermissionDenied
+    require(user.is_coordinator)
     services.amend_agreement(report, by=user)
     return _report(request, report_id)
 
@@ -240,8 +229,7 @@ def evidence_upload(
     file: EvidenceUpload,
 ) -> Status[Evidence]:
     user = current_user(request)
-    report = _report(request, report_id)
-    _check_participant(user, report)
+    report = _report(request, report_id, for_write=True)
     return Status(201, services.add_evidence(report, kind=kind, upload=file, by=user))
 
 
@@ -252,8 +240,7 @@ def evidence_upload(
 )
 def evidence_delete(request: HttpRequest, report_id: ObjectId, evidence_id: ObjectId) -> Status[None]:
     user = current_user(request)
-    evidence = get_object_or_404(selectors.evidence_for(user), pk=evidence_id, report_id=report_id)
-    _check_participant(user, evidence.report)
+    evidence = selectors.access_evidence(user, evidence_id, report_id=report_id, for_write=True)
     services.delete_evidence(evidence, by=user)
     return Status(204, None)
 

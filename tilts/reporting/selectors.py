@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from tilts.accounts.models import User
+from tilts.core.access import access
 from tilts.mobility.models import Mobility, MobilityStatus
 from tilts.reporting.models import EDITABLE, Evidence, ParticipantReport, ReportStatus
 from tilts.selection.models import Agreement, AgreementKind, AgreementStatus
@@ -59,6 +60,30 @@ def can_edit(user: User, report: ParticipantReport) -> bool:
         and report.mobility.participant_id == user.pk
         and report.status in EDITABLE
         and report.mobility.status != MobilityStatus.CANCELLED
+    )
+
+
+def access_report(user: User, report_id: int, *, for_write: bool = False) -> ParticipantReport:
+    """A report the user sees (404 otherwise); ``for_write``: only its participant writes it (403 for others).
+
+    Whether the report can still be changed (its status) is :func:`can_edit`'s question, and the service's.
+    """
+    return access(
+        reports_for(user),
+        report_id,
+        for_write=for_write,
+        may_change=lambda report: user.is_active and report.mobility.participant_id == user.pk,
+    )
+
+
+def access_evidence(user: User, evidence_id: int, *, report_id: int | None = None, for_write: bool = False) -> Evidence:
+    """A supporting document of a report the user sees (404 otherwise); ``for_write``: the participant's (403)."""
+    visible = evidence_for(user) if report_id is None else evidence_for(user).filter(report_id=report_id)
+    return access(
+        visible,
+        evidence_id,
+        for_write=for_write,
+        may_change=lambda evidence: evidence.report.mobility.participant_id == user.pk,
     )
 
 

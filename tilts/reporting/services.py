@@ -21,7 +21,9 @@ from django.utils.translation import gettext as _
 
 from tilts.accounts.models import User
 from tilts.core import dates, uploads
+from tilts.core.access import require
 from tilts.core.emails import send_templated_mail, url_in_language
+from tilts.core.history import records_by
 from tilts.mobility import services as mobility_services
 from tilts.mobility.models import Mobility, MobilityStatus
 from tilts.projects.selectors import within_period
@@ -159,8 +161,7 @@ def _check_fields(report: ParticipantReport, changes: dict[str, Any]) -> dict[st
 
 
 def _check_editable(report: ParticipantReport, by: User) -> None:
-    if report.mobility.participant_id != by.pk:
-        raise ValidationError(_("Only the participant fills in their report."))
+    require(report.mobility.participant_id == by.pk)  # only the participant fills in their report
     if report.status not in EDITABLE:
         raise ValidationError(_("The report has been submitted and can no longer be changed."))
     if report.mobility.status == MobilityStatus.CANCELLED:
@@ -168,6 +169,7 @@ def _check_editable(report: ParticipantReport, by: User) -> None:
 
 
 @transaction.atomic
+@records_by
 def save_draft(report: ParticipantReport, *, by: User, **changes: Any) -> ParticipantReport:
     """Save what the participant has written so far. Wrong values are refused and nothing is saved."""
     locked = ParticipantReport.objects.select_for_update().select_related("mobility").get(pk=report.pk)
@@ -243,6 +245,7 @@ def check_complete(report: ParticipantReport) -> None:
 
 
 @transaction.atomic
+@records_by
 def submit(report: ParticipantReport, *, by: User) -> ParticipantReport:
     """Send the complete report to the coordinator; from now on the participant cannot change it."""
     locked = ParticipantReport.objects.select_for_update().select_related("mobility__project").get(pk=report.pk)
@@ -258,11 +261,11 @@ def submit(report: ParticipantReport, *, by: User) -> ParticipantReport:
 
 
 @transaction.atomic
+@records_by
 def request_changes(report: ParticipantReport, *, by: User, comment: str) -> ParticipantReport:
     """Return a submitted report to the participant with the coordinator's comment, e-mailed in their language."""
     locked = ParticipantReport.objects.select_for_update().select_related("mobility__participant").get(pk=report.pk)
-    if not by.is_coordinator:
-        raise ValidationError(_("Only the coordinator reviews reports."))
+    require(by.is_coordinator)  # only the coordinator reviews reports
     if locked.status != ReportStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be returned for changes."))
     if not comment.strip():
@@ -418,6 +421,7 @@ def excess_over_agreement(report: ParticipantReport, final_total: Decimal) -> De
 
 
 @transaction.atomic
+@records_by
 def accept(report: ParticipantReport, *, by: User, cap: bool = False) -> ParticipantReport:
     """Accept a submitted report: price the final grant from the realised data and complete the mobility; the
     participant is told the final grant by e-mail, in their language.
@@ -427,8 +431,7 @@ def accept(report: ParticipantReport, *, by: User, cap: bool = False) -> Partici
     (the priced amount is kept in ``final_grant_uncapped``). Without either, acceptance is refused.
     """
     locked = ParticipantReport.objects.select_for_update().select_related("mobility__project").get(pk=report.pk)
-    if not by.is_coordinator:
-        raise ValidationError(_("Only the coordinator reviews reports."))
+    require(by.is_coordinator)  # only the coordinator reviews reports
     if locked.status != ReportStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be accepted."))
     check_complete(locked)
@@ -456,6 +459,7 @@ def accept(report: ParticipantReport, *, by: User, cap: bool = False) -> Partici
 
 
 @transaction.atomic
+@records_by
 def amend_agreement(report: ParticipantReport, *, by: User) -> Any:
     """Issue a new version of the grant agreement from the report's realised data (dates, travel and the final
     grant), keeping the language, report days and pre-financing share of the version in force, so that a final
@@ -464,8 +468,7 @@ def amend_agreement(report: ParticipantReport, *, by: User) -> Any:
     from tilts.selection.models import AgreementKind
 
     locked = ParticipantReport.objects.select_for_update().select_related("mobility__project").get(pk=report.pk)
-    if not by.is_coordinator:
-        raise ValidationError(_("Only the coordinator reviews reports."))
+    require(by.is_coordinator)  # only the coordinator reviews reports
     if locked.status != ReportStatus.SUBMITTED:
         raise ValidationError(_("The agreement is amended from a submitted report, before it is accepted."))
     current = selectors.current_grant_agreement(locked.mobility)
@@ -485,6 +488,7 @@ def amend_agreement(report: ParticipantReport, *, by: User) -> Any:
 
 
 @transaction.atomic
+@records_by
 def add_evidence(report: ParticipantReport, *, kind: str, upload: UploadedFile, by: User) -> Evidence:
     """Keep a supporting document: PDF, PNG or JPEG by its content, checked as every upload is (core.uploads)."""
     locked = ParticipantReport.objects.select_for_update().select_related("mobility").get(pk=report.pk)
@@ -511,6 +515,7 @@ def add_evidence(report: ParticipantReport, *, kind: str, upload: UploadedFile, 
 
 
 @transaction.atomic
+@records_by
 def delete_evidence(evidence: Evidence, *, by: User) -> None:
     """Remove a document while the report can still be changed; the file goes when the transaction commits."""
     report = ParticipantReport.objects.select_for_update().select_related("mobility").get(pk=evidence.report_id)

@@ -5,8 +5,8 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -14,19 +14,20 @@ from django.views.decorators.http import require_GET, require_POST
 from tilts.accounts.models import Role
 from tilts.accounts.permissions import current_user, role_required
 from tilts.core import uploads
+from tilts.core.access import Forbidden
 from tilts.core.feedback import report_errors, show_on_form
 from tilts.core.htmx import HtmxHttpRequest
 from tilts.core.pagination import paginate
 from tilts.mobility.models import Mobility
 from tilts.mobility.selectors import mobilities_for
-from tilts.projects.selectors import projects_for
+from tilts.projects.selectors import access_project
 from tilts.reporting import downloads, selectors, services
 from tilts.reporting.forms import EvidenceForm, ReportForm, ReviewForm
 from tilts.reporting.models import Competence, ParticipantReport, ReportStatus
 
 
-def _report(request: HttpRequest, pk: int) -> ParticipantReport:
-    return get_object_or_404(selectors.reports_for(current_user(request)), pk=pk)
+def _report(request: HttpRequest, pk: int, *, for_write: bool = False) -> ParticipantReport:
+    return selectors.access_report(current_user(request), pk, for_write=for_write)
 
 
 def _max_mb() -> int:
@@ -60,7 +61,7 @@ UNCONFIRMED_SHOWN = 20
 @role_required(Role.COORDINATOR, Role.AUDITOR, Role.MEMBER_CONTACT)
 def report_list(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    project = get_object_or_404(projects_for(user), pk=pk)
+    project = access_project(user, pk)
     status = request.GET.get("status", "")
     if status not in ReportStatus.values and status != "overdue":
         status = ""
@@ -144,9 +145,9 @@ def _edit_page(
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The participant's form: "Save draft" keeps what is written; "Submit" also checks it is complete."""
     user = current_user(request)
-    report = _report(request, pk)
+    report = _report(request, pk, for_write=True)
     if not selectors.can_edit(user, report):
-        raise Http404
+        raise Forbidden
     form = ReportForm(request.POST or None, report=report)
     if request.method == "POST" and form.is_valid():
         try:
@@ -181,9 +182,9 @@ def _evidence_section(request: HttpRequest, report: ParticipantReport, form: Evi
 def evidence_upload(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Add a file; with htmx only the evidence section is replaced, so the unsaved text of the form stays."""
     user = current_user(request)
-    report = _report(request, pk)
+    report = _report(request, pk, for_write=True)
     if not selectors.can_edit(user, report):
-        raise Http404
+        raise Forbidden
     form = EvidenceForm(request.POST, request.FILES, max_mb=_max_mb())
     if form.is_valid():
         try:
@@ -204,10 +205,10 @@ def evidence_upload(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @role_required()
 def evidence_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    evidence = get_object_or_404(selectors.evidence_for(user), pk=pk)
+    evidence = selectors.access_evidence(user, pk, for_write=True)
     report = evidence.report
     if not selectors.can_edit(user, report):
-        raise Http404
+        raise Forbidden
     services.delete_evidence(evidence, by=user)
     if request.htmx:
         return _evidence_section(request, report, EvidenceForm(max_mb=_max_mb()))

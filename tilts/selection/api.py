@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet, prefetch_related_objects
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,10 +19,11 @@ from tilts.accounts.models import Role, User
 from tilts.accounts.permissions import current_user
 from tilts.consortium.selectors import goals_by_number
 from tilts.core import keyset
+from tilts.core.access import require
 from tilts.core.api import ObjectId
 from tilts.core.keyset import PageQuery
-from tilts.mobility.selectors import mobilities_for
-from tilts.projects.selectors import projects_for
+from tilts.mobility.selectors import access_mobility
+from tilts.projects.selectors import access_project
 from tilts.selection import pdf, selectors, services
 from tilts.selection.models import (
     Agreement,
@@ -381,8 +382,8 @@ class AgreementOut(Schema):
         return reverse("selection:agreement_signed", args=[obj.pk]) if obj.signed_file else None
 
 
-def _application(request: HttpRequest, application_id: int) -> Application:
-    return get_object_or_404(selectors.applications_for(current_user(request)), pk=application_id)
+def _application(request: HttpRequest, application_id: int, *, for_write: bool = False) -> Application:
+    return selectors.access_application(current_user(request), application_id, for_write=for_write)
 
 
 def _coordinator(request: HttpRequest) -> User:
@@ -430,19 +431,17 @@ def _evaluators(ids: list[int]) -> list[User]:
     return chosen
 
 
-def _agreement(request: HttpRequest, agreement_id: int) -> Agreement:
-    return get_object_or_404(selectors.agreements_for(current_user(request)), pk=agreement_id)
+def _agreement(request: HttpRequest, agreement_id: int, *, for_write: bool = False) -> Agreement:
+    return selectors.access_agreement(current_user(request), agreement_id, for_write=for_write)
 
 
 def _agreement_to_sign(request: HttpRequest, agreement_id: int) -> Agreement:
-    """The web upload's rule: coordinators and member contacts (else 403), of the sending institution (else 404)."""
+    """The web upload's rule: coordinators and member contacts (else 403), of the sending institution (else 403
+    for an agreement they see, 404 for one they do not)."""
     user = current_user(request)
     if not (user.is_coordinator or user.is_member_contact):
         raise PermissionDenied
-    agreement = _agreement(request, agreement_id)
-    if not selectors.can_issue_agreements(user, agreement.mobility.sending_organisation_id):
-        raise Http404
-    return agreement
+    return _agreement(request, agreement_id, for_write=True)
 
 
 @router.get("/calls", response=list[CallOut], summary="Open calls for participants (public)")
@@ -462,7 +461,7 @@ def call_ranking(request: HttpRequest, call_id: ObjectId) -> list[dict[str, Any]
     user = current_user(request)
     if not user.can_view_everything:
         raise PermissionDenied
-    call = get_object_or_404(Call, pk=call_id)
+    call = selectors.access_call(user, call_id)
     return [
         {
             "position": row.position,
@@ -487,14 +486,14 @@ def call_ranking(request: HttpRequest, call_id: ObjectId) -> list[dict[str, Any]
     summary="Every call of a project, published or not (coordinator, auditors)",
 )
 def project_calls(request: HttpRequest, project_id: ObjectId) -> Any:
-    project = get_object_or_404(projects_for(_overseer(request)), pk=project_id)
+    project = access_project(_overseer(request), project_id)
     return _managed_calls().filter(project=project).order_by("opens_on", "pk")
 
 
 @router.post("/projects/{project_id}/calls", response={201: CallManageOut}, auth=django_auth)
 def call_create(request: HttpRequest, project_id: ObjectId, payload: CallIn) -> Status[Call]:
     """Create a call with its criteria (coordinator); nothing is saved if any part is refused."""
-    project = get_object_or_404(projects_for(_coordinator(request)), pk=project_id)
+    project = access_project(_coordinator(request), project_id, for_write=True)
     fields = payload.dict()
     criteria = fields.pop("criteria")
     call = services.save_call(Call(project=project, **fields), criteria=criteria)
@@ -505,8 +504,7 @@ def call_create(request: HttpRequest, project_id: ObjectId, payload: CallIn) -> 
 def call_update(request: HttpRequest, call_id: ObjectId, payload: PatchDict[CallIn]) -> Call:
     """Change the fields sent (coordinator). Criteria sent replace the call's criteria, which is refused once
     evaluators have started scoring unless they are sent unchanged."""
-    _coordinator(request)
-    call = get_object_or_404(Call, pk=call_id)
+    call = selectors.access_call(_coordinator(request), call_id, for_write=True)
     changes = _changes(dict(payload))
     criteria = _criteria(changes.pop("criteria", None))
     for name, value in changes.items():
@@ -517,8 +515,7 @@ def call_update(request: HttpRequest, call_id: ObjectId, payload: PatchDict[Call
 
 @router.get("/calls/{call_id}/evaluators", response=list[PersonOut], auth=django_auth, summary="A call's evaluators")
 def call_evaluators(request: HttpRequest, call_id: ObjectId) -> Any:
-    _overseer(request)
-    return get_object_or_404(Call, pk=call_id).evaluators.order_by("pk")
+    return selectors.access_call(_overseer(request), call_id).evaluators.order_by("pk")
 
 
 @router.put("/calls/{call_id}/evaluators", response=list[PersonOut], auth=django_auth)
@@ -526,8 +523,7 @@ def call_set_evaluators(request: HttpRequest, call_id: ObjectId, payload: Evalua
     """Set a call's selection committee (coordinator): users with the evaluator or coordinator role.
 
     Evaluators who have already scored cannot be removed."""
-    _coordinator(request)
-    call = get_object_or_404(Call, pk=call_id)
+    call = selectors.access_call(_coordinator(request), call_id, for_write=True)
     evaluators = _evaluators(payload.evaluator_ids)
     try:
         services.set_evaluators(call, evaluators)
@@ -539,7 +535,8 @@ def call_set_evaluators(request: HttpRequest, call_id: ObjectId, payload: Evalua
 @router.post("/calls/{call_id}/promote-reserve", response=ApplicationOut, auth=django_auth)
 def call_promote(request: HttpRequest, call_id: ObjectId) -> Application:
     """Give a free place to the first on the reserve list (coordinator)."""
-    return services.promote_first_reserve(get_object_or_404(Call, pk=call_id), by=_coordinator(request))
+    user = _coordinator(request)
+    return services.promote_first_reserve(selectors.access_call(user, call_id, for_write=True), by=user)
 
 
 @router.get("/applications", response=list[ApplicationOut], auth=django_auth, summary="Applications you may see")
@@ -557,7 +554,7 @@ def application_list(
 def application_start(request: HttpRequest, call_id: ObjectId) -> Status[Application]:
     """Start (or resume) your own draft application to an open call."""
     user = current_user(request)
-    call = get_object_or_404(selectors.calls_for(user), pk=call_id)
+    call = selectors.access_call(user, call_id)
     existing = Application.objects.filter(call=call, applicant=user).exists()
     return Status(200 if existing else 201, services.start_application(call, user))
 
@@ -570,9 +567,7 @@ def application_detail(request: HttpRequest, application_id: ObjectId) -> Applic
 @router.patch("/applications/{application_id}", response=ApplicationOut, auth=django_auth)
 def application_update(request: HttpRequest, application_id: ObjectId, payload: ApplicationIn) -> Application:
     """Save your draft (only the fields sent; ``null`` is not accepted as a value)."""
-    application = _application(request, application_id)
-    if application.applicant_id != current_user(request).pk:
-        raise PermissionDenied
+    application = _application(request, application_id, for_write=True)
     changes = _changes(payload.dict(exclude_unset=True))
     version = changes.pop("version")
     goals = None
@@ -583,9 +578,7 @@ def application_update(request: HttpRequest, application_id: ObjectId, payload: 
 
 @router.post("/applications/{application_id}/submit", response=ApplicationOut, auth=django_auth)
 def application_submit(request: HttpRequest, application_id: ObjectId) -> Application:
-    application = _application(request, application_id)
-    if application.applicant_id != current_user(request).pk:
-        raise PermissionDenied
+    application = _application(request, application_id, for_write=True)
     return services.submit(application, by=current_user(request))
 
 
@@ -593,8 +586,7 @@ def application_submit(request: HttpRequest, application_id: ObjectId) -> Applic
 def application_withdraw(request: HttpRequest, application_id: ObjectId, payload: ReasonIn) -> Application:
     user = current_user(request)
     application = _application(request, application_id)
-    if application.applicant_id != user.pk and not user.is_coordinator:
-        raise PermissionDenied
+    require(application.applicant_id == user.pk or user.is_coordinator)
     return services.withdraw(application, by=user, reason=payload.reason)
 
 
@@ -603,8 +595,7 @@ def application_support(request: HttpRequest, application_id: ObjectId, payload:
     """The member contact confirms employment and support (or declines with a comment)."""
     user = current_user(request)
     application = _application(request, application_id)
-    if not selectors.can_support(user, application):
-        raise PermissionDenied
+    require(selectors.can_support(user, application))
     return services.set_support(application, by=user, confirmed=payload.confirmed, comment=payload.comment)
 
 
@@ -662,19 +653,18 @@ def application_evaluation(request: HttpRequest, application_id: ObjectId) -> li
 
 @router.get("/mobilities/{mobility_id}/agreements", response=list[AgreementOut], auth=django_auth)
 def agreement_list(request: HttpRequest, mobility_id: ObjectId) -> Any:
-    mobility = get_object_or_404(mobilities_for(current_user(request)), pk=mobility_id)
-    return mobility.agreements.all()
+    return access_mobility(current_user(request), mobility_id).agreements.all()
 
 
 @router.post("/mobilities/{mobility_id}/agreements", response={201: AgreementOut}, auth=django_auth)
 def agreement_issue(request: HttpRequest, mobility_id: ObjectId, payload: AgreementIn) -> Status[Agreement]:
     """Issue a new version of the grant agreement or the mobility and learning agreement."""
     user = current_user(request)
-    mobility = get_object_or_404(mobilities_for(user), pk=mobility_id)
-    if user.role not in (Role.COORDINATOR, Role.MEMBER_CONTACT) or not selectors.can_issue_agreements(
-        user, mobility.sending_organisation_id
-    ):
-        raise PermissionDenied
+    mobility = access_mobility(user, mobility_id)
+    require(
+        user.role in (Role.COORDINATOR, Role.MEMBER_CONTACT)
+        and selectors.can_issue_agreements(user, mobility.sending_organisation_id)
+    )
     return Status(201, services.issue_agreement(mobility, by=user, **payload.dict()))
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from tilts.accounts.models import Role, User
 from tilts.consortium.models import Membership, MembershipStatus
+from tilts.core.access import access
 from tilts.core.collation import latvian
 from tilts.mobility.models import Mobility, MobilityStatus
 from tilts.mobility.selectors import mobilities_for
@@ -60,6 +61,33 @@ def applications_for(user: User) -> QuerySet[Application]:
     if user.is_active:
         mine |= Q(assignments__evaluator=user) & ~Q(status=ApplicationStatus.DRAFT)
     return base.filter(mine).distinct()
+
+
+def access_call(user: User, call_id: int, *, for_write: bool = False) -> Call:
+    """A call the user sees (published ones, those they evaluate; every call for the coordinator and auditors;
+    404 otherwise); ``for_write``: the coordinator manages calls (403)."""
+    return access(calls_for(user), call_id, for_write=for_write, may_change=lambda _: user.is_coordinator)
+
+
+def access_application(user: User, application_id: int, *, for_write: bool = False) -> Application:
+    """An application the user sees (404 otherwise); ``for_write``: only the applicant writes it (403)."""
+    return access(
+        applications_for(user),
+        application_id,
+        for_write=for_write,
+        may_change=lambda application: application.applicant_id == user.pk,
+    )
+
+
+def access_agreement(user: User, agreement_id: int, *, for_write: bool = False) -> Agreement:
+    """An agreement of a mobility the user sees (404 otherwise); ``for_write``: the coordinator or the sending
+    institution's contact, who prepare the papers (403)."""
+    return access(
+        agreements_for(user),
+        agreement_id,
+        for_write=for_write,
+        may_change=lambda agreement: can_issue_agreements(user, agreement.mobility.sending_organisation_id),
+    )
 
 
 def assignment_for(user: User, application: Application) -> Assignment | None:

@@ -25,7 +25,9 @@ from tilts.accounts.services import invite_user, mark_email_verified
 from tilts.consortium.models import Goal, Organisation
 from tilts.consortium.selectors import is_active_member
 from tilts.core import dates, uploads
+from tilts.core.access import require
 from tilts.core.emails import send_templated_mail, url_in_language
+from tilts.core.history import records_by
 from tilts.core.iban import validate_iban
 from tilts.core.locking import claim_version
 from tilts.grants import services as grant_services
@@ -290,6 +292,8 @@ def start_application(call: Call, applicant: User) -> Application:
     existing = Application.objects.filter(call=call, applicant=applicant).first()
     if existing:
         return existing
+    # Applying is for staff of member institutions: other roles are refused (403); the rest are rules of the data.
+    require(applicant.role in (Role.PARTICIPANT, Role.MEMBER_CONTACT))
     reason = can_start_application(applicant, call)
     if reason:
         raise ValidationError(reason)
@@ -348,6 +352,7 @@ def save_draft(
 
 
 @transaction.atomic
+@records_by
 def submit(application: Application, *, by: User) -> Application:
     """Submit for the member contact's support and evaluation; refused after the close date or with a failed check."""
     locked = Application.objects.select_for_update().get(pk=application.pk)
@@ -404,6 +409,7 @@ def _read_state(application: Application) -> None:
 
 
 @transaction.atomic
+@records_by
 def set_support(application: Application, *, by: User, confirmed: bool, comment: str = "") -> Application:
     """The member contact confirms the applicant works there and supports the application (or does not)."""
     _read_state(application)
@@ -425,6 +431,7 @@ def set_support(application: Application, *, by: User, confirmed: bool, comment:
 
 
 @transaction.atomic
+@records_by
 def decide_eligibility(application: Application, *, by: User, eligible: bool, reason: str = "") -> Application:
     _read_state(application)
     if application.status in (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN):
@@ -443,6 +450,7 @@ def decide_eligibility(application: Application, *, by: User, eligible: bool, re
 
 
 @transaction.atomic
+@records_by
 def withdraw(application: Application, *, by: User, reason: str = "") -> Application:
     """The applicant (or coordinator) withdraws; a selected application's draft mobility is cancelled too."""
     locked = Application.objects.select_for_update().get(pk=application.pk)
@@ -615,6 +623,7 @@ def _select(application: Application, by: User) -> None:
 
 
 @transaction.atomic
+@records_by
 def decide(
     application: Application,
     *,
@@ -683,6 +692,7 @@ def decide(
 
 
 @transaction.atomic
+@records_by
 def promote_first_reserve(call: Call, *, by: User) -> Application:
     """Give a free place to the first on the reserve list."""
     first = call.applications.filter(status=ApplicationStatus.RESERVE).order_by("reserve_rank", "pk").first()
@@ -767,6 +777,7 @@ def agreement_snapshot(mobility: Mobility, **extra: Any) -> dict[str, Any]:
 
 
 @transaction.atomic
+@records_by
 def issue_agreement(
     mobility: Mobility,
     *,
@@ -851,6 +862,7 @@ def report_due(agreement: Agreement) -> datetime.date:
 
 
 @transaction.atomic
+@records_by
 def upload_signed(agreement: Agreement, upload: UploadedFile, *, by: User) -> Agreement:
     """Keep the signed copy (a PDF scan) of the current version."""
     if agreement.status == AgreementStatus.SUPERSEDED:

@@ -17,10 +17,11 @@ from tilts.accounts.models import Role
 from tilts.accounts.permissions import current_user, role_required
 from tilts.accounts.services import invitation_url
 from tilts.consortium.selectors import get_consortium
+from tilts.core.access import Forbidden, require
 from tilts.core.feedback import report_errors, show_on_form
 from tilts.core.ratelimit import too_many
-from tilts.mobility.selectors import mobilities_for
-from tilts.projects.selectors import projects_for
+from tilts.mobility.selectors import access_mobility
+from tilts.projects.selectors import access_project, projects_for
 from tilts.selection import pdf, selectors, services
 from tilts.selection.forms import (
     AgreementForm,
@@ -54,7 +55,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
 def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     if user.is_authenticated:
-        call = get_object_or_404(selectors.calls_for(current_user(request)), pk=pk)
+        call = selectors.access_call(current_user(request), pk)
         application = Application.objects.filter(call=call, applicant=user).first()
         reason = None if application else services.can_start_application(current_user(request), call)
     else:
@@ -115,7 +116,7 @@ def register_confirm(request: HttpRequest, pk: int, token: str) -> HttpResponse:
 @role_required()
 def apply(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    call = get_object_or_404(selectors.calls_for(user), pk=pk)
+    call = selectors.access_call(user, pk)
     try:
         application = services.start_application(call, user)
     except ValidationError as error:
@@ -124,8 +125,8 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("selection:application_edit", pk=application.pk)
 
 
-def _application(request: HttpRequest, pk: int) -> Application:
-    return get_object_or_404(selectors.applications_for(current_user(request)), pk=pk)
+def _application(request: HttpRequest, pk: int, *, for_write: bool = False) -> Application:
+    return selectors.access_application(current_user(request), pk, for_write=for_write)
 
 
 @role_required()
@@ -144,9 +145,7 @@ def my_applications(request: HttpRequest) -> HttpResponse:
 @role_required()
 def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    application = _application(request, pk)
-    if application.applicant_id != user.pk:
-        raise Http404
+    application = _application(request, pk, for_write=True)
     if not application.is_editable or application.call.has_closed():
         return redirect("selection:application", pk=pk)
     form = ApplicationForm(request.POST or None, instance=Application.objects.get(pk=pk))
@@ -228,8 +227,7 @@ def _application_page(
 def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     application = _application(request, pk)
-    if application.applicant_id != user.pk and not user.is_coordinator:
-        raise Http404
+    require(application.applicant_id == user.pk or user.is_coordinator)
     form = WithdrawForm(request.POST)
     form.is_valid()
     try:
@@ -246,8 +244,7 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def application_support(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     application = _application(request, pk)
-    if not selectors.can_support(user, application):
-        raise Http404
+    require(selectors.can_support(user, application))
     form = SupportForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose whether you support the application."))
@@ -269,7 +266,7 @@ def _assignment(request: HttpRequest, pk: int) -> Any:
     application = _application(request, pk)
     assignment = selectors.assignment_for(user, application)
     if assignment is None:
-        raise Http404
+        raise Forbidden  # they see the application but do not evaluate it
     return assignment
 
 
@@ -356,7 +353,7 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.COORDINATOR, Role.AUDITOR, Role.EVALUATOR)
 def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    call = get_object_or_404(selectors.calls_for(user), pk=pk)
+    call = selectors.access_call(user, pk)
     if user.can_view_everything:
         applications = call.applications.select_related("applicant", "organisation").order_by("status", "submitted_at")
         context: dict[str, Any] = {
@@ -411,19 +408,19 @@ def _call_form(request: HttpRequest, call: Call) -> HttpResponse:
 
 @role_required(Role.COORDINATOR)
 def call_create(request: HttpRequest, pk: int) -> HttpResponse:
-    project = get_object_or_404(projects_for(current_user(request)), pk=pk)
+    project = access_project(current_user(request), pk, for_write=True)
     return _call_form(request, Call(project=project))
 
 
 @role_required(Role.COORDINATOR)
 def call_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _call_form(request, get_object_or_404(Call, pk=pk))
+    return _call_form(request, selectors.access_call(current_user(request), pk, for_write=True))
 
 
 @require_POST
 @role_required(Role.COORDINATOR)
 def call_evaluators(request: HttpRequest, pk: int) -> HttpResponse:
-    call = get_object_or_404(Call, pk=pk)
+    call = selectors.access_call(current_user(request), pk, for_write=True)
     form = EvaluatorsForm(request.POST)
     if form.is_valid():
         try:
@@ -438,7 +435,7 @@ def call_evaluators(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(Role.COORDINATOR)
 def call_promote(request: HttpRequest, pk: int) -> HttpResponse:
-    call = get_object_or_404(Call, pk=pk)
+    call = selectors.access_call(current_user(request), pk, for_write=True)
     try:
         promoted = services.promote_first_reserve(call, by=current_user(request))
     except ValidationError as error:
@@ -454,12 +451,12 @@ def call_promote(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required()
 def agreements(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    mobility = get_object_or_404(mobilities_for(user), pk=pk)
+    mobility = access_mobility(user, pk)
     can_issue = selectors.can_issue_agreements(user, mobility.sending_organisation_id)
     form = AgreementForm(request.POST or None, initial=selectors.agreement_initial(mobility)) if can_issue else None
     if request.method == "POST":
         if form is None:
-            raise Http404
+            raise Forbidden
         if form.is_valid():
             try:
                 agreement = services.issue_agreement(mobility, by=user, **form.cleaned_data)
@@ -486,8 +483,8 @@ def agreements(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _agreement(request: HttpRequest, pk: int) -> Agreement:
-    return get_object_or_404(selectors.agreements_for(current_user(request)), pk=pk)
+def _agreement(request: HttpRequest, pk: int, *, for_write: bool = False) -> Agreement:
+    return selectors.access_agreement(current_user(request), pk, for_write=for_write)
 
 
 @role_required()
@@ -499,9 +496,7 @@ def agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.COORDINATOR, Role.MEMBER_CONTACT)
 def agreement_upload(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    agreement = _agreement(request, pk)
-    if not selectors.can_issue_agreements(user, agreement.mobility.sending_organisation_id):
-        raise Http404
+    agreement = _agreement(request, pk, for_write=True)
     form = SignedCopyForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose the file of the signed copy."))

@@ -10,6 +10,14 @@ register = template.Library()
 
 
 @register.filter
+def by_system(record: Any) -> bool:
+    """Whether a history record was written by the worker or a command, not by a person (tilts.core.history)."""
+    from tilts.core.history import made_by_system
+
+    return made_by_system(record)
+
+
+@register.filter
 def changed_fields(record: Any) -> list[str]:
     """The verbose names of the fields a django-simple-history record changed against the one before it.
 

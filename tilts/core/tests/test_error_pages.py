@@ -1,4 +1,5 @@
-"""Our own 404 and 500 pages with DEBUG off: styled, in the visitor's language, with navigation and what to do."""
+"""Our own 403, 404 and 500 pages with DEBUG off: styled, in the visitor's language, with navigation and what to
+do."""
 
 import pytest
 from django.test import Client, RequestFactory
@@ -38,6 +39,15 @@ def test_an_object_of_someone_else_is_the_same_page(coordinator_client: Client) 
     response = coordinator_client.get("/reports/999999/")
     assert response.status_code == 404
     assert "<h1>Lapa nav atrasta</h1>" in response.content.decode()
+
+
+def test_a_record_one_may_only_read_is_refused_on_our_page(auditor_client: Client, member) -> None:
+    page = auditor_client.get(f"/en/manage/members/{member.pk}/edit/")
+    assert page.status_code == 403
+    text = page.content.decode()
+    assert "<h1>Not allowed</h1>" in text and 'class="site-header"' in text and "ask the consortium" in text
+    latvian = auditor_client.get(f"/manage/members/{member.pk}/edit/").content.decode()
+    assert "<h1>Nav atļauts</h1>" in latvian
 
 
 @pytest.mark.parametrize(("language", "heading"), [("lv", "Radās kļūda"), ("en", "Something went wrong")])

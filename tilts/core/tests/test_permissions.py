@@ -1,4 +1,8 @@
-"""Who may open which back-office page: anonymous and each role, allowed and denied."""
+"""Who may open a back-office page about a real object (an institution, a person, an application to join).
+
+Every page and API operation, with the status each role gets, is in the permission matrix
+(test_permission_matrix.py); here the objects exist, so reach (404) and role (403) are told apart.
+"""
 
 import pytest
 from django.test import Client
@@ -44,39 +48,27 @@ def application(consortium: Consortium, goals) -> JoinApplication:
     return application
 
 
-# (url name, args key, who may GET it); everybody else logged in gets 403 or 404, anonymous is sent to log in.
+# (url name, object, who may GET it); everybody else logged in gets 403 or 404, anonymous is sent to log in.
 PAGES = [
-    ("backoffice:dashboard", None, set(ROLES)),
-    ("backoffice:applications", None, {"coordinator", "auditor"}),
     ("backoffice:application", "application", {"coordinator", "auditor"}),
-    ("backoffice:members", None, {"coordinator", "auditor"}),
-    ("backoffice:member_create", None, {"coordinator"}),
     ("backoffice:member", "member", {"coordinator", "auditor", "member_contact", "participant"}),
     ("backoffice:member", "other_member", {"coordinator", "auditor"}),
     ("backoffice:member_edit", "member", {"coordinator", "member_contact"}),
     ("backoffice:member_edit", "other_member", {"coordinator"}),
-    ("backoffice:goals", None, {"coordinator", "auditor"}),
-    ("backoffice:goal_create", None, {"coordinator"}),
-    ("backoffice:settings", None, {"coordinator", "auditor"}),
-    ("people:list", None, {"coordinator", "auditor", "member_contact"}),
-    ("people:invite", None, {"coordinator", "member_contact"}),
     ("people:detail", "participant", {"coordinator", "auditor", "member_contact"}),
     ("people:detail", "coordinator", {"coordinator", "auditor"}),
     ("people:edit", "participant", {"coordinator", "member_contact"}),
-    ("people:profile", None, set(ROLES)),
 ]
 
 
-def resolve(name: str, key: str | None, objects: dict[str, object]) -> str:
-    if key is None:
-        return reverse(name)
+def resolve(name: str, key: str, objects: dict[str, object]) -> str:
     return reverse(name, args=[objects[key].pk])  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(("name", "key", "allowed"), PAGES, ids=[f"{p[0]}[{p[1]}]" for p in PAGES])
 def test_page_access_by_role(
     name: str,
-    key: str | None,
+    key: str,
     allowed: set[str],
     people: dict[str, User],
     member: Organisation,

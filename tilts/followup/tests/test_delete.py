@@ -90,7 +90,7 @@ def test_once_delivered_only_the_coordinator_deletes(
 ) -> None:
     delivered = followup([own], goals[:1], by=participant)
     for refused in (participant_client, member_client):
-        assert refused.post(reverse("followup:delete", args=[delivered.pk])).status_code == 404
+        assert refused.post(reverse("followup:delete", args=[delivered.pk])).status_code == 403
         assert refused.delete(f"/api/v1/follow-ups/{delivered.pk}").status_code == 403
     assert FollowUp.objects.count() == 1
 
@@ -105,7 +105,7 @@ def test_others_may_not_delete(
     for outsider in (colleague, other_contact, evaluator_client):  # they do not see it
         assert outsider.post(page).status_code == 404 and outsider.delete(api).status_code == 404
     for onlooker in (member_client, auditor_client):  # they see it but did not record it
-        assert onlooker.post(page).status_code == 404 and onlooker.delete(api).status_code == 403
+        assert onlooker.post(page).status_code == 403 and onlooker.delete(api).status_code == 403
     assert client.post(page).status_code == 302 and client.delete(api).status_code == 401
     assert FollowUp.objects.count() == 1
     assert not selectors.can_delete(participant, followup([own], goals[:1], by=participant))

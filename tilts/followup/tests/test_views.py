@@ -1,4 +1,5 @@
-"""Recording follow-ups in the browser's back office, by role: others' follow-ups are not found (404)."""
+"""Recording follow-ups in the browser's back office, by role: others' follow-ups are not found (404), and those
+one sees but may not change are refused (403)."""
 
 import pytest
 from django.test import Client
@@ -108,7 +109,7 @@ def test_who_sees_and_changes_a_followup(
         assert reader.get(detail).status_code == 200
     for editor in (participant_client, member_client, coordinator_client):
         assert editor.get(edit).status_code == 200
-    assert auditor_client.get(edit).status_code == 404
+    assert auditor_client.get(edit).status_code == 403  # reads, may not change
     other_contact = client_for(UserFactory(role=Role.MEMBER_CONTACT, organisation=other_member))
     for outsider in (other_contact, evaluator_client, client_for(make_participant(own.sending_organisation))):
         assert outsider.get(detail).status_code == 404

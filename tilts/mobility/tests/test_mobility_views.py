@@ -89,10 +89,10 @@ def test_two_editors_the_second_gets_a_conflict(coordinator_client: Client, mobi
 
 def test_workflow_by_role(member_client: Client, coordinator_client: Client, mobility: Mobility) -> None:
     url = reverse("mobility:transition", args=[mobility.pk])
-    assert member_client.post(url, {"to": "approved"}).status_code == 404
+    assert member_client.post(url, {"to": "approved"}).status_code == 403
     assert member_client.post(url, {"to": "submitted"}).status_code == 302
     assert Mobility.objects.get().status == "submitted"
-    assert member_client.get(reverse("mobility:edit", args=[mobility.pk])).status_code == 404  # no longer a draft
+    assert member_client.get(reverse("mobility:edit", args=[mobility.pk])).status_code == 403  # seen, no longer a draft
     assert coordinator_client.post(url, {"to": "approved"}).status_code == 302
     assert Mobility.objects.get().grant_frozen_at is not None
     coordinator_client.post(url, {"to": "cancelled", "reason": "Strike", "force_majeure": "on"})

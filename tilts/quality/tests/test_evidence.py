@@ -85,8 +85,9 @@ def test_a_web_link_needs_an_address_and_a_description(
 
 
 def test_the_auditor_adds_no_evidence(review: Review, member: Organisation, auditor_client: Client) -> None:
+    # The auditor reads the answer but may not add to it: 403.
     ok = {"kind": "link", "url": "https://lnb.lv/erasmus", "label": "Publikācija"}
-    assert auditor_client.post(_answer_url(review, member, "4.2"), ok).status_code == 404
+    assert auditor_client.post(_answer_url(review, member, "4.2"), ok).status_code == 403
     assert not AnswerEvidence.objects.exists()
 
 

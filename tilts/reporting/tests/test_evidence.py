@@ -110,7 +110,7 @@ def test_evidence_stays_once_submitted(participant_client, coordinator_client, r
     report = submitted_report(report)
     certificate = report.evidence.get()
     for client in (participant_client, coordinator_client):
-        assert client.post(reverse("reporting:evidence_delete", args=[certificate.pk])).status_code == 404
+        assert client.post(reverse("reporting:evidence_delete", args=[certificate.pk])).status_code == 403
     with pytest.raises(services.ValidationError):
         services.delete_evidence(certificate, by=participant)
     with pytest.raises(services.ValidationError):

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tilts.core.access import Forbidden
 from tilts.core.tests.fixtures import client_for
 from tilts.mobility.tests.factories import make_participant
 from tilts.reporting import services
@@ -97,9 +98,9 @@ def test_green_travel_needs_the_travel_proof(report, participant) -> None:
 
 
 def test_only_the_participant_edits_and_only_until_submitted(report, participant, coordinator, member) -> None:
-    with pytest.raises(services.ValidationError):
+    with pytest.raises(Forbidden):
         services.save_draft(report, by=coordinator, learned="Koordinatora teksts")
-    with pytest.raises(services.ValidationError):
+    with pytest.raises(Forbidden):
         services.save_draft(report, by=make_participant(member), learned="Kolēģa teksts")
     report = submitted_report(report)
     with pytest.raises(services.ValidationError):
@@ -148,8 +149,8 @@ def test_the_form_saves_a_draft_and_submits(participant_client: Client, report, 
     response = participant_client.post(url, {**form_data(report), "action": "submit"})
     assert response.status_code == 302
     assert ParticipantReport.objects.get(pk=report.pk).status == ReportStatus.SUBMITTED
-    # Submitted: the form is gone for the participant.
-    assert participant_client.get(url).status_code == 404
+    # Submitted: the participant still sees the report, but may no longer change it.
+    assert participant_client.get(url).status_code == 403
 
 
 def test_a_missing_goal_answer_is_shown_at_the_goal(participant_client: Client, report, participant) -> None:
@@ -164,7 +165,8 @@ def test_a_missing_goal_answer_is_shown_at_the_goal(participant_client: Client, 
 def test_nobody_else_opens_the_form(report, coordinator_client, member_client, auditor_client, member) -> None:
     url = reverse("reporting:edit", args=[report.pk])
     colleague = client_for(make_participant(member))
-    for client in (coordinator_client, member_client, auditor_client, colleague):
-        assert client.get(url).status_code == 404
-        assert client.post(url, {**form_data(report), "action": "save"}).status_code == 404
+    # Those who read the report are refused with 403; a colleague who does not see it gets 404.
+    for client, status in ((coordinator_client, 403), (member_client, 403), (auditor_client, 403), (colleague, 404)):
+        assert client.get(url).status_code == status
+        assert client.post(url, {**form_data(report), "action": "save"}).status_code == status
     assert ParticipantReport.objects.get(pk=report.pk).status == ReportStatus.PENDING

@@ -8,6 +8,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 
+from tilts.core.access import Forbidden
 from tilts.mobility.models import MobilityStatus
 from tilts.mobility.selectors import project_budget
 from tilts.reporting import services
@@ -62,7 +63,7 @@ def test_only_a_submitted_report_is_reviewed(report, coordinator, participant) -
     with pytest.raises(services.ValidationError):
         services.request_changes(report, by=coordinator, comment="Par agru.")
     report = submitted_report(report)
-    with pytest.raises(services.ValidationError):
+    with pytest.raises(Forbidden):
         services.accept(report, by=participant)
     with pytest.raises(services.ValidationError) as error:
         services.request_changes(report, by=coordinator, comment="   ")

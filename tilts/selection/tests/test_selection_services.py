@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from tilts.accounts.models import Role
 from tilts.accounts.tests.factories import UserFactory
 from tilts.consortium.models import MembershipStatus
+from tilts.core.access import Forbidden
 from tilts.mobility import services as mobility_services
 from tilts.mobility.models import Mobility, MobilityStatus
 from tilts.mobility.tests.factories import make_participant
@@ -86,6 +87,13 @@ def test_someone_whose_institution_left_cannot_apply(call, participant, member, 
     assert services.can_start_application(participant, call) == "Only staff of member institutions can apply."
     with pytest.raises(ValidationError):
         services.start_application(call, participant)
+
+
+def test_other_roles_are_refused_not_told_a_form_error(call, member) -> None:
+    evaluator = UserFactory(role=Role.EVALUATOR, organisation=member)
+    with pytest.raises(Forbidden):
+        services.start_application(call, evaluator)
+    assert not Application.objects.exists()
 
 
 def test_no_goal_no_submission(call, participant) -> None:

@@ -1,0 +1,57 @@
+"""The two ways of refusing access to one object, and the helper every ``access_<thing>`` selector is built on.
+
+Each app's selectors have ``access_<thing>(user, id, *, for_write=False)`` (after Zulip's ``access_user_by_id``):
+it fetches the object through the app's ``<things>_for(user)`` query and authorises in the same call, so pages,
+the API and services refuse alike:
+
+- :class:`NotFound` (404) when the object does not exist or is out of the user's reach, so identifiers of other
+  institutions' objects cannot be probed;
+- :class:`Forbidden` (403) when the user may see the object but not change it (``for_write=True``), or a service
+  is asked to do what the user's role may not do to it.
+
+Both subclass Django's own exceptions, so views need nothing (Django answers 404 and 403) and the API's handlers
+for ``Http404`` and ``PermissionDenied`` (``tilts/api.py``) answer 404 and 403 in the API's error shape.
+"""
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+ModelT = TypeVar("ModelT", bound=Model)
+
+
+class NotFound(Http404):
+    """No such object among those the user can see (404)."""
+
+
+class Forbidden(PermissionDenied):
+    """The user sees the object but may not do this to it (403)."""
+
+
+def access(
+    visible: QuerySet[ModelT],
+    object_id: object,
+    *,
+    for_write: bool = False,
+    may_change: Callable[[ModelT], bool] | None = None,
+) -> ModelT:
+    """The object ``object_id`` of ``visible``; with ``for_write``, only if ``may_change(obj)`` (else Forbidden).
+
+    ``may_change=None`` means nobody may change it this way: ``for_write`` then always refuses with 403.
+    """
+    try:
+        found = visible.get(pk=object_id)
+    except (ObjectDoesNotExist, ValueError, TypeError):
+        raise NotFound from None
+    if for_write and (may_change is None or not may_change(found)):
+        raise Forbidden
+    return found
+
+
+def require(allowed: bool) -> None:
+    """Refuse with 403 unless ``allowed``: a service's role check on an object the caller already sees."""
+    if not allowed:
+        raise Forbidden

@@ -16,6 +16,7 @@ from tilts.accounts.models import AccessRecord, Role, User
 from tilts.accounts.permissions import can_edit_person, current_user, invitable_roles, people_visible_to, role_required
 from tilts.core.collation import latvian
 from tilts.core.feedback import show_on_form
+from tilts.core.pagination import paginate
 
 
 @role_required(Role.COORDINATOR, Role.AUDITOR, Role.MEMBER_CONTACT)
@@ -38,7 +39,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/person_list.html",
         {
-            "people": people,
+            "page": paginate(request, people),
             "role": role,
             "q": query,
             "roles": Role.choices,

@@ -11,9 +11,10 @@ Another app adds a sheet with one call, e.g. in its ``AppConfig.ready``::
 """
 
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import chain, islice
 from typing import Any
 
 from django.utils import timezone
@@ -43,7 +44,8 @@ class WorkbookContext:
 
     user: User
     project: Project
-    mobilities: list[Mobility]
+    # Walked once per sheet that needs them (services.build_xlsx reads them again each time, in chunks).
+    mobilities: Iterable[Mobility]
 
 
 # Gets a sheet of a write-only workbook: it adds rows with sheet.append() (write_table does).
@@ -80,34 +82,41 @@ class Col:
     format: str = "text"  # text, date, money, integer
 
 
-Table = tuple[Sequence[Col], Sequence[Sequence[Any]]]
+Table = tuple[Sequence[Col], Iterable[Sequence[Any]]]
+# Column widths are measured on the first rows of a table, so the rest can be streamed without being held.
+WIDTH_SAMPLE = 1000
 
 
 def write_tables(sheet: Any, tables: Sequence[Table]) -> None:
     """Tables one under another, a blank row between them, on a sheet of a write-only workbook (rows are streamed
-    to a temporary file as they are added, so a large workbook is not held in memory): each header row bold, the
-    first frozen, the rows with their number formats, and every column as wide as its longest value (up to
-    MAX_WIDTH) in any of the tables, which is why they are written together."""
+    to a temporary file as they are added, and may come from a generator, so a large workbook is not held in
+    memory): each header row bold, the first frozen, the rows with their number formats, and every column as
+    wide as its longest value (up to MAX_WIDTH) among the first WIDTH_SAMPLE rows of any of the tables, which is
+    why they are written together."""
     widths: dict[int, int] = {}
+    started: list[tuple[Sequence[Col], list[Sequence[Any]], Iterator[Sequence[Any]]]] = []
     for columns, rows in tables:
+        rest = iter(rows)
+        sample = list(islice(rest, WIDTH_SAMPLE))
+        started.append((columns, sample, rest))
         for index, col in enumerate(columns):
             widths[index] = max(widths.get(index, 0), len(str(col.header)))
-        for values in rows:
+        for values in sample:
             for index, (col, value) in enumerate(zip(columns, values, strict=True)):
                 widths[index] = max(widths.get(index, 0), _length(col, value))
     for index, width in widths.items():
         sheet.column_dimensions[get_column_letter(index + 1)].width = min(width + 2, MAX_WIDTH)
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
-    for number, (columns, rows) in enumerate(tables):
+    for number, (columns, sample, rest) in enumerate(started):
         if number:
             sheet.append([])
         sheet.append([_styled(sheet, str(col.header), font=bold) for col in columns])
-        for values in rows:
+        for values in chain(sample, rest):
             sheet.append([_cell(sheet, col, value) for col, value in zip(columns, values, strict=True)])
 
 
-def write_table(sheet: Any, columns: Sequence[Col], rows: Sequence[Sequence[Any]]) -> None:
+def write_table(sheet: Any, columns: Sequence[Col], rows: Iterable[Sequence[Any]]) -> None:
     """One table on a sheet of a write-only workbook (see :func:`write_tables`)."""
     write_tables(sheet, [(columns, rows)])
 
@@ -181,46 +190,46 @@ MOBILITY_COLUMNS = [
 
 
 def mobilities_sheet(sheet: Any, context: WorkbookContext) -> None:
-    rows = []
-    for m in context.mobilities:
+    write_table(sheet, MOBILITY_COLUMNS, _mobility_rows(context.mobilities))
+
+
+def _mobility_rows(mobilities: Iterable[Mobility]) -> Iterator[list[Any]]:
+    for m in mobilities:
         by_category = grant_by_category(m)
         frozen = m.grant_frozen_at
-        rows.append(
-            [
-                m.pk,
-                m.get_status_display(),
-                m.sending_organisation.legal_name,
-                m.participant.get_full_name() or m.participant.email,
-                m.participant.email,
-                m.get_participant_kind_display(),
-                m.activity_type_label,
-                m.trip.title if m.trip else "",
-                m.receiving_name,
-                m.receiving_oid,
-                m.receiving_city,
-                str(m.receiving_country),
-                m.start_date,
-                m.end_date,
-                m.activity_days,
-                m.travel_days,
-                _yes(m.green_travel),
-                (m.grant_breakdown or {}).get("distance_km"),
-                m.course_days,
-                _yes(m.fewer_opportunities),
-                _yes(m.zero_grant),
-                ", ".join(str(goal.number) for goal in m.goals.all()),
-                m.topic,
-                m.learning_objectives,
-                m.followup_plan,
-                m.followup_audience,
-                m.followup_colleagues,
-                m.followup_due,
-                *[(by_category or {}).get(category) for category in BudgetCategory.values],
-                m.grant_total,
-                timezone.localdate(frozen) if frozen else None,
-            ]
-        )
-    write_table(sheet, MOBILITY_COLUMNS, rows)
+        yield [
+            m.pk,
+            m.get_status_display(),
+            m.sending_organisation.legal_name,
+            m.participant.get_full_name() or m.participant.email,
+            m.participant.email,
+            m.get_participant_kind_display(),
+            m.activity_type_label,
+            m.trip.title if m.trip else "",
+            m.receiving_name,
+            m.receiving_oid,
+            m.receiving_city,
+            str(m.receiving_country),
+            m.start_date,
+            m.end_date,
+            m.activity_days,
+            m.travel_days,
+            _yes(m.green_travel),
+            (m.grant_breakdown or {}).get("distance_km"),
+            m.course_days,
+            _yes(m.fewer_opportunities),
+            _yes(m.zero_grant),
+            ", ".join(str(goal.number) for goal in m.goals.all()),
+            m.topic,
+            m.learning_objectives,
+            m.followup_plan,
+            m.followup_audience,
+            m.followup_colleagues,
+            m.followup_due,
+            *[(by_category or {}).get(category) for category in BudgetCategory.values],
+            m.grant_total,
+            timezone.localdate(frozen) if frozen else None,
+        ]
 
 
 PARTICIPANT_COLUMNS = [

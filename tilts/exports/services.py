@@ -9,7 +9,7 @@ import csv
 import datetime
 import io
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -273,6 +273,11 @@ class _Exported:
 
     def __iter__(self) -> Iterator[Mobility]:
         return selectors.as_exported(self.mobilities.iterator(chunk_size=1000), self.project)
+
+    def ids(self, excluding: Collection[str]) -> QuerySet[Mobility, int]:
+        """For the sheets that need only which mobilities (WorkbookContext.mobility_ids)."""
+        chosen = self.mobilities.prefetch_related(None).exclude(status__in=excluding)
+        return chosen.values_list("pk", flat=True)
 
 
 def build_xlsx(user: User, project: Project, progress: Progress | None = None) -> bytes:

@@ -11,7 +11,7 @@ Another app adds a sheet with one call, e.g. in its ``AppConfig.ready``::
 """
 
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import chain, islice
@@ -46,6 +46,14 @@ class WorkbookContext:
     project: Project
     # Walked once per sheet that needs them (services.build_xlsx reads them again each time, in chunks).
     mobilities: Iterable[Mobility]
+
+    def mobility_ids(self, excluding: Collection[str] = ()) -> list[int]:
+        """The mobilities' ids (leaving out those with a status in ``excluding``), without reading the rows when
+        the mobilities come from the database."""
+        ids = getattr(self.mobilities, "ids", None)
+        if ids is not None:
+            return list(ids(excluding))
+        return [m.pk for m in self.mobilities if m.status not in excluding]
 
 
 # Gets a sheet of a write-only workbook: it adds rows with sheet.append() (write_table does).

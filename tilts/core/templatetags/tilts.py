@@ -87,4 +87,4 @@ def page_query(context: dict[str, Any], page: Any, number: int) -> str:
     parameter) set to ``number``, keeping every other parameter (filters, sort, another list's page)."""
     params = context["request"].GET.copy()
     params[getattr(page, "param", "page")] = str(number)
-    return "?" + params.urlencode()
+    return "?" + str(params.urlencode())

@@ -35,6 +35,7 @@ makemessages: $(VENV)/.runtime
 
 migrate: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py build_gazetteer -v0
 
 demo: migrate
 	$(BIN)/python manage.py seed_demo

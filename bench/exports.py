@@ -1,6 +1,7 @@
 """Export figures: a project of 10,000 mobilities in a temporary SQLite database. Prints numbers; asserts nothing.
 
     .venv/bin/python bench/exports.py            # BENCH_MOBILITIES=2000 for a smaller project
+                                                 # BENCH_ONLY=workbook for the workbook alone
 
 For the Beneficiary Module's pre-validation (its three checks, giving the Mobility activity IDs on the first run),
 the module's import CSV and the project workbook: seconds to build (as the background worker does, for a
@@ -20,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 MOBILITIES = int(os.environ.get("BENCH_MOBILITIES", "10000"))
+ONLY = [word for word in os.environ.get("BENCH_ONLY", "").lower().split(",") if word]  # e.g. "workbook"
 
 workdir = tempfile.mkdtemp(prefix="tilts-bench-exports-")
 os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
@@ -117,10 +119,15 @@ def main() -> None:
         start = time.perf_counter()
         given = services.assign_activity_ids(project)
         print(f"{'Mobility activity IDs given':<32} {time.perf_counter() - start:6.2f} s   ({given} IDs)")
-        measure("Module check (three stages)", lambda: services.check_module_import(coordinator, project))
-        measure("Beneficiary Module CSV", lambda: services.build_csv(coordinator, project))
-        measure("Module check feedback (XLSX)", lambda: services.build_feedback(coordinator, project))
-        measure("Project workbook (XLSX)", lambda: services.build_xlsx(coordinator, project))
+        builds = [
+            ("Module check (three stages)", lambda: services.check_module_import(coordinator, project)),
+            ("Beneficiary Module CSV", lambda: services.build_csv(coordinator, project)),
+            ("Module check feedback (XLSX)", lambda: services.build_feedback(coordinator, project)),
+            ("Project workbook (XLSX)", lambda: services.build_xlsx(coordinator, project)),
+        ]
+        for label, build in builds:
+            if not ONLY or any(word in label.lower() for word in ONLY):
+                measure(label, build)
 
 
 if __name__ == "__main__":

@@ -187,6 +187,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "tilts" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# The gazetteer's read-only index (tilts.grants.rules.gazetteer), built by manage.py build_gazetteer.
+GAZETTEER_FILE = Path(os.environ.get("GAZETTEER_FILE", BASE_DIR / "var" / "gazetteer.sqlite3"))
 STORAGES = {
     # Deletes files written by transactions that roll back (tilts.core.storage).
     "default": {"BACKEND": "tilts.core.storage.TransactionalFileSystemStorage"},

@@ -8,7 +8,8 @@ application = get_wsgi_application()
 
 
 def _warm_gazetteer() -> None:
-    """Build the place index (about 4 s) in the background, so the first person searching does not wait."""
+    """Open the place index in the background (building it first, in another process, if the deploy did not), so
+    the first person searching does not wait."""
     from tilts.grants.rules import gazetteer
 
     gazetteer.search_places("Riga")

@@ -24,6 +24,7 @@ from tilts.accounts.permissions import (
 from tilts.core.access import require
 from tilts.core.collation import latvian
 from tilts.core.feedback import show_on_form
+from tilts.core.pagination import paginate
 
 
 @role_required(Role.COORDINATOR, Role.AUDITOR, Role.MEMBER_CONTACT)
@@ -46,7 +47,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/person_list.html",
         {
-            "people": people,
+            "page": paginate(request, people),
             "role": role,
             "q": query,
             "roles": Role.choices,

@@ -40,6 +40,7 @@ from tilts.consortium.models import (
 from tilts.core.collation import latvian
 from tilts.core.feedback import show_on_form
 from tilts.core.htmx import HtmxHttpRequest
+from tilts.core.pagination import paginate
 from tilts.core.waiting import waiting_for
 
 READERS = (Role.COORDINATOR, Role.AUDITOR)
@@ -82,7 +83,11 @@ def application_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "consortium/application_list.html",
-        {"applications": applications, "status": status, "statuses": JoinApplicationStatus.choices},
+        {
+            "applications": paginate(request, applications.order_by("-submitted_at", "-pk")),
+            "status": status,
+            "statuses": JoinApplicationStatus.choices,
+        },
     )
 
 

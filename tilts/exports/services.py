@@ -9,7 +9,7 @@ import csv
 import datetime
 import io
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -355,9 +355,25 @@ def _section_sheet(workbook: Workbook, check: sections.SectionCheck, wrong: Patt
     sheet.freeze_panes = "C2"
 
 
+class _Exported:
+    """The exported mobilities, read again in chunks by each sheet that walks them instead of all held in memory
+    for the whole workbook."""
+
+    def __init__(self, mobilities: QuerySet[Mobility], project: Project) -> None:
+        self.mobilities, self.project = mobilities, project
+
+    def __iter__(self) -> Iterator[Mobility]:
+        return selectors.as_exported(self.mobilities.iterator(chunk_size=1000), self.project)
+
+    def ids(self, excluding: Collection[str]) -> QuerySet[Mobility, int]:
+        """For the sheets that need only which mobilities (WorkbookContext.mobility_ids)."""
+        chosen = self.mobilities.prefetch_related(None).exclude(status__in=excluding)
+        return chosen.values_list("pk", flat=True)
+
+
 def build_xlsx(user: User, project: Project, progress: Progress | None = None) -> bytes:
     mobilities: QuerySet[Mobility] = selectors.project_mobilities(user, project).select_related("trip")
-    context = WorkbookContext(user, project, list(selectors.as_exported(mobilities.prefetch_related("goals"), project)))
+    context = WorkbookContext(user, project, _Exported(mobilities.prefetch_related("goals"), project))
     return build_workbook(context, progress)
 
 

@@ -371,11 +371,14 @@ def total_reach(scope: Scope) -> Reach:
     return _make_reach(figures, Delivered(delivered["followups"], int(delivered["colleagues"] or 0)))
 
 
-def reach_by_mobility(scope: Scope) -> dict[int, int]:
-    """Colleagues reached per mobility id: each follow-up's attendees attributed to every mobility it draws on."""
+def reach_by_mobility(scope: Scope, ids: list[int] | None = None) -> dict[int, int]:
+    """Colleagues reached per mobility id (of ``ids`` when given): each follow-up's attendees attributed to every
+    mobility it draws on."""
     through = FollowUp.mobilities.through.objects.filter(
         followup__in=counted_followups(scope), mobility__in=counted_mobilities(scope)
     )
+    if ids is not None:
+        through = through.filter(mobility_id__in=ids)
     rows = through.values("mobility_id").annotate(n=Sum("followup__attendees"))
     return {row["mobility_id"]: int(row["n"] or 0) for row in rows}
 
@@ -387,18 +390,27 @@ class MobilityReach:
     followup_due: datetime.date
 
 
-def reach_per_mobility_for(user: User, project: Project) -> list[MobilityReach]:
-    """The project's mobilities the user sees (not cancelled), each with the colleagues reached by the follow-ups
-    drawing on it (counted over the whole project) and the day its follow-up is due."""
-    reach = reach_by_mobility(Scope(project.consortium, project))
-    mobilities = (
+def reach_mobilities_for(user: User, project: Project) -> QuerySet[Mobility]:
+    """The project's mobilities the user sees (not cancelled), by start: the rows of "colleagues reached per
+    mobility", to paginate."""
+    return (
         mobilities_for(user)
         .filter(project=project)
         .exclude(status=MobilityStatus.CANCELLED)
         .select_related("participant")
         .order_by("start_date", "pk")
     )
-    return [MobilityReach(m, reach.get(m.pk, 0), followup_due(m)) for m in mobilities]
+
+
+def reach_per_mobility_for(
+    user: User, project: Project, mobilities: Iterable[Mobility] | None = None
+) -> list[MobilityReach]:
+    """The project's mobilities the user sees (or those of ``mobilities``, a page of them), each with the
+    colleagues reached by the follow-ups drawing on it (counted over the whole project) and the day its
+    follow-up is due."""
+    chosen = list(reach_mobilities_for(user, project) if mobilities is None else mobilities)
+    reach = reach_by_mobility(Scope(project.consortium, project), [m.pk for m in chosen])
+    return [MobilityReach(m, reach.get(m.pk, 0), followup_due(m)) for m in chosen]
 
 
 @dataclass(frozen=True)

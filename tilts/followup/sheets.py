@@ -38,7 +38,7 @@ def _draws_on(followup: FollowUp, reach: set[int]) -> str:
 
 def followups_sheet(sheet: Any, context: WorkbookContext) -> None:
     """Follow-ups drawing on at least one mobility the exporter may see (a member contact: their institution's)."""
-    reach = {m.pk for m in context.mobilities}
+    reach = set(context.mobility_ids())
     followups = (
         FollowUp.objects.filter(project=context.project, mobilities__in=reach)
         .distinct()

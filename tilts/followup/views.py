@@ -69,14 +69,16 @@ def project_followups(request: HttpRequest, pk: int) -> HttpResponse:
         selectors.followups_for(user).filter(project=project).prefetch_related("goals", "mobilities__participant")
     )
     scope = selectors.scope_for(user, project.consortium, project)
+    mobility_page = paginate(request, selectors.reach_mobilities_for(user, project), param="mobilities_page")
     return render(
         request,
         "followup/project.html",
         {
             "project": project,
-            "followups": followups.order_by("-date", "pk"),
+            "followups": paginate(request, followups.order_by("-date", "pk")),
             "flags": selectors.flags_for(user, project),
-            "mobility_rows": selectors.reach_per_mobility_for(user, project),
+            "mobility_page": mobility_page,
+            "mobility_rows": selectors.reach_per_mobility_for(user, project, mobility_page.object_list),
             "total": selectors.total_reach(scope) if scope else None,
             "scope": scope,
             "can_record": selectors.recordable_mobilities(user).filter(project=project).exists(),

@@ -5,8 +5,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, When
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
 from django_countries import countries
 
 from tilts.accounts.models import User
@@ -274,43 +275,104 @@ class Destination:
 
 
 def destinations(mobilities: QuerySet[Mobility]) -> list[Destination]:
-    """Per receiving country: mobilities, participants, and the agreed, final and paid amounts (the one rule of
-    tilts.payments.selectors.amounts), most mobilities first."""
-    from tilts.payments.selectors import amounts, with_amounts
+    """Per receiving country: mobilities, participants, and the agreed, final and paid amounts (the rule of
+    tilts.payments.selectors.amounts, summed in the database), most mobilities first."""
+    from tilts.payments.models import Payment
+    from tilts.reporting.models import ReportStatus
+    from tilts.selection.models import Agreement, AgreementKind, AgreementStatus
 
-    rows: dict[str, Destination] = {}
-    people: dict[str, set[int]] = defaultdict(set)
-    for mobility in with_amounts(mobilities.exclude(status=MobilityStatus.CANCELLED)):
-        country = str(mobility.receiving_country)
-        row = rows.setdefault(country, Destination(country, 0, 0, ZERO, ZERO, ZERO))
-        figures = amounts(mobility)
-        row.mobilities += 1
-        people[country].add(mobility.participant_id)
-        row.participants = len(people[country])
-        row.agreed += figures.agreed or ZERO
-        row.final += figures.final or ZERO
-        row.paid += figures.paid
-    return sorted(rows.values(), key=lambda row: (-row.mobilities, row.country))
+    money: DecimalField[Decimal, Decimal] = DecimalField(max_digits=12, decimal_places=2)
+    # Agreed: the total of the grant agreement in force (its highest version not superseded), else the grant.
+    in_force = (
+        Agreement.objects.filter(mobility=OuterRef("pk"), kind=AgreementKind.GRANT)
+        .exclude(status=AgreementStatus.SUPERSEDED)
+        .order_by("-number")
+        .annotate(total=Cast(KT("snapshot__grant__total"), money))
+        .values("total")[:1]
+    )
+    paid = Payment.objects.filter(mobility=OuterRef("pk")).values("mobility").annotate(t=Sum("amount")).values("t")
+    rows = (
+        mobilities.exclude(status=MobilityStatus.CANCELLED)
+        .select_related(None)
+        .annotate(
+            agreed_amount=Coalesce(Subquery(in_force, output_field=money), "grant_total", output_field=money),
+            final_amount=Case(When(report__status=ReportStatus.ACCEPTED, then="report__final_grant_total")),
+            paid_amount=Subquery(paid, output_field=money),
+        )
+        .values("receiving_country")
+        .annotate(
+            n=Count("pk", distinct=True),
+            people=Count("participant_id", distinct=True),
+            agreed=Sum("agreed_amount", default=ZERO),
+            final=Sum("final_amount", default=ZERO),
+            paid=Sum("paid_amount", default=ZERO),
+        )
+        .order_by()
+    )
+    cent = Decimal("0.01")
+    found = [
+        Destination(
+            str(row["receiving_country"]),
+            row["n"],
+            row["people"],
+            Decimal(row["agreed"]).quantize(cent),
+            Decimal(row["final"]).quantize(cent),
+            Decimal(row["paid"]).quantize(cent),
+        )
+        for row in rows
+    ]
+    return sorted(found, key=lambda row: (-row.mobilities, row.country))
 
 
-def month_grid(
-    mobilities: QuerySet[Mobility], year: int, month: int
-) -> list[list[tuple[datetime.date | None, list[Mobility]]]]:
-    """Weeks (Monday first) of the month, each day with the mobilities under way that day."""
+# A day of the calendar names at most this many mobilities and says how many more there are.
+CALENDAR_DAY_LIMIT = 6
+
+
+@dataclass
+class CalendarDay:
+    day: datetime.date | None
+    mobilities: list[Mobility] = field(default_factory=list)
+    more: int = 0
+
+
+def month_grid(mobilities: QuerySet[Mobility], year: int, month: int) -> list[list[CalendarDay]]:
+    """Weeks (Monday first) of the month, each day with the mobilities under way that day: the first
+    CALENDAR_DAY_LIMIT to start, and how many more. Two queries, whatever the project's size: the month's dates
+    only, then the named mobilities with the columns the calendar shows."""
     import calendar
 
     first = datetime.date(year, month, 1)
     last = datetime.date(year, month, calendar.monthrange(year, month)[1])
-    active = list(mobilities.exclude(status=MobilityStatus.CANCELLED).filter(start_date__lte=last, end_date__gte=first))
-    by_day: dict[datetime.date, list[Mobility]] = defaultdict(list)
-    for mobility in active:
-        day = max(mobility.start_date, first)
-        while day <= min(mobility.end_date, last):
-            by_day[day].append(mobility)
+    spans = (
+        mobilities.exclude(status=MobilityStatus.CANCELLED)
+        .filter(start_date__lte=last, end_date__gte=first)
+        .order_by("start_date", "pk")
+        .values_list("pk", "start_date", "end_date")
+    )
+    named: dict[datetime.date, list[int]] = defaultdict(list)
+    counts: dict[datetime.date, int] = defaultdict(int)
+    for pk, start, end in spans:
+        day = max(start, first)
+        while day <= min(end, last):
+            counts[day] += 1
+            if len(named[day]) < CALENDAR_DAY_LIMIT:
+                named[day].append(pk)
             day += datetime.timedelta(days=1)
+    wanted = {pk for pks in named.values() for pk in pks}
+    shown = Mobility.objects.select_related("participant").only(
+        "pk", "start_date", "end_date", "receiving_city", "participant__last_name"
+    )
+    by_pk = shown.in_bulk(wanted) if wanted else {}
     weeks = []
     for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
-        weeks.append([(day if day.month == month else None, by_day.get(day, [])) for day in week])
+        row = []
+        for day in week:
+            if day.month != month:
+                row.append(CalendarDay(None))
+            else:
+                listed = [by_pk[pk] for pk in named.get(day, [])]
+                row.append(CalendarDay(day, listed, counts.get(day, 0) - len(listed)))
+        weeks.append(row)
     return weeks
 
 

@@ -10,7 +10,7 @@ from tilts.payments import selectors
 def payments_sheet(sheet: Worksheet, context: WorkbookContext) -> None:
     from tilts.core.collation import latvian
 
-    ids = [m.pk for m in context.mobilities if m.status not in (MobilityStatus.DRAFT, MobilityStatus.CANCELLED)]
+    ids = context.mobility_ids(excluding=(MobilityStatus.DRAFT, MobilityStatus.CANCELLED))
     mobilities = (
         selectors.with_amounts(Mobility.objects.filter(pk__in=ids))
         .select_related("participant", "sending_organisation")

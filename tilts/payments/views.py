@@ -146,10 +146,8 @@ def _export(project: Project, mobilities: list[Mobility], kind: str) -> HttpResp
 
         from tilts.exports.workbook import Col, write_table
 
-        workbook = Workbook()
-        sheet = workbook.active
-        assert sheet is not None
-        sheet.title = _("Payments")[:31]
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(_("Payments")[:31])
         write_table(
             sheet, [Col(header, fmt) for header, fmt in zip(headers, selectors.EXPORT_FORMATS, strict=True)], rows
         )

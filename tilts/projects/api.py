@@ -3,12 +3,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
-from ninja import Router, Schema
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Schema
 from ninja.security import django_auth
 
 from tilts.accounts.models import User
+from tilts.core import keyset
 from tilts.core.api import ObjectId
+from tilts.core.keyset import PageQuery
 from tilts.projects import selectors
 
 router = Router(tags=["projects"], auth=django_auth)
@@ -56,8 +58,10 @@ def _user(request: HttpRequest) -> User:
 
 
 @router.get("/projects", response=list[ProjectOut], summary="Annual projects")
-def project_list(request: HttpRequest) -> Any:
-    return selectors.projects_for(_user(request))
+def project_list(request: HttpRequest, response: HttpResponse, rows: Query[PageQuery]) -> Any:
+    """Newest call year first, ``limit`` at a time: the ``Link`` (rel="next") and ``X-Next-Cursor`` headers lead
+    on."""
+    return keyset.page(request, response, selectors.projects_for(_user(request)), rows, ("-call_year", "pk"))
 
 
 @router.get("/projects/{project_id}", response=ProjectDetailOut, summary="A project, its budget and plans")

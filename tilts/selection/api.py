@@ -445,8 +445,10 @@ def _agreement_to_sign(request: HttpRequest, agreement_id: int) -> Agreement:
 
 
 @router.get("/calls", response=list[CallOut], summary="Open calls for participants (public)")
-def call_list(request: HttpRequest) -> Any:
-    return selectors.public_calls().prefetch_related("criteria")
+def call_list(request: HttpRequest, response: HttpResponse, rows: Query[PageQuery]) -> Any:
+    """Soonest closing first, ``limit`` at a time: the ``Link`` (rel="next") and ``X-Next-Cursor`` headers lead on."""
+    calls = selectors.public_calls().prefetch_related("criteria")
+    return keyset.page(request, response, calls, rows, ("closes_on", "pk"))
 
 
 @router.get("/calls/{call_id}", response=CallOut, summary="A published call (public)")
@@ -485,9 +487,10 @@ def call_ranking(request: HttpRequest, call_id: ObjectId) -> list[dict[str, Any]
     auth=django_auth,
     summary="Every call of a project, published or not (coordinator, auditors)",
 )
-def project_calls(request: HttpRequest, project_id: ObjectId) -> Any:
+def project_calls(request: HttpRequest, response: HttpResponse, project_id: ObjectId, rows: Query[PageQuery]) -> Any:
+    """By opening day, ``limit`` at a time: the ``Link`` (rel="next") and ``X-Next-Cursor`` headers lead on."""
     project = access_project(_overseer(request), project_id)
-    return _managed_calls().filter(project=project).order_by("opens_on", "pk")
+    return keyset.page(request, response, _managed_calls().filter(project=project), rows, ("opens_on", "pk"))
 
 
 @router.post("/projects/{project_id}/calls", response={201: CallManageOut}, auth=django_auth)
@@ -514,8 +517,10 @@ def call_update(request: HttpRequest, call_id: ObjectId, payload: PatchDict[Call
 
 
 @router.get("/calls/{call_id}/evaluators", response=list[PersonOut], auth=django_auth, summary="A call's evaluators")
-def call_evaluators(request: HttpRequest, call_id: ObjectId) -> Any:
-    return selectors.access_call(_overseer(request), call_id).evaluators.order_by("pk")
+def call_evaluators(request: HttpRequest, response: HttpResponse, call_id: ObjectId, rows: Query[PageQuery]) -> Any:
+    """``limit`` at a time: the ``Link`` (rel="next") and ``X-Next-Cursor`` headers lead on."""
+    call = selectors.access_call(_overseer(request), call_id)
+    return keyset.page(request, response, call.evaluators.all(), rows, ("pk",))
 
 
 @router.put("/calls/{call_id}/evaluators", response=list[PersonOut], auth=django_auth)

@@ -19,6 +19,7 @@ from tilts.accounts.services import invitation_url
 from tilts.consortium.selectors import get_consortium
 from tilts.core.access import Forbidden, require
 from tilts.core.feedback import report_errors, show_on_form
+from tilts.core.pagination import paginate
 from tilts.core.ratelimit import too_many
 from tilts.mobility.selectors import access_mobility
 from tilts.projects.selectors import access_project, projects_for
@@ -49,7 +50,8 @@ REGISTRATIONS_PER_HOUR = 10
 
 
 def call_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "selection/call_list.html", {"calls": selectors.public_calls().select_related("project")})
+    calls = paginate(request, selectors.public_calls().select_related("project"))
+    return render(request, "selection/call_list.html", {"calls": calls})
 
 
 def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -136,7 +138,9 @@ def my_applications(request: HttpRequest) -> HttpResponse:
         request,
         "selection/my_applications.html",
         {
-            "applications": Application.objects.filter(applicant=user).select_related("call", "mobility"),
+            "applications": paginate(
+                request, Application.objects.filter(applicant=user).select_related("call", "mobility")
+            ),
             "open_calls": selectors.public_calls(),
         },
     )
@@ -355,9 +359,9 @@ def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     call = selectors.access_call(user, pk)
     if user.can_view_everything:
-        applications = call.applications.select_related("applicant", "organisation").order_by("status", "submitted_at")
+        applications = call.applications.select_related("applicant", "organisation")
         context: dict[str, Any] = {
-            "applications": applications,
+            "applications": paginate(request, applications.order_by("status", "submitted_at", "pk")),
             "ranking": selectors.ranking(call),
             "evaluators_form": EvaluatorsForm(initial={"evaluators": call.evaluators.all()}),
             "decision_form": DecisionForm(),
@@ -365,8 +369,10 @@ def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
             "reserve": call.applications.filter(status=ApplicationStatus.RESERVE).order_by("reserve_rank"),
         }
     else:
-        assignments = user.assignments.filter(application__call=call).select_related("application__organisation")
-        context = {"assignments": assignments}
+        assignments = user.assignments.filter(application__call=call).select_related(
+            "application__organisation", "application__applicant"
+        )
+        context = {"assignments": paginate(request, assignments.order_by("application__submitted_at", "pk"))}
     return render(request, "selection/call_manage.html", {"call": call, "criteria": call.criteria.all(), **context})
 
 
@@ -379,7 +385,7 @@ def call_manage_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "selection/call_manage_list.html",
-        {"calls": calls, "projects": projects_for(user) if user.is_coordinator else []},
+        {"calls": paginate(request, calls), "projects": projects_for(user) if user.is_coordinator else []},
     )
 
 

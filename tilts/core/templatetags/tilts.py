@@ -74,3 +74,12 @@ def backoffice_nav(context: dict[str, Any]) -> dict[str, Any]:
         "dashboard_current": request.path == dashboard,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context: dict[str, Any], page: Any, number: int) -> str:
+    """This page's query string with the list's page number (``?page=`` unless paginate() was given another
+    parameter) set to ``number``, keeping every other parameter (filters, sort, another list's page)."""
+    params = context["request"].GET.copy()
+    params[getattr(page, "param", "page")] = str(number)
+    return "?" + str(params.urlencode())

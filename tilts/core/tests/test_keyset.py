@@ -84,6 +84,10 @@ def test_every_list_documents_cursor_and_limit(client: Client) -> None:
         "/api/v1/projects/{project_id}/follow-ups",
         "/api/v1/applications",
         "/api/v1/join-applications",
+        "/api/v1/projects",
+        "/api/v1/calls",
+        "/api/v1/projects/{project_id}/calls",
+        "/api/v1/calls/{call_id}/evaluators",
     ):
         names = {p["name"]: p for p in paths[path]["get"]["parameters"]}
         assert "cursor" in names and names["limit"]["schema"]["maximum"] == 200, path

@@ -1,0 +1,72 @@
+"""The calendar page on a large project: only the month's mobilities, a few named per day, destinations in SQL."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from tilts.consortium.models import Goal, Organisation
+from tilts.mobility import selectors, services
+from tilts.mobility.models import Mobility
+from tilts.mobility.tests.factories import HELSINKI, TARTU, make_participant, make_project, mobility_fields
+from tilts.payments import services as payment_services
+from tilts.payments.selectors import amounts, with_amounts
+from tilts.payments.tests.helpers import signed_agreement
+from tilts.reporting.tests.helpers import confirmed_mobility
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+def plan(project, member: Organisation, goals: list[Goal], **overrides: object) -> Mobility:
+    fields = mobility_fields(project, member, make_participant(member), **overrides)
+    return services.create_mobility(goals=goals[:1], by=None, **fields)
+
+
+def test_a_busy_day_names_six_and_links_to_the_rest(coordinator_client: Client, consortium, member, goals) -> None:
+    project = make_project(consortium)
+    for _ in range(8):
+        plan(project, member, goals)
+    url = reverse("mobility:calendar", args=[project.pk])
+    page = coordinator_client.get(url, {"year": 2025, "month": 10}).text
+    day = next(cell for week in selectors.month_grid(project.mobilities.all(), 2025, 10) for cell in week if cell.day)
+    assert day.day == datetime.date(2025, 10, 1) and day.mobilities == [] and day.more == 0
+    assert "un vēl 2</small>" in page
+    assert f"/mobilities/project/{project.pk}/?from=2025-10-06&amp;to=2025-10-06" in page
+    assert page.count("Brussels</small></a>") == 6 * 15  # six named on each of the 15 days, 6 to 20 October
+    november = coordinator_client.get(url, {"year": 2025, "month": 11}).text
+    assert "Brussels</small>" not in november and "un vēl" not in november
+
+
+def test_the_calendar_reads_a_constant_number_of_queries(
+    coordinator_client: Client, consortium, member, goals, django_assert_max_num_queries
+) -> None:
+    project = make_project(consortium)
+    url = reverse("mobility:calendar", args=[project.pk])
+    for start in range(1, 9):
+        plan(project, member, goals, start_date=datetime.date(2025, 10, start), end_date=datetime.date(2025, 10, 20))
+    with django_assert_max_num_queries(15):
+        response = coordinator_client.get(url, {"year": 2025, "month": 10})
+    assert response.status_code == 200 and "un vēl 2" in response.text
+
+
+def test_destinations_sum_in_the_database_as_each_mobility_counts(consortium, member, goals, coordinator) -> None:
+    project = make_project(consortium)
+    signed = confirmed_mobility(project, member, make_participant(member), goals, coordinator)
+    signed_agreement(signed, coordinator)
+    payment_services.record_payment(
+        signed, kind="prefinancing", amount=D("2774.40"), paid_on=timezone.localdate(), by=coordinator
+    )
+    plan(project, member, goals, activity_type="course", course_days=5)
+    plan(project, member, goals, receiving_country="FI", receiving_city="Helsinki", venue=HELSINKI)
+    cancelled = plan(project, member, goals, receiving_country="EE", receiving_city="Tartu", venue=TARTU)
+    services.transition(cancelled, "cancelled", by=coordinator, reason="Slimība")
+    rows = selectors.destinations(project.mobilities.all())
+    assert [(row.country, row.mobilities, row.participants) for row in rows] == [("BE", 2, 2), ("FI", 1, 1)]
+    one_by_one = [amounts(m) for m in with_amounts(project.mobilities.filter(receiving_country="BE"))]
+    belgium = rows[0]
+    assert belgium.agreed == sum((a.agreed or D(0) for a in one_by_one), D(0)) and belgium.agreed > D("3468.00")
+    assert (belgium.final, belgium.paid) == (D("0.00"), D("2774.40"))

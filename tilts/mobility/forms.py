@@ -3,27 +3,20 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tilts.accounts.models import Role, User
+from tilts.accounts.models import User
 from tilts.consortium.forms import GoalChoiceField
 from tilts.consortium.models import Goal
 from tilts.consortium.selectors import active_members
-from tilts.core.collation import latvian
 from tilts.core.countries import destination_choices
 from tilts.core.limits import LONG_TEXT_MAX
 from tilts.grants.services import activity_type_choices
 from tilts.grants.widgets import PlaceWidget
 from tilts.mobility.models import PLAN_FIELDS, Mobility, MobilityStatus
+from tilts.mobility.selectors import people_for
 from tilts.projects.models import Project
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SHARED_FIELDS = list(PLAN_FIELDS)
-
-
-def people_for(user: User) -> Any:
-    people = User.objects.filter(is_active=True, organisation__isnull=False).exclude(role=Role.AUDITOR)
-    if not user.is_coordinator:
-        people = people.filter(organisation_id=user.organisation_id)
-    return people.select_related("organisation").order_by(latvian("last_name"), latvian("first_name"))
 
 
 class MobilityForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -134,3 +127,11 @@ class JoinTripForm(forms.Form):
         people = people_for(user).exclude(pk__in=on_trip)
         self.fields["participants"].queryset = people  # type: ignore[attr-defined]
         self.fields["participants"].label_from_instance = lambda u: f"{u}, {u.organisation}"  # type: ignore[attr-defined]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet"),
+        help_text=_("An Excel workbook (.xlsx) or a CSV file in the template's layout."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,text/csv"}),
+    )

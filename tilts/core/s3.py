@@ -5,10 +5,10 @@ without a public ACL, and people reach them only through the app's views, which 
 the file from the bucket (never a link to the bucket itself).
 """
 
-from storages.backends.s3 import S3Storage
+from storages.backends.s3 import S3Storage  # type: ignore[import-untyped]
 
 from tilts.core.storage import TransactionalMixin
 
 
-class TransactionalS3Storage(TransactionalMixin, S3Storage):
+class TransactionalS3Storage(TransactionalMixin, S3Storage):  # type: ignore[misc]
     pass

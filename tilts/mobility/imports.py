@@ -230,7 +230,10 @@ def read_table(data: bytes) -> list[list[object]]:
     text = _decode(data)
     first_line = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)  # Latvian spreadsheets save CSV with semicolons
-    return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    try:
+        return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    except csv.Error:  # a cell longer than the csv module takes, a stray quote at the very end
+        raise FileRefused(_("The CSV file cannot be read. Save it again as CSV and upload it.")) from None
 
 
 def _is_empty(values: list[object]) -> bool:
@@ -627,6 +630,14 @@ def check_job(job_id: int) -> MobilityImport | None:
             _finish_check(job, check_table(job.created_by, job.project, _read_job(job)))
         except FileRefused as error:
             _refused(job, str(error))
+        except Exception:
+            logger.exception("Mobility import %s could not be checked", job.pk)
+            job.status = ImportStatus.FAILED
+            job.problems = [
+                Problem(
+                    0, "", _("The file could not be checked. Try again; if it fails again, tell the coordinator.")
+                ).as_dict()
+            ]
     job.finished_at = timezone.now()
     job.save()
     return job

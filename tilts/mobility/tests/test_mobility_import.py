@@ -343,3 +343,23 @@ def test_the_import_page_lists_problems_in_pages(
     with django_assert_max_num_queries(8):
         page = coordinator_client.get(f"/mobilities/imports/{job.pk}/")
     assert page.content.decode().count("Rakstiet datumu kā") == 50
+
+
+def test_a_windows_1257_csv_and_english_headers_in_another_order(
+    coordinator_client: Client, project, member: Organisation, goals: list[Goal]
+) -> None:
+    person = make_participant(member)
+    keys = list(reversed(KEYS))
+    values = list(reversed(row(person, receiving_name="KBR", topic="Ģenealoģija un arhīvi")))
+    content = ";".join(headers("en", keys)) + "\n" + ";".join(str(v) for v in values) + "\n"
+    upload(coordinator_client, project, SimpleUploadedFile("m.csv", content.encode("cp1257"), "text/csv"))
+    job = MobilityImport.objects.get()
+    assert job.status == ImportStatus.READY, job.problems
+    coordinator_client.post(f"/mobilities/imports/{job.pk}/confirm/")
+    assert Mobility.objects.get().topic == "Ģenealoģija un arhīvi"
+
+
+def test_a_column_twice_refuses_the_file(coordinator_client: Client, project, goals) -> None:
+    content = "Sākums;Start;Beigas\n2025-10-06;2025-10-06;2025-10-10\n".encode()
+    upload(coordinator_client, project, SimpleUploadedFile("m.csv", content, "text/csv"))
+    assert MobilityImport.objects.get().problems[0]["message"] == "Kolonna “Sākums” ir divreiz."

@@ -363,3 +363,21 @@ def test_a_column_twice_refuses_the_file(coordinator_client: Client, project, go
     content = "Sākums;Start;Beigas\n2025-10-06;2025-10-06;2025-10-10\n".encode()
     upload(coordinator_client, project, SimpleUploadedFile("m.csv", content, "text/csv"))
     assert MobilityImport.objects.get().problems[0]["message"] == "Kolonna “Sākums” ir divreiz."
+
+
+def test_uploaded_spreadsheets_go_after_a_week(
+    coordinator_client: Client, project, member: Organisation, goals: list[Goal], django_capture_on_commit_callbacks
+) -> None:
+    from django.utils import timezone
+
+    from tilts.core.retention import apply_retention
+
+    upload(coordinator_client, project, latvian_csv([row(make_participant(member))]))
+    job = MobilityImport.objects.get()
+    coordinator_client.post(f"/mobilities/imports/{job.pk}/confirm/")
+    storage, name = job.file.storage, job.file.name
+    assert apply_retention(now=timezone.now() + datetime.timedelta(days=6)).mobility_imports == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        report = apply_retention(now=timezone.now() + datetime.timedelta(days=8))
+    assert report.mobility_imports == 1 and not MobilityImport.objects.exists() and not storage.exists(name)
+    assert Mobility.objects.count() == 1

@@ -662,6 +662,7 @@ def upload(user: User, project: Project, file: IO[bytes], name: str, size: int |
     job = MobilityImport(
         project=project,
         created_by=user,
+        working_since=timezone.now(),
         file_name=(name or "import")[-200:],
         language=translation.get_language() or settings.LANGUAGE_CODE,
     )
@@ -693,7 +694,9 @@ def confirm(user: User, job: MobilityImport) -> MobilityImport:
 
     if job.created_by_id != user.pk or job.status != ImportStatus.READY:
         raise ValidationError(_("This file is not ready to import."))
-    claimed = MobilityImport.objects.filter(pk=job.pk, status=ImportStatus.READY).update(status=ImportStatus.IMPORTING)
+    claimed = MobilityImport.objects.filter(pk=job.pk, status=ImportStatus.READY).update(
+        status=ImportStatus.IMPORTING, working_since=timezone.now()
+    )
     if not claimed:
         raise ValidationError(_("This file is not ready to import."))
     job.status = ImportStatus.IMPORTING
@@ -732,6 +735,32 @@ def run_job(job_id: int) -> MobilityImport | None:
     job.finished_at = timezone.now()
     job.save()
     return job
+
+
+STALE_AFTER = datetime.timedelta(hours=1)
+
+
+def recover_stale_imports(now: datetime.datetime | None = None) -> int:
+    """Imports whose worker stopped (a restart, a crash) an hour or more ago: a check ends failed, to be uploaded
+    again; an import goes back to ready, to be confirmed again (its transaction created nothing). Run by the
+    worker's housekeeping (tilts.core.tasks). Returns how many."""
+    cutoff = (now or timezone.now()) - STALE_AFTER
+    stale = MobilityImport.objects.filter(
+        status__in=[ImportStatus.CHECKING, ImportStatus.IMPORTING], working_since__lt=cutoff
+    )
+    count = 0
+    for job in stale:
+        with translation.override(job.language):
+            if job.status == ImportStatus.IMPORTING:
+                count += MobilityImport.objects.filter(pk=job.pk, status=ImportStatus.IMPORTING).update(
+                    status=ImportStatus.READY
+                )
+                continue
+            problem = Problem(0, "", _("The check was interrupted. Upload the file again."))
+            count += MobilityImport.objects.filter(pk=job.pk, status=ImportStatus.CHECKING).update(
+                status=ImportStatus.FAILED, problems=[problem.as_dict()], finished_at=timezone.now()
+            )
+    return count
 
 
 def create_all(user: User, checked: Checked) -> int:

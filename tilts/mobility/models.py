@@ -299,6 +299,8 @@ class MobilityImport(models.Model):
     created = models.PositiveIntegerField(_("mobilities created"), default=0)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # When the check or the import was handed to the worker: one silent for too long was interrupted.
+    working_since = models.DateTimeField(_("working since"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("mobility import")

@@ -381,3 +381,27 @@ def test_uploaded_spreadsheets_go_after_a_week(
         report = apply_retention(now=timezone.now() + datetime.timedelta(days=8))
     assert report.mobility_imports == 1 and not MobilityImport.objects.exists() and not storage.exists(name)
     assert Mobility.objects.count() == 1
+
+
+def test_an_interrupted_check_fails_and_an_interrupted_import_can_be_confirmed_again(
+    coordinator_client: Client, project, member: Organisation, goals: list[Goal], settings
+) -> None:
+    from django.utils import timezone
+
+    settings.MOBILITY_IMPORT_INLINE_ROWS = 0  # both steps are left to a worker, which never comes
+    upload(coordinator_client, project, latvian_csv([row(make_participant(member))]))
+    checking = MobilityImport.objects.get()
+    upload(coordinator_client, project, latvian_csv([row(make_participant(member))]))
+    importing = MobilityImport.objects.exclude(pk=checking.pk).get()
+    imports.check_job(importing.pk)
+    coordinator_client.post(f"/mobilities/imports/{importing.pk}/confirm/")
+    importing.refresh_from_db()
+    assert (checking.status, importing.status) == (ImportStatus.CHECKING, ImportStatus.IMPORTING)
+
+    assert imports.recover_stale_imports(timezone.now() + datetime.timedelta(minutes=50)) == 0
+    assert imports.recover_stale_imports(timezone.now() + datetime.timedelta(minutes=70)) == 2
+    checking.refresh_from_db()
+    importing.refresh_from_db()
+    assert checking.status == ImportStatus.FAILED
+    assert checking.problems[0]["message"] == "Pārbaude tika pārtraukta. Augšupielādējiet datni vēlreiz."
+    assert importing.status == ImportStatus.READY and not Mobility.objects.exists()

@@ -67,6 +67,7 @@ typecheck: $(VENV)/.dev
 bench: $(VENV)/.dev messages migrate
 	$(BIN)/python bench/grants.py
 	$(BIN)/python bench/exports.py
+	$(BIN)/python bench/imports.py
 	@# Pages and API lists on the large consortium, on a throwaway PostgreSQL (BENCH_SIZE=medium for a quick run).
 	eval "$$(bash scripts/postgres.sh start)"; trap 'bash scripts/postgres.sh stop "$$TILTS_PGDATA"' EXIT; \
 	  $(BIN)/python bench/pages.py

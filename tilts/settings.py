@@ -7,6 +7,7 @@ safe for development (SQLite, console e-mail). Production sets at least ``DEBUG=
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -189,9 +190,30 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # The gazetteer's read-only index (tilts.grants.rules.gazetteer), built by manage.py build_gazetteer.
 GAZETTEER_FILE = Path(os.environ.get("GAZETTEER_FILE", BASE_DIR / "var" / "gazetteer.sqlite3"))
+
+# Media (every uploaded file is private, served through permission-checked views): a directory by default; an
+# S3-compatible bucket when AWS_STORAGE_BUCKET_NAME is set, so that several app servers and workers share it.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+MEDIA_STORAGE: dict[str, Any] = {"BACKEND": "tilts.core.storage.TransactionalFileSystemStorage"}
+if AWS_STORAGE_BUCKET_NAME:
+    MEDIA_STORAGE = {
+        "BACKEND": "tilts.core.s3.TransactionalS3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,  # MinIO, Ceph, another provider
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID", ""),
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY", ""),
+            "location": os.environ.get("AWS_LOCATION", ""),  # a prefix inside the bucket
+            "default_acl": None,  # the bucket's own (private) policy; never public-read
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,  # "path" for most MinIO setups
+        },
+    }
 STORAGES = {
     # Deletes files written by transactions that roll back (tilts.core.storage).
-    "default": {"BACKEND": "tilts.core.storage.TransactionalFileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG

@@ -27,15 +27,21 @@ class _Committed:
 _written: ContextVar[list[tuple[Storage, str, _Committed]] | None] = ContextVar("tilts_files_written", default=None)
 
 
-class TransactionalFileSystemStorage(FileSystemStorage):
+class TransactionalMixin:
+    """For any storage class: files saved in a transaction that rolls back are deleted (see the module)."""
+
     def _save(self, name: str, content: Any) -> str:
-        name = super()._save(name, content)  # type: ignore[misc]  # FileSystemStorage's hook, not in the stubs
+        name = super()._save(name, content)  # type: ignore[misc]  # the storages' hook, not in the stubs
         written = _written.get()
         if written is not None and connection.in_atomic_block:
             marker = _Committed()
             transaction.on_commit(marker)
-            written.append((self, name, marker))
+            written.append((self, name, marker))  # type: ignore[arg-type]  # mixed into a Storage
         return name
+
+
+class TransactionalFileSystemStorage(TransactionalMixin, FileSystemStorage):
+    pass
 
 
 def _rolled_back(marker: _Committed) -> bool:

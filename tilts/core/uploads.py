@@ -158,3 +158,28 @@ def checked_type(
         raise ValidationError({field: refusal or _("Upload a PDF, JPEG or PNG file.")})
     check_content(upload, mime, field)
     return mime
+
+
+XLSX_SIGNATURE = b"PK\x03\x04"  # a zip archive, as every .xlsx is
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"  # the old Excel .xls (and .doc) format
+
+
+def spreadsheet_kind(head: bytes) -> str | None:
+    """ "xlsx" or "csv" from the file's first bytes (a kilobyte or so), or None for anything else.
+
+    A CSV is text: no NUL bytes and none of the signatures of PDFs, images or the old .xls format.
+    """
+    if head.startswith(XLSX_SIGNATURE):
+        return "xlsx"
+    if not head or b"\x00" in head or head.startswith(OLE_SIGNATURE) or content_type(head):
+        return None
+    return "csv"
+
+
+def size_problem(size: int | None, limit: int) -> str | None:
+    """Why a file is refused for its size (a translated sentence), or None."""
+    if not size:
+        return _("The file is empty.")
+    if size > limit:
+        return _("The file is larger than %(megabytes)s MB.") % {"megabytes": limit // (1024 * 1024)}
+    return None

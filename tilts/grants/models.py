@@ -15,6 +15,8 @@ from tilts.grants import rules
 _PARSED_MAX = 64
 _parsed: dict[tuple[int, datetime.datetime], rules.RateTable] = {}
 _parsed_lock = threading.Lock()
+# Their version numbers (how many times each was saved), by the same key; see RateTable.version_number.
+_versions: dict[tuple[int, datetime.datetime], int] = {}
 
 
 class RateTable(models.Model):
@@ -58,6 +60,22 @@ class RateTable(models.Model):
                     _parsed.pop(next(iter(_parsed)))
                 _parsed[key] = table
         return table
+
+    @property
+    def version_number(self) -> int:
+        """The table's version shown with every grant it priced: its saves, counted once per version and process
+        (pricing ten thousand imported mobilities counted the history twice for each)."""
+        if self.pk is None or self.updated_at is None:
+            return 1
+        key = (self.pk, self.updated_at)
+        number = _versions.get(key)
+        if number is None:
+            number = self.history.count() or 1
+            with _parsed_lock:
+                if len(_versions) >= _PARSED_MAX:
+                    _versions.pop(next(iter(_versions)))
+                _versions[key] = number
+        return number
 
     def set_table(self, table: rules.RateTable) -> None:
         """Store ``table`` and keep the cached parsed copy in step with it."""

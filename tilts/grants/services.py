@@ -117,7 +117,7 @@ def table_version(rate_table: RateTable | None, call_year: int) -> str:
     """ "Defaults of the 2025 call", or "LNB 2025, version 3 of 12.03.2025" for a project's table."""
     if rate_table is None:
         return _("defaults of the %(year)s call") % {"year": call_year}
-    version = rate_table.history.count() or 1
+    version = rate_table.version_number
     changed = timezone.localtime(rate_table.updated_at).date() if rate_table.updated_at else None
     return _("%(name)s, version %(version)s of %(date)s") % {
         "name": rate_table.name,

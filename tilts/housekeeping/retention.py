@@ -21,6 +21,7 @@ class RetentionReport:
     evidence_files: int = 0
     attendance_lists: int = 0
     exports: int = 0
+    mobility_imports: int = 0
     access_records: int = 0
     dry_run: bool = False
 
@@ -36,6 +37,7 @@ def apply_retention(*, dry_run: bool = False, now: datetime.datetime | None = No
     from tilts.consortium.models import JoinApplicationStatus as JoinStatus
     from tilts.exports.models import ExportJob
     from tilts.followup.models import FollowUp
+    from tilts.mobility.models import MobilityImport
     from tilts.reporting.models import Evidence
     from tilts.selection.models import Application, ApplicationStatus
 
@@ -61,6 +63,10 @@ def apply_retention(*, dry_run: bool = False, now: datetime.datetime | None = No
     evidence = Evidence.objects.filter(report__mobility__project__end_date__lt=audit_before)
     attendance = FollowUp.objects.filter(project__end_date__lt=audit_before).exclude(attendance_list="")
     exports = ExportJob.objects.filter(created_at__lt=now - datetime.timedelta(days=settings.RETENTION_EXPORT_DAYS))
+    # Uploaded spreadsheets name people (e-mails, plans): kept as briefly as exports, their mobilities stay.
+    imports = MobilityImport.objects.filter(
+        created_at__lt=now - datetime.timedelta(days=settings.RETENTION_EXPORT_DAYS)
+    )
 
     report.rejected_applications = rejected.count()
     report.join_applications = joins.count()
@@ -68,6 +74,7 @@ def apply_retention(*, dry_run: bool = False, now: datetime.datetime | None = No
     report.evidence_files = evidence.count()
     report.attendance_lists = attendance.count()
     report.exports = exports.count()
+    report.mobility_imports = imports.count()
     access = AccessRecord.objects.filter(at__lt=now - datetime.timedelta(days=settings.ACCESS_LOG_DAYS))
     report.access_records = access.count()
     if dry_run:
@@ -87,6 +94,9 @@ def apply_retention(*, dry_run: bool = False, now: datetime.datetime | None = No
             if job.file:
                 _delete_file(job.file)
             job.delete()
+        for upload in imports:
+            _delete_file(upload.file)
+            upload.delete()
     return report
 
 

@@ -1,4 +1,4 @@
-"""The worker's housekeeping: a heartbeat for /healthz and the recovery of interrupted exports.
+"""The worker's housekeeping: a heartbeat for /healthz and the recovery of interrupted exports and imports.
 
 Like the report reminders (tilts.reporting.tasks), the task queues its own next run, because the database
 backend has no clock; ``manage.py schedule_housekeeping`` (run at every start or deploy) starts the chain.
@@ -28,10 +28,12 @@ def housekeeping() -> dict[str, int]:
 
     from tilts.exports.services import recover_stale_jobs
     from tilts.housekeeping.retention import apply_retention
+    from tilts.mobility.imports import recover_stale_imports
 
     schedule_housekeeping(timezone.now() + EVERY)
     record_heartbeat()
     done = recover_stale_jobs()
+    done["imports_recovered"] = recover_stale_imports()
     last = cache.get(RETENTION_KEY)
     if last is None or time.time() - float(last) >= RETENTION_EVERY.total_seconds():
         cache.set(RETENTION_KEY, time.time(), timeout=None)

@@ -2,13 +2,13 @@
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 from ninja.security import django_auth
 
 from tilts.accounts.permissions import current_user
@@ -18,9 +18,9 @@ from tilts.core import keyset
 from tilts.core.api import ObjectId
 from tilts.core.keyset import PageQuery
 from tilts.core.limits import CODE_MAX, LONG_TEXT_MAX, Code, LongText
-from tilts.mobility import selectors, services
-from tilts.mobility.forms import people_for
-from tilts.mobility.models import GroupActivity, Mobility, MobilityStatus
+from tilts.mobility import imports, selectors, services
+from tilts.mobility.models import GroupActivity, Mobility, MobilityImport, MobilityStatus
+from tilts.mobility.selectors import people_for
 from tilts.projects.selectors import access_project, projects_for
 
 router = Router(tags=["mobilities"], auth=django_auth)
@@ -319,3 +319,81 @@ def group_activity_transition(request: HttpRequest, group_id: ObjectId, payload:
     return services.transition_group(
         group, payload.to, by=user, reason=payload.reason, force_majeure=payload.force_majeure
     )
+
+
+class ImportProblemOut(Schema):
+    row: int = Field(description="The spreadsheet's row number (the headers are row 1); 0 for the whole file.")
+    column: str = Field(description="The column's code (see the template), or empty for the whole row or file.")
+    message: str
+
+
+class MobilityImportOut(Schema):
+    id: int
+    project_id: int
+    file_name: str
+    status: str = Field(description="checking, invalid, ready, importing, done or failed.")
+    rows: int
+    problems: list[ImportProblemOut]
+    preview: list[dict[str, Any]] = Field(description="The first rows as they would be created.")
+    grant_total: Decimal | None
+    created: int
+    created_at: datetime.datetime
+    finished_at: datetime.datetime | None
+
+
+ImportUpload = Annotated[UploadedFile, File(description="An .xlsx workbook or a CSV file in the template's layout.")]
+
+
+def _spreadsheet(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=imports.XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@router.get("/projects/{project_id}/mobility-imports/template", summary="The import template (XLSX)")
+def mobility_import_template(request: HttpRequest, project_id: ObjectId) -> HttpResponse:
+    """Headers in the request's language (Latvian or English headers are both accepted on upload)."""
+    user = current_user(request)
+    if not imports.can_import(user):
+        raise PermissionDenied
+    project = get_object_or_404(projects_for(user), pk=project_id)
+    return _spreadsheet(imports.template(project), f"mobilities-template-{project.call_year}.xlsx")
+
+
+@router.post(
+    "/projects/{project_id}/mobility-imports",
+    response={201: MobilityImportOut},
+    summary="Upload a spreadsheet of mobilities to check (nothing is created yet)",
+)
+def mobility_import_create(request: HttpRequest, project_id: ObjectId, file: ImportUpload) -> Status[MobilityImport]:
+    """Checked at once when small (status ``ready`` or ``invalid``), otherwise in the background (``checking``:
+    read it again until it changes). Then ``POST .../confirm`` creates every mobility, or none."""
+    user = current_user(request)
+    if not imports.can_import(user):
+        raise PermissionDenied
+    project = get_object_or_404(projects_for(user), pk=project_id)
+    return Status(201, imports.upload(user, project, file, file.name or "", file.size))
+
+
+@router.get("/mobility-imports/{import_id}", response=MobilityImportOut, summary="An import's check or progress")
+def mobility_import_detail(request: HttpRequest, import_id: ObjectId) -> MobilityImport:
+    return get_object_or_404(imports.imports_for(current_user(request)), pk=import_id)
+
+
+@router.post(
+    "/mobility-imports/{import_id}/confirm",
+    response=MobilityImportOut,
+    summary="Create the checked file's mobilities as drafts, all or none",
+)
+def mobility_import_confirm(request: HttpRequest, import_id: ObjectId) -> MobilityImport:
+    user = current_user(request)
+    job = get_object_or_404(imports.imports_for(user), pk=import_id)
+    return imports.confirm(user, job)
+
+
+@router.get("/mobility-imports/{import_id}/problems", summary="The file with its problems marked (XLSX)")
+def mobility_import_problems(request: HttpRequest, import_id: ObjectId) -> HttpResponse:
+    job = get_object_or_404(imports.imports_for(current_user(request)), pk=import_id)
+    if not job.problems:
+        raise Http404
+    return _spreadsheet(imports.error_file(job), f"mobilities-problems-{job.pk}.xlsx")

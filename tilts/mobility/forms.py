@@ -4,28 +4,21 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from tilts.accounts.models import Role, User
+from tilts.accounts.models import User
 from tilts.consortium.forms import GoalChoiceField
 from tilts.consortium.models import Goal
 from tilts.consortium.selectors import active_members
-from tilts.core.collation import latvian
 from tilts.core.countries import destination_choices
 from tilts.core.limits import LONG_TEXT_MAX
 from tilts.grants.services import activity_type_choices
 from tilts.grants.widgets import PlaceWidget
 from tilts.mobility.models import PLAN_FIELDS, GroupActivity, Mobility, MobilityStatus, ParticipantKind
+from tilts.mobility.selectors import people_for
 from tilts.mobility.services import GROUP_FIELDS
 from tilts.projects.models import Project
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SHARED_FIELDS = list(PLAN_FIELDS)
-
-
-def people_for(user: User) -> Any:
-    people = User.objects.filter(is_active=True, organisation__isnull=False).exclude(role=Role.AUDITOR)
-    if not user.is_coordinator:
-        people = people.filter(organisation_id=user.organisation_id) if user.organisation_id else people.none()
-    return people.select_related("organisation").order_by(latvian("last_name"), latvian("first_name"))
 
 
 class MobilityForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -186,3 +179,11 @@ class GroupActivityForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def service_fields(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet"),
+        help_text=_("An Excel workbook (.xlsx) or a CSV file in the template's layout."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,text/csv"}),
+    )

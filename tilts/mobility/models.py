@@ -362,3 +362,59 @@ class GroupActivity(models.Model):
     @property
     def participants(self) -> int:
         return self.learners + self.accompanying_persons
+
+
+class ImportStatus(models.TextChoices):
+    CHECKING = "checking", _("Being checked")
+    INVALID = "invalid", _("Has problems")
+    READY = "ready", _("Ready to import")
+    IMPORTING = "importing", _("Being imported")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
+def _import_path(job: "MobilityImport", filename: str) -> str:
+    import secrets
+
+    # A random part so that a file's name cannot be guessed even if the storage were ever exposed.
+    return f"imports/{job.project_id}/{secrets.token_hex(8)}-{filename}"
+
+
+class MobilityImport(models.Model):
+    """A spreadsheet of planned mobilities brought by a consortium: checked, shown, then imported all at once.
+
+    The file is private (only its uploader and the coordinator reach it, through the app). ``problems`` holds the
+    check's findings by row and column, in ``language``; ``preview`` the first rows as they would be created.
+    """
+
+    project = models.ForeignKey(
+        "projects.Project", verbose_name=_("project"), on_delete=models.CASCADE, related_name="mobility_imports"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.CASCADE, related_name="+"
+    )
+    file = models.FileField(_("file"), upload_to=_import_path)
+    file_name = models.CharField(_("file name"), max_length=200)
+    language = models.CharField(_("language"), max_length=5, default="lv")
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.CHECKING)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    preview = models.JSONField(_("preview"), default=list, blank=True)
+    grant_total = models.DecimalField(_("grant, EUR"), max_digits=12, decimal_places=2, null=True, blank=True)
+    created = models.PositiveIntegerField(_("mobilities created"), default=0)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # When the check or the import was handed to the worker: one silent for too long was interrupted.
+    working_since = models.DateTimeField(_("working since"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mobility import")
+        verbose_name_plural = _("mobility imports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in (ImportStatus.CHECKING, ImportStatus.IMPORTING)

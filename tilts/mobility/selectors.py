@@ -10,10 +10,10 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 from django_countries import countries
 
-from tilts.accounts.models import User
+from tilts.accounts.models import Role, User
 from tilts.consortium.models import Organisation
 from tilts.core.access import access
-from tilts.core.collation import latvian_sort_key
+from tilts.core.collation import latvian, latvian_sort_key
 from tilts.mobility.models import GrantRecalculation, GroupActivity, JointTrip, Mobility, MobilityCost, MobilityStatus
 from tilts.projects.models import BudgetCategory, Project
 
@@ -37,6 +37,14 @@ SORTS = {
     "-grant": "-grant_total",
     "country": "receiving_country",
 }
+
+
+def people_for(user: User) -> QuerySet[User]:
+    """Who may be planned as a participant: the coordinator chooses anyone, a member contact their own people."""
+    people = User.objects.filter(is_active=True, organisation__isnull=False).exclude(role=Role.AUDITOR)
+    if not user.is_coordinator:
+        people = people.filter(organisation_id=user.organisation_id or 0)
+    return people.select_related("organisation").order_by(latvian("last_name"), latvian("first_name"))
 
 
 def mobilities_for(user: User) -> QuerySet[Mobility]:

@@ -182,7 +182,7 @@ def _store_price(mobility: Mobility) -> None:
     mobility.grant_breakdown = {
         **breakdown(priced),
         "rate_table_name": rate_table.name,
-        "rate_table_version": rate_table.history.count() or 1,
+        "rate_table_version": rate_table.version_number,
         "rate_table_changed": timezone.localdate(rate_table.updated_at).isoformat() if rate_table.updated_at else None,
     }
 

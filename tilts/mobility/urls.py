@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tilts.mobility import views
+from tilts.mobility import import_views, views
 
 app_name = "mobility"
 
@@ -15,6 +15,11 @@ urlpatterns = [
     path("project/<int:pk>/grant-recalculations/", views.recalculations, name="recalculations"),
     path("project/<int:pk>/calendar/", views.calendar_month, name="calendar"),
     path("project/<int:pk>/calendar/replace-addresses/", views.calendar_feeds_replace, name="calendar_replace"),
+    path("project/<int:pk>/import/", import_views.import_start, name="import_start"),
+    path("project/<int:pk>/import/template.xlsx", import_views.import_template, name="import_template"),
+    path("imports/<int:pk>/", import_views.import_detail, name="import"),
+    path("imports/<int:pk>/confirm/", import_views.import_confirm, name="import_confirm"),
+    path("imports/<int:pk>/problems.xlsx", import_views.import_errors, name="import_errors"),
     path("<int:pk>/", views.mobility_detail, name="detail"),
     path("<int:pk>/edit/", views.mobility_edit, name="edit"),
     path("<int:pk>/status/", views.mobility_transition, name="transition"),

@@ -1,7 +1,9 @@
 """What an uploaded file really is, from its content (never its name or the browser's claim)."""
 
+import csv
 import io
-from typing import IO
+import zipfile
+from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
@@ -77,3 +79,52 @@ def pdf_problem(file: IO[bytes]) -> str | None:
     if active:
         return _("The PDF contains scripts or automatic actions. Print it to a new PDF (or scan it) and upload that.")
     return None
+
+
+# Office Open XML files are zip archives; the part that names the application tells them apart.
+OOXML_PARTS = {"xlsx": "xl/workbook.xml", "docx": "word/document.xml", "pptx": "ppt/presentation.xml"}
+
+
+def ooxml_kind(file: Any) -> str | None:
+    """xlsx, docx or pptx when the file is an Office Open XML archive of that kind, else None."""
+    file.seek(0)
+    try:
+        with zipfile.ZipFile(file) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    finally:
+        file.seek(0)
+    if "[Content_Types].xml" not in names:
+        return None
+    return next((kind for kind, part in OOXML_PARTS.items() if part in names), None)
+
+
+def looks_like_csv(file: Any) -> bool:
+    """UTF-8 text without control bytes or markup whose first lines split into columns the same way."""
+    file.seek(0)
+    sample = file.read(64 * 1024)
+    file.seek(0)
+    if not sample or b"\x00" in sample:
+        return False
+    try:
+        text = sample.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # A cut in the middle of a multi-byte character at the end of the sample is still text.
+        try:
+            text = sample[:-3].decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return False
+    if any(ord(c) < 32 and c not in "\t\r\n" for c in text):
+        return False
+    if text.lstrip().startswith("<"):  # HTML, SVG or XML dressed as a list
+        return False
+    lines = [line for line in text.splitlines()[:20] if line.strip()]
+    if not lines:
+        return False
+    try:
+        dialect = csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t")
+    except csv.Error:
+        return len(lines) >= 1 and all("," not in line and ";" not in line for line in lines)
+    widths = {len(row) for row in csv.reader(io.StringIO("\n".join(lines)), dialect)}
+    return len(widths) == 1

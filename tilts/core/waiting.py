@@ -173,7 +173,36 @@ def _coordinator(today: datetime.date) -> list[WaitingItem]:
         "reports_to_review",
     )
     items += _payments_due()
+    items += _eu_reports_overdue(today)
     return items
+
+
+def _eu_reports_overdue(today: datetime.date) -> list[WaitingItem]:
+    """EU Survey reports (the Beneficiary Module's, not the consortium's) not submitted EU_REPORT_OVERDUE_DAYS
+    after the mobility's end, as the module's last imported export shows them."""
+    from django.conf import settings
+
+    from tilts.exports.selectors import eu_reports_overdue
+    from tilts.mobility.models import Mobility
+
+    rows = (
+        eu_reports_overdue(Mobility.objects.all(), today).values("project_id", "project__title").annotate(n=Count("pk"))
+    )
+    days = settings.EU_REPORT_OVERDUE_DAYS
+    return _per_project(
+        list(rows.order_by("project_id")),
+        lambda n, project: (
+            ngettext(
+                "%(project)s: %(n)d EU Survey report not submitted %(days)d days after the mobility's end",
+                "%(project)s: %(n)d EU Survey reports not submitted %(days)d days after the mobility's end",
+                n,
+            )
+            % {"n": n, "project": project, "days": days}
+        ),
+        "exports:eu_reports",
+        "?show=overdue",
+        "eu_reports_overdue",
+    )
 
 
 def _payments_due() -> list[WaitingItem]:
@@ -314,6 +343,25 @@ def _member_contact(user: User, today: datetime.date) -> list[WaitingItem]:
         "reporting:list",
         "?status=overdue",
         "reports_overdue",
+    )
+    from tilts.exports.selectors import undelivered_to_fix
+
+    undelivered = undelivered_to_fix(ours).values("project_id", "project__title").annotate(n=Count("pk"))
+    items += _per_project(
+        list(undelivered.order_by("project_id")),
+        lambda n, project: (
+            ngettext(
+                "%(project)s: correct %(n)d participant's e-mail address: the EU Survey report request was not "
+                "delivered",
+                "%(project)s: correct %(n)d participants' e-mail addresses: the EU Survey report requests were not "
+                "delivered",
+                n,
+            )
+            % {"n": n, "project": project}
+        ),
+        "exports:eu_reports",
+        "?show=undelivered",
+        "eu_reports_undelivered",
     )
     return items
 

@@ -44,7 +44,7 @@ def test_upload_in_latvian_then_the_reconciliation_shows_both_values(coordinator
     imported = ModuleImport.objects.get()
     assert response.status_code == 302 and response.url == reverse("exports:reconciliation", args=[imported.pk])
     page = coordinator_client.get(response.url).content.decode()
-    assert "Ceļošanas dienas" in page and "Nepārvarama vara" in page
+    assert "Ceļa dienas" in page and "Nepārvarama vara" in page
     assert "<td>2</td><td>1</td>" in page and "<td>Nē</td><td>Jā</td>" in page
     assert "Pieņemt moduļa vērtības" in page and "Paturēt Tilts vērtības (eksportēt vēlreiz)" in page
 

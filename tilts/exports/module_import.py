@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from tilts.exports import beneficiary_module as bm
 from tilts.exports.models import EUReportStatus
@@ -273,7 +273,10 @@ def parse(file: IO[bytes], kind: str, layout: Layout) -> ParsedExport:
                     "the columns %(columns)s are missing.",
                     len(missing),
                 )
-                % {"version": layout.version, "columns": ", ".join(f"“{header}”" for header in missing)}
+                % {
+                    "version": layout.version,
+                    "columns": ", ".join(pgettext("quoted", "“%(text)s”") % {"text": header} for header in missing),
+                }
             ]
         )
     columns = [(layout.column(key), index) for key, index in positions.items()]

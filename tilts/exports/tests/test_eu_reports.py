@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from tilts.core.waiting import waiting_for
 from tilts.exports import services
@@ -57,7 +58,10 @@ def test_the_coordinator_counts_eu_reports_not_submitted_after_the_set_days(
         make_mobility(project, member, goals, by=coordinator)
     imported_with(coordinator, project, ["Request sent", "Automatic reminder sent", "Submitted", "Excluded by NA"])
     settings.EU_REPORT_OVERDUE_DAYS = 30
-    before = [item for item in waiting_for(coordinator, END + datetime.timedelta(days=30)) if item.kind.startswith("eu")]
+    translation.activate("lv")
+    before = [
+        item for item in waiting_for(coordinator, END + datetime.timedelta(days=30)) if item.kind.startswith("eu")
+    ]
     assert before == []
     items = [item for item in waiting_for(coordinator, END + datetime.timedelta(days=31)) if item.kind.startswith("eu")]
     assert [(item.text, item.count) for item in items] == [

@@ -36,8 +36,8 @@ def rows(project, member, goals, coordinator):
     return module_export(services.build_csv(coordinator, project))
 
 
-def refusal(coordinator, project, content: bytes, name: str = "bm.csv") -> list[str]:
-    with pytest.raises(ImportRefused) as caught:
+def refusal(coordinator, project, content: bytes, name: str = "bm.csv", language: str = "en") -> list[str]:
+    with translation.override(language), pytest.raises(ImportRefused) as caught:
         services.import_module_export(coordinator, project, upload(content, name))
     assert not ModuleImport.objects.exists() and not ModuleImportRow.objects.exists()
     assert not ModuleMobility.objects.exclude(unique_mobility_id="").exists()
@@ -135,9 +135,10 @@ def test_an_empty_list_of_mobilities_is_refused(project, rows, coordinator) -> N
 
 
 def test_refusals_are_in_latvian_for_latvian_pages(project, rows, coordinator) -> None:
-    with translation.override("lv"):
-        messages = refusal(coordinator, project, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    assert messages[0].startswith("Augšupielādējiet")
+    messages = refusal(coordinator, project, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", language="lv")
+    assert messages[0].startswith("Augšupielādējiet moduļa mobilitāšu eksportu CSV vai XLSX formātā")
+    messages = refusal(coordinator, project, services.build_csv(coordinator, project), language="lv")
+    assert "trūkst kolonnas „Unique Erasmus+ Mobility ID”." in messages[0]
 
 
 def test_only_the_coordinator_imports(project, rows, auditor, member_contact) -> None:

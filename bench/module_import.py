@@ -27,7 +27,7 @@ from exports import build_project, workdir  # bench/exports.py: Django on a temp
 STATUSES = ["Request sent", "Automatic reminder sent", "Submitted", "Undelivered e-mail"]
 
 
-def module_export(tilts_csv: bytes) -> bytes:
+def module_export(tilts_csv: bytes, travel_grant: str) -> bytes:
     """The module's export of what Tilts exported: the same inputs, the module's own IDs, grants and statuses."""
     rows = list(csv.reader(io.StringIO(tilts_csv.decode("utf-8-sig"))))
     headers, lines = rows[0], rows[1:]
@@ -45,7 +45,7 @@ def module_export(tilts_csv: bytes) -> bytes:
             [
                 *(values[h] for h in keep),
                 f"2025-1-LV01-KA121-ADU-{number:06d}",
-                "275.00",
+                travel_grant,
                 STATUSES[number % len(STATUSES)],
                 "",
             ]
@@ -59,7 +59,11 @@ def main() -> None:
     from tilts.exports import selectors, services
 
     with translation.override("lv"):
-        content = module_export(services.build_csv(coordinator, project))
+        from tilts.exports.beneficiary_module import grant_by_category
+
+        # The module computes the same travel grant as Tilts (every mobility of the bench has the same).
+        grant = grant_by_category(project.mobilities.first()) or {}
+        content = module_export(services.build_csv(coordinator, project), f"{grant['travel']:.2f}")
         lines = content.count(b"\n") - 1
         print(
             f"Import of the module's export: {lines} rows, {len(content) / 2**20:.1f} MiB, "

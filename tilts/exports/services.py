@@ -478,12 +478,11 @@ def _store_import(user: User, project: Project, parsed: module_import.ParsedExpo
         .select_related("participant", "report", "module")
         .only(*COMPARED_FIELDS, "participant__email", *_all_fields("module"), *_all_fields("report"))
     )
-    exported = {}
+    exported: dict[int, Mobility] = {}
     records: dict[str, ModuleMobility] = {}
-    for mobility in selectors.as_exported(mobilities.iterator(chunk_size=1000), project):
-        exported[mobility.pk] = mobility
-        record = mobility.module
-        records[record.activity_id] = record
+    for each in selectors.as_exported(mobilities.iterator(chunk_size=1000), project):
+        exported[each.pk] = each
+        records[each.module.activity_id] = each.module
     lines: list[ModuleImportRow] = []
     changed: list[ModuleMobility] = []
     counts = dict.fromkeys(RowKind.values, 0)
@@ -491,18 +490,18 @@ def _store_import(user: User, project: Project, parsed: module_import.ParsedExpo
     matched: list[int] = []
     for row in parsed.rows:
         in_file.add(row.activity_id)
-        record = records.get(row.activity_id)
-        mobility = exported.get(record.mobility_id) if record else None
+        found_record = records.get(row.activity_id)
+        mobility = exported.get(found_record.mobility_id or 0) if found_record else None
         module_values = module_import.module_values(row, parsed.keys)
-        if record is None or mobility is None:
+        if found_record is None or mobility is None:
             kind = RowKind.ONLY_MODULE
             found: list[list[str]] = []
         else:
             found = module_import.differences(module_import.tilts_values(mobility), module_values)
             kind = RowKind.DIFFERS if found else RowKind.SAME
-            matched.append(record.pk)
-            if _take_module_facts(record, row, parsed.keys, imported, mobility):
-                changed.append(record)
+            matched.append(found_record.pk)
+            if _take_module_facts(found_record, row, parsed.keys, imported, mobility):
+                changed.append(found_record)
         counts[kind] += 1
         if kind != RowKind.SAME:
             lines.append(
@@ -519,14 +518,12 @@ def _store_import(user: User, project: Project, parsed: module_import.ParsedExpo
                     },
                 )
             )
-    for mobility in exported.values():
-        record = beneficiary_module.module_of(mobility)
-        if record and record.activity_id not in in_file and mobility.status in selectors.EXPORTED:
+    for each in exported.values():
+        activity_id = each.module.activity_id
+        if activity_id not in in_file and each.status in selectors.EXPORTED:
             counts[RowKind.ONLY_TILTS] += 1
             lines.append(
-                ModuleImportRow(
-                    module_import=imported, kind=RowKind.ONLY_TILTS, activity_id=record.activity_id, mobility=mobility
-                )
+                ModuleImportRow(module_import=imported, kind=RowKind.ONLY_TILTS, activity_id=activity_id, mobility=each)
             )
     _insert_many(ModuleImportRow, lines)
     _save_module_facts(changed, user)

@@ -244,6 +244,10 @@ EXPORT_INLINE_LIMIT = int(os.environ.get("EXPORT_INLINE_LIMIT", "200"))
 # A background export with no sign of life for this long was interrupted: it is tried again, at most this often.
 EXPORT_STALE_MINUTES = int(os.environ.get("EXPORT_STALE_MINUTES", "10"))
 EXPORT_MAX_ATTEMPTS = int(os.environ.get("EXPORT_MAX_ATTEMPTS", "3"))
+# The Beneficiary Module's mobility export uploaded back (tilts.exports.module_import): at most this large.
+MODULE_IMPORT_MAX_BYTES = int(os.environ.get("MODULE_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+# The coordinator's dashboard counts EU Survey reports not submitted this many days after the mobility's end.
+EU_REPORT_OVERDUE_DAYS = int(os.environ.get("EU_REPORT_OVERDUE_DAYS", "30"))
 # The worker's housekeeping runs every few minutes and leaves a heartbeat; /healthz reports a worker silent
 # for longer than this as failed.
 WORKER_HEARTBEAT_MAX_AGE_MINUTES = int(os.environ.get("WORKER_HEARTBEAT_MAX_AGE_MINUTES", "15"))

@@ -3,9 +3,11 @@ every upload passes: one size limit (``UPLOAD_MAX_BYTES``), the same messages ev
 active and images that are whole.
 """
 
+import csv
 import io
+import zipfile
 from collections.abc import Collection
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -183,3 +185,52 @@ def size_problem(size: int | None, limit: int) -> str | None:
     if size > limit:
         return _("The file is larger than %(megabytes)s MB.") % {"megabytes": limit // (1024 * 1024)}
     return None
+
+
+# Office Open XML files are zip archives; the part that names the application tells them apart.
+OOXML_PARTS = {"xlsx": "xl/workbook.xml", "docx": "word/document.xml", "pptx": "ppt/presentation.xml"}
+
+
+def ooxml_kind(file: Any) -> str | None:
+    """xlsx, docx or pptx when the file is an Office Open XML archive of that kind, else None."""
+    file.seek(0)
+    try:
+        with zipfile.ZipFile(file) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    finally:
+        file.seek(0)
+    if "[Content_Types].xml" not in names:
+        return None
+    return next((kind for kind, part in OOXML_PARTS.items() if part in names), None)
+
+
+def looks_like_csv(file: Any) -> bool:
+    """UTF-8 text without control bytes or markup whose first lines split into columns the same way."""
+    file.seek(0)
+    sample = file.read(64 * 1024)
+    file.seek(0)
+    if not sample or b"\x00" in sample:
+        return False
+    try:
+        text = sample.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # A cut in the middle of a multi-byte character at the end of the sample is still text.
+        try:
+            text = sample[:-3].decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return False
+    if any(ord(c) < 32 and c not in "\t\r\n" for c in text):
+        return False
+    if text.lstrip().startswith("<"):  # HTML, SVG or XML dressed as a list
+        return False
+    lines = [line for line in text.splitlines()[:20] if line.strip()]
+    if not lines:
+        return False
+    try:
+        dialect = csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t")
+    except csv.Error:
+        return len(lines) >= 1 and all("," not in line and ";" not in line for line in lines)
+    widths = {len(row) for row in csv.reader(io.StringIO("\n".join(lines)), dialect)}
+    return len(widths) == 1

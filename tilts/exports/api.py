@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status, UploadedFile
 from ninja.security import django_auth
 
 from tilts.accounts.models import User
@@ -17,9 +18,10 @@ from tilts.core.api import ObjectId
 from tilts.core.downloads import private_file
 from tilts.core.limits import CODE_MAX, LongText
 from tilts.exports import beneficiary_module as bm
-from tilts.exports import sections, selectors, services
-from tilts.exports.models import ExportJob, ExportKind, ExportStatus, ModuleMobility
-from tilts.mobility.models import GroupActivity
+from tilts.exports import module_import, sections, selectors, services
+from tilts.exports.models import ExportJob, ExportKind, ExportStatus, ModuleImport, ModuleImportRow, ModuleMobility
+from tilts.mobility.models import GroupActivity, Mobility
+from tilts.mobility.selectors import mobilities_for
 from tilts.projects.models import Project
 
 router = Router(tags=["exports"], auth=django_auth)
@@ -364,3 +366,239 @@ def module_section_file(request: HttpRequest, project_id: ObjectId, section: str
     response = HttpResponse(exported.content, content_type=exported.content_type)
     response["Content-Disposition"] = f'attachment; filename="{exported.name}"'
     return response
+
+
+# --- The module's export, imported back, and the EU Survey reports -----------------------------------------------
+
+
+class ModuleImportOut(Schema):
+    id: int
+    project_id: int
+    uploaded_at: datetime.datetime
+    uploaded_by: str = Field(description="Who uploaded the file.")
+    file_name: str
+    layout_version: str = Field(description="The version of the module export's layout Tilts read it with.")
+    rows: int
+    same: int = Field(description="Mobilities whose compared values are the same in both.")
+    differing: int
+    only_in_module: int
+    only_in_tilts: int
+    unknown_columns: list[str] = Field(description="Columns of the file Tilts does not read (ignored).")
+    columns_to_confirm: list[str] = Field(description="Columns read whose header is not confirmed yet.")
+    rows_url: str
+
+    @staticmethod
+    def resolve_uploaded_by(obj: ModuleImport) -> str:
+        return str(obj.uploaded_by) if obj.uploaded_by else ""
+
+    @staticmethod
+    def resolve_rows_url(obj: ModuleImport) -> str:
+        return reverse("api:module_import_rows", args=[obj.pk])
+
+
+class DifferenceOut(Schema):
+    field: str = Field(description="The compared value, e.g. start_date, travel_days, grant_travel.")
+    label: str
+    tilts: str = Field(description="Tilts' value, as Tilts exports it.")
+    module: str = Field(description="The module's value, as its export gives it.")
+    adoptable: bool = Field(description="False for the distance band and the grants: compared only.")
+
+
+class ImportRowOut(Schema):
+    id: int
+    kind: str = Field(description="differs, only_module or only_tilts.")
+    line: int | None = Field(description="The row of the file (none for a mobility only in Tilts).")
+    activity_id: str
+    unique_mobility_id: str
+    mobility_id: int | None
+    differences: list[DifferenceOut]
+    decision: str = Field(description="'' (not decided), adopted or kept.")
+    decided_by: str
+    decided_at: datetime.datetime | None
+
+
+class ImportRowsOut(Schema):
+    rows: list[ImportRowOut]
+    page: int
+    pages: int
+    count: int
+
+
+class ImportDecisionIn(Schema):
+    decision: Literal["adopted", "kept"] = Field(
+        description="adopted: take the module's values into Tilts; kept: keep Tilts' (the next export sends them)."
+    )
+
+
+def _import_user(request: HttpRequest) -> User:
+    user = _user(request)
+    if not selectors.can_see_imports(user):
+        raise PermissionDenied
+    return user
+
+
+def _row_out(line: ModuleImportRow) -> dict[str, Any]:
+    return {
+        "id": line.pk,
+        "kind": line.kind,
+        "line": line.line,
+        "activity_id": line.activity_id,
+        "unique_mobility_id": line.unique_mobility_id,
+        "mobility_id": line.mobility_id,
+        "differences": [
+            {
+                "field": key,
+                "label": selectors.compared_label(key),
+                "tilts": ours,
+                "module": theirs,
+                "adoptable": key in module_import.ADOPTABLE,
+            }
+            for key, ours, theirs in line.differences
+        ],
+        "decision": line.decision,
+        "decided_by": str(line.decided_by) if line.decided_by else "",
+        "decided_at": line.decided_at,
+    }
+
+
+@router.post(
+    "/projects/{project_id}/module-imports",
+    response={201: ModuleImportOut},
+    summary="Upload the Beneficiary Module's mobility export (CSV or XLSX) and compare it with Tilts (coordinator)",
+)
+def module_import_create(request: HttpRequest, project_id: ObjectId, file: File[UploadedFile]) -> Status[ModuleImport]:
+    user = _import_user(request)
+    project = get_object_or_404(selectors.exportable_projects(user), pk=project_id)
+    if not user.is_coordinator:
+        raise PermissionDenied
+    try:
+        imported = services.import_module_export(user, project, file)
+    except module_import.ImportRefused as refusal:
+        raise ValidationError({"file": refusal.messages}) from refusal
+    return Status(201, imported)
+
+
+@router.get(
+    "/projects/{project_id}/module-imports",
+    response=list[ModuleImportOut],
+    summary="The imports of the module's export, newest first (coordinator, auditor)",
+)
+def module_import_list(request: HttpRequest, project_id: ObjectId, page: int = 1) -> list[ModuleImport]:
+    user = _import_user(request)
+    project = get_object_or_404(selectors.exportable_projects(user), pk=project_id)
+    start = (max(1, page) - 1) * CHECK_PAGE
+    return list(selectors.imports_of(user, project)[start : start + CHECK_PAGE])
+
+
+def _import(user: User, import_id: int) -> ModuleImport:
+    return get_object_or_404(
+        ModuleImport.objects.select_related("uploaded_by").filter(project__in=selectors.exportable_projects(user)),
+        pk=import_id,
+    )
+
+
+@router.get("/module-imports/{import_id}", response=ModuleImportOut, summary="One import: what it found")
+def module_import_detail(request: HttpRequest, import_id: ObjectId) -> ModuleImport:
+    return _import(_import_user(request), import_id)
+
+
+@router.get(
+    "/module-imports/{import_id}/rows",
+    response=ImportRowsOut,
+    url_name="module_import_rows",
+    summary="The reconciliation: mobilities that differ, only in the module, only in Tilts",
+)
+def module_import_rows(
+    request: HttpRequest,
+    import_id: ObjectId,
+    kind: Literal["", "differs", "only_module", "only_tilts"] = "",
+    page: int = 1,
+) -> dict[str, Any]:
+    imported = _import(_import_user(request), import_id)
+    rows = selectors.reconciliation(imported, kind)
+    count = rows.count()
+    page = max(1, page)
+    start = (page - 1) * CHECK_PAGE
+    return {
+        "rows": [_row_out(line) for line in rows[start : start + CHECK_PAGE]],
+        "page": page,
+        "pages": max(1, -(-count // CHECK_PAGE)),
+        "count": count,
+    }
+
+
+@router.post(
+    "/module-import-rows/{row_id}/decision",
+    response=ImportRowOut,
+    summary="Take the module's values into Tilts, or keep Tilts' (coordinator; recorded in the history)",
+)
+def module_import_decide(request: HttpRequest, row_id: ObjectId, payload: ImportDecisionIn) -> dict[str, Any]:
+    user = _import_user(request)
+    line = get_object_or_404(
+        ModuleImportRow.objects.filter(module_import__project__in=selectors.exportable_projects(user)), pk=row_id
+    )
+    if not user.is_coordinator:
+        raise PermissionDenied
+    return _row_out(services.decide(user, line, payload.decision))
+
+
+class EUReportOut(Schema):
+    mobility_id: int
+    eu_report_status: str = Field(
+        description="The EU Survey report (the Beneficiary Module's), from the module's last imported export: "
+        "request_sent, automatic_reminder, manual_reminder, submitted, undelivered, excluded; '' when not known."
+    )
+    eu_report_status_label: str
+    eu_report_sent_to: str = Field(description="The address the module sent the EU Survey request to.")
+    eu_report_import_id: int | None = Field(description="The import of the module's export that gave the status.")
+    eu_report_imported_at: datetime.datetime | None
+    unique_mobility_id: str
+    consortium_report_status: str = Field(
+        description="The consortium's own participant report in Tilts (not the EU Survey report); '' before one."
+    )
+
+
+def _eu_report(mobility: Mobility) -> dict[str, Any]:
+    record = bm.module_of(mobility)
+    report = selectors.report_of(mobility)
+    imported = record.last_import if record else None
+    return {
+        "mobility_id": mobility.pk,
+        "eu_report_status": record.eu_report_status if record else "",
+        "eu_report_status_label": record.get_eu_report_status_display() if record else "",
+        "eu_report_sent_to": record.eu_report_email if record else "",
+        "eu_report_import_id": imported.pk if imported else None,
+        "eu_report_imported_at": imported.uploaded_at if imported else None,
+        "unique_mobility_id": record.unique_mobility_id if record else "",
+        "consortium_report_status": report.status if report else "",
+    }
+
+
+@router.get(
+    "/mobilities/{mobility_id}/eu-report",
+    response=EUReportOut,
+    summary="A mobility's EU Survey report status (the module's), next to the consortium's report in Tilts",
+)
+def eu_report(request: HttpRequest, mobility_id: ObjectId) -> dict[str, Any]:
+    user = request.user
+    assert isinstance(user, User)
+    mobility = get_object_or_404(mobilities_for(user).select_related("module__last_import", "report"), pk=mobility_id)
+    return _eu_report(mobility)
+
+
+@router.get(
+    "/projects/{project_id}/eu-reports",
+    response=list[EUReportOut],
+    summary="The project's EU Survey report statuses: all, undelivered, or overdue (EU_REPORT_OVERDUE_DAYS)",
+)
+def eu_report_list(
+    request: HttpRequest,
+    project_id: ObjectId,
+    show: Literal["", "undelivered", "overdue"] = "",
+    page: int = 1,
+) -> list[dict[str, Any]]:
+    user = _user(request)
+    project = get_object_or_404(selectors.exportable_projects(user), pk=project_id)
+    start = (max(1, page) - 1) * CHECK_PAGE
+    mobilities = selectors.eu_reports(user, project, show, timezone.localdate())[start : start + CHECK_PAGE]
+    return [_eu_report(mobility) for mobility in mobilities]

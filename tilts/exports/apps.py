@@ -7,3 +7,6 @@ class ExportsConfig(AppConfig):
 
     name = "tilts.exports"
     verbose_name = _("Exports")
+
+    def ready(self) -> None:
+        from tilts.exports import waiting  # noqa: F401  (registers what waits on the dashboard)

@@ -96,3 +96,10 @@ class AgreementMembersForm(forms.Form):
             (o.pk, f"{o} ({o.oid})" if o.oid else f"{o} ({_('no OID')})")
             for o in sorted(candidates, key=lambda o: order[o.pk])
         ]
+
+
+class ModuleImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("The module's mobility export (CSV or XLSX)"),
+        help_text=_("In the Beneficiary Module, export the project's mobilities and upload the file as it is."),
+    )

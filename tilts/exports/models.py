@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from tilts.core.limits import LONG_TEXT_MAX
@@ -69,6 +70,18 @@ class ExportJob(models.Model):
         return self.status in (ExportStatus.DONE, ExportStatus.FAILED)
 
 
+class EUReportStatus(models.TextChoices):
+    """The status of the EU Survey report the Beneficiary Module asks each participant for (reference,
+    "Participant report"): not the consortium's own participant report in Tilts."""
+
+    REQUEST_SENT = "request_sent", pgettext_lazy("EU report", "Request sent")
+    AUTOMATIC_REMINDER = "automatic_reminder", pgettext_lazy("EU report", "Automatic reminder sent")
+    MANUAL_REMINDER = "manual_reminder", pgettext_lazy("EU report", "Manual reminder sent")
+    SUBMITTED = "submitted", pgettext_lazy("EU report", "Submitted")
+    UNDELIVERED = "undelivered", pgettext_lazy("EU report", "Undelivered e-mail")
+    EXCLUDED = "excluded", pgettext_lazy("EU report", "Excluded by the national agency")
+
+
 class ModuleMobility(models.Model):
     """What the Beneficiary Module needs about one mobility beyond Tilts' plan (docs/beneficiary-module.md).
 
@@ -99,6 +112,23 @@ class ModuleMobility(models.Model):
     )
     inclusion_support_justification = models.TextField(
         _("inclusion support: justification"), max_length=LONG_TEXT_MAX, blank=True
+    )
+    # Read back from the module's export (tilts.exports.module_import): the module's own facts, never Tilts' plan.
+    unique_mobility_id = models.CharField(_("Unique Erasmus+ Mobility ID"), max_length=40, blank=True, editable=False)
+    module_grant = models.JSONField(_("grant in the module, per category"), null=True, blank=True, editable=False)
+    eu_report_status = models.CharField(
+        _("EU Survey report"), max_length=20, choices=EUReportStatus.choices, blank=True, editable=False
+    )
+    # The address the module sent the EU Survey request to: an undelivered request waits until it is corrected.
+    eu_report_email = models.CharField(_("EU Survey report sent to"), max_length=254, blank=True, editable=False)
+    last_import = models.ForeignKey(
+        "ModuleImport",
+        verbose_name=_("from the module's export of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
     )
 
     history = HistoricalRecords()
@@ -140,3 +170,77 @@ class AgreementMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project}: {self.organisation}"
+
+
+class ModuleImport(models.Model):
+    """One upload of the Beneficiary Module's mobility export, and how it compares with Tilts (the reconciliation).
+
+    The rows are kept so that the coordinator decides, difference by difference, whose value stands."""
+
+    project = models.ForeignKey(
+        "projects.Project", verbose_name=_("project"), on_delete=models.CASCADE, related_name="module_imports"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    file_name = models.CharField(_("file"), max_length=200)
+    layout_version = models.CharField(_("layout version"), max_length=10)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    same = models.PositiveIntegerField(_("the same in both"), default=0)
+    differing = models.PositiveIntegerField(_("differing"), default=0)
+    only_in_module = models.PositiveIntegerField(_("only in the module"), default=0)
+    only_in_tilts = models.PositiveIntegerField(_("only in Tilts"), default=0)
+    unknown_columns = models.JSONField(_("columns ignored"), default=list, blank=True)
+    columns_to_confirm = models.JSONField(_("columns to confirm"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("import of the module's export")
+        verbose_name_plural = _("imports of the module's export")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.uploaded_at:%Y-%m-%d %H:%M})"
+
+
+class RowKind(models.TextChoices):
+    DIFFERS = "differs", _("Differs")
+    ONLY_MODULE = "only_module", _("Only in the module")
+    ONLY_TILTS = "only_tilts", _("Only in Tilts")
+    SAME = "same", _("The same")
+
+
+class Decision(models.TextChoices):
+    ADOPTED = "adopted", _("The module's values taken")
+    KEPT = "kept", _("Tilts' values kept (re-export)")
+
+
+class ModuleImportRow(models.Model):
+    """One mobility of a reconciliation: the module's values next to Tilts', and the coordinator's decision."""
+
+    module_import = models.ForeignKey(ModuleImport, on_delete=models.CASCADE, related_name="lines")
+    kind = models.CharField(_("comparison"), max_length=12, choices=RowKind.choices)
+    line = models.PositiveIntegerField(_("row in the file"), null=True, blank=True)
+    activity_id = models.CharField(_("Mobility activity ID"), max_length=30, blank=True)
+    unique_mobility_id = models.CharField(_("Unique Erasmus+ Mobility ID"), max_length=40, blank=True)
+    mobility = models.ForeignKey(
+        "mobility.Mobility", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # [[key, Tilts' value, the module's value], ...] in the module's text form, for the keys that differ.
+    differences = models.JSONField(default=list, blank=True)
+    # The module's values Tilts can adopt (key -> value in the module's text form).
+    module_values = models.JSONField(default=dict, blank=True)
+    decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("row of the module's export")
+        verbose_name_plural = _("rows of the module's export")
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["module_import", "kind"], name="module_import_row_kind")]
+
+    def __str__(self) -> str:
+        return self.activity_id or str(self.mobility_id)

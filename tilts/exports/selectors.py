@@ -1,11 +1,15 @@
 """Reads for exports: who may export which project, which mobilities they get, what the module still lacks."""
 
 import copy
+import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import F, QuerySet
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,10 +19,10 @@ from tilts.consortium.models import MembershipStatus, Organisation
 from tilts.core.access import access
 from tilts.core.collation import latvian_sort_key
 from tilts.exports import beneficiary_module as bm
-from tilts.exports.models import ExportJob
+from tilts.exports.models import EUReportStatus, ExportJob, ModuleImport, ModuleImportRow, RowKind
 from tilts.mobility.models import Mobility, MobilityStatus
-from tilts.mobility.selectors import ProjectBudget, project_budget
-from tilts.projects.models import Project
+from tilts.mobility.selectors import ProjectBudget, mobilities_for, project_budget
+from tilts.projects.models import BudgetCategory, Project
 from tilts.projects.selectors import projects_for
 from tilts.reporting.models import ParticipantReport, ReportStatus
 from tilts.reporting.services import with_realised_data
@@ -280,3 +284,99 @@ def jobs_for(user: User) -> QuerySet[ExportJob]:
 def access_export_job(user: User, job_id: int) -> ExportJob:
     """An export job of the user's (any, for the coordinator; 404 otherwise)."""
     return access(jobs_for(user), job_id)
+
+
+# --- The module's export, imported back, and the EU Survey reports -----------------------------------------------
+
+
+def can_see_imports(user: User) -> bool:
+    """The coordinator imports and decides; an auditor reads the reconciliation."""
+    return user.can_view_everything
+
+
+def imports_of(user: User, project: Project) -> QuerySet[ModuleImport]:
+    if not can_see_imports(user):
+        return ModuleImport.objects.none()
+    return ModuleImport.objects.filter(project=project).select_related("uploaded_by")
+
+
+def latest_import(project: Project) -> ModuleImport | None:
+    return ModuleImport.objects.filter(project=project).first()
+
+
+def reconciliation(module_import: ModuleImport, kind: str = "") -> QuerySet[ModuleImportRow]:
+    """The rows of an import that need a look: differing, only in the module, only in Tilts (``kind`` filters)."""
+    rows = module_import.lines.select_related(
+        "mobility__participant", "mobility__sending_organisation", "decided_by"
+    ).defer(*(f"mobility__{name}" for name in LONG_TEXTS))
+    return rows.filter(kind=kind) if kind in RowKind.values else rows
+
+
+COMPARED_LABELS = {
+    "start_date": gettext_lazy("Start"),
+    "end_date": gettext_lazy("End"),
+    "travel_days": gettext_lazy("Travel days"),
+    "means_of_transport": gettext_lazy("Main means of transport"),
+    "green_travel": gettext_lazy("Green travel"),
+    "fewer_opportunities": gettext_lazy("Fewer opportunities"),
+    "accompanying_person": gettext_lazy("Accompanying person"),
+    "force_majeure": gettext_lazy("Force majeure"),
+    "zero_grant": gettext_lazy("Zero grant"),
+    "distance_band": gettext_lazy("Distance band"),
+}
+
+
+def compared_label(key: str) -> str:
+    """What a compared key is called on the page: grant keys by their cost category."""
+    if key.startswith("grant_"):
+        category = key.removeprefix("grant_")
+        label = dict(BudgetCategory.choices).get(category, category)
+        return _("Grant: %(category)s, EUR") % {"category": label}
+    return str(COMPARED_LABELS.get(key, key))
+
+
+def shown_value(key: str, value: str) -> str:
+    """A compared value as the page shows it: Yes / No translated, amounts with the page's decimal separator."""
+    if value in ("Yes", "No"):
+        return _("Yes") if value == "Yes" else _("No")
+    if key.startswith("grant_") and value:
+        return formats.number_format(Decimal(value), 2, use_l10n=True, force_grouping=True)
+    return value or "—"
+
+
+def eu_reports(user: User, project: Project, show: str, today: datetime.date) -> QuerySet[Mobility]:
+    """The project's mobilities in the user's scope by their EU Survey report: ``undelivered`` (the request did
+    not reach the participant), ``overdue`` (not submitted ``EU_REPORT_OVERDUE_DAYS`` after the end), or all with a
+    status from the module."""
+    mobilities = (
+        mobilities_for(user)
+        .filter(project=project, module__isnull=False)
+        .exclude(module__eu_report_status="")
+        .select_related("participant", "sending_organisation", "module__last_import", "report")
+        .defer(*LONG_TEXTS)
+        .order_by("end_date", "pk")
+    )
+    if show == EUReportStatus.UNDELIVERED:
+        return mobilities.filter(module__eu_report_status=EUReportStatus.UNDELIVERED)
+    if show == "overdue":
+        return eu_reports_overdue(mobilities, today)
+    return mobilities
+
+
+def eu_reports_overdue(mobilities: QuerySet[Mobility], today: datetime.date) -> QuerySet[Mobility]:
+    """EU Survey reports the module has not received ``EU_REPORT_OVERDUE_DAYS`` after the mobility's end
+    (those the national agency excluded do not count)."""
+    cutoff = today - datetime.timedelta(days=settings.EU_REPORT_OVERDUE_DAYS)
+    return (
+        mobilities.filter(end_date__lt=cutoff, module__isnull=False)
+        .exclude(module__eu_report_status__in=("", EUReportStatus.SUBMITTED, EUReportStatus.EXCLUDED))
+        .exclude(status=MobilityStatus.CANCELLED)
+    )
+
+
+def undelivered_to_fix(mobilities: QuerySet[Mobility]) -> QuerySet[Mobility]:
+    """Undelivered EU Survey requests whose participant still has the address the module used: the member
+    contact corrects it (then the next export carries the new one and the coordinator re-sends)."""
+    return mobilities.filter(
+        module__eu_report_status=EUReportStatus.UNDELIVERED, participant__email=F("module__eu_report_email")
+    ).exclude(status=MobilityStatus.CANCELLED)

@@ -27,11 +27,23 @@ from openpyxl.styles import Font, PatternFill  # type: ignore[import-untyped]
 
 from tilts.accounts.models import User
 from tilts.consortium.models import Organisation
+from tilts.core import uploads
 from tilts.core.spreadsheets import safe_row
-from tilts.exports import beneficiary_module, sections, selectors
-from tilts.exports.models import AgreementMember, ExportJob, ExportKind, ExportStatus, ModuleMobility
+from tilts.exports import beneficiary_module, module_import, sections, selectors
+from tilts.exports.models import (
+    AgreementMember,
+    Decision,
+    ExportJob,
+    ExportKind,
+    ExportStatus,
+    ModuleImport,
+    ModuleImportRow,
+    ModuleMobility,
+    RowKind,
+)
 from tilts.exports.workbook import WorkbookContext, build_workbook
-from tilts.mobility.models import GroupActivity, Mobility
+from tilts.mobility.models import GroupActivity, Mobility, ParticipantKind
+from tilts.mobility.services import update_mobility
 from tilts.projects.models import BudgetCategory, Project
 
 logger = logging.getLogger(__name__)
@@ -498,3 +510,310 @@ def prune_exports(now: datetime.datetime | None = None, days: int = KEEP_DAYS) -
             job.file.delete(save=False)
         job.delete()
     return len(old)
+
+
+# --- The module's export, imported back ---------------------------------------------------------------------------
+# docs/beneficiary-module.md, "11. Import of the module's export, and reconciliation"
+
+IMPORT_KINDS = ("csv", "xlsx")
+
+
+def _import_kind(upload: Any) -> str:
+    """csv or xlsx from the file's bytes (tilts.core.uploads), whatever its name says; else ImportRefused."""
+    limit: int = settings.MODULE_IMPORT_MAX_BYTES
+    if upload.size is None or upload.size > limit:
+        raise module_import.ImportRefused(
+            [
+                _("The file is larger than %(limit)s MB: it cannot be the module's export of one project.")
+                % {"limit": f"{limit / (1024 * 1024):g}"}
+            ]
+        )
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(b"PK\x03\x04"):
+        kind = uploads.ooxml_kind(upload)
+    else:
+        kind = "csv" if uploads.looks_like_csv(upload) else None
+    if kind not in IMPORT_KINDS:
+        raise module_import.ImportRefused(
+            [_("Upload the module's mobility export as CSV or XLSX: this file is neither (its content was checked).")]
+        )
+    assert kind is not None
+    return kind
+
+
+def import_module_export(user: User, project: Project, upload: Any) -> ModuleImport:
+    """Read the Beneficiary Module's mobility export and compare it with Tilts, row by row, by Mobility activity ID.
+
+    Stored from the module, on each matched mobility: its Unique Erasmus+ Mobility ID, its grant per category and
+    the EU Survey report status (with this import). Tilts' own data (dates, travel days, flags) is not changed: the
+    differences wait for the coordinator's decision (:func:`decide`). All or nothing: a bad file (wrong kind,
+    not the module's export, a missing column, duplicate IDs, a value that does not parse, too large) raises
+    ``ImportRefused`` with every reason, and nothing is stored."""
+    if not user.is_coordinator or not selectors.exportable_projects(user).filter(pk=project.pk).exists():
+        raise PermissionDenied
+    kind = _import_kind(upload)
+    layout = module_import.layout_for(project.action, project.call_year)
+    if layout is None:
+        raise module_import.ImportRefused(
+            [
+                _("No layout of the module's export is known for %(action)s, call %(year)s.")
+                % {"action": project.action, "year": project.call_year}
+            ]
+        )
+    parsed = module_import.parse(upload, kind, layout)
+    with transaction.atomic():
+        Project.objects.select_for_update().filter(pk=project.pk).first()  # one import per project at a time
+        return _store_import(user, project, parsed, str(getattr(upload, "name", "") or "")[-200:])
+
+
+def _store_import(user: User, project: Project, parsed: module_import.ParsedExport, name: str) -> ModuleImport:
+    imported = ModuleImport.objects.create(
+        project=project,
+        uploaded_by=user,
+        file_name=name or "export",
+        layout_version=parsed.layout.version,
+        rows=len(parsed.rows),
+        unknown_columns=parsed.unknown_columns,
+        columns_to_confirm=parsed.columns_to_confirm,
+    )
+    # Only what the comparison reads: each row is one of 10,000 in a large project. The module record is whole, as
+    # its history copies every field; a record whose mobility was deleted matches no mobility (only in the module).
+    mobilities = (
+        Mobility.objects.filter(project=project, module__isnull=False)
+        .exclude(module__activity_id="")
+        .select_related("participant", "report", "module")
+        .only(*COMPARED_FIELDS, "participant__email", *_all_fields("module"), *_all_fields("report"))
+    )
+    exported: dict[int, Mobility] = {}
+    records: dict[str, ModuleMobility] = {}
+    for each in selectors.as_exported(mobilities.iterator(chunk_size=1000), project):
+        exported[each.pk] = each
+        records[each.module.activity_id] = each.module
+    lines: list[ModuleImportRow] = []
+    changed: list[ModuleMobility] = []
+    counts = dict.fromkeys(RowKind.values, 0)
+    in_file = set()
+    matched: list[int] = []
+    for row in parsed.rows:
+        in_file.add(row.activity_id)
+        found_record = records.get(row.activity_id)
+        mobility = exported.get(found_record.mobility_id or 0) if found_record else None
+        module_values = module_import.module_values(row, parsed.keys)
+        if found_record is None or mobility is None:
+            kind = RowKind.ONLY_MODULE
+            found: list[list[str]] = []
+        else:
+            found = module_import.differences(module_import.tilts_values(mobility), module_values)
+            kind = RowKind.DIFFERS if found else RowKind.SAME
+            matched.append(found_record.pk)
+            if _take_module_facts(found_record, row, parsed.keys, imported, mobility):
+                changed.append(found_record)
+        counts[kind] += 1
+        if kind != RowKind.SAME:
+            lines.append(
+                ModuleImportRow(
+                    module_import=imported,
+                    kind=kind,
+                    line=row.line,
+                    activity_id=row.activity_id[:30],
+                    unique_mobility_id=str(row.values.get("unique_mobility_id") or "")[:40],
+                    mobility=mobility,
+                    differences=found,
+                    module_values={
+                        key: value for key, value in module_values.items() if key in module_import.ADOPTABLE
+                    },
+                )
+            )
+    for each in exported.values():
+        activity_id = each.module.activity_id
+        if activity_id not in in_file and each.status in selectors.EXPORTED:
+            counts[RowKind.ONLY_TILTS] += 1
+            lines.append(
+                ModuleImportRow(module_import=imported, kind=RowKind.ONLY_TILTS, activity_id=activity_id, mobility=each)
+            )
+    _insert_many(ModuleImportRow, lines)
+    _save_module_facts(changed, user)
+    # Which import the module's facts come from: every matched record, changed or not (not a change of content,
+    # so not in the history).
+    for start in range(0, len(matched), 900):
+        ModuleMobility.objects.filter(pk__in=matched[start : start + 900]).update(last_import=imported)
+    imported.same, imported.differing = counts[RowKind.SAME], counts[RowKind.DIFFERS]
+    imported.only_in_module, imported.only_in_tilts = counts[RowKind.ONLY_MODULE], counts[RowKind.ONLY_TILTS]
+    imported.save(update_fields=["same", "differing", "only_in_module", "only_in_tilts"])
+    return imported
+
+
+# The mobility's fields the comparison and the Tilts side of it read (module_import.tilts_values, as_reported).
+COMPARED_FIELDS = (
+    "project_id",
+    "participant_id",
+    "status",
+    "activity_type",
+    "participant_kind",
+    "start_date",
+    "end_date",
+    "travel_days",
+    "green_travel",
+    "fewer_opportunities",
+    "force_majeure",
+    "zero_grant",
+    "grant_total",
+    "grant_breakdown",
+)
+
+
+def _all_fields(relation: str) -> list[str]:
+    model = Mobility._meta.get_field(relation).related_model
+    assert model is not None and not isinstance(model, str)
+    return [f"{relation}__{field.name}" for field in model._meta.concrete_fields]
+
+
+MODULE_FACTS = ("unique_mobility_id", "module_grant", "eu_report_status", "eu_report_email")
+
+
+def _take_module_facts(
+    record: ModuleMobility, row: module_import.ModuleRow, keys: set[str], imported: ModuleImport, mobility: Mobility
+) -> bool:
+    """Put the module's own facts of a row on the mobility's record; whether any of them changed."""
+    before = [getattr(record, name) for name in MODULE_FACTS]
+    if "unique_mobility_id" in keys:
+        record.unique_mobility_id = str(row.values.get("unique_mobility_id") or "")[:40]
+    grants = {
+        key.removeprefix(module_import.GRANT_PREFIX): f"{value:f}"
+        for key, value in row.values.items()
+        if key.startswith(module_import.GRANT_PREFIX) and value is not None
+    }
+    if grants:
+        record.module_grant = grants
+    if "eu_report_status" in keys:
+        record.eu_report_status = row.values.get("eu_report_status") or ""
+        record.eu_report_email = str(row.values.get("participant_email") or mobility.participant.email)[:254]
+    record.last_import = imported
+    return before != [getattr(record, name) for name in MODULE_FACTS]
+
+
+def _save_module_facts(records: list[ModuleMobility], user: User) -> None:
+    """One prepared UPDATE per record (bulk_update's CASE expressions are slow for 10,000 rows) and one history
+    entry each, by the person who imported."""
+    if not records:
+        return
+    table = connection.ops.quote_name(ModuleMobility._meta.db_table)
+    grant_field = ModuleMobility._meta.get_field("module_grant")
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET unique_mobility_id = %s, module_grant = %s, eu_report_status = %s, "
+            "eu_report_email = %s WHERE id = %s",
+            [
+                (
+                    r.unique_mobility_id,
+                    grant_field.get_db_prep_save(r.module_grant, connection),
+                    r.eu_report_status,
+                    r.eu_report_email,
+                    r.pk,
+                )
+                for r in records
+            ],
+        )
+    history = ModuleMobility.history.model
+    now = timezone.now()
+    entries = []
+    for record in records:
+        entry = history(
+            **{field.attname: getattr(record, field.attname) for field in ModuleMobility._meta.concrete_fields},
+            history_date=now,
+            history_type="~",
+            history_change_reason="",
+            history_user_id=user.pk,
+        )
+        entries.append(entry)
+    _insert_many(history, entries)
+
+
+def _insert_many(model: Any, objects: list[Any]) -> None:
+    """``bulk_create`` without its per-value SQL compilation (most of its time for 10,000 rows): one prepared
+    INSERT run per object, values prepared by each field as Django would. No primary keys are set on ``objects``."""
+    if not objects:
+        return
+    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and getattr(f, "auto_created", False))]
+    fields = [f for f in fields if f is not model._meta.auto_field]
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",
+            [tuple(f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields) for obj in objects],
+        )
+
+
+# What "take the module's value" changes on the mobility, key by key.
+def _adopted(mobility: Mobility, values: dict[str, str], keys: Iterable[str]) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    for key in keys:
+        value = values.get(key, "")
+        if key in ("start_date", "end_date") and value:
+            changes[key] = datetime.date.fromisoformat(value)
+        elif key == "travel_days" and value:
+            changes[key] = int(value)
+        elif key in ("green_travel", "fewer_opportunities", "force_majeure", "zero_grant"):
+            changes[key] = value == "Yes"
+        elif key == "accompanying_person":
+            if value == "Yes":
+                changes["participant_kind"] = ParticipantKind.ACCOMPANYING
+            elif mobility.participant_kind == ParticipantKind.ACCOMPANYING:
+                changes["participant_kind"] = ParticipantKind.STAFF
+    return changes
+
+
+@transaction.atomic
+def decide(user: User, line: ModuleImportRow, decision: str) -> ModuleImportRow:
+    """The coordinator's choice for one mobility that differs: take the module's values into Tilts (the change is
+    in the mobility's history, by the user), or keep Tilts' values, which the next export sends to the module.
+
+    Only on the project's latest import, once per row; a completed mobility, or one whose consortium report is
+    accepted (Tilts then exports the report's realised data), is refused with the reason."""
+    if not user.is_coordinator:
+        raise PermissionDenied
+    if decision not in Decision.values:
+        raise ValidationError(_("Choose to take the module's values or to keep Tilts'."))
+    line = ModuleImportRow.objects.select_for_update().select_related("module_import").get(pk=line.pk)
+    latest = ModuleImport.objects.filter(project_id=line.module_import.project_id).first()
+    if latest is None or latest.pk != line.module_import_id:
+        raise ValidationError(_("A newer export of the module has been imported: decide on its differences."))
+    if line.kind != RowKind.DIFFERS or line.mobility_id is None:
+        raise ValidationError(_("Only a mobility that differs between Tilts and the module needs a decision."))
+    if line.decision:
+        raise ValidationError(_("This difference has already been decided."))
+    if decision == Decision.ADOPTED:
+        mobility = Mobility.objects.select_related("project", "participant", "report").get(pk=line.mobility_id)
+        report = selectors.report_of(mobility)
+        if report is not None and report.status == "accepted":
+            raise ValidationError(
+                _(
+                    "The consortium's participant report of this mobility is accepted: Tilts exports the report's "
+                    "realised data. Correct the report, or keep Tilts' values."
+                )
+            )
+        keys = [key for key, _tilts, _module in line.differences if key in module_import.ADOPTABLE]
+        changes = _adopted(mobility, line.module_values, keys)
+        if changes:
+            mobility._history_user = user  # type: ignore[attr-defined]
+            update_mobility(mobility, version=mobility.version, **changes)
+        if "means_of_transport" in keys:
+            code = line.module_values.get("means_of_transport", "")
+            transport = module_import.transport_key(code)
+            if code and not transport:
+                raise ValidationError(
+                    _("The module's means of transport “%(code)s” is not in Tilts' code list.") % {"code": code}
+                )
+            record = beneficiary_module.module_of(mobility) or ModuleMobility(
+                project=mobility.project, mobility=mobility
+            )
+            record._history_user = user  # type: ignore[attr-defined]
+            record.means_of_transport = transport
+            record.save()
+    line.decision, line.decided_by, line.decided_at = decision, user, timezone.now()
+    line.save(update_fields=["decision", "decided_by", "decided_at"])
+    return line

@@ -1,12 +1,16 @@
 """Exports in the back office: the project's export page, direct downloads, background jobs and their files."""
 
 from typing import Any
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,10 +19,12 @@ from tilts.accounts.permissions import current_user, role_required
 from tilts.core.downloads import private_file
 from tilts.core.feedback import report_errors
 from tilts.core.htmx import HtmxHttpRequest
+from tilts.core.pagination import paginate
 from tilts.exports import beneficiary_module as bm
 from tilts.exports import sections, selectors, services
-from tilts.exports.forms import AgreementMembersForm, ExportForm, ModuleDetailsForm
-from tilts.exports.models import ExportJob, ExportKind, ExportStatus
+from tilts.exports.forms import AgreementMembersForm, ExportForm, ModuleDetailsForm, ModuleImportForm
+from tilts.exports.models import Decision, ExportJob, ExportKind, ExportStatus, ModuleImport, ModuleImportRow, RowKind
+from tilts.exports.module_import import ADOPTABLE, ImportRefused, layout_for
 from tilts.exports.workbook import sheet_titles
 from tilts.projects.models import Project
 
@@ -207,4 +213,143 @@ def job_file(request: HttpRequest, pk: int) -> FileResponse:
         job.file,
         filename=services.file_name(job.project, job.kind),
         content_type=services.CONTENT_TYPES[ExportKind(job.kind)],
+    )
+
+
+# --- The module's export, imported back, and the EU Survey reports -------------------------------------------
+
+
+@role_required(Role.COORDINATOR, Role.AUDITOR)
+def module_imports(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coordinator uploads the module's mobility export; the page lists the imports (auditors read it)."""
+    user = current_user(request)
+    project = _project(request, pk)
+    form = ModuleImportForm(request.POST or None, request.FILES or None) if user.is_coordinator else None
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                imported = services.import_module_export(user, project, form.cleaned_data["file"])
+            except ImportRefused as refusal:
+                for message in refusal.messages:
+                    form.add_error("file", message)
+            else:
+                messages.success(request, _("The module's export is imported. Decide on each difference below."))
+                return redirect("exports:reconciliation", pk=imported.pk)
+        status = 422
+    return render(
+        request,
+        "exports/module_imports.html",
+        {
+            "project": project,
+            "form": form,
+            "imports": paginate(request, selectors.imports_of(user, project)),
+            "layout": layout_for(project.action, project.call_year),
+        },
+        status=status,
+    )
+
+
+@role_required(Role.COORDINATOR, Role.AUDITOR)
+def reconciliation(request: HttpRequest, pk: int) -> HttpResponse:
+    """Tilts and the module side by side: only in Tilts, only in the module, differing; a decision per row."""
+    user = current_user(request)
+    imported = get_object_or_404(
+        ModuleImport.objects.select_related("project", "uploaded_by").filter(
+            project__in=selectors.exportable_projects(user)
+        ),
+        pk=pk,
+    )
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in RowKind.values else ""
+    page = paginate(request, selectors.reconciliation(imported, kind))
+    rows = [
+        (
+            line,
+            [
+                (
+                    selectors.compared_label(key),
+                    selectors.shown_value(key, ours),
+                    selectors.shown_value(key, theirs),
+                    key,
+                )
+                for key, ours, theirs in line.differences
+            ],
+        )
+        for line in page
+    ]
+    latest = selectors.latest_import(imported.project)
+    return render(
+        request,
+        "exports/reconciliation.html",
+        {
+            "imported": imported,
+            "project": imported.project,
+            "page": page,
+            "rows": rows,
+            "kind": kind,
+            "kinds": [(value, label) for value, label in RowKind.choices if value != RowKind.SAME],
+            "can_decide": user.is_coordinator and latest is not None and latest.pk == imported.pk,
+            "adoptable": ADOPTABLE,
+        },
+    )
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def reconciliation_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take the module's values into Tilts, or keep Tilts' (sent again by the next export), for one mobility."""
+    user = current_user(request)
+    line = get_object_or_404(
+        ModuleImportRow.objects.filter(module_import__project__in=selectors.exportable_projects(user)), pk=pk
+    )
+    try:
+        services.decide(user, line, request.POST.get("decision", ""))
+    except ValidationError as error:
+        report_errors(request, error)
+    else:
+        messages.success(
+            request,
+            _("The module's values are taken into Tilts.")
+            if request.POST.get("decision") == Decision.ADOPTED
+            else _("Tilts' values are kept: the next export sends them to the module."),
+        )
+    query = {key: request.POST[key] for key in ("kind", "page") if request.POST.get(key)}
+    target = reverse("exports:reconciliation", args=[line.module_import_id])
+    return redirect(f"{target}?{urlencode(query)}#row-{line.pk}" if query else f"{target}#row-{line.pk}")
+
+
+EU_REPORT_VIEWS = ("", "undelivered", "overdue")
+
+
+@role_required(*EXPORTERS)
+def eu_reports(request: HttpRequest, pk: int) -> HttpResponse:
+    """The EU Survey reports of the project's mobilities as the module's last export showed them (a member
+    contact sees their institution's): all, undelivered requests, or not submitted long after the end."""
+    user = current_user(request)
+    project = _project(request, pk)
+    show = request.GET.get("show", "")
+    show = show if show in EU_REPORT_VIEWS else ""
+    today = timezone.localdate()
+    page = paginate(request, selectors.eu_reports(user, project, show, today))
+    rows = [
+        (
+            mobility,
+            selectors.fix_link(user, mobility, "person") if mobility.module.eu_report_status == "undelivered" else None,
+        )
+        for mobility in page
+    ]
+    return render(
+        request,
+        "exports/eu_reports.html",
+        {
+            "project": project,
+            "page": page,
+            "rows": rows,
+            "show": show,
+            "overdue_days": settings.EU_REPORT_OVERDUE_DAYS,
+            "latest": selectors.latest_import(project),
+        },
     )

@@ -5,9 +5,6 @@ trainers"). Once delivered it counts in the consortium's numbers, so delivery ne
 come, at least one colleague reached, and an attendance list (or a note saying why there is none).
 """
 
-import csv
-import io
-import zipfile
 from collections.abc import Iterable
 from functools import partial
 from typing import Any
@@ -51,8 +48,6 @@ KIND_LABELS = {
     "docx": "DOCX",
     "pptx": "PPTX",
 }
-# Office Open XML files are zip archives; the part that names the application tells them apart.
-OOXML_PARTS = {"xlsx": "xl/workbook.xml", "docx": "word/document.xml", "pptx": "ppt/presentation.xml"}
 
 
 def file_kind(head: bytes, file: Any) -> str | None:
@@ -61,45 +56,8 @@ def file_kind(head: bytes, file: Any) -> str | None:
     if scanned is not None:
         return scanned.split("/")[1]  # pdf, png, jpeg
     if head.startswith(b"PK\x03\x04"):
-        file.seek(0)
-        try:
-            with zipfile.ZipFile(file) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError):
-            return None
-        if "[Content_Types].xml" not in names:
-            return None
-        return next((kind for kind, part in OOXML_PARTS.items() if part in names), None)
-    return "csv" if _looks_like_csv(file) else None
-
-
-def _looks_like_csv(file: Any) -> bool:
-    """UTF-8 text without control bytes or markup whose first lines split into columns the same way."""
-    file.seek(0)
-    sample = file.read(64 * 1024)
-    if not sample or b"\x00" in sample:
-        return False
-    try:
-        text = sample.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # A cut in the middle of a multi-byte character at the end of the sample is still text.
-        try:
-            text = sample[:-3].decode("utf-8-sig")
-        except UnicodeDecodeError:
-            return False
-    if any(ord(c) < 32 and c not in "\t\r\n" for c in text):
-        return False
-    if text.lstrip().startswith("<"):  # HTML, SVG or XML dressed as a list
-        return False
-    lines = [line for line in text.splitlines()[:20] if line.strip()]
-    if not lines:
-        return False
-    try:
-        dialect = csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t")
-    except csv.Error:
-        return len(lines) >= 1 and all("," not in line and ";" not in line for line in lines)
-    widths = {len(row) for row in csv.reader(io.StringIO("\n".join(lines)), dialect)}
-    return len(widths) == 1
+        return uploads.ooxml_kind(file)
+    return "csv" if uploads.looks_like_csv(file) else None
 
 
 def check_upload(file: UploadedFile, field: str, kinds: Iterable[str]) -> str:

@@ -89,7 +89,8 @@ def mobility_list(request: HtmxHttpRequest, pk: int) -> HttpResponseBase:
         return _export(project, mobilities, export)
     context = {
         "project": project,
-        "page": paginate(request, mobilities.prefetch_related("goals")),
+        # The reports column: the consortium's report in Tilts and the module's EU Survey report, one query.
+        "page": paginate(request, mobilities.select_related("report", "module").prefetch_related("goals")),
         "filters": filters,
         "statuses": MobilityStatus.choices,
         "types": grant_services.activity_type_choices(project.rate_table.table),
@@ -553,7 +554,7 @@ def ical(request: HttpRequest, token: str) -> HttpResponse:
 @role_required()
 def my_mobilities(request: HttpRequest) -> HttpResponse:
     mobilities = with_amounts(selectors.mobilities_for(current_user(request)).filter(participant=request.user))
-    mobilities = mobilities.order_by("-start_date")
+    mobilities = mobilities.select_related("report", "module").order_by("-start_date")
     return render(request, "mobility/my_mobilities.html", {"mobilities": mobilities})
 
 

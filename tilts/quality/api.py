@@ -94,7 +94,7 @@ class ReviewIn(Schema):
     due_date: datetime.date
 
 
-class EvidenceOut(Schema):
+class AnswerEvidenceOut(Schema):
     id: int
     kind: str
     label: str
@@ -115,7 +115,7 @@ class AnswerOut(Schema):
     owner: str
     notes: str
     due_date: datetime.date | None
-    evidence: list[EvidenceOut]
+    evidence: list[AnswerEvidenceOut]
 
     @staticmethod
     def resolve_item_code(obj: Answer) -> str:
@@ -243,7 +243,7 @@ def answer_save(request: HttpRequest, answer_id: ObjectId, payload: AnswerIn) ->
 
 @router.post(
     "/quality/answers/{answer_id}/evidence",
-    response={201: EvidenceOut},
+    response={201: AnswerEvidenceOut},
     auth=django_auth,
     summary="Link a record in Tilts or a web page as evidence",
 )
@@ -254,7 +254,7 @@ def evidence_create(request: HttpRequest, answer_id: ObjectId, payload: Evidence
 
 @router.post(
     "/quality/answers/{answer_id}/evidence/file",
-    response={201: EvidenceOut},
+    response={201: AnswerEvidenceOut},
     auth=django_auth,
     summary="Upload a document (PDF, PNG or JPEG) as evidence",
 )

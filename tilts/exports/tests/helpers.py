@@ -86,3 +86,86 @@ def row_pks(rows: list[list[str]]) -> list[int]:
 
     ids = dict(ModuleMobility.objects.values_list("activity_id", "mobility_id"))
     return [ids[row[0]] for row in rows[1:]]
+
+
+# The module's mobility export as the layout (data/bm_mobility_export_*.toml) describes it, built from the confirmed
+# facts: the module keeps the beneficiary's Mobility activity ID and codes, adds its Unique Erasmus+ Mobility ID,
+# its grant per category and the EU Survey report status.
+MODULE_HEADERS = [
+    "Mobility Activity ID",
+    "Unique Erasmus+ Mobility ID",
+    "Activity Type",
+    "Start Date",
+    "End Date",
+    "Travel Days",
+    "Distance Band",
+    "Main Means of Transport",
+    "Green Travel",
+    "Participant with Fewer Opportunities",
+    "Accompanying Person",
+    "Force Majeure",
+    "Zero Grant",
+    "Participant Email",
+    "Travel Grant",
+    "Individual Support Grant",
+    "Organisational Support Grant",
+    "Participant Report Status",
+]
+SAME_IN_BOTH = [h for h in MODULE_HEADERS if h not in ("Unique Erasmus+ Mobility ID", "Participant Report Status")]
+
+
+def module_export(tilts_csv: bytes, changes: dict[str, dict[str, str]] | None = None, **extra: str) -> list[dict]:
+    """The module's export rows of what Tilts exported (its import CSV): the same inputs, the module's own IDs
+    (``2025-LV01-KA121-<n>``), grants and "Request sent"; ``changes`` per Mobility activity ID override cells."""
+    from tilts.exports import beneficiary_module
+    from tilts.exports.models import ModuleMobility
+
+    rows = read_csv(tilts_csv)
+    headers, lines = rows[0], rows[1:]
+    records = {r.activity_id: r for r in ModuleMobility.objects.select_related("mobility").exclude(activity_id="")}
+    exported = []
+    for number, line in enumerate(lines, start=1):
+        values = dict(zip(headers, line, strict=True))
+        row = {h: values.get(h, "") for h in SAME_IN_BOTH}
+        row["Unique Erasmus+ Mobility ID"] = f"2025-1-LV01-KA121-ADU-{number:06d}"
+        grants = beneficiary_module.grant_by_category(records[values["Mobility Activity ID"]].mobility) or {}
+        for header, category in (
+            ("Travel Grant", "travel"),
+            ("Individual Support Grant", "individual_support"),
+            ("Organisational Support Grant", "organisational_support"),
+        ):
+            row[header] = f"{grants.get(category, 0):.2f}"
+        row["Participant Report Status"] = "Request sent"
+        row.update(extra)
+        row.update((changes or {}).get(values["Mobility Activity ID"], {}))
+        exported.append(row)
+    return exported
+
+
+def module_csv(rows: list[dict], headers: list[str] | None = None, delimiter: str = ",") -> bytes:
+    headers = headers or list(rows[0]) if rows else MODULE_HEADERS
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=headers, delimiter=delimiter, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def module_xlsx(rows: list[dict]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    headers = list(rows[0])
+    sheet.append(headers)
+    for row in rows:
+        sheet.append([row[h] for h in headers])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def upload(content: bytes, name: str = "bm-export.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content)

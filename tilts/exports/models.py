@@ -71,8 +71,8 @@ class ExportJob(models.Model):
 
 
 class EUReportStatus(models.TextChoices):
-    """The status of the EU Survey report the Beneficiary Module asks each participant for (reference,
-    "Participant report"): not the consortium's own participant report in Tilts."""
+    """The status of the EU Survey report the Beneficiary Module asks each participant for
+    (docs/beneficiary-module.md, "12. The EU Survey report"): not the consortium's own participant report in Tilts."""
 
     REQUEST_SENT = "request_sent", pgettext_lazy("EU report", "Request sent")
     AUTOMATIC_REMINDER = "automatic_reminder", pgettext_lazy("EU report", "Automatic reminder sent")

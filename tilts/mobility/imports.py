@@ -743,7 +743,7 @@ STALE_AFTER = datetime.timedelta(hours=1)
 def recover_stale_imports(now: datetime.datetime | None = None) -> int:
     """Imports whose worker stopped (a restart, a crash) an hour or more ago: a check ends failed, to be uploaded
     again; an import goes back to ready, to be confirmed again (its transaction created nothing). Run by the
-    worker's housekeeping (tilts.core.tasks). Returns how many."""
+    worker's housekeeping (tilts.housekeeping.tasks). Returns how many."""
     cutoff = (now or timezone.now()) - STALE_AFTER
     stale = MobilityImport.objects.filter(
         status__in=[ImportStatus.CHECKING, ImportStatus.IMPORTING], working_since__lt=cutoff

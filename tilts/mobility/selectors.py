@@ -5,10 +5,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, When
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce
-from django_countries import countries
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from tilts.accounts.models import Role, User
 from tilts.consortium.models import Organisation
@@ -265,71 +263,6 @@ def project_budget(project: Project) -> ProjectBudget:
             members[organisation_id].paid = total
     by_name = sorted(members.values(), key=lambda m: latvian_sort_key(m.organisation.legal_name))
     return ProjectBudget(list(lines.values()), by_name)
-
-
-@dataclass
-class Destination:
-    country: str
-    mobilities: int
-    participants: int
-    agreed: Decimal
-    final: Decimal
-    paid: Decimal
-
-    @property
-    def country_name(self) -> str:
-        """The receiving country's name in the page's language (the row keeps the code)."""
-        return str(countries.name(self.country)) or self.country
-
-
-def destinations(mobilities: QuerySet[Mobility]) -> list[Destination]:
-    """Per receiving country: mobilities, participants, and the agreed, final and paid amounts (the rule of
-    tilts.payments.selectors.amounts, summed in the database), most mobilities first."""
-    from tilts.payments.models import Payment
-    from tilts.reporting.models import ReportStatus
-    from tilts.selection.models import Agreement, AgreementKind, AgreementStatus
-
-    money: DecimalField[Decimal, Decimal] = DecimalField(max_digits=12, decimal_places=2)
-    # Agreed: the total of the grant agreement in force (its highest version not superseded), else the grant.
-    in_force = (
-        Agreement.objects.filter(mobility=OuterRef("pk"), kind=AgreementKind.GRANT)
-        .exclude(status=AgreementStatus.SUPERSEDED)
-        .order_by("-number")
-        .annotate(total=Cast(KT("snapshot__grant__total"), money))
-        .values("total")[:1]
-    )
-    paid = Payment.objects.filter(mobility=OuterRef("pk")).values("mobility").annotate(t=Sum("amount")).values("t")
-    rows = (
-        mobilities.exclude(status=MobilityStatus.CANCELLED)
-        .select_related(None)
-        .annotate(
-            agreed_amount=Coalesce(Subquery(in_force, output_field=money), "grant_total", output_field=money),
-            final_amount=Case(When(report__status=ReportStatus.ACCEPTED, then="report__final_grant_total")),
-            paid_amount=Subquery(paid, output_field=money),
-        )
-        .values("receiving_country")
-        .annotate(
-            n=Count("pk", distinct=True),
-            people=Count("participant_id", distinct=True),
-            agreed=Sum("agreed_amount", default=ZERO),
-            final=Sum("final_amount", default=ZERO),
-            paid=Sum("paid_amount", default=ZERO),
-        )
-        .order_by()
-    )
-    cent = Decimal("0.01")
-    found = [
-        Destination(
-            str(row["receiving_country"]),
-            row["n"],
-            row["people"],
-            Decimal(row["agreed"]).quantize(cent),
-            Decimal(row["final"]).quantize(cent),
-            Decimal(row["paid"]).quantize(cent),
-        )
-        for row in rows
-    ]
-    return sorted(found, key=lambda row: (-row.mobilities, row.country))
 
 
 # A day of the calendar names at most this many mobilities and says how many more there are.

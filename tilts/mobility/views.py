@@ -35,6 +35,7 @@ from tilts.mobility import selectors, services
 from tilts.mobility.forms import CancelForm, GroupActivityForm, JoinTripForm, JointTripForm, MobilityForm
 from tilts.mobility.models import CalendarFeed, GroupActivity, JointTrip, Mobility, MobilityStatus
 from tilts.mobility.signals import before_shown
+from tilts.payments import selectors as payment_selectors
 from tilts.payments.selectors import amounts, with_amounts
 from tilts.projects.models import Project
 from tilts.projects.selectors import projects_for
@@ -492,7 +493,7 @@ def calendar_month(request: HttpRequest, pk: int) -> HttpResponse:
             "previous": previous,
             "next": following,
             "feeds": _feeds(request, user, project),
-            "destinations": selectors.destinations(mobilities),
+            "destinations": payment_selectors.destinations(mobilities),
         },
     )
 

@@ -7,7 +7,7 @@ from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
 # docs/grant-rules.md, "Travel days" (the section is optional; quotes single or double, the path maybe in backticks)
-CITATION = re.compile(r"docs/([\w.-]+\.md)`{0,2}(?:\s*,\s*[\"']([^\"']+)[\"'])?")
+CITATION = re.compile(r"docs/([\w.-]+\.md)`{0,2}(?:\s*,\s*(?:\"([^\"]+)\"|'([^']+)'))?")
 # The engine's short form, in tilts/grants/rules: Docs "Travel" is a section of docs/grant-rules.md.
 SHORT = re.compile(r"Docs \"([^\"]+)\"")
 
@@ -35,7 +35,7 @@ def citations() -> list[tuple[Path, str, str]]:
     cited = []
     for path in sources():
         text = flat(path.read_text())
-        cited += [(path, name, section or "") for name, section in CITATION.findall(text)]
+        cited += [(path, name, double or single) for name, double, single in CITATION.findall(text)]
         if "grants/rules" in path.as_posix():
             cited += [(path, "grant-rules.md", section) for section in SHORT.findall(text)]
     return cited

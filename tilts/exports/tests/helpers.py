@@ -4,9 +4,8 @@ import io
 
 from tilts.accounts.models import User
 from tilts.consortium.models import Goal, Organisation
-from tilts.mobility import services
 from tilts.mobility.models import Mobility
-from tilts.mobility.tests.factories import make_participant, mobility_fields
+from tilts.mobility.tests.factories import MobilityFactory
 from tilts.projects.models import Project
 
 
@@ -27,20 +26,15 @@ def make_mobility(
     Its main means of transport for the Beneficiary Module is ``transport``; by default a train with green travel,
     a plane without; ``None`` leaves it out. The sending member is put in the project's grant agreement unless
     ``in_agreement`` is false."""
-    person = participant or make_participant(organisation)
-    mobility = services.create_mobility(
-        goals=goals[:1], by=None, **mobility_fields(project, organisation, person, **overrides)
+    mobility = MobilityFactory(
+        project=project,
+        sending_organisation=organisation,
+        participant=participant,
+        goals=goals[:1],
+        by=by,
+        status=status,
+        **overrides,
     )
-    path = {
-        "draft": [],
-        "submitted": ["submitted"],
-        "approved": ["submitted", "approved"],
-        "confirmed": ["submitted", "approved", "confirmed"],
-        "completed": ["submitted", "approved", "confirmed", "completed"],
-        "cancelled": ["cancelled"],
-    }[status]
-    for step in path:
-        mobility = services.transition(mobility, step, by=by, reason="Slimība" if step == "cancelled" else "")
     if in_agreement:
         from tilts.exports.models import AgreementMember
 

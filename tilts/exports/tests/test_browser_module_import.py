@@ -3,12 +3,12 @@
 import pytest
 from playwright.sync_api import Page, expect
 
+from tilts.core.tests.browser import log_in_as
 from tilts.exports import services
 from tilts.exports.models import ModuleMobility
 from tilts.exports.tests.helpers import awarded, make_mobility, module_csv, module_export
 from tilts.mobility.models import Mobility
 from tilts.mobility.tests.factories import make_project
-from tilts.mobility.tests.test_browser_trip import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +24,7 @@ def test_upload_and_reconcile_in_latvian(
     file = tmp_path / "bm-eksports.csv"
     file.write_bytes(module_csv(module_export(content, {activity_id: {"Travel Days": "1"}})))
 
-    log_in(page, live_server.url, coordinator.email)
+    log_in_as(page, live_server.url, coordinator)
     page.goto(f"{live_server.url}/exports/project/{project.pk}/")
     page.get_by_role("link", name="Moduļa eksports, importēts atpakaļ: salīdzināt un saskaņot").click()
     page.get_by_label("Moduļa mobilitāšu eksports (CSV vai XLSX)").set_input_files(str(file))

@@ -1,8 +1,15 @@
 import datetime
+from collections.abc import Iterable
+from typing import Any
+from unittest import mock
+
+import factory
 
 from tilts.accounts.models import Role, User
 from tilts.accounts.tests.factories import UserFactory
-from tilts.consortium.models import Consortium, Organisation
+from tilts.consortium.models import Consortium, Goal, Organisation
+from tilts.mobility import services as mobility_services
+from tilts.mobility.models import Mobility
 from tilts.projects import services as project_services
 from tilts.projects.models import Project
 
@@ -75,3 +82,65 @@ def group_fields(project: Project, organisation: Organisation, lead: User, **ove
     }
     fields.update(overrides)
     return fields
+
+
+# The workflow's steps from a draft to each status (tilts.mobility.services.transition).
+PATH_TO = {
+    "draft": [],
+    "submitted": ["submitted"],
+    "approved": ["submitted", "approved"],
+    "confirmed": ["submitted", "approved", "confirmed"],
+    "completed": ["submitted", "approved", "confirmed", "completed"],
+    "cancelled": ["cancelled"],
+}
+
+
+class MobilityFactory(factory.Factory):
+    """A mobility made as people make one: created through the services (checked and priced by the grant engine),
+    then moved along the workflow by ``by`` to its status, one trait per status::
+
+        MobilityFactory(project=project, sending_organisation=member, by=coordinator, approved=True)
+
+    The other fields are :func:`mobility_fields`' (15 days Riga to Brussels), overridden by keyword. ``on_day_one``
+    takes the steps on the mobility's first day (confirming an ended mobility opens its report at once).
+    """
+
+    class Meta:
+        model = Mobility
+
+    class Params:
+        submitted = factory.Trait(status="submitted")
+        approved = factory.Trait(status="approved")
+        confirmed = factory.Trait(status="confirmed")
+        completed = factory.Trait(status="completed")
+        cancelled = factory.Trait(status="cancelled")
+
+    status = "draft"
+
+    @classmethod
+    def _create(cls, model_class: type[Mobility], *args: Any, **kwargs: Any) -> Mobility:
+        status: str = kwargs.pop("status")
+        by: User | None = kwargs.pop("by", None)
+        goals: Iterable[Goal] = kwargs.pop("goals", ())
+        on_day_one: bool = kwargs.pop("on_day_one", False)
+        project: Project = kwargs.pop("project")
+        organisation: Organisation = kwargs.pop("sending_organisation")
+        person = kwargs.pop("participant", None) or make_participant(organisation)
+        mobility = mobility_services.create_mobility(
+            goals=goals, by=None, **mobility_fields(project, organisation, person, **kwargs)
+        )
+        steps = PATH_TO[status]
+        if steps and by is None:
+            raise TypeError("MobilityFactory needs by= (who moves the mobility along the workflow)")
+        day = mock.patch("django.utils.timezone.localdate", return_value=mobility.start_date) if on_day_one else None
+        if day:
+            day.start()
+        try:
+            for step in steps:
+                assert by is not None
+                reason = "Slimība" if step == "cancelled" else ""
+                mobility = mobility_services.transition(mobility, step, by=by, reason=reason)
+        finally:
+            if day:
+                day.stop()
+        return mobility

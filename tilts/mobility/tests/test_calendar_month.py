@@ -12,6 +12,7 @@ from tilts.consortium.models import Goal, Organisation
 from tilts.mobility import selectors, services
 from tilts.mobility.models import Mobility
 from tilts.mobility.tests.factories import HELSINKI, TARTU, make_participant, make_project, mobility_fields
+from tilts.payments import selectors as payment_selectors
 from tilts.payments import services as payment_services
 from tilts.payments.selectors import amounts, with_amounts
 from tilts.payments.tests.helpers import signed_agreement
@@ -64,7 +65,7 @@ def test_destinations_sum_in_the_database_as_each_mobility_counts(consortium, me
     plan(project, member, goals, receiving_country="FI", receiving_city="Helsinki", venue=HELSINKI)
     cancelled = plan(project, member, goals, receiving_country="EE", receiving_city="Tartu", venue=TARTU)
     services.transition(cancelled, "cancelled", by=coordinator, reason="Slimība")
-    rows = selectors.destinations(project.mobilities.all())
+    rows = payment_selectors.destinations(project.mobilities.all())
     assert [(row.country, row.mobilities, row.participants) for row in rows] == [("BE", 2, 2), ("FI", 1, 1)]
     one_by_one = [amounts(m) for m in with_amounts(project.mobilities.filter(receiving_country="BE"))]
     belgium = rows[0]

@@ -370,7 +370,7 @@ def test_uploaded_spreadsheets_go_after_a_week(
 ) -> None:
     from django.utils import timezone
 
-    from tilts.core.retention import apply_retention
+    from tilts.housekeeping.retention import apply_retention
 
     upload(coordinator_client, project, latvian_csv([row(make_participant(member))]))
     job = MobilityImport.objects.get()

@@ -2,7 +2,6 @@
 
 import datetime
 import io
-from unittest import mock
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
@@ -10,9 +9,8 @@ from PIL import Image
 from tilts.accounts.models import User
 from tilts.consortium.models import Goal, Organisation
 from tilts.core.tests.pdf import make_pdf
-from tilts.mobility import services as mobility_services
 from tilts.mobility.models import Mobility
-from tilts.mobility.tests.factories import mobility_fields
+from tilts.mobility.tests.factories import MobilityFactory
 from tilts.projects.models import Project
 from tilts.reporting import services
 from tilts.reporting.models import ParticipantReport
@@ -28,13 +26,16 @@ def confirmed_mobility(
     Confirmed on its first day, as in real life; confirming a mobility that has already ended opens its report
     at once (``test_opening``), which these tests leave to ``open_due_reports``.
     """
-    mobility = mobility_services.create_mobility(
-        goals=goals[:2], by=None, **mobility_fields(project, member, person, **overrides)
+    return MobilityFactory(
+        project=project,
+        sending_organisation=member,
+        participant=person,
+        goals=goals[:2],
+        by=by,
+        confirmed=True,
+        on_day_one=True,
+        **overrides,
     )
-    with mock.patch("django.utils.timezone.localdate", return_value=mobility.start_date):
-        for status in ("submitted", "approved", "confirmed"):
-            mobility = mobility_services.transition(mobility, status, by=by)
-    return mobility
 
 
 def complete_answers(report: ParticipantReport) -> dict[str, object]:

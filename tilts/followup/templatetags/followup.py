@@ -1,5 +1,7 @@
 """Follow-up blocks on other apps' pages (the dashboard, a mobility's page) without touching their views."""
 
+from dataclasses import dataclass
+
 from django import template
 
 from tilts.accounts.models import User
@@ -16,10 +18,19 @@ def followup_flags(user: User) -> selectors.FlagCounts:
     return selectors.flag_counts(user)
 
 
+@dataclass(frozen=True)
+class ToApprove:
+    count: int
+    first: list[FollowUp]  # the earliest ones, for the dashboard's list
+
+
 @register.simple_tag
-def followups_to_approve(user: User) -> list[FollowUp]:
-    """Delivered follow-ups waiting for the coordinator's approval before they are public."""
-    return list(selectors.awaiting_approval(user))
+def followups_to_approve(user: User, shown: int = 10) -> ToApprove:
+    """Delivered follow-ups waiting for the coordinator's approval before they are public: how many, and the
+    earliest ``shown`` of them (two queries, however many there are)."""
+    waiting = selectors.awaiting_approval(user)
+    first = list(waiting[:shown])
+    return ToApprove(len(first) if len(first) < shown else waiting.count(), first)
 
 
 @register.simple_tag

@@ -4,7 +4,7 @@ The seed's rule: a mobility is approved only with a plan to teach colleagues aft
 development alone is not funded.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +23,7 @@ from tilts.core.history import records_by
 from tilts.core.locking import claim_version
 from tilts.grants import rules
 from tilts.grants import services as grant_services
+from tilts.grants.rules.rates import ActivityType
 from tilts.mobility import signals
 from tilts.mobility.models import TRIP_FIELDS, CalendarFeed, GroupActivity, JointTrip, Mobility, MobilityStatus
 from tilts.projects.models import ProjectStatus
@@ -37,6 +38,56 @@ ALLOWED = {
     MobilityStatus.CANCELLED: set(),
 }
 FROZEN = {MobilityStatus.APPROVED, MobilityStatus.CONFIRMED, MobilityStatus.COMPLETED}
+
+
+Add = Callable[[str, str], None]
+
+
+def _trip_problems(trip: Mobility | GroupActivity, activity: ActivityType | None, add: Add) -> None:
+    """The rules a mobility and a group activity share: the dates (the activity type's length, inside the
+    project's period), a current member sending abroad, and the two places (the venue in the receiving country)."""
+    project = trip.project
+    if trip.end_date < trip.start_date:
+        add("end_date", _("The end date cannot be before the start date."))
+    elif (
+        activity is not None
+        and activity.min_days is not None
+        and activity.max_days is not None
+        and not (activity.min_days <= trip.activity_days <= activity.max_days)
+    ):
+        add(
+            "end_date",
+            _("%(type)s lasts %(min)s to %(max)s days without travel; these dates give %(days)s.")
+            % {
+                "type": trip.activity_type_label,
+                "min": activity.min_days,
+                "max": activity.max_days,
+                "days": trip.activity_days,
+            },
+        )
+    if not within_period(project, trip.start_date, trip.end_date):
+        add(
+            "start_date",
+            _("The mobility must take place within the project's period (%(start)s – %(end)s).")
+            % {"start": dates.short(project.start_date), "end": dates.short(project.end_date)},
+        )
+    sending = trip.sending_organisation
+    if not is_active_member(sending, project.consortium_id):
+        add("sending_organisation", _("Only current members send participants."))
+    if str(trip.receiving_country) == str(sending.country):
+        add(
+            "receiving_country",
+            _("A mobility goes abroad: the receiving country must differ from the sending country."),
+        )
+    for field in ("origin", "venue"):
+        try:
+            place = grant_services.resolve_place(getattr(trip, field), field)
+        except ValidationError as error:
+            for message in error.message_dict[field]:
+                add(field, message)
+        else:
+            if field == "venue" and place.country != str(trip.receiving_country):
+                add("venue", _("The venue is not in the receiving country."))
 
 
 def check_mobility(mobility: Mobility, goals: Iterable[Goal] | None = None) -> None:
@@ -55,49 +106,9 @@ def check_mobility(mobility: Mobility, goals: Iterable[Goal] | None = None) -> N
         add("activity_type", _("Choose an activity type of this call year."))
     elif not activity.allows(mobility.participant_kind):
         add("participant_kind", _("This kind of participant cannot take part in this activity type."))
-    if mobility.end_date < mobility.start_date:
-        add("end_date", _("The end date cannot be before the start date."))
-    elif (
-        activity is not None
-        and activity.min_days is not None
-        and activity.max_days is not None
-        and not (activity.min_days <= mobility.activity_days <= activity.max_days)
-    ):
-        add(
-            "end_date",
-            _("%(type)s lasts %(min)s to %(max)s days without travel; these dates give %(days)s.")
-            % {
-                "type": mobility.activity_type_label,
-                "min": activity.min_days,
-                "max": activity.max_days,
-                "days": mobility.activity_days,
-            },
-        )
-    if not within_period(project, mobility.start_date, mobility.end_date):
-        add(
-            "start_date",
-            _("The mobility must take place within the project's period (%(start)s – %(end)s).")
-            % {"start": dates.short(project.start_date), "end": dates.short(project.end_date)},
-        )
-    sending = mobility.sending_organisation
-    if not is_active_member(sending, project.consortium_id):
-        add("sending_organisation", _("Only current members send participants."))
-    if mobility.participant.organisation_id != sending.pk:
+    _trip_problems(mobility, activity, add)
+    if mobility.participant.organisation_id != mobility.sending_organisation_id:
         add("participant", _("The participant must work at the sending member."))
-    if str(mobility.receiving_country) == str(sending.country):
-        add(
-            "receiving_country",
-            _("A mobility goes abroad: the receiving country must differ from the sending country."),
-        )
-    for field in ("origin", "venue"):
-        try:
-            place = grant_services.resolve_place(getattr(mobility, field), field)
-        except ValidationError as error:
-            for message in error.message_dict[field]:
-                add(field, message)
-        else:
-            if field == "venue" and place.country != str(mobility.receiving_country):
-                add("venue", _("The venue is not in the receiving country."))
     if goals is not None and not list(goals):
         add("goals", _("Choose at least one goal the mobility serves."))
     if errors:
@@ -420,51 +431,11 @@ def check_group(group: GroupActivity) -> None:
     activity = project.rate_table.table.activity_types.get(group.activity_type)
     if activity is None or not activity.group:
         add("activity_type", _("Choose a group activity type of this call year."))
-    if group.end_date < group.start_date:
-        add("end_date", _("The end date cannot be before the start date."))
-    elif (
-        activity is not None
-        and activity.min_days is not None
-        and activity.max_days is not None
-        and not (activity.min_days <= group.activity_days <= activity.max_days)
-    ):
-        add(
-            "end_date",
-            _("%(type)s lasts %(min)s to %(max)s days without travel; these dates give %(days)s.")
-            % {
-                "type": group.activity_type_label,
-                "min": activity.min_days,
-                "max": activity.max_days,
-                "days": group.activity_days,
-            },
-        )
-    if not within_period(project, group.start_date, group.end_date):
-        add(
-            "start_date",
-            _("The mobility must take place within the project's period (%(start)s – %(end)s).")
-            % {"start": dates.short(project.start_date), "end": dates.short(project.end_date)},
-        )
-    sending = group.sending_organisation
-    if not is_active_member(sending, project.consortium_id):
-        add("sending_organisation", _("Only current members send participants."))
-    if group.lead_accompanying_person.organisation_id != sending.pk:
+    _trip_problems(group, activity, add)
+    if group.lead_accompanying_person.organisation_id != group.sending_organisation_id:
         add("lead_accompanying_person", _("The lead accompanying person must work at the sending member."))
-    if str(group.receiving_country) == str(sending.country):
-        add(
-            "receiving_country",
-            _("A mobility goes abroad: the receiving country must differ from the sending country."),
-        )
     if group.means_of_transport and group.means_of_transport not in load_codes().transport:
         add("means_of_transport", _("Choose a means of transport from the list."))
-    for field in ("origin", "venue"):
-        try:
-            place = grant_services.resolve_place(getattr(group, field), field)
-        except ValidationError as error:
-            for message in error.message_dict[field]:
-                add(field, message)
-        else:
-            if field == "venue" and place.country != str(group.receiving_country):
-                add("venue", _("The venue is not in the receiving country."))
     if errors:
         raise ValidationError(errors)
 

@@ -263,7 +263,7 @@ def group_activity_list(
 
 @router.get("/group-activities/{group_id}", response=GroupActivityOut, tags=["group activities"])
 def group_activity_detail(request: HttpRequest, group_id: ObjectId) -> GroupActivity:
-    return get_object_or_404(selectors.group_activities_for(current_user(request)), pk=group_id)
+    return selectors.access_group(current_user(request), group_id)
 
 
 @router.post(
@@ -295,9 +295,7 @@ def group_activity_create(
 )
 def group_activity_update(request: HttpRequest, group_id: ObjectId, payload: GroupActivityPatch) -> GroupActivity:
     user = current_user(request)
-    group = get_object_or_404(selectors.group_activities_for(user), pk=group_id)
-    if not selectors.can_edit_group(user, group):
-        raise PermissionDenied
+    group = selectors.access_group(user, group_id, for_write=True)
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version")
     return services.update_group_activity(group, version=version, **changes)
@@ -311,7 +309,7 @@ def group_activity_update(request: HttpRequest, group_id: ObjectId, payload: Gro
 )
 def group_activity_transition(request: HttpRequest, group_id: ObjectId, payload: TransitionIn) -> GroupActivity:
     user = current_user(request)
-    group = get_object_or_404(selectors.group_activities_for(user), pk=group_id)
+    group = selectors.access_group(user, group_id)
     if payload.to not in MobilityStatus.values:
         raise ValidationError({"to": _("Unknown status.")})
     if payload.to not in selectors.group_transitions_for(user, group):

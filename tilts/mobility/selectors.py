@@ -354,6 +354,13 @@ def can_plan_group(user: User) -> bool:
     return user.is_coordinator or (user.is_member_contact and user.organisation_id is not None)
 
 
+def access_group(user: User, group_id: int, *, for_write: bool = False) -> GroupActivity:
+    """A group activity the user sees (404 otherwise); ``for_write``: only if they may edit it now (403)."""
+    return access(
+        group_activities_for(user), group_id, for_write=for_write, may_change=lambda g: can_edit_group(user, g)
+    )
+
+
 def can_edit_group(user: User, group: GroupActivity) -> bool:
     """As for mobilities: the coordinator until completion, the sending member's contact while it is a draft."""
     if group.status in (MobilityStatus.COMPLETED, MobilityStatus.CANCELLED):

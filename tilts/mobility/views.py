@@ -564,9 +564,10 @@ def my_mobilities(request: HttpRequest) -> HttpResponse:
 GROUP_READERS = (Role.COORDINATOR, Role.AUDITOR, Role.MEMBER_CONTACT)
 
 
-def _group(request: HttpRequest, pk: int) -> GroupActivity:
-    """A group within the user's reach; another member's group answers 404."""
-    return get_object_or_404(selectors.group_activities_for(current_user(request)), pk=pk)
+def _group(request: HttpRequest, pk: int, *, for_write: bool = False) -> GroupActivity:
+    """A group within the user's reach (another member's group answers 404); ``for_write``: one they may edit now
+    (403 otherwise)."""
+    return selectors.access_group(current_user(request), pk, for_write=for_write)
 
 
 @role_required(*GROUP_READERS)
@@ -610,9 +611,7 @@ def group_create(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*PLANNERS)
 def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    group = _group(request, pk)
-    if not selectors.can_edit_group(user, group):
-        raise Http404
+    group = _group(request, pk, for_write=True)
     form = GroupActivityForm(request.POST or None, instance=group, project=group.project, user=user)
     if request.method == "POST" and form.is_valid():
         changes = form.service_fields()
@@ -660,7 +659,7 @@ def group_transition(request: HttpRequest, pk: int) -> HttpResponse:
     group = _group(request, pk)
     target = request.POST.get("to", "")
     if target not in selectors.group_transitions_for(user, group):
-        raise Http404
+        raise Forbidden
     form = CancelForm(request.POST) if target == MobilityStatus.CANCELLED else None
     if form is not None and not form.is_valid():
         messages.error(request, _("Give the reason for the cancellation."))

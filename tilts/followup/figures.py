@@ -41,7 +41,7 @@ def invalidate(**_kwargs: Any) -> None:
 def cached(key: str, compute: Callable[[], T]) -> T:
     """``compute()``, or its value cached under ``key`` since the last change."""
     full_key = f"followup:figures:{key}:{_version()}"
-    value = cache.get(full_key)
+    value: T | None = cache.get(full_key)
     if value is None:
         value = compute()
         cache.set(full_key, value, FIGURES_SECONDS)

@@ -1,5 +1,7 @@
 """The public grant calculator, place search, call-year rate tables, and the coordinator's rate tables and places."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -74,7 +76,7 @@ def calculator(request: HtmxHttpRequest) -> HttpResponse:
         initial={"activity_type": "job_shadowing"},
         can_use_rate_tables=isinstance(user, User) and user.can_view_everything,
     )
-    context = {"form": form, **_quote_context(form)}
+    context: dict[str, Any] = {"form": form, **_quote_context(form)}
     context["select_fields"] = [
         form[name] for name in ("rate_table", "call_year", "activity_type", "participant_kind") if name in form.fields
     ]

@@ -183,8 +183,8 @@ def _export(project: Project, mobilities: QuerySet[Mobility], kind: str) -> Http
 
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     else:
-        from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
+        from openpyxl import Workbook  # type: ignore[import-untyped]
+        from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
 
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(_("Mobilities")[:31])
@@ -554,7 +554,8 @@ def ical(request: HttpRequest, token: str) -> HttpResponse:
 
 @role_required()
 def my_mobilities(request: HttpRequest) -> HttpResponse:
-    mobilities = with_amounts(selectors.mobilities_for(current_user(request)).filter(participant=request.user))
+    user = current_user(request)
+    mobilities = with_amounts(selectors.mobilities_for(user).filter(participant=user))
     mobilities = mobilities.select_related("report", "module").order_by("-start_date")
     return render(request, "mobility/my_mobilities.html", {"mobilities": mobilities})
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from tilts.accounts.permissions import current_user, role_required
 from tilts.notifications import services
+from tilts.notifications.models import EmailKind
 
 
 class PreferencesForm(forms.Form):
@@ -16,7 +17,7 @@ class PreferencesForm(forms.Form):
         label=gettext_lazy("E-mails I receive"), required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args: object, kinds: list[services.EmailKind], **kwargs: object) -> None:
+    def __init__(self, *args: object, kinds: list[EmailKind], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.kinds = kinds
         self.fields["receive"].choices = [(kind.value, kind.label) for kind in kinds]  # type: ignore[attr-defined]

@@ -142,7 +142,7 @@ def _export(project: Project, mobilities: list[Mobility], kind: str) -> HttpResp
             writer.writerow(safe_row([v.isoformat() if isinstance(v, datetime.date) else v for v in row]))
         response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     else:
-        from openpyxl import Workbook
+        from openpyxl import Workbook  # type: ignore[import-untyped]
 
         from tilts.exports.workbook import Col, write_table
 

@@ -1,12 +1,12 @@
 """Calls, applications, evaluation, decisions and agreements in the browser. Rules live in services/selectors."""
 
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -56,6 +56,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
 
 def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
+    call: Call
     if user.is_authenticated:
         call = selectors.access_call(current_user(request), pk)
         application = Application.objects.filter(call=call, applicant=user).first()
@@ -73,7 +74,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest, pk: int) -> HttpResponse:
     """Applicants without an account give their details; the e-mailed link confirms the address."""
-    call = get_object_or_404(Call.objects.filter(published=True), pk=pk)
+    call: Call = get_object_or_404(Call.objects.filter(published=True), pk=pk)
     if request.user.is_authenticated:
         return redirect("selection:call", pk=pk)
     consortium = get_consortium()
@@ -101,7 +102,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
 
 def register_confirm(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     """The e-mailed link: the account is created now, then the person sets a password (the invitation page)."""
-    call = get_object_or_404(Call.objects.filter(published=True), pk=pk)
+    call: Call = get_object_or_404(Call.objects.filter(published=True), pk=pk)
     try:
         user = services.confirm_registration(call, token)
     except ValidationError as error:
@@ -169,8 +170,9 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("selection:application", pk=pk)
         except ValidationError as error:
             show_on_form(form, error)
-            form.data = form.data.copy()
-            form.data["version"] = str(Application.objects.get(pk=pk).version)
+            data = cast(QueryDict, form.data).copy()  # a bound form's data is the request's POST
+            data["version"] = str(Application.objects.get(pk=pk).version)
+            form.data = data
         else:
             messages.success(request, _("The draft has been saved. You can come back to it until the call closes."))
             return redirect("selection:application_edit", pk=pk)

@@ -290,17 +290,25 @@ def transition(mobility: Mobility, to: str, *, by: User, reason: str = "", force
     return locked
 
 
+class TripParticipant(TypedDict, total=False):
+    """One participant of a joint trip: who, from which member, and from where unless the trip's plan says."""
+
+    sending_organisation: Required[Organisation]
+    participant: Required[User]
+    origin: str
+
+
 @transaction.atomic
 @records_by
 def create_joint_trip(
     *,
-    project: Any,
+    project: Project,
     title: str,
     leader: User | None,
-    participants: list[dict[str, Any]],
+    participants: list[TripParticipant],
     goals: Iterable[Goal],
     by: User | None,
-    **shared: Any,
+    **shared: Unpack[MobilityPlan],
 ) -> JointTrip:
     """A trip to one host on the same dates for participants of several members: one mobility each.
 
@@ -311,7 +319,18 @@ def create_joint_trip(
     trip = JointTrip.objects.create(project=project, title=title, leader=leader)
     goals = list(goals)
     for person in participants:
-        create_mobility(goals=goals, by=by, project=project, trip=trip, **shared, **person)
+        plan = shared.copy()
+        if "origin" in person:  # a participant's own place of departure, rather than the trip's
+            plan["origin"] = person["origin"]
+        create_mobility(
+            goals=goals,
+            by=by,
+            project=project,
+            trip=trip,
+            sending_organisation=person["sending_organisation"],
+            participant=person["participant"],
+            **plan,
+        )
     return trip
 
 
@@ -344,23 +363,24 @@ def default_origin(organisation: Any) -> str:
 @records_by
 def create_trip_from_form(
     *,
-    project: Any,
+    project: Project,
     title: str,
     leader: User | None,
     people: Iterable[User],
     goals: Iterable[Goal],
     by: User,
-    **shared: Any,
+    **shared: Unpack[MobilityPlan],
 ) -> JointTrip:
-    participants = [
-        {
-            "sending_organisation": person.organisation,
-            "participant": person,
-            "origin": default_origin(person.organisation),
-        }
-        for person in people
-    ]
-    missing = [str(p["participant"]) for p in participants if not p["origin"]]
+    """A joint trip planned in the form: each person travels from their own institution's city."""
+    participants: list[TripParticipant] = []
+    missing = []
+    for person in people:
+        organisation = person.organisation
+        origin = default_origin(organisation)
+        if origin and organisation is not None:
+            participants.append({"sending_organisation": organisation, "participant": person, "origin": origin})
+        else:
+            missing.append(str(person))
     if missing:
         raise ValidationError(
             {"participants": _("No place of departure found for: %(names)s.") % {"names": ", ".join(missing)}}

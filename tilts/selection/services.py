@@ -731,7 +731,7 @@ def _money(value: Any) -> str:
     return f"{Decimal(str(value)):.2f}"
 
 
-def agreement_snapshot(mobility: Mobility, **extra: Any) -> dict[str, Any]:
+def agreement_snapshot(mobility: Mobility, *, programme: str, learning_outcomes: str) -> dict[str, Any]:
     """Everything an agreement prints, frozen when the version is issued."""
     participant = mobility.participant
     organisation = mobility.sending_organisation
@@ -782,7 +782,8 @@ def agreement_snapshot(mobility: Mobility, **extra: Any) -> dict[str, Any]:
             "due": mobility.followup_due.isoformat() if mobility.followup_due else None,
         },
         "goals": [goal.pk for goal in mobility.goals.all()],
-        **extra,
+        "programme": programme,
+        "learning_outcomes": learning_outcomes,
     }
 
 

@@ -2,13 +2,12 @@
 
 import datetime
 from collections.abc import Iterable
-from typing import TypedDict
+from typing import TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from typing_extensions import Unpack
 
 from tilts.accounts import services as account_services
 from tilts.accounts.models import Role, User

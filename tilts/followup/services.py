@@ -8,7 +8,7 @@ come, at least one colleague reached, and an attendance list (or a note saying w
 import datetime
 from collections.abc import Iterable
 from functools import partial
-from typing import Any, TypedDict
+from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -16,7 +16,6 @@ from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from typing_extensions import Unpack
 
 from tilts.accounts.models import User
 from tilts.consortium.models import Goal, Organisation

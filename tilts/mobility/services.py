@@ -7,14 +7,13 @@ development alone is not funded.
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any, Required, TypedDict
+from typing import Any, Required, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from typing_extensions import Unpack
 
 from tilts.accounts import wording
 from tilts.accounts.models import User

@@ -2,12 +2,11 @@
 
 import datetime
 from decimal import Decimal
-from typing import TypedDict
+from typing import TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from typing_extensions import Unpack
 
 from tilts.consortium.models import Consortium, Organisation
 from tilts.consortium.selectors import is_active_member

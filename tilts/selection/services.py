@@ -9,7 +9,7 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, TypedDict
+from typing import Any, TypedDict, Unpack
 
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -18,7 +18,6 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from typing_extensions import Unpack
 
 from tilts.accounts import wording
 from tilts.accounts.models import Role, User

@@ -284,10 +284,19 @@ def request_changes(report: ParticipantReport, *, by: User, comment: str) -> Par
     return locked
 
 
-def _mail_participant(report: ParticipantReport, template: str, **extra: Any) -> None:
-    """E-mail the participant about their report in their language, once the transaction has committed."""
+def _mail_participant(
+    report: ParticipantReport, template: str, *, comment: str = "", agreed_total: Decimal | None = None
+) -> None:
+    """E-mail the participant about their report in their language, once the transaction has committed: the
+    coordinator's comment asks for changes, the agreed total goes with the acceptance."""
     participant = report.mobility.participant
-    context = {"report": report, "participant": participant, "url": _url(report), **extra}
+    context = {
+        "report": report,
+        "participant": participant,
+        "url": _url(report),
+        "comment": comment,
+        "agreed_total": agreed_total,
+    }
     transaction.on_commit(
         lambda: send_templated_mail(template, participant.email, context, participant.language), robust=True
     )

@@ -2,7 +2,7 @@
 
 import datetime
 from collections.abc import Iterable
-from typing import Any
+from typing import TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -27,6 +27,42 @@ from tilts.core.history import records_by
 # Applications to join from one address in an hour, the public form and the API counted together: enough for
 # people, a brake for robots.
 JOIN_ATTEMPTS_PER_HOUR = 10
+
+
+class OrganisationFields(TypedDict, total=False):
+    """An institution's details, in the order of the form."""
+
+    legal_name: str
+    short_name: str
+    type: str
+    registration_number: str
+    oid: str
+    address: str
+    city: str
+    country: str
+    website: str
+    email: str
+    phone: str
+
+
+class JoinApplicationFields(TypedDict, total=False):
+    """What an institution writes when it applies to join, in the order of the form (its goals apart)."""
+
+    legal_name: str
+    type: str
+    registration_number: str
+    oid: str
+    address: str
+    city: str
+    country: str
+    website: str
+    motivation: str
+    planned_activities: str
+    contact_name: str
+    contact_position: str
+    contact_email: str
+    contact_phone: str
+
 
 ORGANISATION_FIELDS = (
     "legal_name",
@@ -62,7 +98,7 @@ def check_can_apply(consortium: Consortium, registration_number: str) -> None:
 
 @transaction.atomic
 def submit_join_application(
-    consortium: Consortium, *, goals: Iterable[Goal], language: str, **fields: Any
+    consortium: Consortium, *, goals: Iterable[Goal], language: str, **fields: Unpack[JoinApplicationFields]
 ) -> JoinApplication:
     """Record an application from the public form and tell the coordinator and the applicant."""
     goals = list(goals)
@@ -211,7 +247,7 @@ def create_member(
     *,
     goals: Iterable[Goal] = (),
     joined_on: datetime.date | None = None,
-    **organisation_fields: Any,
+    **organisation_fields: Unpack[OrganisationFields],
 ) -> Membership:
     """The coordinator adds a member directly (e.g. one that joined before Tilts was in use)."""
     organisation_fields["registration_number"] = normalise_registration_number(
@@ -224,7 +260,7 @@ def create_member(
 
 
 @transaction.atomic
-def update_organisation(organisation: Organisation, **changes: Any) -> Organisation:
+def update_organisation(organisation: Organisation, **changes: Unpack[OrganisationFields]) -> Organisation:
     if "registration_number" in changes:
         changes["registration_number"] = normalise_registration_number(changes["registration_number"])
     for field, value in changes.items():

@@ -49,7 +49,7 @@ def _pdf(title: str) -> bytes:
 
 def _fill(report: ParticipantReport, participant: User, *, shorter_by: int = 0, complete: bool = True) -> None:
     mobility = report.mobility
-    fields: dict[str, object] = {
+    fields: services.ReportDraft = {
         "satisfaction": 5,
         "learned": LEARNED,
         "competences": ["digital", "teaching", "cooperation"],

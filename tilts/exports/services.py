@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -145,45 +145,50 @@ def assign_group_activity_ids(project: Project) -> int:
     return len(waiting)
 
 
-MODULE_DETAILS = (
-    "means_of_transport",
-    "transport_description",
-    "expensive_travel_cost",
-    "expensive_travel_justification",
-    "inclusion_support_amount",
-    "inclusion_support_justification",
-)
+class ModuleDetails(TypedDict, total=False):
+    """The module's inputs Tilts keeps for a mobility, in the order of the form."""
+
+    means_of_transport: str
+    transport_description: str
+    expensive_travel_cost: Decimal | None
+    expensive_travel_justification: str
+    inclusion_support_amount: Decimal | None
+    inclusion_support_justification: str
 
 
-def save_module_details(mobility: Mobility, **details: Any) -> ModuleMobility:
+MODULE_DETAILS = tuple(ModuleDetails.__annotations__)
+
+
+def save_module_details(mobility: Mobility, **details: Unpack[ModuleDetails]) -> ModuleMobility:
     """Record the module's inputs of a mobility (main means of transport, expensive travel, inclusion support).
 
     The means of transport must be one of the module's code list (data/bm_codes_*.toml); a cost or an amount
     needs its justification (docs/beneficiary-module.md, "9. Inputs Tilts keeps for the module only")."""
-    unknown = set(details) - set(MODULE_DETAILS)
+    given: dict[str, Any] = dict(details)  # by name below; the values are checked here
+    unknown = set(given) - set(MODULE_DETAILS)
     if unknown:
         raise ValueError(f"Not a module detail: {', '.join(sorted(unknown))}")
     errors = {}
-    transport = details.get("means_of_transport") or ""
+    transport = given.get("means_of_transport") or ""
     if transport and transport not in beneficiary_module.load_codes().transport:
         errors["means_of_transport"] = _("Choose a means of transport from the list.")
     for amount, reason in (
         ("expensive_travel_cost", "expensive_travel_justification"),
         ("inclusion_support_amount", "inclusion_support_justification"),
     ):
-        value = details.get(amount)
+        value = given.get(amount)
         if value is not None and Decimal(value) < 0:
             errors[amount] = _("Enter an amount of zero or more.")
-        if value is not None and not str(details.get(reason) or "").strip():
+        if value is not None and not str(given.get(reason) or "").strip():
             errors[reason] = _("Give the justification for this amount.")
-    if len(str(details.get("transport_description") or "")) > 300:
+    if len(str(given.get("transport_description") or "")) > 300:
         errors["transport_description"] = _("At most 300 characters.")
     if errors:
         raise ValidationError(errors)
     record = beneficiary_module.module_of(mobility) or ModuleMobility(project=mobility.project, mobility=mobility)
     for name in MODULE_DETAILS:
-        if name in details:
-            value = details[name]
+        if name in given:
+            value = given[name]
             setattr(record, name, value if value is not None or name.endswith(("cost", "amount")) else "")
     record.save()
     mobility.module = record

@@ -5,9 +5,10 @@ trainers"). Once delivered it counts in the consortium's numbers, so delivery ne
 come, at least one colleague reached, and an attendance list (or a note saying why there is none).
 """
 
+import datetime
 from collections.abc import Iterable
 from functools import partial
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -165,6 +166,24 @@ def content_type(path: str) -> str:
     return CONTENT_TYPES.get(path.rsplit(".", 1)[-1], "application/octet-stream")
 
 
+class FollowUpFields(TypedDict, total=False):
+    """A follow-up's own fields, in the order of the form (its mobilities, goals, attendees' institutions and
+    files are the services' keyword parameters)."""
+
+    status: str
+    type: str
+    title: str
+    date: datetime.date
+    online: bool
+    place: str
+    online_link: str
+    organiser: Organisation
+    attendees: int
+    other_attendee_institutions: str
+    no_attendance_list_reason: str
+    materials_link: str
+
+
 @transaction.atomic
 @records_by
 def create_followup(
@@ -176,7 +195,7 @@ def create_followup(
     attendance_list: UploadedFile | None = None,
     materials_file: UploadedFile | None = None,
     by: User | None,
-    **fields: Any,
+    **fields: Unpack[FollowUpFields],
 ) -> FollowUp:
     """Record a follow-up activity, planned or delivered, drawing on one or more of the project's mobilities."""
     mobility_list, goal_list = list(mobilities), list(goals)
@@ -201,7 +220,7 @@ def update_followup(
     attendee_organisations: Iterable[Organisation] | None = None,
     attendance_list: UploadedFile | None = None,
     materials_file: UploadedFile | None = None,
-    **changes: Any,
+    **changes: Unpack[FollowUpFields],
 ) -> FollowUp:
     """Save changes if nobody saved since ``version`` (else :class:`EditConflict`); files replace earlier ones."""
     for field, value in changes.items():

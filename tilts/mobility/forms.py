@@ -14,7 +14,7 @@ from tilts.grants.services import activity_type_choices
 from tilts.grants.widgets import PlaceWidget
 from tilts.mobility.models import PLAN_FIELDS, GroupActivity, Mobility, MobilityStatus, ParticipantKind
 from tilts.mobility.selectors import people_for
-from tilts.mobility.services import GROUP_FIELDS
+from tilts.mobility.services import GROUP_FIELDS, GroupChanges, MobilityChanges
 from tilts.projects.models import Project
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -69,8 +69,8 @@ class MobilityForm(forms.ModelForm):  # type: ignore[type-arg]
             self.fields["sending_organisation"].disabled = True
             self.fields["participant"].disabled = True
 
-    def service_fields(self) -> dict[str, Any]:
-        return {k: v for k, v in self.cleaned_data.items() if k not in ("goals", "version")}
+    def service_fields(self) -> MobilityChanges:
+        return cast(MobilityChanges, {k: v for k, v in self.cleaned_data.items() if k not in ("goals", "version")})
 
 
 class JointTripForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -177,8 +177,8 @@ class GroupActivityForm(forms.ModelForm):  # type: ignore[type-arg]
             if self.instance.status != MobilityStatus.DRAFT:
                 self.fields["sending_organisation"].disabled = True
 
-    def service_fields(self) -> dict[str, Any]:
-        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+    def service_fields(self) -> GroupChanges:
+        return cast(GroupChanges, {k: v for k, v in self.cleaned_data.items() if k != "version"})
 
 
 class ImportForm(forms.Form):

@@ -1,4 +1,6 @@
+import datetime
 from decimal import Decimal
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -31,28 +33,30 @@ class ParticipantKind(models.TextChoices):
 
 # The fields a person fills in when planning a mobility, in the order of the form. A joint trip's participants
 # share all of them but the participant kind and the place of departure.
-PLAN_FIELDS = (
-    "participant_kind",
-    "activity_type",
-    "receiving_name",
-    "receiving_oid",
-    "receiving_country",
-    "receiving_city",
-    "origin",
-    "venue",
-    "ec_distance_km",
-    "start_date",
-    "end_date",
-    "travel_days",
-    "green_travel",
-    "course_days",
-    "topic",
-    "learning_objectives",
-    "followup_plan",
-    "followup_audience",
-    "followup_colleagues",
-    "followup_due",
-)
+class MobilityPlan(TypedDict, total=False):
+    participant_kind: str
+    activity_type: str
+    receiving_name: str
+    receiving_oid: str
+    receiving_country: str
+    receiving_city: str
+    origin: str
+    venue: str
+    ec_distance_km: int | None
+    start_date: datetime.date
+    end_date: datetime.date
+    travel_days: int
+    green_travel: bool
+    course_days: int
+    topic: str
+    learning_objectives: str
+    followup_plan: str
+    followup_audience: str
+    followup_colleagues: int | None
+    followup_due: datetime.date | None
+
+
+PLAN_FIELDS = tuple(MobilityPlan.__annotations__)
 TRIP_FIELDS = tuple(name for name in PLAN_FIELDS if name not in ("participant_kind", "origin"))
 
 

@@ -4,9 +4,10 @@ The seed's rule: a mobility is approved only with a plan to teach colleagues aft
 development alone is not funded.
 """
 
+import datetime
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from tilts.accounts import wording
 from tilts.accounts.models import User
-from tilts.consortium.models import Goal
+from tilts.consortium.models import Goal, Organisation
 from tilts.consortium.selectors import is_active_member
 from tilts.core import dates
 from tilts.core.history import records_by
@@ -25,8 +26,16 @@ from tilts.grants import rules
 from tilts.grants import services as grant_services
 from tilts.grants.rules.rates import ActivityType
 from tilts.mobility import signals
-from tilts.mobility.models import TRIP_FIELDS, CalendarFeed, GroupActivity, JointTrip, Mobility, MobilityStatus
-from tilts.projects.models import ProjectStatus
+from tilts.mobility.models import (
+    TRIP_FIELDS,
+    CalendarFeed,
+    GroupActivity,
+    JointTrip,
+    Mobility,
+    MobilityPlan,
+    MobilityStatus,
+)
+from tilts.projects.models import Project, ProjectStatus
 from tilts.projects.selectors import within_period
 
 ALLOWED = {
@@ -198,9 +207,27 @@ def _store_price(mobility: Mobility) -> None:
     }
 
 
+class MobilityChanges(MobilityPlan, total=False):
+    """What may change on a mobility: its plan, who goes from where, and the grant's flags (the module's values
+    adopted by the coordinator include force majeure)."""
+
+    sending_organisation: Organisation
+    participant: User
+    fewer_opportunities: bool
+    zero_grant: bool
+    force_majeure: bool
+
+
+class MobilityFields(MobilityChanges, total=False):
+    """A new mobility: its project, and its joint trip if it is one's participant."""
+
+    project: Required[Project]
+    trip: JointTrip | None
+
+
 @transaction.atomic
 @records_by
-def create_mobility(*, goals: Iterable[Goal], by: User | None, **fields: Any) -> Mobility:
+def create_mobility(*, goals: Iterable[Goal], by: User | None, **fields: Unpack[MobilityFields]) -> Mobility:
     goals = list(goals)
     mobility = Mobility(created_by=by, **fields)
     check_mobility(mobility, goals)
@@ -211,7 +238,7 @@ def create_mobility(*, goals: Iterable[Goal], by: User | None, **fields: Any) ->
     return mobility
 
 
-def preview_change(mobility: Mobility, **changes: Any) -> tuple[Decimal | None, Decimal]:
+def preview_change(mobility: Mobility, **changes: Unpack[MobilityChanges]) -> tuple[Decimal | None, Decimal]:
     """The grant before and after the proposed changes, without saving anything."""
     before = mobility.grant_total
     proposed = Mobility.objects.get(pk=mobility.pk)
@@ -223,7 +250,7 @@ def preview_change(mobility: Mobility, **changes: Any) -> tuple[Decimal | None, 
 
 @transaction.atomic
 def update_mobility(
-    mobility: Mobility, *, version: int, goals: Iterable[Goal] | None = None, **changes: Any
+    mobility: Mobility, *, version: int, goals: Iterable[Goal] | None = None, **changes: Unpack[MobilityChanges]
 ) -> Mobility:
     """Save changes if nobody saved since ``version``; the grant is recalculated (and re-frozen if approved)."""
     if mobility.status in (MobilityStatus.COMPLETED, MobilityStatus.CANCELLED):
@@ -273,17 +300,25 @@ def transition(mobility: Mobility, to: str, *, by: User, reason: str = "", force
     return locked
 
 
+class TripParticipant(TypedDict, total=False):
+    """One participant of a joint trip: who, from which member, and from where unless the trip's plan says."""
+
+    sending_organisation: Required[Organisation]
+    participant: Required[User]
+    origin: str
+
+
 @transaction.atomic
 @records_by
 def create_joint_trip(
     *,
-    project: Any,
+    project: Project,
     title: str,
     leader: User | None,
-    participants: list[dict[str, Any]],
+    participants: list[TripParticipant],
     goals: Iterable[Goal],
     by: User | None,
-    **shared: Any,
+    **shared: Unpack[MobilityPlan],
 ) -> JointTrip:
     """A trip to one host on the same dates for participants of several members: one mobility each.
 
@@ -294,7 +329,18 @@ def create_joint_trip(
     trip = JointTrip.objects.create(project=project, title=title, leader=leader)
     goals = list(goals)
     for person in participants:
-        create_mobility(goals=goals, by=by, project=project, trip=trip, **shared, **person)
+        plan = shared.copy()
+        if "origin" in person:  # a participant's own place of departure, rather than the trip's
+            plan["origin"] = person["origin"]
+        create_mobility(
+            goals=goals,
+            by=by,
+            project=project,
+            trip=trip,
+            sending_organisation=person["sending_organisation"],
+            participant=person["participant"],
+            **plan,
+        )
     return trip
 
 
@@ -327,23 +373,24 @@ def default_origin(organisation: Any) -> str:
 @records_by
 def create_trip_from_form(
     *,
-    project: Any,
+    project: Project,
     title: str,
     leader: User | None,
     people: Iterable[User],
     goals: Iterable[Goal],
     by: User,
-    **shared: Any,
+    **shared: Unpack[MobilityPlan],
 ) -> JointTrip:
-    participants = [
-        {
-            "sending_organisation": person.organisation,
-            "participant": person,
-            "origin": default_origin(person.organisation),
-        }
-        for person in people
-    ]
-    missing = [str(p["participant"]) for p in participants if not p["origin"]]
+    """A joint trip planned in the form: each person travels from their own institution's city."""
+    participants: list[TripParticipant] = []
+    missing = []
+    for person in people:
+        organisation = person.organisation
+        origin = default_origin(organisation)
+        if origin and organisation is not None:
+            participants.append({"sending_organisation": organisation, "participant": person, "origin": origin})
+        else:
+            missing.append(str(person))
     if missing:
         raise ValidationError(
             {"participants": _("No place of departure found for: %(names)s.") % {"names": ", ".join(missing)}}
@@ -368,8 +415,9 @@ def join_trip(
     for person in people:
         if trip.mobilities.filter(participant=person).exclude(status=MobilityStatus.CANCELLED).exists():
             raise ValidationError({"participants": wording.about(person, wording.ALREADY_ON_TRIP)})
-        origin = default_origin(person.organisation)
-        if not origin:
+        organisation = person.organisation
+        origin = default_origin(organisation)
+        if not origin or organisation is None:
             raise ValidationError(
                 {"participants": _("No place of departure found for: %(names)s.") % {"names": person}}
             )
@@ -380,7 +428,7 @@ def join_trip(
                 project=trip.project,
                 trip=trip,
                 participant=person,
-                sending_organisation=person.organisation,
+                sending_organisation=organisation,
                 origin=origin,
                 participant_kind=participant_kind or model.participant_kind,
                 **shared,
@@ -391,28 +439,45 @@ def join_trip(
 
 # Group activities ---------------------------------------------------------------------------------------------
 
-GROUP_FIELDS = (
-    "title",
-    "activity_type",
-    "receiving_name",
-    "receiving_oid",
-    "receiving_country",
-    "receiving_city",
-    "origin",
-    "venue",
-    "ec_distance_km",
-    "start_date",
-    "end_date",
-    "travel_days",
-    "means_of_transport",
-    "green_travel",
-    "learners",
-    "learners_fewer_opportunities",
-    "accompanying_persons",
-    "lead_accompanying_person",
-    "learner_daily_rate",
-    "topic",
-)
+
+class GroupPlan(TypedDict, total=False):
+    """The fields of a group activity a planner fills in, in the order of the form."""
+
+    title: str
+    activity_type: str
+    receiving_name: str
+    receiving_oid: str
+    receiving_country: str
+    receiving_city: str
+    origin: str
+    venue: str
+    ec_distance_km: int | None
+    start_date: datetime.date
+    end_date: datetime.date
+    travel_days: int
+    means_of_transport: str
+    green_travel: bool
+    learners: int
+    learners_fewer_opportunities: int
+    accompanying_persons: int
+    lead_accompanying_person: User
+    learner_daily_rate: Decimal | None
+    topic: str
+
+
+GROUP_FIELDS = tuple(GroupPlan.__annotations__)
+
+
+class GroupChanges(GroupPlan, total=False):
+    """What may change on a group activity: its plan, and its sending member while it is a draft."""
+
+    sending_organisation: Organisation
+
+
+class GroupFields(GroupChanges, total=False):
+    """A new group activity: its project besides what can change later."""
+
+    project: Required[Project]
 
 
 def check_group(group: GroupActivity) -> None:
@@ -525,7 +590,7 @@ def _prepare_group(group: GroupActivity) -> None:
 
 
 @transaction.atomic
-def create_group_activity(*, by: User | None, **fields: Any) -> GroupActivity:
+def create_group_activity(*, by: User | None, **fields: Unpack[GroupFields]) -> GroupActivity:
     """Plan a group activity (a draft), priced by the rules engine."""
     group = GroupActivity(created_by=by, **fields)
     _prepare_group(group)
@@ -535,7 +600,7 @@ def create_group_activity(*, by: User | None, **fields: Any) -> GroupActivity:
 
 
 @transaction.atomic
-def update_group_activity(group: GroupActivity, *, version: int, **changes: Any) -> GroupActivity:
+def update_group_activity(group: GroupActivity, *, version: int, **changes: Unpack[GroupChanges]) -> GroupActivity:
     """Save changes if nobody saved since ``version``; priced again (and frozen again if approved or later)."""
     if group.status in (MobilityStatus.COMPLETED, MobilityStatus.CANCELLED):
         raise ValidationError(_("A completed or cancelled mobility cannot be changed."))

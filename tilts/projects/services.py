@@ -2,7 +2,7 @@
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,7 +14,7 @@ from tilts.core.dates import add_months
 from tilts.core.locking import claim_version
 from tilts.grants import rules
 from tilts.grants.services import create_rate_table
-from tilts.projects.models import Action, AwardedBudget, BudgetCategory, MemberPlan, Project
+from tilts.projects.models import Action, AwardedBudget, BudgetCategory, MemberPlan, Project, ProjectStatus
 
 # docs/grant-rules.md, "Project duration": KA121 grant agreements run 15 months (24 at most, extended);
 # KA122 projects run 6 to 18 months.
@@ -37,22 +37,51 @@ def check_dates(action: str, start: datetime.date, end: datetime.date) -> None:
 
 
 @transaction.atomic
-def create_project(consortium: Consortium, **fields: Any) -> Project:
+def create_project(
+    consortium: Consortium,
+    *,
+    call_year: int,
+    title: str,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    action: str = Action.KA121,
+    grant_agreement_number: str = "",
+    status: str = ProjectStatus.PLANNING,
+) -> Project:
     """A new project gets its own rate table: a copy of its call year's defaults, to be corrected later."""
-    check_dates(fields.get("action", Action.KA121), fields["start_date"], fields["end_date"])
-    if fields["call_year"] not in rules.available_call_years():
+    check_dates(action, start_date, end_date)
+    if call_year not in rules.available_call_years():
         raise ValidationError({"call_year": _("There is no rate table for this call year.")})
-    rate_table = create_rate_table(
-        call_year=fields["call_year"], name=fields.get("grant_agreement_number") or fields["title"]
+    rate_table = create_rate_table(call_year=call_year, name=grant_agreement_number or title)
+    project = Project(
+        consortium=consortium,
+        rate_table=rate_table,
+        call_year=call_year,
+        action=action,
+        title=title,
+        grant_agreement_number=grant_agreement_number,
+        start_date=start_date,
+        end_date=end_date,
+        status=status,
     )
-    project = Project(consortium=consortium, rate_table=rate_table, **fields)
     project.full_clean()
     project.save()
     return project
 
 
+class ProjectChanges(TypedDict, total=False):
+    """What may change on a project; its call year may not (the rate table was copied from it)."""
+
+    action: str
+    title: str
+    grant_agreement_number: str
+    start_date: datetime.date
+    end_date: datetime.date
+    status: str
+
+
 @transaction.atomic
-def update_project(project: Project, *, version: int, **changes: Any) -> Project:
+def update_project(project: Project, *, version: int, **changes: Unpack[ProjectChanges]) -> Project:
     """Save changes only if nobody saved the project since ``version`` was read (optimistic locking)."""
     for field, value in changes.items():
         setattr(project, field, value)

@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -332,18 +332,23 @@ def delete_evidence(evidence: AnswerEvidence, *, by: User) -> None:
 
 # Participant support checklist -----------------------------------------------------------------------------------
 
-CHECKLIST_FIELDS = (
-    "insurance",
-    "travel_accommodation",
-    "preparation",
-    "mentor_name",
-    "emergency_contact",
-    "recognition",
-)
+
+class ChecklistFields(TypedDict, total=False):
+    """What the support checklist records, in the order of the form."""
+
+    insurance: bool
+    travel_accommodation: bool
+    preparation: bool
+    mentor_name: str
+    emergency_contact: str
+    recognition: bool
+
+
+CHECKLIST_FIELDS = tuple(ChecklistFields.__annotations__)
 
 
 @records_by
-def save_checklist(mobility: Mobility, *, by: User, **fields: Any) -> SupportChecklist:
+def save_checklist(mobility: Mobility, *, by: User, **fields: Unpack[ChecklistFields]) -> SupportChecklist:
     """Record how the participant was supported. For job shadowing, refuses a mentor who would then have more
     than two people shadowing them at the same time (Programme Guide 2026), counted across the consortium."""
     if not selectors.can_edit_checklist(by, mobility):

@@ -1,9 +1,10 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tilts.reporting.models import Competence, EvidenceKind, FollowupDecision, ParticipantReport
+from tilts.reporting.services import ReportDraft
 from tilts.selection.models import plan_in_language
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -90,10 +91,10 @@ class ReportForm(forms.Form):
     def goal_field_names(self) -> list[str]:
         return [f"goal_{goal.number}" for goal in self.goals]
 
-    def service_fields(self) -> dict[str, Any]:
+    def service_fields(self) -> ReportDraft:
         data = dict(self.cleaned_data)
         data["goal_contributions"] = {str(g.number): data.pop(f"goal_{g.number}") or "" for g in self.goals}
-        return data
+        return cast(ReportDraft, data)
 
 
 class EvidenceForm(forms.Form):

@@ -7,9 +7,10 @@ from what really happened: the actual dates, travel days and travel mode.
 
 import datetime
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -42,19 +43,23 @@ from tilts.reporting.models import (
 
 logger = logging.getLogger(__name__)
 
-# The fields a participant fills in, in the order of the form.
-DRAFT_FIELDS = (
-    "satisfaction",
-    "learned",
-    "competences",
-    "goal_contributions",
-    "followup_decision",
-    "followup_new_plan",
-    "actual_start",
-    "actual_end",
-    "actual_travel_days",
-    "actual_green_travel",
-)
+
+class ReportDraft(TypedDict, total=False):
+    """The fields a participant fills in, in the order of the form."""
+
+    satisfaction: int | None
+    learned: str
+    competences: list[str]
+    goal_contributions: dict[str, str]
+    followup_decision: str
+    followup_new_plan: str
+    actual_start: datetime.date | None
+    actual_end: datetime.date | None
+    actual_travel_days: int | None
+    actual_green_travel: bool
+
+
+DRAFT_FIELDS = tuple(ReportDraft.__annotations__)
 MAX_TRAVEL_DAYS = 30
 # Photos are pictures; the certificate and travel proof may also be scanned to PDF.
 ACCEPTED_TYPES = {
@@ -122,7 +127,7 @@ def open_due_reports(today: datetime.date) -> int:
     return open_ended_reports(Mobility.objects.all(), today)
 
 
-def _check_fields(report: ParticipantReport, changes: dict[str, Any]) -> dict[str, list[str]]:
+def _check_fields(report: ParticipantReport, changes: Mapping[str, object]) -> dict[str, list[str]]:
     """Problems with the values themselves (a draft may be incomplete, but not wrong)."""
     errors: dict[str, list[str]] = {}
 
@@ -170,14 +175,15 @@ def _check_editable(report: ParticipantReport, by: User) -> None:
 
 @transaction.atomic
 @records_by
-def save_draft(report: ParticipantReport, *, by: User, **changes: Any) -> ParticipantReport:
+def save_draft(report: ParticipantReport, *, by: User, **changes: Unpack[ReportDraft]) -> ParticipantReport:
     """Save what the participant has written so far. Wrong values are refused and nothing is saved."""
     locked = ParticipantReport.objects.select_for_update().select_related("mobility").get(pk=report.pk)
     _check_editable(locked, by)
     errors = _check_fields(locked, changes)
     if errors:
         raise ValidationError(errors)
-    for field, value in changes.items():
+    checked: dict[str, Any] = dict(changes)  # the values' types were checked above
+    for field, value in checked.items():
         if field == "goal_contributions":
             value = {str(k): v.strip() for k, v in value.items() if v.strip()}
         elif field in ("learned", "followup_new_plan", "followup_decision"):
@@ -278,10 +284,19 @@ def request_changes(report: ParticipantReport, *, by: User, comment: str) -> Par
     return locked
 
 
-def _mail_participant(report: ParticipantReport, template: str, **extra: Any) -> None:
-    """E-mail the participant about their report in their language, once the transaction has committed."""
+def _mail_participant(
+    report: ParticipantReport, template: str, *, comment: str = "", agreed_total: Decimal | None = None
+) -> None:
+    """E-mail the participant about their report in their language, once the transaction has committed: the
+    coordinator's comment asks for changes, the agreed total goes with the acceptance."""
     participant = report.mobility.participant
-    context = {"report": report, "participant": participant, "url": _url(report), **extra}
+    context = {
+        "report": report,
+        "participant": participant,
+        "url": _url(report),
+        "comment": comment,
+        "agreed_total": agreed_total,
+    }
     transaction.on_commit(
         lambda: send_templated_mail(template, participant.email, context, participant.language), robust=True
     )

@@ -24,7 +24,7 @@ from tilts.selection.models import (
     default_prefinancing_percent,
     default_report_days,
 )
-from tilts.selection.services import APPLICANT_FIELDS
+from tilts.selection.services import APPLICANT_FIELDS, ApplicantFields
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 LANGUAGES = [("lv", "Latviešu"), ("en", "English")]
@@ -187,13 +187,14 @@ class ApplicationForm(forms.ModelForm):  # type: ignore[type-arg]
             ),
         ]
 
-    def service_fields(self) -> dict[str, Any]:
+    def service_fields(self) -> ApplicantFields:
         """The draft's fields; an emptied number or date keeps its previous value (the columns cannot be empty)."""
-        return {
+        fields = {
             name: value
             for name, value in self.cleaned_data.items()
             if name not in ("goals", "version") and value is not None
         }
+        return cast(ApplicantFields, fields)
 
 
 class RegisterForm(forms.Form):

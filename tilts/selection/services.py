@@ -9,7 +9,7 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -54,26 +54,31 @@ from tilts.selection.models import (
     default_report_days,
 )
 
-# The application's own fields an applicant fills in (the rest is set by the workflow).
-APPLICANT_FIELDS = (
-    "position",
-    "educational_role",
-    "development_programme",
-    "activity_type",
-    "receiving_name",
-    "receiving_oid",
-    "receiving_country",
-    "venue",
-    "start_date",
-    "end_date",
-    "motivation",
-    "dissemination_format",
-    "dissemination_topic",
-    "dissemination_audience",
-    "dissemination_colleagues",
-    "dissemination_institutions",
-    "dissemination_by",
-)
+
+class ApplicantFields(TypedDict, total=False):
+    """The application's own fields an applicant fills in (the rest is set by the workflow); a draft may leave
+    any of them empty."""
+
+    position: str
+    educational_role: str
+    development_programme: str
+    activity_type: str
+    receiving_name: str
+    receiving_oid: str
+    receiving_country: str
+    venue: str
+    start_date: datetime.date | None
+    end_date: datetime.date | None
+    motivation: str
+    dissemination_format: str
+    dissemination_topic: str
+    dissemination_audience: str
+    dissemination_colleagues: int | None
+    dissemination_institutions: str
+    dissemination_by: datetime.date | None
+
+
+APPLICANT_FIELDS = tuple(ApplicantFields.__annotations__)
 
 
 def _notify(template: str, user: User, context: Mapping[str, Any]) -> None:
@@ -323,7 +328,11 @@ def _check_place(application: Application) -> None:
 
 @transaction.atomic
 def save_draft(
-    application: Application, *, version: int, goals: Iterable[Goal] | None = None, **fields: Any
+    application: Application,
+    *,
+    version: int,
+    goals: Iterable[Goal] | None = None,
+    **fields: Unpack[ApplicantFields],
 ) -> Application:
     """Save what the applicant has written so far; nothing is checked for completeness until submission."""
     if not application.is_editable:
@@ -721,7 +730,7 @@ def _money(value: Any) -> str:
     return f"{Decimal(str(value)):.2f}"
 
 
-def agreement_snapshot(mobility: Mobility, **extra: Any) -> dict[str, Any]:
+def agreement_snapshot(mobility: Mobility, *, programme: str, learning_outcomes: str) -> dict[str, Any]:
     """Everything an agreement prints, frozen when the version is issued."""
     participant = mobility.participant
     organisation = mobility.sending_organisation
@@ -772,7 +781,8 @@ def agreement_snapshot(mobility: Mobility, **extra: Any) -> dict[str, Any]:
             "due": mobility.followup_due.isoformat() if mobility.followup_due else None,
         },
         "goals": [goal.pk for goal in mobility.goals.all()],
-        **extra,
+        "programme": programme,
+        "learning_outcomes": learning_outcomes,
     }
 
 

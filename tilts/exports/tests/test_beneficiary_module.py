@@ -8,7 +8,9 @@ import pytest
 from django.utils import translation
 
 from tilts.exports import beneficiary_module, services
+from tilts.exports.api import ModuleDetailsIn
 from tilts.exports.beneficiary_module import TEMPLATES, TemplateError, load_codes, parse_template
+from tilts.exports.forms import ModuleDetailsForm
 from tilts.exports.models import ModuleMobility
 from tilts.exports.tests.helpers import awarded, make_mobility, read_csv, with_details
 from tilts.mobility.models import Mobility
@@ -223,3 +225,8 @@ def test_dates_are_iso(project, member, goals, coordinator) -> None:
     template = beneficiary_module.template_for(project)
     assert template is not None
     assert "2025-10-09" in beneficiary_module.row(mobility, template)
+
+
+def test_the_form_and_the_api_send_the_module_details():
+    assert tuple(ModuleDetailsForm.Meta.fields) == services.MODULE_DETAILS
+    assert tuple(ModuleDetailsIn.model_fields) == services.MODULE_DETAILS

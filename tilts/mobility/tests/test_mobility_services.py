@@ -141,6 +141,29 @@ def test_joint_trip_with_participants_of_several_members(project, member, other_
     assert set(trip.mobilities.values_list("status", flat=True)) == {"approved"}
 
 
+def test_a_trip_participant_travels_from_their_own_place_where_given(
+    project, member, other_member, goals, coordinator
+) -> None:
+    people = [make_participant(member), make_participant(other_member)]
+    shared = mobility_fields(project, member, people[0])  # the trip's plan departs from Riga
+    for key in ("project", "sending_organisation", "participant"):
+        shared.pop(key)
+    trip = services.create_joint_trip(
+        project=project,
+        title="KBR 2025",
+        leader=people[0],
+        goals=goals[:1],
+        by=coordinator,
+        participants=[
+            {"sending_organisation": member, "participant": people[0]},
+            {"sending_organisation": other_member, "participant": people[1], "origin": TARTU},
+        ],
+        **shared,
+    )
+    origins = dict(trip.mobilities.values_list("participant", "origin"))
+    assert origins == {people[0].pk: shared["origin"], people[1].pk: TARTU}
+
+
 def test_other_members_join_a_trip_with_its_host_dates_and_plan(
     project, member, other_member, goals, coordinator
 ) -> None:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from tilts.consortium.models import Consortium, Membership, MembershipStatus, Organisation
 from tilts.grants import rules
 from tilts.projects import services
+from tilts.projects.forms import ProjectForm
 from tilts.projects.models import MemberPlan, Project
 
 pytestmark = pytest.mark.django_db
@@ -199,3 +200,7 @@ def test_a_period_is_within_the_project_with_its_first_and_last_day(consortium) 
     assert within_period(project, day(2025, 6, 1), day(2026, 8, 31))
     assert not within_period(project, day(2025, 5, 31), day(2025, 6, 10))
     assert not within_period(project, day(2026, 8, 20), day(2026, 9, 1))
+
+
+def test_the_project_form_sends_what_the_services_take():
+    assert [f for f in ProjectForm.Meta.fields if f != "call_year"] == list(services.ProjectChanges.__annotations__)

@@ -12,6 +12,8 @@ from tilts.mobility.models import Mobility
 from tilts.mobility.tests.factories import make_participant
 from tilts.projects.models import Project
 from tilts.quality import selectors, services
+from tilts.quality.api import ChecklistIn
+from tilts.quality.forms import ChecklistForm
 from tilts.quality.models import SupportChecklist
 
 D = datetime.date
@@ -107,3 +109,8 @@ def test_the_checklist_list_pages_and_keeps_its_query_count(
     with django_assert_max_num_queries(8):  # type: ignore[operator]
         response = client.get("/quality/support/")
     assert len(response.context["rows"]) == 50
+
+
+def test_the_form_and_the_api_send_the_checklist_fields():
+    assert tuple(ChecklistForm.Meta.fields) == services.CHECKLIST_FIELDS
+    assert tuple(ChecklistIn.model_fields) == services.CHECKLIST_FIELDS

@@ -11,7 +11,13 @@ from django.utils import timezone
 from tilts.consortium.models import Goal, Organisation
 from tilts.mobility import selectors, services
 from tilts.mobility.models import Mobility
-from tilts.mobility.tests.factories import HELSINKI, TARTU, make_participant, make_project, mobility_fields
+from tilts.mobility.tests.factories import (
+    HELSINKI,
+    TARTU,
+    MobilityFactory,
+    make_participant,
+    make_project,
+)
 from tilts.payments import selectors as payment_selectors
 from tilts.payments import services as payment_services
 from tilts.payments.selectors import amounts, with_amounts
@@ -23,8 +29,7 @@ D = Decimal
 
 
 def plan(project, member: Organisation, goals: list[Goal], **overrides: object) -> Mobility:
-    fields = mobility_fields(project, member, make_participant(member), **overrides)
-    return services.create_mobility(goals=goals[:1], by=None, **fields)
+    return MobilityFactory(project=project, sending_organisation=member, goals=goals[:1], **overrides)
 
 
 def test_a_busy_day_names_six_and_links_to_the_rest(coordinator_client: Client, consortium, member, goals) -> None:

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from tilts.mobility import services as mobility_services
 from tilts.mobility.models import Mobility
-from tilts.mobility.tests.factories import make_participant, mobility_fields
+from tilts.mobility.tests.factories import MobilityFactory, make_participant
 from tilts.reporting import services
 from tilts.reporting.models import ParticipantReport, ReportStatus
 from tilts.reporting.tests.helpers import AFTER, confirmed_mobility
@@ -43,9 +43,7 @@ def test_only_confirmed_or_completed_mobilities_get_reports(project, member, goa
     approved = confirmed_mobility(project, member, make_participant(member), goals, coordinator)
     approved.status = "approved"
     approved.save()
-    draft = mobility_services.create_mobility(
-        goals=goals[:1], by=None, **mobility_fields(project, member, make_participant(member))
-    )
+    draft = MobilityFactory(project=project, sending_organisation=member, goals=goals[:1])
     assert draft.status == "draft"
     assert services.open_due_reports(AFTER) == 0
 
@@ -65,11 +63,14 @@ def test_completing_a_mobility_opens_its_report(mobility, coordinator) -> None:
 def test_confirming_a_mobility_that_has_ended_opens_its_report_and_mails_the_participant(
     project, member, participant, goals, coordinator, mailoutbox, django_capture_on_commit_callbacks
 ) -> None:
-    mobility = mobility_services.create_mobility(
-        goals=goals[:1], by=None, **mobility_fields(project, member, participant)
+    mobility = MobilityFactory(
+        project=project,
+        sending_organisation=member,
+        participant=participant,
+        goals=goals[:1],
+        by=coordinator,
+        approved=True,
     )
-    for status in ("submitted", "approved"):
-        mobility = mobility_services.transition(mobility, status, by=coordinator)
     assert not ParticipantReport.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
         mobility_services.transition(mobility, "confirmed", by=coordinator)

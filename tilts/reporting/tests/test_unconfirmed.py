@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from tilts.mobility import services as mobility_services
-from tilts.mobility.tests.factories import make_participant, mobility_fields
+from tilts.mobility.tests.factories import MobilityFactory
 from tilts.reporting import selectors, services
 from tilts.reporting.models import ParticipantReport
 from tilts.reporting.tests.helpers import AFTER
@@ -16,12 +16,9 @@ HEADING = "Ended but not confirmed: no report opened"
 
 
 def approved(project, organisation, goals, coordinator):
-    mobility = mobility_services.create_mobility(
-        goals=goals[:2], by=None, **mobility_fields(project, organisation, make_participant(organisation))
+    return MobilityFactory(
+        project=project, sending_organisation=organisation, goals=goals[:2], by=coordinator, approved=True
     )
-    for status in ("submitted", "approved"):
-        mobility = mobility_services.transition(mobility, status, by=coordinator)
-    return mobility
 
 
 def listed(client, project) -> tuple[list[int], str]:

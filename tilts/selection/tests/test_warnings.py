@@ -10,9 +10,8 @@ from django.utils import timezone
 from tilts.accounts.models import Role
 from tilts.accounts.tests.factories import UserFactory
 from tilts.core.tests.fixtures import client_for
-from tilts.mobility import services as mobility_services
 from tilts.mobility.models import Mobility
-from tilts.mobility.tests.factories import make_participant, mobility_fields
+from tilts.mobility.tests.factories import MobilityFactory
 from tilts.selection import services
 from tilts.selection.models import Application
 from tilts.selection.tests.factories import approved_mobility, give_scores, make_call, submitted_application
@@ -59,11 +58,12 @@ def test_an_application_for_past_dates_is_warned(consortium, participant, goals)
     assert "jau ir pagājis: pirms iesniegšanas pārbaudiet datumus" in page
 
 
-def test_approving_or_issuing_after_the_end_is_warned(project_2025, member, goals, coordinator_client) -> None:
-    mobility = mobility_services.create_mobility(
-        goals=goals[:1], by=None, **mobility_fields(project_2025, member, make_participant(member))
+def test_approving_or_issuing_after_the_end_is_warned(
+    project_2025, member, goals, coordinator, coordinator_client
+) -> None:
+    mobility = MobilityFactory(
+        project=project_2025, sending_organisation=member, goals=goals[:1], by=coordinator, submitted=True
     )
-    mobility = mobility_services.transition(mobility, "submitted", by=None)  # type: ignore[arg-type]
     page = coordinator_client.get(reverse("mobility:detail", args=[mobility.pk])).text
     assert "apstiprinot to tagad, dotācija tiek noteikta aktivitātei, kas jau ir notikusi" in page
     Mobility.objects.filter(pk=mobility.pk).update(status="approved")

@@ -9,9 +9,8 @@ from tilts.accounts.models import Role
 from tilts.accounts.tests.factories import UserFactory
 from tilts.consortium.tests.factories import ConsortiumFactory, GoalFactory, MemberFactory
 from tilts.core.tests.browser import log_in_as
-from tilts.mobility import services
 from tilts.mobility.models import Mobility
-from tilts.mobility.tests.factories import make_participant, make_project, mobility_fields
+from tilts.mobility.tests.factories import MobilityFactory, make_project
 
 pytestmark = pytest.mark.browser
 
@@ -21,9 +20,7 @@ def test_saving_with_the_new_grant_in_latvian(transactional_db: None, live_serve
     goal = GoalFactory(consortium=consortium, number=1)
     member = MemberFactory(consortium=consortium).organisation
     project = make_project(consortium)
-    mobility = services.create_mobility(
-        goals=[goal], by=None, **mobility_fields(project, member, make_participant(member))
-    )
+    mobility = MobilityFactory(project=project, sending_organisation=member, goals=[goal])
     before = mobility.grant_total
     log_in_as(page, live_server.url, UserFactory(role=Role.COORDINATOR, organisation=consortium.coordinator))
 

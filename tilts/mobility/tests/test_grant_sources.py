@@ -7,8 +7,7 @@ from django.urls import reverse
 from tilts.consortium.models import Consortium, Goal, Organisation
 from tilts.grants import rules
 from tilts.grants import services as grant_services
-from tilts.mobility import services
-from tilts.mobility.tests.factories import make_participant, make_project, mobility_fields
+from tilts.mobility.tests.factories import MobilityFactory, make_project
 from tilts.projects.models import Project
 
 pytestmark = pytest.mark.django_db
@@ -22,9 +21,7 @@ def test_the_grant_names_the_grouping_and_the_table_version(
         project.rate_table, country="BE", group=2, status=rules.Status.CONFIRMED, source="Grant agreement, annex IV"
     )
     project = Project.objects.get(pk=project.pk)
-    mobility = services.create_mobility(
-        goals=goals[:1], by=None, **mobility_fields(project, member, make_participant(member))
-    )
+    mobility = MobilityFactory(project=project, sending_organisation=member, goals=goals[:1])
     assert mobility.grant_breakdown["country_group"] == 2
     assert mobility.grant_breakdown["country_group_set_by_project"] is True
     lv = coordinator_client.get(reverse("mobility:detail", args=[mobility.pk])).content.decode()

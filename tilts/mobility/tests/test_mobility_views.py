@@ -13,9 +13,15 @@ from openpyxl import load_workbook
 
 from tilts.consortium.models import Consortium, Goal, Organisation
 from tilts.core.tests.fixtures import client_for
-from tilts.mobility import services
 from tilts.mobility.models import CalendarFeed, Mobility
-from tilts.mobility.tests.factories import BRUSSELS, RIGA, make_participant, make_project, mobility_fields
+from tilts.mobility.tests.factories import (
+    BRUSSELS,
+    RIGA,
+    MobilityFactory,
+    make_participant,
+    make_project,
+    mobility_fields,
+)
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -28,9 +34,7 @@ def project(consortium: Consortium):
 
 @pytest.fixture
 def mobility(project, member: Organisation, goals: list[Goal]) -> Mobility:
-    return services.create_mobility(
-        goals=goals[:1], by=None, **mobility_fields(project, member, make_participant(member))
-    )
+    return MobilityFactory(project=project, sending_organisation=member, goals=goals[:1])
 
 
 def form_data(mobility_or_fields: dict, goals: list[Goal], **overrides: object) -> dict[str, object]:
@@ -188,10 +192,13 @@ def test_a_participant_with_two_mobilities_sees_the_project_calendar(project, me
     for start, end in [((2025, 10, 6), (2025, 10, 10)), ((2025, 11, 3), (2025, 11, 7))]:
         import datetime
 
-        services.create_mobility(
+        MobilityFactory(
+            project=project,
+            sending_organisation=member,
+            participant=person,
             goals=goals[:1],
-            by=None,
-            **mobility_fields(project, member, person, start_date=datetime.date(*start), end_date=datetime.date(*end)),
+            start_date=datetime.date(*start),
+            end_date=datetime.date(*end),
         )
     client = client_for(person)
     assert client.get(reverse("mobility:calendar", args=[project.pk])).status_code == 200

@@ -15,6 +15,7 @@ def test_menu_groups_work_with_the_keyboard(transactional_db: None, live_server,
     projects_link = menu.get_by_role("link", name="Projekti", exact=True)
     expect(projects_link).to_be_hidden()
     expect(page.get_by_role("heading", name="Mani gaida")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("data-menu", "ready")  # nav.js has run: Escape below needs it
 
     menu.locator("summary", has_text="Projekti un mobilitātes").focus()
     page.keyboard.press("Enter")

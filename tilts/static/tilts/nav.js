@@ -24,4 +24,5 @@
   document.addEventListener("click", function (event) {
     if (!event.target.closest("details[data-nav-group]")) closeAll(null);
   });
+  document.documentElement.dataset.menu = "ready"; // for the browser tests: the handlers above are in place
 })();

@@ -163,7 +163,7 @@ def main() -> None:
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=SERVER_ENV, check=True
     )
     # /healthz answers 200 only with a recent heartbeat of the background worker, which the bench does not run.
-    from tilts.core.tasks import record_heartbeat
+    from tilts.core.heartbeat import record_heartbeat
 
     record_heartbeat()
     port = free_port()

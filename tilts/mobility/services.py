@@ -270,11 +270,17 @@ def update_mobility(
     return mobility
 
 
-@transaction.atomic
-@records_by
-def transition(mobility: Mobility, to: str, *, by: User, reason: str = "", force_majeure: bool = False) -> Mobility:
-    """Move a mobility along draft → submitted → approved → confirmed → completed, or cancel it."""
-    locked = Mobility.objects.select_for_update().get(pk=mobility.pk)
+def _step(
+    locked: Mobility | GroupActivity,
+    to: str,
+    *,
+    reason: str,
+    force_majeure: bool,
+    on_approval: Callable[[], None],
+) -> MobilityStatus:
+    """The workflow step mobilities and group activities share, on a row locked for update: only an allowed move;
+    approval runs ``on_approval`` (the checks and the price) and freezes the grant; a cancellation needs its reason.
+    Saved under the next version; returns the new status."""
     target = MobilityStatus(to)
     if target not in ALLOWED[MobilityStatus(locked.status)]:
         raise ValidationError(
@@ -282,9 +288,7 @@ def transition(mobility: Mobility, to: str, *, by: User, reason: str = "", force
             % {"from": locked.get_status_display().lower(), "to": target.label.lower()}
         )
     if target == MobilityStatus.APPROVED:
-        check_followup(locked)
-        check_mobility(locked)
-        _store_price(locked)
+        on_approval()
         locked.grant_frozen_at = timezone.now()
     if target == MobilityStatus.CANCELLED:
         if not reason.strip():
@@ -295,6 +299,21 @@ def transition(mobility: Mobility, to: str, *, by: User, reason: str = "", force
     locked.version = F("version") + 1
     locked.save()
     locked.refresh_from_db()
+    return target
+
+
+@transaction.atomic
+@records_by
+def transition(mobility: Mobility, to: str, *, by: User, reason: str = "", force_majeure: bool = False) -> Mobility:
+    """Move a mobility along draft → submitted → approved → confirmed → completed, or cancel it."""
+    locked = Mobility.objects.select_for_update().get(pk=mobility.pk)
+
+    def approve() -> None:
+        check_followup(locked)
+        check_mobility(locked)
+        _store_price(locked)
+
+    target = _step(locked, to, reason=reason, force_majeure=force_majeure, on_approval=approve)
     # Reporting opens the report, notifications mail the people concerned (mobility imports neither).
     signals.status_changed.send(sender=Mobility, mobility=locked, status=target)
     return locked
@@ -622,27 +641,11 @@ def update_group_activity(group: GroupActivity, *, version: int, **changes: Unpa
 
 
 @transaction.atomic
+@records_by
 def transition_group(
     group: GroupActivity, to: str, *, by: User, reason: str = "", force_majeure: bool = False
 ) -> GroupActivity:
     """Move a group activity along the mobilities' workflow; approval prices it again and freezes the grant."""
     locked = GroupActivity.objects.select_for_update().get(pk=group.pk)
-    target = MobilityStatus(to)
-    if target not in ALLOWED[MobilityStatus(locked.status)]:
-        raise ValidationError(
-            _("A %(from)s mobility cannot become %(to)s.")
-            % {"from": locked.get_status_display().lower(), "to": target.label.lower()}
-        )
-    if target == MobilityStatus.APPROVED:
-        _prepare_group(locked)
-        locked.grant_frozen_at = timezone.now()
-    if target == MobilityStatus.CANCELLED:
-        if not reason.strip():
-            raise ValidationError({"reason": _("Give the reason for the cancellation.")})
-        locked.cancellation_reason = reason.strip()
-        locked.force_majeure = force_majeure
-    locked.status = target
-    locked.version = F("version") + 1
-    locked.save()
-    locked.refresh_from_db()
+    _step(locked, to, reason=reason, force_majeure=force_majeure, on_approval=lambda: _prepare_group(locked))
     return locked

@@ -150,3 +150,9 @@ def test_only_a_draft_moves_to_another_sending_member(group: GroupActivity, othe
         services.update_group_activity(group, version=group.version, sending_organisation=other_member)
     assert "sending_organisation" in refused.value.message_dict
     assert GroupActivity.objects.get(pk=group.pk).sending_organisation_id != other_member.pk
+
+
+def test_the_history_names_who_moved_the_group(group: GroupActivity, coordinator) -> None:
+    """Outside a request too (a command, the worker): the service's ``by`` is the person in the history."""
+    services.transition_group(group, "submitted", by=coordinator)
+    assert group.history.first().history_user == coordinator

@@ -3,8 +3,9 @@
 import csv
 import datetime
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -323,26 +324,35 @@ def mobility_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def mobility_transition(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     mobility = _mobility(request, pk)
+    moved = _make_transition(request, selectors.transitions_for(user, mobility), partial(services.transition, mobility))
+    if moved:
+        messages.success(request, _("The mobility is now: %(status)s.") % {"status": moved.label})
+    return redirect("mobility:detail", pk=pk)
+
+
+def _make_transition(
+    request: HttpRequest, allowed: Iterable[str], move: Callable[..., object]
+) -> MobilityStatus | None:
+    """The posted workflow step of a mobility or a group activity, if the person may make it (403 otherwise): a
+    cancellation needs its reason. Returns the new status, or None with the problem shown as a message."""
     target = request.POST.get("to", "")
-    if target not in selectors.transitions_for(user, mobility):
+    if target not in allowed:
         raise Forbidden
     form = CancelForm(request.POST) if target == MobilityStatus.CANCELLED else None
     if form is not None and not form.is_valid():
         messages.error(request, _("Give the reason for the cancellation."))
-        return redirect("mobility:detail", pk=pk)
+        return None
     try:
-        services.transition(
-            mobility,
+        move(
             target,
-            by=user,
+            by=current_user(request),
             reason=form.cleaned_data["reason"] if form else "",
             force_majeure=bool(form and form.cleaned_data["force_majeure"]),
         )
     except ValidationError as error:
         report_errors(request, error)
-    else:
-        messages.success(request, _("The mobility is now: %(status)s.") % {"status": MobilityStatus(target).label})
-    return redirect("mobility:detail", pk=pk)
+        return None
+    return MobilityStatus(target)
 
 
 @role_required(*PLANNERS)
@@ -658,25 +668,9 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def group_transition(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     group = _group(request, pk)
-    target = request.POST.get("to", "")
-    if target not in selectors.group_transitions_for(user, group):
-        raise Forbidden
-    form = CancelForm(request.POST) if target == MobilityStatus.CANCELLED else None
-    if form is not None and not form.is_valid():
-        messages.error(request, _("Give the reason for the cancellation."))
-        return redirect("mobility:group", pk=pk)
-    try:
-        services.transition_group(
-            group,
-            target,
-            by=user,
-            reason=form.cleaned_data["reason"] if form else "",
-            force_majeure=bool(form and form.cleaned_data["force_majeure"]),
-        )
-    except ValidationError as error:
-        report_errors(request, error)
-    else:
-        messages.success(
-            request, _("The group activity is now: %(status)s.") % {"status": MobilityStatus(target).label}
-        )
+    moved = _make_transition(
+        request, selectors.group_transitions_for(user, group), partial(services.transition_group, group)
+    )
+    if moved:
+        messages.success(request, _("The group activity is now: %(status)s.") % {"status": moved.label})
     return redirect("mobility:group", pk=pk)

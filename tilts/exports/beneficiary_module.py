@@ -21,6 +21,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from tilts.core import dates
+from tilts.core.collation import latvian_sort_key
 from tilts.exports.models import ModuleMobility
 from tilts.mobility.models import GroupActivity, Mobility, ParticipantKind
 from tilts.mobility.selectors import CATEGORY_OF_LINE
@@ -386,6 +387,44 @@ class CheckedRow:
     @property
     def ready(self) -> bool:
         return not any(problem.blocking for problem in self.problems)
+
+
+class CheckedFile:
+    """What a checked file (the mobility import, or a section of the module) tells about its rows; the dataclasses
+    that mix it in hold ``template``, ``file_problems`` and ``rows``."""
+
+    template: Template | None
+    file_problems: list[Problem]
+    rows: list[CheckedRow]
+
+    @property
+    def ready(self) -> list[CheckedRow]:
+        return [row for row in self.rows if row.ready] if not self.file_problems else []
+
+    @property
+    def blocked(self) -> list[CheckedRow]:
+        return [row for row in self.rows if not row.ready]
+
+    @property
+    def with_problems(self) -> list[CheckedRow]:
+        """Those held back first, then those with notes only."""
+        return sorted((row for row in self.rows if row.problems), key=lambda row: row.ready)
+
+    @property
+    def to_confirm(self) -> list[Column]:
+        """The template's columns not confirmed yet: their header, place or values may differ in the module."""
+        return [column for column in self.template.columns if not column.confirmed] if self.template else []
+
+    @property
+    def codes_to_confirm(self) -> list[str]:
+        """The activity types used in the file whose module code is not confirmed yet."""
+        codes = load_codes()
+        labels = {
+            row.mobility.activity_type_label
+            for row in self.rows
+            if codes.status_of("activity_types", row.mobility.activity_type) != CONFIRMED
+        }
+        return sorted(labels, key=latvian_sort_key)
 
 
 def file_problems(project: Project, template: Template | None) -> list[Problem]:

@@ -18,7 +18,6 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tilts.accounts.models import User
-from tilts.core.collation import latvian_sort_key
 from tilts.exports import beneficiary_module as bm
 from tilts.exports import selectors
 from tilts.mobility.models import GroupActivity, Mobility, MobilityStatus
@@ -33,7 +32,7 @@ FILE_STEMS = {bm.GROUP_ACTIVITIES: "group-activities", bm.PREPARATORY_VISITS: "p
 
 
 @dataclass
-class SectionCheck:
+class SectionCheck(bm.CheckedFile):
     """One section's three checks on what Tilts would export, and what it leaves out, with why."""
 
     key: str
@@ -47,33 +46,11 @@ class SectionCheck:
         return str(TITLES[self.key])
 
     @property
-    def ready(self) -> list[bm.CheckedRow]:
-        return [row for row in self.rows if row.ready] if not self.file_problems else []
-
-    @property
-    def blocked(self) -> list[bm.CheckedRow]:
-        return [row for row in self.rows if not row.ready]
-
-    @property
-    def with_problems(self) -> list[bm.CheckedRow]:
-        return sorted((row for row in self.rows if row.problems), key=lambda row: row.ready)
-
-    @property
-    def to_confirm(self) -> list[bm.Column]:
-        return [column for column in self.template.columns if not column.confirmed] if self.template else []
-
-    @property
     def codes_to_confirm(self) -> list[str]:
         """The activity types written in this section whose module code is not confirmed yet."""
         if self.template is None or not any(column.key == "activity_type" for column in self.template.columns):
             return []
-        codes = bm.load_codes()
-        labels = {
-            row.mobility.activity_type_label
-            for row in self.rows
-            if codes.status_of("activity_types", row.mobility.activity_type) != bm.CONFIRMED
-        }
-        return sorted(labels, key=latvian_sort_key)
+        return super().codes_to_confirm
 
     @property
     def is_empty(self) -> bool:

@@ -97,7 +97,7 @@ LONG_TEXTS = ("topic", "learning_objectives", "followup_plan", "followup_audienc
 
 
 @dataclass
-class ModuleCheck:
+class ModuleCheck(bm.CheckedFile):
     """The module's three validation stages run on what Tilts would export, and what it leaves out, with why."""
 
     project: Project
@@ -105,35 +105,6 @@ class ModuleCheck:
     file_problems: list[bm.Problem]
     rows: list[bm.CheckedRow]
     left_out: list[tuple[Mobility, str]]
-
-    @property
-    def ready(self) -> list[bm.CheckedRow]:
-        return [row for row in self.rows if row.ready] if not self.file_problems else []
-
-    @property
-    def blocked(self) -> list[bm.CheckedRow]:
-        return [row for row in self.rows if not row.ready]
-
-    @property
-    def with_problems(self) -> list[bm.CheckedRow]:
-        """Those held back first, then those with notes only."""
-        return sorted((row for row in self.rows if row.problems), key=lambda row: row.ready)
-
-    @property
-    def to_confirm(self) -> list[bm.Column]:
-        """The template's columns not confirmed yet: their header, place or values may differ in the module."""
-        return [column for column in self.template.columns if not column.confirmed] if self.template else []
-
-    @property
-    def codes_to_confirm(self) -> list[str]:
-        """The activity types used in the file whose module code is not confirmed yet."""
-        codes = bm.load_codes()
-        labels = {
-            row.mobility.activity_type_label
-            for row in self.rows
-            if codes.status_of("activity_types", row.mobility.activity_type) != bm.CONFIRMED
-        }
-        return sorted(labels, key=latvian_sort_key)
 
 
 def module_check(user: User, project: Project) -> ModuleCheck:

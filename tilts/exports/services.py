@@ -321,6 +321,17 @@ def build_feedback(user: User, project: Project) -> bytes:
     sheet.title = _("Check")
     wrong = PatternFill("solid", fgColor="F4B6B6")
     note = PatternFill("solid", fgColor="FFF2B3")
+    _check_sheet(sheet, check, wrong, note)
+    for section in check_sections(user, project):  # group activities, preparatory visits: a sheet each
+        _check_sheet(workbook.create_sheet(section.title[:31]), section, wrong, note)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _check_sheet(sheet: Any, check: beneficiary_module.CheckedFile, wrong: PatternFill, note: PatternFill) -> None:
+    """A checked file on a sheet: each row the module would get, ready or not, its problems, the wrong cells
+    marked (``wrong`` for what holds the row back, ``note`` for the rest)."""
     headers = check.template.headers if check.template else []
     sheet.append([_("Ready for import"), _("Problems"), *headers])
     for cell in sheet[1]:
@@ -328,38 +339,6 @@ def build_feedback(user: User, project: Project) -> bytes:
     for problem in check.file_problems:
         sheet.append([_("No"), problem.message])
     # The row numbers are counted here: openpyxl's max_row scans the whole sheet, once per row it would be O(n²).
-    row_number = 1 + len(check.file_problems)
-    for checked in check.rows:
-        row_number += 1
-        sheet.append(
-            safe_row(
-                [
-                    _("Yes") if checked.ready and not check.file_problems else _("No"),
-                    "\n".join(problem.message for problem in checked.problems),
-                    *checked.cells,
-                ]
-            )
-        )
-        for problem in checked.problems:
-            if problem.header in headers:
-                sheet.cell(row_number, headers.index(problem.header) + 3).fill = wrong if problem.blocking else note
-    sheet.freeze_panes = "C2"
-    for section in check_sections(user, project):
-        _section_sheet(workbook, section, wrong, note)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _section_sheet(workbook: Workbook, check: sections.SectionCheck, wrong: PatternFill, note: PatternFill) -> None:
-    """A section of the module (group activities, preparatory visits) on its own sheet, wrong cells marked."""
-    sheet = workbook.create_sheet(check.title[:31])
-    headers = check.template.headers if check.template else []
-    sheet.append([_("Ready for import"), _("Problems"), *headers])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for problem in check.file_problems:
-        sheet.append([_("No"), problem.message])
     row_number = 1 + len(check.file_problems)
     for checked in check.rows:
         row_number += 1

@@ -1,6 +1,7 @@
 """Exports over JSON: start a background export, follow its progress, fetch the file. Same rules as the pages."""
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -120,6 +121,20 @@ class ModuleCheckOut(Schema):
 CHECK_PAGE = 100
 
 
+def _problems(user: User, row: bm.CheckedRow, fix_link: Callable[[User, Any, str], str | None]) -> list[dict[str, Any]]:
+    """A checked row's problems as the API gives them, each with the address of the page that fixes it."""
+    return [
+        {
+            "stage": problem.stage,
+            "column": problem.header,
+            "message": problem.message,
+            "blocking": problem.blocking,
+            "fix_url": fix_link(user, row.mobility, problem.fix),
+        }
+        for problem in row.problems
+    ]
+
+
 @router.get(
     "/projects/{project_id}/module-check",
     response=ModuleCheckOut,
@@ -146,16 +161,7 @@ def module_check(request: HttpRequest, project_id: ObjectId, page: int = 1) -> d
                 "mobility_id": row.mobility.pk,
                 "activity_id": record.activity_id if (record := bm.module_of(row.mobility)) else "",
                 "ready": row.ready and not check.file_problems,
-                "problems": [
-                    {
-                        "stage": problem.stage,
-                        "column": problem.header,
-                        "message": problem.message,
-                        "blocking": problem.blocking,
-                        "fix_url": selectors.fix_link(user, row.mobility, problem.fix),
-                    }
-                    for problem in row.problems
-                ],
+                "problems": _problems(user, row, selectors.fix_link),
             }
             for row in with_problems[start : start + CHECK_PAGE]
         ],
@@ -327,16 +333,7 @@ def module_sections(request: HttpRequest, project_id: ObjectId, page: int = 1) -
                         "id": row.mobility.pk,
                         "activity_id": sections.activity_id_of(row.mobility),
                         "ready": row.ready and not check.file_problems,
-                        "problems": [
-                            {
-                                "stage": problem.stage,
-                                "column": problem.header,
-                                "message": problem.message,
-                                "blocking": problem.blocking,
-                                "fix_url": sections.fix_link(user, row.mobility, problem.fix),
-                            }
-                            for problem in row.problems
-                        ],
+                        "problems": _problems(user, row, sections.fix_link),
                     }
                     for row in with_problems[start : start + CHECK_PAGE]
                 ],

@@ -206,6 +206,17 @@ def ooxml_kind(file: Any) -> str | None:
     return next((kind for kind, part in OOXML_PARTS.items() if part in names), None)
 
 
+def table_kind(file: Any) -> str | None:
+    """By content: the Office Open XML kind of a zip archive (xlsx, docx, pptx, see :func:`ooxml_kind`), "csv" for
+    text that reads as a UTF-8 table (:func:`looks_like_csv`), else None. The file is left at its start."""
+    file.seek(0)
+    head = file.read(len(XLSX_SIGNATURE))
+    file.seek(0)
+    if head.startswith(XLSX_SIGNATURE):
+        return ooxml_kind(file)
+    return "csv" if looks_like_csv(file) else None
+
+
 def looks_like_csv(file: Any) -> bool:
     """UTF-8 text without control bytes or markup whose first lines split into columns the same way."""
     file.seek(0)

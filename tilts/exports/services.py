@@ -512,13 +512,7 @@ def _import_kind(upload: Any) -> str:
                 % {"limit": f"{limit / (1024 * 1024):g}"}
             ]
         )
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if head.startswith(b"PK\x03\x04"):
-        kind = uploads.ooxml_kind(upload)
-    else:
-        kind = "csv" if uploads.looks_like_csv(upload) else None
+    kind = uploads.table_kind(upload)
     if kind not in IMPORT_KINDS:
         raise module_import.ImportRefused(
             [_("Upload the module's mobility export as CSV or XLSX: this file is neither (its content was checked).")]

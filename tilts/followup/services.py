@@ -56,9 +56,7 @@ def file_kind(head: bytes, file: Any) -> str | None:
     scanned = uploads.content_type(head)
     if scanned is not None:
         return scanned.split("/")[1]  # pdf, png, jpeg
-    if head.startswith(b"PK\x03\x04"):
-        return uploads.ooxml_kind(file)
-    return "csv" if uploads.looks_like_csv(file) else None
+    return uploads.table_kind(file)
 
 
 def check_upload(file: UploadedFile, field: str, kinds: Iterable[str]) -> str:

@@ -37,7 +37,7 @@ class ListExport(models.Model):
     )
     kind = models.CharField(_("list"), max_length=40)
     # The object the list belongs to (a project), when the list has one.
-    target = models.PositiveBigIntegerField(_("of"), null=True, blank=True)
+    target = models.PositiveBigIntegerField(_("belongs to"), null=True, blank=True)
     # The list page's query string (filters and sort), read again by the worker within the person's access.
     query = models.CharField(_("filters"), max_length=2000, blank=True)
     format = models.CharField(_("format"), max_length=4, choices=ListExportFormat.choices)

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(max_length=40, verbose_name='list')),
-                ('target', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='of')),
+                ('target', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='belongs to')),
                 ('query', models.CharField(blank=True, max_length=2000, verbose_name='filters')),
                 ('format', models.CharField(choices=[('csv', 'CSV'), ('xlsx', 'XLSX')], max_length=4, verbose_name='format')),
                 ('language', models.CharField(default='lv', max_length=5, verbose_name='language')),

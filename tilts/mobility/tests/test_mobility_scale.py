@@ -103,7 +103,7 @@ def test_list_exports_take_constant_queries_and_carry_every_row(
 ) -> None:
     many(project, member, goals, 120)
     for kind in ("csv", "xlsx"):
-        with django_assert_max_num_queries(22):  # asking (access, the export), the worker's reading, the download
+        with django_assert_max_num_queries(16):  # asking (access, the export), the worker's reading, the download
             content = exported(coordinator_client, "mobilities", project.pk, kind)
         if kind == "csv":
             assert content.decode("utf-8-sig").count("\n") == 121  # the headers and every mobility, not a page

@@ -16,6 +16,7 @@ from tilts.core.access import Forbidden
 from tilts.core.listexports import ListKind, ListTable, register
 from tilts.followup import figures, selectors
 from tilts.followup.models import FollowUpType
+from tilts.projects.models import Project
 
 DASHBOARD_READERS = (Role.COORDINATOR, Role.AUDITOR, Role.MEMBER_CONTACT)
 
@@ -27,9 +28,9 @@ def consortium() -> Consortium:
     return found
 
 
-def dashboard_numbers(user: User, get: QueryDict) -> dict[str, Any]:
-    """The dashboard's figures for ``user`` (a member contact: their institution's), the project and grouping of
-    the query string; 404 for anyone without a scope."""
+def dashboard_choice(user: User, get: QueryDict) -> tuple[Consortium, Project | None, str, selectors.Scope]:
+    """The consortium, project and grouping the query string chooses and what ``user`` sees of them (a member
+    contact: their institution); 403 for other roles, 404 for anyone without a scope. Nothing is counted yet."""
     if not (user.role in DASHBOARD_READERS or user.is_coordinator):
         raise Forbidden
     found = consortium()
@@ -43,6 +44,12 @@ def dashboard_numbers(user: User, get: QueryDict) -> dict[str, Any]:
     scope = selectors.scope_for(user, found, project)
     if scope is None:
         raise Http404
+    return found, project, by, scope
+
+
+def dashboard_numbers(user: User, get: QueryDict) -> dict[str, Any]:
+    """The dashboard's figures for ``user``, the project and grouping of the query string (cached a short time)."""
+    found, project, by, scope = dashboard_choice(user, get)
     key = f"dashboard:{found.pk}:{project.pk if project else 0}:{scope.organisation.pk if scope.organisation else 0}"
     total, goals, periods, members, by_type = figures.cached(
         f"{key}:{by}",
@@ -129,14 +136,17 @@ def _rows(numbers: dict[str, Any]) -> Iterator[list[Any]]:
 
 
 def goals_table(user: User, target: int | None, query: QueryDict) -> ListTable:
-    numbers = dashboard_numbers(user, query)
-    project = numbers["project"]
+    _consortium, project, _by, _scope = dashboard_choice(user, query)  # the access check; counted when written
+
+    def rows() -> Iterator[list[Any]]:
+        yield from _rows(dashboard_numbers(user, query))
+
     return ListTable(
         title=_("Goals dashboard · %(project)s") % {"project": project.title} if project else _("Goals dashboard"),
         file_name=f"goals-{project.call_year}-{project.pk}" if project else "goals",
         sheet=_("Goals dashboard"),
         headers=_header(),
-        rows=_rows(numbers),
+        rows=rows(),
     )
 
 

@@ -1,4 +1,5 @@
-"""Planning the year's mobilities: list, forms, workflow, joint trips, budget, calendar, feeds and exports."""
+"""Planning the year's mobilities: list, forms, workflow, joint trips, budget, calendar and feeds (the list as a
+file: tilts.mobility.listexports, written in the background)."""
 
 import datetime
 from collections.abc import Callable, Iterable

@@ -17,6 +17,7 @@ from ninja.errors import ValidationError as SchemaValidationError
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from tilts.consortium.api import router as consortium_router
+from tilts.core.list_export_api import router as list_exports_router
 from tilts.core.locking import EditConflict
 from tilts.exports.api import router as exports_router
 from tilts.followup.api import router as followup_router
@@ -138,5 +139,6 @@ api.add_router("/", selection_router)
 api.add_router("/", reporting_router)
 api.add_router("/", followup_router)
 api.add_router("/", exports_router)
+api.add_router("/", list_exports_router)
 api.add_router("/", quality_router)
 api.add_router("/", payments_router)

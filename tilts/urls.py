@@ -36,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("reports/", include("tilts.reporting.urls")),
     path("follow-up/", include("tilts.followup.urls")),
     path("exports/", include("tilts.exports.urls")),
+    path("list-exports/", include("tilts.core.list_export_urls")),
     path("quality/", include("tilts.quality.urls")),
     path("payments/", include("tilts.payments.urls")),
     path("notifications/", include("tilts.notifications.urls")),

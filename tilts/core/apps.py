@@ -23,8 +23,8 @@ class CoreConfig(AppConfig):
         from tilts.core.collation import register_sqlite_collation
 
         connection_created.connect(register_sqlite_collation, dispatch_uid="tilts-latvian-collation")
-        # post_migrate is sent once per app *with models*, and core has none: hang it on contenttypes, which every
-        # Django project has, so that one `migrate` makes the table once (a fresh `make run` needs it at once).
+        # post_migrate is sent once per app *with models*: hang it on contenttypes, which every Django project has,
+        # so that one `migrate` makes the table once (a fresh `make run` needs it at once).
         from django.apps import apps
 
         post_migrate.connect(

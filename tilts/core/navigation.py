@@ -77,6 +77,7 @@ BACKOFFICE_NAV: tuple[NavGroup, ...] = (
         (
             NavLink(_("Projects"), "projects:list", _readers_and_contacts),
             NavLink(_("My mobilities"), "mobility:mine"),
+            NavLink(_("My list exports"), "listexports:index", _readers_and_contacts),
         ),
     ),
     NavGroup(

@@ -12,3 +12,7 @@ class FollowupConfig(AppConfig):
         from tilts.followup import figures, personal_data, sheets  # noqa: F401  (sheets and personal_data register)
 
         figures.connect()
+
+        from tilts.followup.listexports import register_kinds
+
+        register_kinds()

@@ -1,9 +1,8 @@
 """The follow-up cascade in the browser: recording follow-ups, their evidence, flags, the goals dashboard and
 the public results page."""
 
-import csv
-import io
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -14,26 +13,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tilts.accounts.models import Role, User
 from tilts.accounts.permissions import current_user, role_required
-from tilts.consortium.models import Consortium
-from tilts.consortium.selectors import get_consortium
 from tilts.core.access import require
 from tilts.core.downloads import private_file
 from tilts.core.feedback import report_errors, show_on_form
 from tilts.core.pagination import paginate
-from tilts.core.spreadsheets import safe_cell
 from tilts.followup import charts, figures, selectors, services
 from tilts.followup.forms import FollowUpForm
+from tilts.followup.listexports import DASHBOARD_READERS, dashboard_numbers
+from tilts.followup.listexports import consortium as _consortium
 from tilts.followup.models import FollowUp, FollowUpType
 from tilts.projects.models import Project
-
-DASHBOARD_READERS = (Role.COORDINATOR, Role.AUDITOR, Role.MEMBER_CONTACT)
-
-
-def _consortium() -> Consortium:
-    consortium = get_consortium()
-    if consortium is None:
-        raise Http404(_("The consortium has not been set up yet."))
-    return consortium
 
 
 def _project(user: User, pk: int) -> Project:
@@ -221,51 +210,14 @@ def materials(request: HttpRequest, pk: int) -> FileResponse:
 
 
 def _dashboard_numbers(request: HttpRequest) -> dict[str, Any]:
-    user = current_user(request)
-    consortium = _consortium()
-    project = None
-    project_id = request.GET.get("project", "")
-    if project_id.isdigit() and len(project_id) < 12:
-        project = get_object_or_404(consortium.projects, pk=project_id)
-    by = "quarter" if request.GET.get("by") == "quarter" else "year"
-    scope = selectors.scope_for(user, consortium, project)
-    assert scope is not None  # role_required lets in only those with a scope
-    key = (
-        f"dashboard:{consortium.pk}:{project.pk if project else 0}:{scope.organisation.pk if scope.organisation else 0}"
-    )
-    total, goals, periods, members, by_type = figures.cached(
-        f"{key}:{by}",
-        lambda: (
-            selectors.total_reach(scope),
-            selectors.reach_by_goal(scope),
-            selectors.reach_over_time(scope, by),
-            selectors.reach_by_member(scope) if scope.organisation is None else [],
-            selectors.followups_by_type(scope),
-        ),
-    )
-    return {
-        "consortium": consortium,
-        "project": project,
-        "projects": consortium.projects.order_by("-call_year"),
-        "by": by,
-        "scope": scope,
-        "total": total,
-        "goals": goals,
-        "periods": periods,
-        "period_rows": [(period, [period.by_goal.get(row.goal.number, 0) for row in goals]) for period in periods],
-        "members": members,
-        "by_type": by_type,
-        "types": FollowUpType.choices,
-    }
+    return dashboard_numbers(current_user(request), request.GET)
 
 
 @role_required(*DASHBOARD_READERS)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    if selectors.scope_for(current_user(request), _consortium(), None) is None:
-        raise Http404
     numbers = _dashboard_numbers(request)
-    if request.GET.get("export") == "csv":
-        return _dashboard_csv(numbers)
+    shown = {"project": numbers["project"].pk} if numbers["project"] else {}
+    numbers["export_query"] = urlencode({**shown, "by": numbers["by"]})
     goal_label = _("Goal %(number)s")
     numbers["charts"] = {
         "colleagues": charts.horizontal_bars(
@@ -286,84 +238,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
     }
     return render(request, "followup/dashboard.html", numbers)
-
-
-def csv_cell(value: Any) -> Any:
-    """A value for a CSV cell: empty for None, formula-safe text (see :mod:`tilts.core.spreadsheets`)."""
-    return "" if value is None else safe_cell(value)
-
-
-def _dashboard_csv(numbers: dict[str, Any]) -> HttpResponse:
-    type_labels = [str(label) for _value, label in FollowUpType.choices]
-    header = [
-        _("Goal"),
-        _("Title"),
-        _("Mobilities"),
-        _("Participants"),
-        *type_labels,
-        _("Colleagues reached"),
-        _("Multiplier"),
-        _("Spent, EUR"),
-        _("Colleagues per 1,000 EUR"),
-    ]
-    rows: list[list[Any]] = [header]
-    for row in numbers["goals"]:
-        reach = row.reach
-        rows.append(
-            [
-                row.goal.number,
-                row.goal.title,
-                reach.mobilities,
-                reach.participants,
-                *[count for _value, _label, count in row.types],
-                reach.colleagues,
-                reach.multiplier,
-                reach.grant,
-                reach.per_thousand_euro,
-            ]
-        )
-    rows.append([])
-    goal_columns = [_("Goal %(number)s") % {"number": g.goal.number} for g in numbers["goals"]]
-    rows.append([_("Period"), *goal_columns, _("Total")])
-    for period in numbers["periods"]:
-        rows.append([period.label, *[period.by_goal.get(g.goal.number, 0) for g in numbers["goals"]], period.total])
-    if numbers["members"]:
-        rows += [[], *_member_rows(numbers["members"])]
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows([[csv_cell(value) for value in row] for row in rows])
-    project = numbers["project"]
-    name = f"goals-{project.call_year}-{project.pk}" if project else "goals"
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
-
-
-def _member_rows(members: list[selectors.MemberReach]) -> list[list[Any]]:
-    """The per-member table of the dashboard, for the CSV."""
-    header = [
-        _("Sending member"),
-        _("Mobilities"),
-        _("Participants"),
-        _("Colleagues reached"),
-        _("Multiplier"),
-        _("Spent, EUR"),
-        _("Colleagues per 1,000 EUR"),
-    ]
-    return [
-        header,
-        *(
-            [
-                row.organisation.legal_name,
-                row.reach.mobilities,
-                row.reach.participants,
-                row.reach.colleagues,
-                row.reach.multiplier,
-                row.reach.grant,
-                row.reach.per_thousand_euro,
-            ]
-            for row in members
-        ),
-    ]
 
 
 # Public results ----------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ class RetentionReport:
     evidence_files: int = 0
     attendance_lists: int = 0
     exports: int = 0
+    list_exports: int = 0
     mobility_imports: int = 0
     access_records: int = 0
     dry_run: bool = False
@@ -35,6 +36,7 @@ def apply_retention(*, dry_run: bool = False, now: datetime.datetime | None = No
     from tilts.accounts.models import AccessRecord
     from tilts.consortium.models import JoinApplication
     from tilts.consortium.models import JoinApplicationStatus as JoinStatus
+    from tilts.core.models import ListExport
     from tilts.exports.models import ExportJob
     from tilts.followup.models import FollowUp
     from tilts.mobility.models import MobilityImport
@@ -63,6 +65,9 @@ def apply_retention(*, dry_run: bool = False, now: datetime.datetime | None = No
     evidence = Evidence.objects.filter(report__mobility__project__end_date__lt=audit_before)
     attendance = FollowUp.objects.filter(project__end_date__lt=audit_before).exclude(attendance_list="")
     exports = ExportJob.objects.filter(created_at__lt=now - datetime.timedelta(days=settings.RETENTION_EXPORT_DAYS))
+    list_exports = ListExport.objects.filter(
+        created_at__lt=now - datetime.timedelta(days=settings.RETENTION_EXPORT_DAYS)
+    )
     # Uploaded spreadsheets name people (e-mails, plans): kept as briefly as exports, their mobilities stay.
     imports = MobilityImport.objects.filter(
         created_at__lt=now - datetime.timedelta(days=settings.RETENTION_EXPORT_DAYS)
@@ -74,6 +79,7 @@ def apply_retention(*, dry_run: bool = False, now: datetime.datetime | None = No
     report.evidence_files = evidence.count()
     report.attendance_lists = attendance.count()
     report.exports = exports.count()
+    report.list_exports = list_exports.count()
     report.mobility_imports = imports.count()
     access = AccessRecord.objects.filter(at__lt=now - datetime.timedelta(days=settings.ACCESS_LOG_DAYS))
     report.access_records = access.count()
@@ -94,6 +100,10 @@ def apply_retention(*, dry_run: bool = False, now: datetime.datetime | None = No
             if job.file:
                 _delete_file(job.file)
             job.delete()
+        for list_export in list_exports:
+            if list_export.file:
+                _delete_file(list_export.file)
+            list_export.delete()
         for upload in imports:
             _delete_file(upload.file)
             upload.delete()

@@ -26,6 +26,7 @@ def housekeeping() -> dict[str, int]:
     import dataclasses
     import logging
 
+    from tilts.core.listexports import recover_stale_exports
     from tilts.exports.services import recover_stale_jobs
     from tilts.housekeeping.retention import apply_retention
     from tilts.mobility.imports import recover_stale_imports
@@ -34,6 +35,7 @@ def housekeeping() -> dict[str, int]:
     record_heartbeat()
     done = recover_stale_jobs()
     done["imports_recovered"] = recover_stale_imports()
+    done |= recover_stale_exports()
     last = cache.get(RETENTION_KEY)
     if last is None or time.time() - float(last) >= RETENTION_EVERY.total_seconds():
         cache.set(RETENTION_KEY, time.time(), timeout=None)

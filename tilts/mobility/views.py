@@ -1,9 +1,8 @@
-"""Planning the year's mobilities: list, forms, workflow, joint trips, budget, calendar, feeds and exports."""
+"""Planning the year's mobilities: list, forms, workflow, joint trips, budget, calendar and feeds (the list as a
+file: tilts.mobility.listexports, written in the background)."""
 
-import csv
 import datetime
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import Any
@@ -12,8 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +19,6 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from tilts.accounts.models import Role, User
@@ -30,10 +27,10 @@ from tilts.core.access import Forbidden
 from tilts.core.feedback import report_errors, show_on_form
 from tilts.core.htmx import HtmxHttpRequest
 from tilts.core.pagination import paginate
-from tilts.core.spreadsheets import safe_row
 from tilts.grants import services as grant_services
 from tilts.mobility import selectors, services
 from tilts.mobility.forms import CancelForm, GroupActivityForm, JoinTripForm, JointTripForm, MobilityForm
+from tilts.mobility.listexports import filters_from, listed
 from tilts.mobility.models import CalendarFeed, GroupActivity, JointTrip, Mobility, MobilityStatus
 from tilts.mobility.signals import before_shown
 from tilts.payments import selectors as payment_selectors
@@ -52,43 +49,19 @@ def _mobility(request: HttpRequest, pk: int, *, for_write: bool = False) -> Mobi
     return selectors.access_mobility(current_user(request), pk, for_write=for_write)
 
 
-def _date(value: str | None) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() and len(value) < 10 else None
 
 
 def _filters(request: HttpRequest) -> selectors.Filters:
-    get = request.GET
-    status = get.get("status", "")
-    return selectors.Filters(
-        organisation=_int(get.get("member")),
-        status=status if status in MobilityStatus.values else "",
-        activity_type=get.get("type", "")[:40],
-        country=get.get("country", "")[:2].upper(),
-        goal=_int(get.get("goal")),
-        date_from=_date(get.get("from")),
-        date_to=_date(get.get("to")),
-        query=get.get("q", "").strip()[:100],
-        sort=get.get("sort", "start") if get.get("sort") in selectors.SORTS else "start",
-    )
+    return filters_from(request.GET)
 
 
 @role_required()
 def mobility_list(request: HtmxHttpRequest, pk: int) -> HttpResponseBase:
     project = _project(request, pk)
     filters = _filters(request)
-    mobilities = with_amounts(
-        selectors.filtered(selectors.mobilities_for(current_user(request)).filter(project=project), filters)
-    )
-    export = request.GET.get("export")
-    if export in ("csv", "xlsx"):
-        return _export(project, mobilities, export)
+    mobilities = listed(current_user(request), project, filters)
     context = {
         "project": project,
         # The reports column: the consortium's report in Tilts and the module's EU Survey report, one query.
@@ -103,111 +76,6 @@ def mobility_list(request: HtmxHttpRequest, pk: int) -> HttpResponseBase:
     }
     template = "mobility/_mobility_rows.html" if request.htmx else "mobility/mobility_list.html"
     return render(request, template, context)
-
-
-# Lazy: the headers are translated when a file is written, in the language of whoever asks.
-EXPORT_COLUMNS = [
-    ("id", "ID"),
-    ("status", gettext_lazy("Status")),
-    ("sending", gettext_lazy("Sending member")),
-    ("participant", gettext_lazy("Participant")),
-    ("kind", gettext_lazy("Participant is")),
-    ("activity", gettext_lazy("Activity type")),
-    ("receiving", gettext_lazy("Receiving organisation")),
-    ("city", gettext_lazy("City")),
-    ("country", gettext_lazy("Country")),
-    ("start", gettext_lazy("Start")),
-    ("end", gettext_lazy("End")),
-    ("travel_days", gettext_lazy("Travel days")),
-    ("green", gettext_lazy("Green travel")),
-    ("goals", gettext_lazy("Goals")),
-    ("topic", gettext_lazy("Topic")),
-    ("followup", gettext_lazy("Follow-up")),
-    ("colleagues", gettext_lazy("Colleagues to reach")),
-    ("agreed", gettext_lazy("Agreed grant, EUR")),
-    ("final", gettext_lazy("Final grant, EUR")),
-    ("paid", gettext_lazy("Paid, EUR")),
-]
-
-
-def _row(m: Mobility) -> dict[str, Any]:
-    figures = amounts(m)
-    return {
-        "id": m.pk,
-        "status": m.get_status_display(),
-        "sending": m.sending_organisation.legal_name,
-        "participant": str(m.participant),
-        "kind": m.get_participant_kind_display(),
-        "activity": m.activity_type_label,
-        "receiving": m.receiving_name,
-        "city": m.receiving_city,
-        "country": str(m.receiving_country),
-        "start": m.start_date,
-        "end": m.end_date,
-        "travel_days": m.travel_days,
-        "green": _("yes") if m.green_travel else _("no"),
-        "goals": ", ".join(str(g.number) for g in m.goals.all()),
-        "topic": m.topic,
-        "followup": m.followup_plan,
-        "colleagues": m.followup_colleagues or "",
-        "agreed": figures.agreed if figures.agreed is not None else "",
-        "final": figures.final if figures.final is not None else "",
-        "paid": figures.paid,
-    }
-
-
-class _Echo:
-    """A file-like object for csv.writer that hands each line back instead of storing it."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _export(project: Project, mobilities: QuerySet[Mobility], kind: str) -> HttpResponseBase:
-    """The list as CSV or XLSX, written row by row: the rows are read 500 at a time with their goals, the rate
-    table is parsed once (RateTable.table), the CSV streams and the workbook is written in openpyxl's
-    write-only mode to a temporary file, so memory stays flat however long the list is."""
-    name = f"mobilities-{project.call_year}-{project.pk}"
-    headers = [str(label) for _key, label in EXPORT_COLUMNS]
-    rows = (
-        safe_row([_row(m)[key] for key, _label in EXPORT_COLUMNS])
-        for m in mobilities.prefetch_related("goals").iterator(chunk_size=500)
-    )
-    response: HttpResponseBase
-    if kind == "csv":
-        writer = csv.writer(_Echo())
-
-        def lines() -> Iterator[str]:
-            yield "\ufeff" + writer.writerow(headers)
-            for row in rows:
-                yield writer.writerow([v.isoformat() if isinstance(v, datetime.date) else v for v in row])
-
-        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    else:
-        from openpyxl import Workbook  # type: ignore[import-untyped]
-        from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(_("Mobilities")[:31])
-        sheet.append(headers)
-        for row in rows:
-            cells: list[Any] = []
-            for value in row:
-                if isinstance(value, datetime.date):
-                    cell = WriteOnlyCell(sheet, value=value)
-                    cell.number_format = "yyyy-mm-dd"
-                    cells.append(cell)
-                else:
-                    cells.append(float(value) if isinstance(value, Decimal) else value)
-            sheet.append(cells)
-        output = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it after sending)
-        workbook.save(output)
-        output.seek(0)
-        response = FileResponse(
-            output, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
-    return response
 
 
 def _form_context(

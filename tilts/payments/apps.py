@@ -14,3 +14,7 @@ class PaymentsConfig(AppConfig):
         from tilts.payments.exports import payments_sheet
 
         register_sheet("payments", _("Payments"), payments_sheet)
+
+        from tilts.payments.listexports import register_kinds
+
+        register_kinds()

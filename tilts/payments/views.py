@@ -1,9 +1,6 @@
 """Payments: a mobility's schedule and what was paid (the coordinator records it), and a project's payments per
-member with totals, as CSV or XLSX."""
+member with totals (as CSV or XLSX: tilts.payments.listexports, written in the background)."""
 
-import csv
-import datetime
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -19,12 +16,10 @@ from tilts.accounts.models import Role
 from tilts.accounts.permissions import current_user, role_required
 from tilts.core.collation import latvian
 from tilts.core.feedback import show_on_form
-from tilts.core.spreadsheets import safe_row
 from tilts.mobility.models import Mobility
 from tilts.payments import selectors, services
 from tilts.payments.forms import PaymentForm
 from tilts.payments.models import PaymentKind
-from tilts.projects.models import Project
 from tilts.projects.selectors import access_project
 
 PAGE_SIZE = 50
@@ -112,9 +107,6 @@ def project_payments(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("payments")
         .order_by(latvian("sending_organisation__legal_name"), "start_date", "pk")
     )
-    export = request.GET.get("export")
-    if export in ("csv", "xlsx"):
-        return _export(project, list(mobilities), export)
     members = selectors.by_member(mobilities)
     page = Paginator(mobilities, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -128,33 +120,3 @@ def project_payments(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": [(m, selectors.amounts(m), selectors.schedule(m)) for m in page.object_list],
         },
     )
-
-
-def _export(project: Project, mobilities: list[Mobility], kind: str) -> HttpResponse:
-    """One row per mobility, grouped by sending member (sorted by name), each instalment due and paid."""
-    headers, rows = selectors.export_rows(mobilities)
-    name = f"payments-{project.call_year}-{project.pk}"
-    if kind == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(headers)
-        for row in rows:
-            writer.writerow(safe_row([v.isoformat() if isinstance(v, datetime.date) else v for v in row]))
-        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        from openpyxl import Workbook  # type: ignore[import-untyped]
-
-        from tilts.exports.workbook import Col, write_table
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(_("Payments")[:31])
-        write_table(
-            sheet, [Col(header, fmt) for header, fmt in zip(headers, selectors.EXPORT_FORMATS, strict=True)], rows
-        )
-        output = io.BytesIO()
-        workbook.save(output)
-        response = HttpResponse(
-            output.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
-    return response

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 TOO_LONG = "ā" * (LONG_TEXT_MAX + 1)
 # Written by Tilts itself, never typed by anyone: an export's or a job's error.
-SYSTEM_TEXTS = {"exports.ExportJob.error", "quality.PackJob.error"}
+SYSTEM_TEXTS = {"exports.ExportJob.error", "quality.PackJob.error", "core.ListExport.error"}
 
 
 def test_every_model_text_has_a_limit() -> None:

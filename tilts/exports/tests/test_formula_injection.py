@@ -4,10 +4,10 @@ import csv
 import io
 
 import pytest
-from django.urls import reverse
 from openpyxl import load_workbook
 
 from tilts.core.spreadsheets import safe_cell
+from tilts.core.tests.listexports import exported
 from tilts.exports import services
 from tilts.exports.tests.helpers import awarded, make_mobility, read_csv
 from tilts.mobility.tests.factories import make_participant, make_project
@@ -53,11 +53,10 @@ def test_workbook(mobility, coordinator) -> None:
 
 
 def test_mobility_list_exports(mobility, coordinator_client) -> None:
-    url = reverse("mobility:list", args=[mobility.project_id])
-    streamed = b"".join(coordinator_client.get(url, {"export": "csv"}).streaming_content)
+    streamed = exported(coordinator_client, "mobilities", mobility.project_id)
     rows = list(csv.reader(io.StringIO(streamed.decode("utf-8-sig"))))
     assert "'@evil" in rows[1]
-    workbook = b"".join(coordinator_client.get(url, {"export": "xlsx"}).streaming_content)
+    workbook = exported(coordinator_client, "mobilities", mobility.project_id, "xlsx")
     sheet = load_workbook(io.BytesIO(workbook)).active
     values = [cell.value for cell in sheet[2]]
     assert "'@evil" in values and not any(isinstance(v, str) and v.startswith("=") for v in values)

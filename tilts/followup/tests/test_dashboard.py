@@ -12,10 +12,12 @@ from django.urls import reverse
 
 from tilts.consortium.models import Consortium, Goal, Organisation
 from tilts.consortium.tests.factories import MemberFactory
+from tilts.core.listexports import write_csv
+from tilts.core.models import ListExport
+from tilts.core.tests.listexports import exported
 from tilts.followup import selectors
 from tilts.followup.selectors import Scope
 from tilts.followup.tests.helpers import D, followup, mobility
-from tilts.followup.views import csv_cell
 from tilts.mobility.tests.factories import make_project
 
 pytestmark = pytest.mark.django_db
@@ -35,8 +37,12 @@ def numbers(consortium: Consortium, member: Organisation, other_member: Organisa
     return project
 
 
-def rows(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+def rows(content: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+def goals_csv(client: Client, query: str = "", language: str = "") -> bytes:
+    return exported(client, "goals", None, query=query, language=language)
 
 
 def test_who_may_open_the_dashboard(
@@ -80,10 +86,11 @@ def test_charts_are_accessible_svg_with_tables(coordinator_client: Client, numbe
 
 
 def test_csv_numbers(coordinator_client: Client, numbers) -> None:
-    response = coordinator_client.get("/en" + reverse("followup:dashboard"), {"project": numbers.pk, "export": "csv"})
-    assert response["Content-Type"].startswith("text/csv")
-    assert f'filename="goals-2025-{numbers.pk}.csv"' in response["Content-Disposition"]
-    table = rows(response)
+    page = coordinator_client.get(reverse("followup:dashboard"), {"project": numbers.pk})
+    assert f'name="query" value="project={numbers.pk}&amp;by=year"' in page.text  # the export keeps the choice
+    assert ListExport.objects.count() == 0
+    table = rows(goals_csv(coordinator_client, f"project={numbers.pk}&by=year", "en"))
+    assert ListExport.objects.get().file_name == f"goals-2025-{numbers.pk}.csv"
     assert table[0][:4] == ["Goal", "Title", "Mobilities", "Participants"]
     assert table[0][4:10] == [
         "Thematic workshop",
@@ -108,7 +115,7 @@ def test_csv_protects_against_formulas(coordinator_client: Client, numbers, goal
     goal = goals[0]
     goal.title_en = goal.title_lv = '=HYPERLINK("http://evil.example","click")'
     goal.save()
-    table = rows(coordinator_client.get(reverse("followup:dashboard"), {"export": "csv"}))
+    table = rows(goals_csv(coordinator_client))
     assert table[1][1] == '\'=HYPERLINK("http://evil.example","click")'
 
 
@@ -122,12 +129,14 @@ def test_csv_protects_against_formulas(coordinator_client: Client, numbers, goal
         ("\tx", "'\tx"),
         ("\rx", "'\rx"),
         ("Darbnīca", "Darbnīca"),
-        (-5, -5),
+        (-5, "-5"),  # a number stays a number
         (None, ""),
     ],
 )
 def test_csv_cell(value, expected) -> None:
-    assert csv_cell(value) == expected
+    written = io.BytesIO()
+    write_csv(written, ["x"], [[value]])
+    assert rows(written.getvalue())[1] == [expected]
 
 
 def test_followups_by_type_counts_a_followup_serving_two_goals_once(
@@ -156,9 +165,7 @@ def test_api_per_member(coordinator_client: Client, member_client: Client, numbe
 
 
 def test_csv_has_the_per_member_table(coordinator_client: Client, numbers, member, other_member) -> None:
-    table = rows(
-        coordinator_client.get("/en" + reverse("followup:dashboard"), {"project": numbers.pk, "export": "csv"})
-    )
+    table = rows(goals_csv(coordinator_client, f"project={numbers.pk}", "en"))
     header = table.index(
         [
             "Sending member",
@@ -176,7 +183,7 @@ def test_csv_has_the_per_member_table(coordinator_client: Client, numbers, membe
 
 
 def test_member_contact_csv_has_no_per_member_table(member_client: Client, numbers) -> None:
-    table = rows(member_client.get("/en" + reverse("followup:dashboard"), {"export": "csv"}))
+    table = rows(goals_csv(member_client, language="en"))
     assert not any(row[:1] == ["Sending member"] for row in table)
 
 

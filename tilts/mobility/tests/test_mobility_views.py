@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from tilts.consortium.models import Consortium, Goal, Organisation
 from tilts.core.tests.fixtures import client_for
+from tilts.core.tests.listexports import exported
 from tilts.mobility.models import CalendarFeed, Mobility
 from tilts.mobility.tests.factories import (
     BRUSSELS,
@@ -127,12 +128,11 @@ def test_list_filters_and_exports(coordinator_client: Client, mobility: Mobility
     assert mobility.receiving_name in coordinator_client.get(url, {"country": "BE"}).text
     assert mobility.receiving_name not in coordinator_client.get(url, {"country": "FI"}).text
     assert mobility.receiving_name not in coordinator_client.get(url, {"status": "approved"}).text
-    response = coordinator_client.get(url, {"export": "csv", "country": "BE"})
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    content = exported(coordinator_client, "mobilities", mobility.project_id, query="country=BE&page=3")
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert rows[0][-3:] == ["Saskaņotā dotācija, EUR", "Galīgā dotācija, EUR", "Samaksāts, EUR"]
     assert rows[0][0] == "ID" and len(rows) == 2 and rows[1][-3:] == ["3468.00", "", "0.00"]
-    response = coordinator_client.get(url, {"export": "xlsx"})
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    sheet = load_workbook(io.BytesIO(exported(coordinator_client, "mobilities", mobility.project_id, "xlsx"))).active
     assert sheet.cell(2, 9).value == "BE" and sheet.cell(2, 18).value == 3468.0
     assert sheet.cell(2, 10).number_format == "yyyy-mm-dd" and sheet.cell(2, 10).value.year == 2025
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from tilts.accounts.models import Role
 from tilts.accounts.tests.factories import UserFactory
 from tilts.core.tests.fixtures import client_for
+from tilts.core.tests.listexports import exported
 from tilts.payments import services
 from tilts.payments.models import Payment
 from tilts.payments.tests.helpers import signed_agreement
@@ -85,8 +86,8 @@ def test_project_payments_grouped_by_member_with_csv(coordinator_client: Client,
     url = reverse("payments:project", args=[mobility.project_id])
     page = coordinator_client.get(url).text
     assert mobility.sending_organisation.legal_name in page and "2\xa0774,40" in page
-    response = coordinator_client.get("/en" + url, {"export": "csv"})
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    content = exported(coordinator_client, "payments", mobility.project_id, language="en")
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert rows[0][:7] == [
         "Sending member",
         "Participant",

@@ -4,7 +4,6 @@ The seed's rule: a mobility is approved only with a plan to teach colleagues aft
 development alone is not funded.
 """
 
-import datetime
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any, Required, TypedDict, Unpack
@@ -34,6 +33,8 @@ from tilts.mobility.models import (
     Mobility,
     MobilityPlan,
     MobilityStatus,
+    Plan,
+    in_model_order,
 )
 from tilts.projects.models import Project, ProjectStatus
 from tilts.projects.selectors import within_period
@@ -459,32 +460,21 @@ def join_trip(
 # Group activities ---------------------------------------------------------------------------------------------
 
 
-class GroupPlan(TypedDict, total=False):
-    """The fields of a group activity a planner fills in, in the order of the form."""
+class GroupPlan(Plan, total=False):
+    """The fields of a group activity a planner fills in: the common plan, the group's title, its means of transport,
+    who travels and the learners' daily rate."""
 
     title: str
-    activity_type: str
-    receiving_name: str
-    receiving_oid: str
-    receiving_country: str
-    receiving_city: str
-    origin: str
-    venue: str
-    ec_distance_km: int | None
-    start_date: datetime.date
-    end_date: datetime.date
-    travel_days: int
     means_of_transport: str
-    green_travel: bool
     learners: int
     learners_fewer_opportunities: int
     accompanying_persons: int
     lead_accompanying_person: User
     learner_daily_rate: Decimal | None
-    topic: str
 
 
-GROUP_FIELDS = tuple(GroupPlan.__annotations__)
+# In the order of the form.
+GROUP_FIELDS = in_model_order(GroupActivity, GroupPlan)
 
 
 class GroupChanges(GroupPlan, total=False):

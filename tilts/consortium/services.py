@@ -260,7 +260,10 @@ def create_member(
 
 
 @transaction.atomic
-def update_organisation(organisation: Organisation, **changes: Unpack[OrganisationFields]) -> Organisation:
+@records_by
+def update_organisation(
+    organisation: Organisation, *, by: User | None, **changes: Unpack[OrganisationFields]
+) -> Organisation:
     if "registration_number" in changes:
         changes["registration_number"] = normalise_registration_number(changes["registration_number"])
     for field, value in changes.items():
@@ -271,7 +274,8 @@ def update_organisation(organisation: Organisation, **changes: Unpack[Organisati
 
 
 @transaction.atomic
-def end_membership(membership: Membership, *, left_on: datetime.date, reason: str = "") -> Membership:
+@records_by
+def end_membership(membership: Membership, *, left_on: datetime.date, reason: str = "", by: User | None) -> Membership:
     """End a membership. The organisation, its people and everything it did stay on record."""
     if membership.status != MembershipStatus.ACTIVE:
         raise ValidationError(_("This membership has already ended."))

@@ -218,7 +218,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _organisation_for(request, pk, for_write=True)
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
-        services.update_organisation(organisation, **form.cleaned_data)
+        services.update_organisation(organisation, by=current_user(request), **form.cleaned_data)
         messages.success(request, _("The institution's details have been saved."))
         return redirect("backoffice:member", pk=organisation.pk)
     return render(
@@ -246,7 +246,7 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
     form = EndMembershipForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.end_membership(membership, **form.cleaned_data)
+            services.end_membership(membership, by=current_user(request), **form.cleaned_data)
         except ValidationError as error:
             show_on_form(form, error)
         else:

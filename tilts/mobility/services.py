@@ -250,8 +250,14 @@ def preview_change(mobility: Mobility, **changes: Unpack[MobilityChanges]) -> tu
 
 
 @transaction.atomic
+@records_by
 def update_mobility(
-    mobility: Mobility, *, version: int, goals: Iterable[Goal] | None = None, **changes: Unpack[MobilityChanges]
+    mobility: Mobility,
+    *,
+    version: int,
+    by: User | None,
+    goals: Iterable[Goal] | None = None,
+    **changes: Unpack[MobilityChanges],
 ) -> Mobility:
     """Save changes if nobody saved since ``version``; the grant is recalculated (and re-frozen if approved)."""
     if mobility.status in (MobilityStatus.COMPLETED, MobilityStatus.CANCELLED):
@@ -599,6 +605,7 @@ def _prepare_group(group: GroupActivity) -> None:
 
 
 @transaction.atomic
+@records_by
 def create_group_activity(*, by: User | None, **fields: Unpack[GroupFields]) -> GroupActivity:
     """Plan a group activity (a draft), priced by the rules engine."""
     group = GroupActivity(created_by=by, **fields)
@@ -609,7 +616,10 @@ def create_group_activity(*, by: User | None, **fields: Unpack[GroupFields]) -> 
 
 
 @transaction.atomic
-def update_group_activity(group: GroupActivity, *, version: int, **changes: Unpack[GroupChanges]) -> GroupActivity:
+@records_by
+def update_group_activity(
+    group: GroupActivity, *, version: int, by: User | None, **changes: Unpack[GroupChanges]
+) -> GroupActivity:
     """Save changes if nobody saved since ``version``; priced again (and frozen again if approved or later)."""
     if group.status in (MobilityStatus.COMPLETED, MobilityStatus.CANCELLED):
         raise ValidationError(_("A completed or cancelled mobility cannot be changed."))

@@ -8,9 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from tilts.accounts.models import User
 from tilts.consortium.models import Consortium, Organisation
 from tilts.consortium.selectors import is_active_member
 from tilts.core.dates import add_months
+from tilts.core.history import records_by
 from tilts.core.locking import claim_version
 from tilts.grants import rules
 from tilts.grants.services import create_rate_table
@@ -81,7 +83,8 @@ class ProjectChanges(TypedDict, total=False):
 
 
 @transaction.atomic
-def update_project(project: Project, *, version: int, **changes: Unpack[ProjectChanges]) -> Project:
+@records_by
+def update_project(project: Project, *, version: int, by: User | None, **changes: Unpack[ProjectChanges]) -> Project:
     """Save changes only if nobody saved the project since ``version`` was read (optimistic locking)."""
     for field, value in changes.items():
         setattr(project, field, value)

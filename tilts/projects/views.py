@@ -71,7 +71,9 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "call_year")}
         try:
-            services.update_project(project, version=form.cleaned_data["version"] or 0, **data)
+            services.update_project(
+                project, version=form.cleaned_data["version"] or 0, by=current_user(request), **data
+            )
         except ValidationError as error:
             show_on_form(form, error)
         else:

@@ -101,7 +101,7 @@ def test_an_institution_that_left_keeps_its_record_when_accepted_again(
     membership = services.accept_join_application(application, by=coordinator)
     import datetime
 
-    services.end_membership(membership, left_on=datetime.date.today(), reason="Reorganised")
+    services.end_membership(membership, by=None, left_on=datetime.date.today(), reason="Reorganised")
     again = JoinApplication.objects.create(
         consortium=consortium,
         legal_name="Alūksnes novada bibliotēka",

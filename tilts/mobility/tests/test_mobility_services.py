@@ -112,11 +112,11 @@ def test_changes_reprice_and_a_stale_version_is_a_conflict(project, member, pers
     assert (before, after) == (D("3468.00"), D("4108.00"))
     assert Mobility.objects.get().grant_total == D("3468.00")  # the preview saved nothing
     version = mobility.version
-    services.update_mobility(mobility, version=version, green_travel=True, travel_days=6)
+    services.update_mobility(mobility, version=version, by=None, green_travel=True, travel_days=6)
     assert Mobility.objects.get().grant_total == D("4108.00")
     stale = Mobility.objects.get()
     with pytest.raises(EditConflict):
-        services.update_mobility(stale, version=version, travel_days=1)
+        services.update_mobility(stale, version=version, by=None, travel_days=1)
     assert Mobility.objects.get().travel_days == 6
 
 

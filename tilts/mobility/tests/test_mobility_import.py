@@ -216,7 +216,7 @@ def test_a_too_large_file_is_refused(coordinator_client: Client, project, settin
     settings.MOBILITY_IMPORT_MAX_BYTES = 1024 * 1024
     content = b"a;b\n" + b"x;y\n" * 300_000
     response = upload(coordinator_client, project, SimpleUploadedFile("big.csv", content, "text/csv"))
-    assert response.status_code == 422 and "Datne ir lielāka par 1 MB." in response.content.decode()
+    assert response.status_code == 422 and "Datne ir par lielu: ne vairāk kā 1 MB." in response.content.decode()
 
 
 def test_a_missing_column_or_an_unknown_one_refuses_the_file(

@@ -103,6 +103,10 @@ class MobilityFactory(factory.Factory):
 
     The other fields are :func:`mobility_fields`' (15 days Riga to Brussels), overridden by keyword. ``on_day_one``
     takes the steps on the mobility's first day (confirming an ended mobility opens its report at once).
+
+    ``stored=True`` saves the mobility as given instead, with the status, dates and ``grant_total`` the test names:
+    no grant engine, no workflow and no period checks. For tests of what is computed from stored mobilities (the
+    follow-up's reach and flags, dashboards), where those figures are the point and how they came about is not.
     """
 
     class Meta:
@@ -126,6 +130,12 @@ class MobilityFactory(factory.Factory):
         project: Project = kwargs.pop("project")
         organisation: Organisation = kwargs.pop("sending_organisation")
         person = kwargs.pop("participant", None) or make_participant(organisation)
+        if kwargs.pop("stored", False):
+            stored = model_class.objects.create(
+                status=status, **mobility_fields(project, organisation, person, **kwargs)
+            )
+            stored.goals.set(goals)
+            return stored
         mobility = mobility_services.create_mobility(
             goals=goals, by=None, **mobility_fields(project, organisation, person, **kwargs)
         )

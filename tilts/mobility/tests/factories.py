@@ -57,6 +57,20 @@ def mobility_fields(project: Project, organisation: Organisation, participant: U
     return fields
 
 
+def mobility_payload(
+    project: Project, organisation: Organisation, person: User, **overrides: object
+) -> dict[str, object]:
+    """A valid body of ``POST /api/v1/projects/{id}/mobilities``: :func:`mobility_fields` as JSON, goals 1 and 2."""
+    fields = mobility_fields(project, organisation, person)
+    fields.pop("project")
+    fields["sending_organisation"] = organisation.pk
+    fields["participant"] = person.pk
+    fields["goals"] = [1, 2]
+    data = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in fields.items()}
+    data.update(overrides)
+    return data
+
+
 def group_fields(project: Project, organisation: Organisation, lead: User, **overrides: object) -> dict:
     """A group of ten adult learners (two with fewer opportunities) and two accompanying persons, Riga to
     Brussels for five days in October of the project's call year."""

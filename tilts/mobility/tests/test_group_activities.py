@@ -22,11 +22,6 @@ def project(consortium: Consortium):
     return make_project(consortium, 2023)
 
 
-@pytest.fixture
-def group(project, member: Organisation) -> GroupActivity:
-    return services.create_group_activity(by=None, **group_fields(project, member, make_participant(member)))
-
-
 def test_a_group_is_priced_for_its_learners_and_accompanying_persons(group: GroupActivity) -> None:
     # Per learner 275.00 + 7 x 56.00 + 100.00 = 767.00 (+100.00 with fewer opportunities); per accompanying
     # person 275.00 + 7 x 104.00 = 1003.00: 8 x 767 + 2 x 867 + 2 x 1003.

@@ -12,11 +12,11 @@ from django_tasks_db.models import DBTaskResult
 from openpyxl import Workbook, load_workbook
 
 from tilts.accounts.models import User
-from tilts.consortium.models import Consortium, Goal, Organisation
+from tilts.consortium.models import Goal, Organisation
 from tilts.core.tests.fixtures import client_for
 from tilts.mobility import imports
 from tilts.mobility.models import ImportStatus, Mobility, MobilityCost, MobilityImport
-from tilts.mobility.tests.factories import make_participant, make_project
+from tilts.mobility.tests.factories import make_participant
 
 pytestmark = pytest.mark.django_db
 KEYS = [
@@ -33,11 +33,6 @@ KEYS = [
     "topic",
     "learning_objectives",
 ]
-
-
-@pytest.fixture
-def project(consortium: Consortium):
-    return make_project(consortium)
 
 
 def headers(language: str, keys: list[str] = KEYS) -> list[str]:

@@ -9,11 +9,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tilts.consortium.models import Consortium, Goal, Organisation
+from tilts.consortium.models import Goal, Organisation
 from tilts.grants import rules
 from tilts.mobility import costs, services
 from tilts.mobility.models import Mobility, MobilityCost
-from tilts.mobility.tests.factories import make_participant, make_project, mobility_fields
+from tilts.mobility.tests.factories import make_participant, mobility_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -37,11 +37,6 @@ def many(project, member: Organisation, goals: list[Goal], n: int, **overrides: 
         [Mobility.goals.through(mobility_id=m.pk, goal_id=goals[0].pk) for m in created]
     )
     return [first, *created]
-
-
-@pytest.fixture
-def project(consortium: Consortium):
-    return make_project(consortium)
 
 
 def test_the_list_shows_pages_of_50_keeping_filters(coordinator_client: Client, project, member, goals) -> None:

@@ -6,19 +6,14 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from tilts.consortium.models import Consortium, Goal, Organisation
+from tilts.consortium.models import Goal, Organisation
 from tilts.core.locking import EditConflict
 from tilts.mobility import services
 from tilts.mobility.models import Mobility, MobilityStatus
-from tilts.mobility.tests.factories import TARTU, make_participant, make_project, mobility_fields
+from tilts.mobility.tests.factories import TARTU, make_participant, mobility_fields
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-
-
-@pytest.fixture
-def project(consortium: Consortium):
-    return make_project(consortium)
 
 
 @pytest.fixture

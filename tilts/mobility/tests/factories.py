@@ -57,6 +57,14 @@ def mobility_fields(project: Project, organisation: Organisation, participant: U
     return fields
 
 
+def trip_plan(project: Project, organisation: Organisation, leader: User, **overrides: object) -> dict:
+    """What a joint trip's participants share: :func:`mobility_fields` without the project and who travels."""
+    fields = mobility_fields(project, organisation, leader, **overrides)
+    for key in ("project", "sending_organisation", "participant"):
+        fields.pop(key)
+    return fields
+
+
 def mobility_payload(
     project: Project, organisation: Organisation, person: User, **overrides: object
 ) -> dict[str, object]:

@@ -101,6 +101,7 @@ def _project_2026(consortium: Consortium) -> Project:
     if project is None:
         project = project_services.create_project(
             consortium,
+            by=None,
             call_year=2026,
             action="KA121-ADU",
             title="LNB konsorcijs 2026 (demo)",

@@ -39,9 +39,11 @@ def check_dates(action: str, start: datetime.date, end: datetime.date) -> None:
 
 
 @transaction.atomic
+@records_by
 def create_project(
     consortium: Consortium,
     *,
+    by: User | None,
     call_year: int,
     title: str,
     start_date: datetime.date,
@@ -96,7 +98,8 @@ def update_project(project: Project, *, version: int, by: User | None, **changes
 
 
 @transaction.atomic
-def set_awarded_budget(project: Project, *, version: int, amounts: dict[str, Decimal]) -> Project:
+@records_by
+def set_awarded_budget(project: Project, *, version: int, amounts: dict[str, Decimal], by: User | None) -> Project:
     """Record the grant agreement's amount per cost category."""
     for category, amount in amounts.items():
         if category not in BudgetCategory.values:
@@ -110,9 +113,11 @@ def set_awarded_budget(project: Project, *, version: int, amounts: dict[str, Dec
 
 
 @transaction.atomic
+@records_by
 def save_member_plan(
     project: Project,
     *,
+    by: User | None,
     organisation: Organisation,
     activity_type: str,
     planned_mobilities: int,
@@ -132,5 +137,6 @@ def save_member_plan(
     return plan
 
 
-def delete_member_plan(plan: MemberPlan) -> None:
+@records_by
+def delete_member_plan(plan: MemberPlan, *, by: User | None) -> None:
     plan.delete()

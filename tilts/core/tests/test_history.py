@@ -1,6 +1,8 @@
 """Who did it: the change history names the person a service acted for, the logged-in person, or the system."""
 
+import datetime
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -16,7 +18,14 @@ from tilts.followup.tests.helpers import followup
 from tilts.followup.tests.helpers import mobility as followup_mobility
 from tilts.mobility.services import create_group_activity, update_group_activity, update_mobility
 from tilts.mobility.tests.factories import MobilityFactory, group_fields, make_participant, make_project
-from tilts.projects.services import update_project
+from tilts.projects.models import MemberPlan
+from tilts.projects.services import (
+    create_project,
+    delete_member_plan,
+    save_member_plan,
+    set_awarded_budget,
+    update_project,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +85,8 @@ def test_a_page_names_the_logged_in_person(coordinator_client: Client, coordinat
 
 
 # Services that change data on someone's behalf take ``by`` and name that person; called by nobody (a command,
-# the worker: ``by=None``) they name the system. Each case makes what it changes, then returns the change to make.
+# the worker: ``by=None``) they name the system. Each case makes what it changes, then returns the change to make,
+# which returns the history of what it changed.
 Change = Callable[[User | None], Any]
 
 
@@ -87,37 +97,78 @@ def _group_plan(member: Organisation) -> dict[str, Any]:
 
 def _update_project(member: Organisation, goals: list[Goal]) -> Change:
     project = make_project(member.memberships.get().consortium)
-    return lambda by: update_project(project, version=project.version, by=by, title="Jauns nosaukums")
+    return lambda by: update_project(project, version=project.version, by=by, title="Jauns nosaukums").history
 
 
 def _update_organisation(member: Organisation, goals: list[Goal]) -> Change:
-    return lambda by: update_organisation(member, by=by, short_name="Jauns")
+    return lambda by: update_organisation(member, by=by, short_name="Jauns").history
 
 
 def _end_membership(member: Organisation, goals: list[Goal]) -> Change:
     membership = member.memberships.get()
-    return lambda by: end_membership(membership, by=by, left_on=membership.joined_on)
+    return lambda by: end_membership(membership, by=by, left_on=membership.joined_on).history
 
 
 def _update_mobility(member: Organisation, goals: list[Goal]) -> Change:
     project = make_project(member.memberships.get().consortium)
     made = MobilityFactory(project=project, sending_organisation=member, goals=goals[:1])
-    return lambda by: update_mobility(made, version=made.version, by=by, topic="Cits temats")
+    return lambda by: update_mobility(made, version=made.version, by=by, topic="Cits temats").history
 
 
 def _create_group_activity(member: Organisation, goals: list[Goal]) -> Change:
     plan = _group_plan(member)
-    return lambda by: create_group_activity(by=by, **plan)
+    return lambda by: create_group_activity(by=by, **plan).history
 
 
 def _update_group_activity(member: Organisation, goals: list[Goal]) -> Change:
     group = create_group_activity(by=None, **_group_plan(member))
-    return lambda by: update_group_activity(group, version=group.version, by=by, learners=12)
+    return lambda by: update_group_activity(group, version=group.version, by=by, learners=12).history
 
 
 def _update_followup(member: Organisation, goals: list[Goal]) -> Change:
     made = followup([followup_mobility(make_project(member.memberships.get().consortium), member)], goals[:1])
-    return lambda by: update_followup(made, version=made.version, by=by, attendees=12)
+    return lambda by: update_followup(made, version=made.version, by=by, attendees=12).history
+
+
+def _create_project(member: Organisation, goals: list[Goal]) -> Change:
+    consortium = member.memberships.get().consortium
+    dates = {"start_date": datetime.date(2026, 6, 1), "end_date": datetime.date(2027, 8, 31)}
+    return lambda by: create_project(consortium, by=by, call_year=2026, title="Projekts 2026", **dates).history
+
+
+def _set_awarded_budget(member: Organisation, goals: list[Goal]) -> Change:
+    project = make_project(member.memberships.get().consortium)
+
+    def change(by: User | None) -> Any:
+        set_awarded_budget(project, version=project.version, amounts={"travel": Decimal("1000.00")}, by=by)
+        return project.awarded.get().history
+
+    return change
+
+
+def _save_member_plan(member: Organisation, goals: list[Goal]) -> Change:
+    project = make_project(member.memberships.get().consortium)
+    plan = {"organisation": member, "activity_type": "job_shadowing", "planned_mobilities": 2}
+    return lambda by: save_member_plan(project, by=by, budget_share=Decimal("3000.00"), **plan).history
+
+
+def _delete_member_plan(member: Organisation, goals: list[Goal]) -> Change:
+    project = make_project(member.memberships.get().consortium)
+    plan = save_member_plan(
+        project,
+        by=None,
+        organisation=member,
+        activity_type="job_shadowing",
+        planned_mobilities=2,
+        budget_share=Decimal("3000.00"),
+    )
+    pk = plan.pk
+
+    def change(by: User | None) -> Any:
+        delete_member_plan(plan, by=by)
+        return MemberPlan.history.filter(id=pk)
+
+    return change
 
 
 SERVICES = [
@@ -128,6 +179,10 @@ SERVICES = [
     _create_group_activity,
     _update_group_activity,
     _update_followup,
+    _create_project,
+    _set_awarded_budget,
+    _save_member_plan,
+    _delete_member_plan,
 ]
 
 
@@ -135,7 +190,7 @@ SERVICES = [
 def test_the_history_names_the_person_a_service_acted_for(
     case: Callable[[Organisation, list[Goal]], Change], member: Organisation, goals: list[Goal], coordinator: User
 ) -> None:
-    record = case(member, goals)(coordinator).history.first()
+    record = case(member, goals)(coordinator).first()
     assert record.history_user == coordinator and not made_by_system(record)
 
 
@@ -148,5 +203,5 @@ def test_a_command_or_the_worker_is_named_as_the_system(
 ) -> None:
     change = case(member, goals)
     monkeypatch.setattr("sys.argv", ["manage.py", "db_worker"])
-    record = change(None).history.first()
+    record = change(None).first()
     assert record.history_user is None and record.history_change_reason == "system: db_worker"

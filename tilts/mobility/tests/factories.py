@@ -19,6 +19,7 @@ RIGA, BRUSSELS, HELSINKI, TARTU = "g:456172", "g:2800866", "g:658225", "g:588335
 def make_project(consortium: Consortium, year: int = 2025) -> Project:
     return project_services.create_project(
         consortium,
+        by=None,
         call_year=year,
         action="KA121-ADU",
         title=f"Projekts {year}",

@@ -35,6 +35,7 @@ def project_data(**overrides: object) -> dict[str, object]:
 def project(consortium: Consortium) -> Project:
     return services.create_project(
         consortium,
+        by=None,
         call_year=2025,
         action="KA121-ADU",
         title="Projekts 2025",
@@ -107,7 +108,12 @@ def test_awarded_budget_and_overspend_warning(
     response = coordinator_client.get(reverse("projects:detail", args=[project.pk]))
     assert response.context["budget"].awarded_total == D("55000.00")
     services.save_member_plan(
-        project, organisation=member, activity_type="job_shadowing", planned_mobilities=4, budget_share=D("56000.00")
+        project,
+        by=None,
+        organisation=member,
+        activity_type="job_shadowing",
+        planned_mobilities=4,
+        budget_share=D("56000.00"),
     )
     response = coordinator_client.get("/en" + reverse("projects:detail", args=[project.pk]))
     assert response.context["budget"].overspent == D("1000.00")
@@ -132,14 +138,19 @@ def test_a_stale_budget_form_is_refused(coordinator_client: Client, project: Pro
 def test_member_plans_need_a_current_member_and_a_known_activity_type(project: Project, member: Organisation) -> None:
     with pytest.raises(services.ValidationError):
         services.save_member_plan(
-            project, organisation=member, activity_type="sightseeing", planned_mobilities=1, budget_share=D("0")
+            project,
+            by=None,
+            organisation=member,
+            activity_type="sightseeing",
+            planned_mobilities=1,
+            budget_share=D("0"),
         )
     Membership.objects.filter(organisation=member).update(
         status=MembershipStatus.LEFT, left_on=datetime.date(2025, 1, 1)
     )
     with pytest.raises(services.ValidationError):
         services.save_member_plan(
-            project, organisation=member, activity_type="course", planned_mobilities=1, budget_share=D("0")
+            project, by=None, organisation=member, activity_type="course", planned_mobilities=1, budget_share=D("0")
         )
     assert not MemberPlan.objects.exists()
 
@@ -148,10 +159,15 @@ def test_member_contact_sees_only_own_plans_and_no_budget(
     member_client: Client, project: Project, member: Organisation, other_member: Organisation
 ) -> None:
     services.save_member_plan(
-        project, organisation=member, activity_type="course", planned_mobilities=2, budget_share=D("3000")
+        project, by=None, organisation=member, activity_type="course", planned_mobilities=2, budget_share=D("3000")
     )
     services.save_member_plan(
-        project, organisation=other_member, activity_type="course", planned_mobilities=5, budget_share=D("9000")
+        project,
+        by=None,
+        organisation=other_member,
+        activity_type="course",
+        planned_mobilities=5,
+        budget_share=D("9000"),
     )
     response = member_client.get(reverse("projects:detail", args=[project.pk]))
     assert [p.organisation for p in response.context["plans"]] == [member]
@@ -177,10 +193,15 @@ def test_projects_api(
     other_member: Organisation,
 ) -> None:
     services.save_member_plan(
-        project, organisation=member, activity_type="course", planned_mobilities=2, budget_share=D("3000")
+        project, by=None, organisation=member, activity_type="course", planned_mobilities=2, budget_share=D("3000")
     )
     services.save_member_plan(
-        project, organisation=other_member, activity_type="course", planned_mobilities=5, budget_share=D("9000")
+        project,
+        by=None,
+        organisation=other_member,
+        activity_type="course",
+        planned_mobilities=5,
+        budget_share=D("9000"),
     )
     body = coordinator_client.get(f"/api/v1/projects/{project.pk}").json()
     assert body["call_year"] == 2025 and len(body["plans"]) == 2 and body["awarded_total"] == "0.00"

@@ -171,7 +171,7 @@ def accept_join_application(application: JoinApplication, *, by: User) -> Member
                 )
             )
         # An existing account (e.g. a participant of this institution) becomes its contact person.
-        account_services.update_person(contact, organisation=organisation, role=Role.MEMBER_CONTACT)
+        account_services.update_person(contact, by=by, organisation=organisation, role=Role.MEMBER_CONTACT)
     if contact is None:
         first_name, _sep, last_name = application.contact_name.partition(" ")
         account_services.invite_user(
@@ -242,9 +242,11 @@ def start_membership(
 
 
 @transaction.atomic
+@records_by
 def create_member(
     consortium: Consortium,
     *,
+    by: User | None,
     goals: Iterable[Goal] = (),
     joined_on: datetime.date | None = None,
     **organisation_fields: Unpack[OrganisationFields],

@@ -177,7 +177,11 @@ def member_create(request: HttpRequest) -> HttpResponse:
         data = {k: v for k, v in form.cleaned_data.items() if k not in {"goals", "joined_on"}}
         try:
             membership = services.create_member(
-                consortium, goals=form.cleaned_data["goals"], joined_on=form.cleaned_data["joined_on"], **data
+                consortium,
+                by=current_user(request),
+                goals=form.cleaned_data["goals"],
+                joined_on=form.cleaned_data["joined_on"],
+                **data,
             )
         except ValidationError as error:
             show_on_form(form, error)

@@ -10,8 +10,9 @@ from django.test import Client
 from django.urls import reverse
 
 from tilts.accounts.models import User
+from tilts.accounts.services import set_active, update_person
 from tilts.consortium.models import Goal, Organisation
-from tilts.consortium.services import end_membership, update_organisation
+from tilts.consortium.services import create_member, end_membership, update_organisation
 from tilts.core.history import acting, made_by_system, records_by
 from tilts.followup.services import update_followup
 from tilts.followup.tests.helpers import followup
@@ -171,6 +172,27 @@ def _delete_member_plan(member: Organisation, goals: list[Goal]) -> Change:
     return change
 
 
+def _update_person(member: Organisation, goals: list[Goal]) -> Change:
+    person = make_participant(member)
+    return lambda by: update_person(person, by=by, position="Bibliotekāre").history
+
+
+def _set_active(member: Organisation, goals: list[Goal]) -> Change:
+    person = make_participant(member)
+
+    def change(by: User | None) -> Any:
+        set_active(person, False, by=by)
+        return person.history
+
+    return change
+
+
+def _create_member(member: Organisation, goals: list[Goal]) -> Change:
+    consortium = member.memberships.get().consortium
+    institution = {"legal_name": "Cēsu bibliotēka", "type": "library", "registration_number": "90000077777"}
+    return lambda by: create_member(consortium, by=by, country="LV", city="Cēsis", **institution).history
+
+
 SERVICES = [
     _update_project,
     _update_organisation,
@@ -183,6 +205,9 @@ SERVICES = [
     _set_awarded_budget,
     _save_member_plan,
     _delete_member_plan,
+    _update_person,
+    _set_active,
+    _create_member,
 ]
 
 

@@ -9,8 +9,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tilts.accounts.models import User
+from tilts.accounts.models import Role, User
 from tilts.accounts.services import set_active, update_person
+from tilts.accounts.tests.factories import UserFactory
 from tilts.consortium.models import Goal, Organisation
 from tilts.consortium.services import create_member, end_membership, update_organisation
 from tilts.core.history import acting, made_by_system, records_by
@@ -27,6 +28,9 @@ from tilts.projects.services import (
     set_awarded_budget,
     update_project,
 )
+from tilts.selection.models import Assignment
+from tilts.selection.services import set_evaluators
+from tilts.selection.tests.factories import make_call, submitted_application
 
 pytestmark = pytest.mark.django_db
 
@@ -193,6 +197,18 @@ def _create_member(member: Organisation, goals: list[Goal]) -> Change:
     return lambda by: create_member(consortium, by=by, country="LV", city="Cēsis", **institution).history
 
 
+def _set_evaluators(member: Organisation, goals: list[Goal]) -> Change:
+    call = make_call(member.memberships.get().consortium)
+    application = submitted_application(call, make_participant(member), goals)
+    evaluator = UserFactory(role=Role.EVALUATOR)
+
+    def change(by: User | None) -> Any:
+        set_evaluators(call, [evaluator], by=by)
+        return Assignment.history.filter(application_id=application.pk)
+
+    return change
+
+
 SERVICES = [
     _update_project,
     _update_organisation,
@@ -208,6 +224,7 @@ SERVICES = [
     _update_person,
     _set_active,
     _create_member,
+    _set_evaluators,
 ]
 
 

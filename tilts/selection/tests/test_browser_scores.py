@@ -20,7 +20,7 @@ def test_a_refused_score_sheet_keeps_the_input(transactional_db: None, live_serv
     call = make_call(consortium)
     application = submitted_application(call, UserFactory(role=Role.PARTICIPANT, organisation=member), goals)
     evaluator = UserFactory(role=Role.EVALUATOR)
-    services.set_evaluators(call, [evaluator])
+    services.set_evaluators(call, [evaluator], by=None)
     assignment = Assignment.objects.get(evaluator=evaluator)
     services.declare_conflict(assignment, conflict=False, note="")
     first, second = call.criteria.all()

@@ -110,7 +110,7 @@ def test_member_contact_confirms_support_in_the_browser(application, member_cont
 
 def test_evaluators_see_only_assigned_applications(call, application, member, goals, evaluator) -> None:
     unassigned = UserFactory(role=Role.EVALUATOR)
-    services.set_evaluators(call, [evaluator])
+    services.set_evaluators(call, [evaluator], by=None)
     assert client_for(evaluator).get(reverse("selection:application", args=[application.pk])).status_code == 200
     assert client_for(unassigned).get(reverse("selection:application", args=[application.pk])).status_code == 404
     response = client_for(unassigned).post(
@@ -123,7 +123,7 @@ def test_evaluators_see_only_assigned_applications(call, application, member, go
 
 
 def test_evaluator_declares_and_scores_in_the_browser(call, application, evaluator) -> None:
-    services.set_evaluators(call, [evaluator])
+    services.set_evaluators(call, [evaluator], by=None)
     client = client_for(evaluator)
     client.post(reverse("selection:assignment_conflict", args=[application.pk]), {"conflict": "0"})
     first, second = call.criteria.all()
@@ -223,7 +223,7 @@ def _edit_form_data(call, criteria: list[dict]) -> dict[str, str]:
 
 
 def test_after_scoring_a_call_is_still_edited_but_its_criteria_are_not(call, application, evaluator, coordinator):
-    services.set_evaluators(call, [evaluator])
+    services.set_evaluators(call, [evaluator], by=None)
     give_scores(call, application, evaluator, [8, 6])
     client = client_for(coordinator)
     criteria = criteria_initial(call)
@@ -377,7 +377,7 @@ def test_a_new_signed_copy_keeps_the_earlier_scan(call, application, coordinator
 
 
 def test_scores_submitted_without_comments_are_refused_on_the_page(call, application, evaluator) -> None:
-    services.set_evaluators(call, [evaluator])
+    services.set_evaluators(call, [evaluator], by=None)
     client = client_for(evaluator)
     client.post(reverse("selection:assignment_conflict", args=[application.pk]), {"conflict": "0"})
     first, second = call.criteria.all()

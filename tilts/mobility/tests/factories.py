@@ -8,8 +8,9 @@ import factory
 from tilts.accounts.models import Role, User
 from tilts.accounts.tests.factories import UserFactory
 from tilts.consortium.models import Consortium, Goal, Organisation
+from tilts.mobility import costs
 from tilts.mobility import services as mobility_services
-from tilts.mobility.models import Mobility
+from tilts.mobility.models import Mobility, MobilityCost
 from tilts.projects import services as project_services
 from tilts.projects.models import Project
 
@@ -177,3 +178,24 @@ class MobilityFactory(factory.Factory):
             if day:
                 day.stop()
         return mobility
+
+
+def many_mobilities(
+    project: Project, member: Organisation, goals: list[Goal], n: int, **overrides: object
+) -> list[Mobility]:
+    """``n`` priced mobilities: one made by :class:`MobilityFactory`, the rest copied in bulk (pricing each is slow),
+    with their per-category amounts as seed_demo --size writes them."""
+    first: Mobility = MobilityFactory(project=project, sending_organisation=member, goals=goals[:1], **overrides)
+    copies = []
+    for i in range(1, n):
+        copy = Mobility.objects.get(pk=first.pk)
+        copy.pk = None
+        copy.start_date = first.start_date + datetime.timedelta(days=i)
+        copy.end_date = first.end_date + datetime.timedelta(days=i)
+        copies.append(copy)
+    created = Mobility.objects.bulk_create(copies)
+    MobilityCost.objects.bulk_create([c for m in created for c in costs.rows_for(m.pk, m.grant_breakdown, None)])
+    Mobility.goals.through.objects.bulk_create(
+        [Mobility.goals.through(mobility_id=m.pk, goal_id=goals[0].pk) for m in created]
+    )
+    return [first, *created]

@@ -1,17 +1,14 @@
 """The selection pages: who reaches what, and that each step works through the browser's forms."""
 
-import io
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
-from pypdf import PdfReader
 
 from tilts.accounts.models import Role
 from tilts.accounts.tests.factories import UserFactory
 from tilts.core.tests.fixtures import client_for
-from tilts.core.tests.pdf import make_pdf
+from tilts.core.tests.pdf import make_pdf, pdf_text
 from tilts.mobility.tests.factories import make_participant
 from tilts.projects.models import ProjectStatus
 from tilts.selection import services
@@ -34,10 +31,6 @@ def call(consortium):
 @pytest.fixture
 def application(call, participant, goals):
     return submitted_application(call, participant, goals)
-
-
-def pdf_text(content: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
 def test_open_calls_are_public_and_unpublished_ones_are_not(client, call, consortium) -> None:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from tilts.accounts.models import Role, User
 from tilts.consortium.models import Organisation
 from tilts.core.emails import send_templated_mail, url_in_language
+from tilts.core.history import records_by
 
 ROLES_WITH_INSTITUTION = (Role.MEMBER_CONTACT, Role.PARTICIPANT)
 
@@ -92,7 +93,8 @@ def resend_invitation(user: User) -> None:
 
 
 @transaction.atomic
-def update_person(user: User, **changes: object) -> User:
+@records_by
+def update_person(user: User, *, by: User | None, **changes: object) -> User:
     role = changes.get("role", user.role)
     organisation = changes.get("organisation", user.organisation)
     assert organisation is None or isinstance(organisation, Organisation)
@@ -118,7 +120,8 @@ def end_sessions(user: User) -> int:
     return len(ended)
 
 
-def set_active(user: User, active: bool) -> None:
+@records_by
+def set_active(user: User, active: bool, *, by: User | None) -> None:
     """Deactivating keeps the account and its history; the person can no longer log in.
 
     Their open sessions end at once and are deleted, so reactivating the account later does not revive them.

@@ -96,7 +96,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = PersonForm(request.POST or None, instance=person, editor=user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_person(person, **form.cleaned_data)
+            services.update_person(person, by=user, **form.cleaned_data)
         except ValidationError as error:
             show_on_form(form, error)
         else:
@@ -129,7 +129,7 @@ def person_resend(request: HttpRequest, pk: int) -> HttpResponse:
 def person_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_for(request, pk, for_write=True)
     active = request.POST.get("active") == "1"
-    services.set_active(person, active)
+    services.set_active(person, active, by=current_user(request))
     messages.success(request, _("The account is active again.") if active else _("The account has been deactivated."))
     return redirect("people:detail", pk=person.pk)
 
@@ -139,7 +139,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     form = ProfileForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
-        services.update_person(user, **form.cleaned_data)
+        services.update_person(user, by=user, **form.cleaned_data)
         messages.success(request, _("Your profile has been saved."))
         return redirect("people:profile")
     return render(request, "accounts/profile.html", {"form": form}, status=422 if form.errors else 200)

@@ -218,9 +218,10 @@ def organisation_detail(request: HttpRequest, organisation_id: ObjectId) -> dict
 def organisation_update(
     request: HttpRequest, organisation_id: ObjectId, payload: OrganisationPatch
 ) -> dict[str, object]:
-    organisation = access_organisation(current_user(request), organisation_id, for_write=True)
+    user = current_user(request)
+    organisation = access_organisation(user, organisation_id, for_write=True)
     changes = payload.dict(exclude_unset=True, exclude_none=True)
-    return _organisation_out(services.update_organisation(organisation, **changes))
+    return _organisation_out(services.update_organisation(organisation, by=user, **changes))
 
 
 class TooMany(Schema):

@@ -171,7 +171,7 @@ def accept_join_application(application: JoinApplication, *, by: User) -> Member
                 )
             )
         # An existing account (e.g. a participant of this institution) becomes its contact person.
-        account_services.update_person(contact, organisation=organisation, role=Role.MEMBER_CONTACT)
+        account_services.update_person(contact, by=by, organisation=organisation, role=Role.MEMBER_CONTACT)
     if contact is None:
         first_name, _sep, last_name = application.contact_name.partition(" ")
         account_services.invite_user(
@@ -242,9 +242,11 @@ def start_membership(
 
 
 @transaction.atomic
+@records_by
 def create_member(
     consortium: Consortium,
     *,
+    by: User | None,
     goals: Iterable[Goal] = (),
     joined_on: datetime.date | None = None,
     **organisation_fields: Unpack[OrganisationFields],
@@ -260,7 +262,10 @@ def create_member(
 
 
 @transaction.atomic
-def update_organisation(organisation: Organisation, **changes: Unpack[OrganisationFields]) -> Organisation:
+@records_by
+def update_organisation(
+    organisation: Organisation, *, by: User | None, **changes: Unpack[OrganisationFields]
+) -> Organisation:
     if "registration_number" in changes:
         changes["registration_number"] = normalise_registration_number(changes["registration_number"])
     for field, value in changes.items():
@@ -271,7 +276,8 @@ def update_organisation(organisation: Organisation, **changes: Unpack[Organisati
 
 
 @transaction.atomic
-def end_membership(membership: Membership, *, left_on: datetime.date, reason: str = "") -> Membership:
+@records_by
+def end_membership(membership: Membership, *, left_on: datetime.date, reason: str = "", by: User | None) -> Membership:
     """End a membership. The organisation, its people and everything it did stay on record."""
     if membership.status != MembershipStatus.ACTIVE:
         raise ValidationError(_("This membership has already ended."))

@@ -177,7 +177,11 @@ def member_create(request: HttpRequest) -> HttpResponse:
         data = {k: v for k, v in form.cleaned_data.items() if k not in {"goals", "joined_on"}}
         try:
             membership = services.create_member(
-                consortium, goals=form.cleaned_data["goals"], joined_on=form.cleaned_data["joined_on"], **data
+                consortium,
+                by=current_user(request),
+                goals=form.cleaned_data["goals"],
+                joined_on=form.cleaned_data["joined_on"],
+                **data,
             )
         except ValidationError as error:
             show_on_form(form, error)
@@ -218,7 +222,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _organisation_for(request, pk, for_write=True)
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
-        services.update_organisation(organisation, **form.cleaned_data)
+        services.update_organisation(organisation, by=current_user(request), **form.cleaned_data)
         messages.success(request, _("The institution's details have been saved."))
         return redirect("backoffice:member", pk=organisation.pk)
     return render(
@@ -246,7 +250,7 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
     form = EndMembershipForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.end_membership(membership, **form.cleaned_data)
+            services.end_membership(membership, by=current_user(request), **form.cleaned_data)
         except ValidationError as error:
             show_on_form(form, error)
         else:

@@ -6,7 +6,7 @@ active and images that are whole.
 import csv
 import io
 import zipfile
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import IO, Any
 
 from django.conf import settings
@@ -97,18 +97,28 @@ def max_bytes() -> int:
     return int(settings.UPLOAD_MAX_BYTES)
 
 
-def max_megabytes() -> str:
-    """The limit as people read it: "10" (megabytes), for the forms' labels and the messages."""
-    return f"{max_bytes() / 1024 / 1024:g}"
+def max_megabytes(limit: int | None = None) -> str:
+    """A limit (by default :func:`max_bytes`) as people read it: "10" (megabytes), for labels and messages."""
+    return f"{(max_bytes() if limit is None else limit) / 1024 / 1024:g}"
 
 
-def check_size(upload: UploadedFile, field: str = "file") -> int:
-    """The upload's size in bytes; a ValidationError on ``field`` when it is empty or larger than the limit."""
+def size_problem(size: int | None, limit: int | None = None) -> str | None:
+    """Why a file of ``size`` bytes is refused (a translated sentence): empty, or larger than ``limit`` (by default
+    ``UPLOAD_MAX_BYTES``; the mobility import has its own). None when its size is fine."""
+    limit = max_bytes() if limit is None else limit
+    if not size:
+        return _("The file is empty.")
+    if size > limit:
+        return _("The file is too large: at most %(mb)s MB.") % {"mb": max_megabytes(limit)}
+    return None
+
+
+def check_size(upload: UploadedFile, field: str = "file", *, limit: int | None = None) -> int:
+    """The upload's size in bytes; a ValidationError on ``field`` when it is empty or larger than the limit
+    (:func:`size_problem`)."""
     size = upload.size or 0
-    if size == 0:
-        raise ValidationError({field: _("The file is empty.")})
-    if size > max_bytes():
-        raise ValidationError({field: _("The file is too large: at most %(mb)s MB.") % {"mb": max_megabytes()}})
+    if problem := size_problem(size, limit):
+        raise ValidationError({field: problem})
     return size
 
 
@@ -165,25 +175,18 @@ def checked_type(
 XLSX_SIGNATURE = b"PK\x03\x04"  # a zip archive, as every .xlsx is
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"  # the old Excel .xls (and .doc) format
 
-
-def spreadsheet_kind(head: bytes) -> str | None:
-    """ "xlsx" or "csv" from the file's first bytes (a kilobyte or so), or None for anything else.
-
-    A CSV is text: no NUL bytes and none of the signatures of PDFs, images or the old .xls format.
-    """
-    if head.startswith(XLSX_SIGNATURE):
-        return "xlsx"
-    if not head or b"\x00" in head or head.startswith(OLE_SIGNATURE) or content_type(head):
-        return None
-    return "csv"
+# The text encodings a CSV may be in: UTF-8 (with or without its byte-order mark) unless the caller takes more,
+# as the mobility import takes Windows-1257, what a Latvian Excel saves as "CSV".
+UTF8: tuple[str, ...] = ("utf-8",)
 
 
-def size_problem(size: int | None, limit: int) -> str | None:
-    """Why a file is refused for its size (a translated sentence), or None."""
-    if not size:
-        return _("The file is empty.")
-    if size > limit:
-        return _("The file is larger than %(megabytes)s MB.") % {"megabytes": limit // (1024 * 1024)}
+def decode(data: bytes, encodings: Sequence[str] = UTF8) -> str | None:
+    """The text in the first of ``encodings`` that reads the bytes (UTF-8 without its byte-order mark), or None."""
+    for encoding in encodings:
+        try:
+            return data.decode("utf-8-sig" if encoding == "utf-8" else encoding)
+        except UnicodeDecodeError:
+            continue
     return None
 
 
@@ -206,32 +209,30 @@ def ooxml_kind(file: Any) -> str | None:
     return next((kind for kind, part in OOXML_PARTS.items() if part in names), None)
 
 
-def table_kind(file: Any) -> str | None:
+def table_kind(file: Any, encodings: Sequence[str] = UTF8) -> str | None:
     """By content: the Office Open XML kind of a zip archive (xlsx, docx, pptx, see :func:`ooxml_kind`), "csv" for
-    text that reads as a UTF-8 table (:func:`looks_like_csv`), else None. The file is left at its start."""
+    text in one of ``encodings`` that reads as a table (:func:`looks_like_csv`), else None. The file is left at its
+    start. Every upload of a table (the mobility import, the module's export, follow-up files) is sniffed here."""
     file.seek(0)
     head = file.read(len(XLSX_SIGNATURE))
     file.seek(0)
     if head.startswith(XLSX_SIGNATURE):
         return ooxml_kind(file)
-    return "csv" if looks_like_csv(file) else None
+    return "csv" if looks_like_csv(file, encodings) else None
 
 
-def looks_like_csv(file: Any) -> bool:
-    """UTF-8 text without control bytes or markup whose first lines split into columns the same way."""
+def looks_like_csv(file: Any, encodings: Sequence[str] = UTF8) -> bool:
+    """Text in one of ``encodings`` (not a PDF, an image or an old .xls), without control bytes or markup, whose
+    first lines split into columns the same way."""
     file.seek(0)
     sample = file.read(64 * 1024)
     file.seek(0)
-    if not sample or b"\x00" in sample:
+    if not sample or b"\x00" in sample or sample.startswith(OLE_SIGNATURE) or content_type(sample):
         return False
-    try:
-        text = sample.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # A cut in the middle of a multi-byte character at the end of the sample is still text.
-        try:
-            text = sample[:-3].decode("utf-8-sig")
-        except UnicodeDecodeError:
-            return False
+    # A cut in the middle of a multi-byte character at the end of the sample is still text.
+    text = decode(sample, encodings) or decode(sample[:-3], encodings)
+    if text is None:
+        return False
     if any(ord(c) < 32 and c not in "\t\r\n" for c in text):
         return False
     if text.lstrip().startswith("<"):  # HTML, SVG or XML dressed as a list

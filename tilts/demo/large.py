@@ -138,6 +138,7 @@ def _mobilities(
         year = 2021 + index
         project = project_services.create_project(
             consortium,
+            by=None,
             call_year=year,
             action="KA121-ADU",
             title=f"{MARKER} {year}",

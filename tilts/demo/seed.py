@@ -455,6 +455,7 @@ def _demo_projects(consortium: Consortium, organisations: dict[str, Organisation
             continue
         project = project_services.create_project(
             consortium,
+            by=None,
             call_year=call_year,
             action="KA121-ADU",
             title=f"LNB konsorcijs {call_year} (demo)",
@@ -464,12 +465,13 @@ def _demo_projects(consortium: Consortium, organisations: dict[str, Organisation
             status="awarded",
         )
         project_services.set_awarded_budget(
-            project, version=project.version, amounts={k: Decimal(v) for k, v in awarded.items()}
+            project, by=None, version=project.version, amounts={k: Decimal(v) for k, v in awarded.items()}
         )
         if call_year == 2025:
             for key, activity_type, count, share in DEMO_PLANS:
                 project_services.save_member_plan(
                     project,
+                    by=None,
                     organisation=organisations[key],
                     activity_type=activity_type,
                     planned_mobilities=count,

@@ -101,6 +101,7 @@ def _project_2026(consortium: Consortium) -> Project:
     if project is None:
         project = project_services.create_project(
             consortium,
+            by=None,
             call_year=2026,
             action="KA121-ADU",
             title="LNB konsorcijs 2026 (demo)",
@@ -229,7 +230,7 @@ def _seed(consortium: Consortium, organisations: dict[str, Organisation]) -> Non
             ),
             criteria=_criteria(),
         )
-        services.set_evaluators(call, [evaluator, second_evaluator])
+        services.set_evaluators(call, [evaluator, second_evaluator], by=None)
         scores = [[9, 8, 7], [7, 9, 8], [6, 6, 5]]
         applications = [_apply(call, people[i + 1], PLANS[i + 1], goals[i : i + 2], submit=True) for i in range(3)]
         for application, values in zip(applications, scores, strict=True):
@@ -276,7 +277,7 @@ def _seed(consortium: Consortium, organisations: dict[str, Organisation]) -> Non
             ),
             criteria=_criteria(),
         )
-        services.set_evaluators(call, [evaluator, second_evaluator])
+        services.set_evaluators(call, [evaluator, second_evaluator], by=None)
         _apply(call, people[0], PLANS[0], goals[1:2], submit=True)
         lnb = _apply(call, people[4], PLANS[4], goals[0:1], submit=True)  # the LNB evaluator is in conflict here
         _score(call, lnb, second_evaluator, [8, 9, 9])

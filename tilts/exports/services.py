@@ -777,8 +777,7 @@ def decide(user: User, line: ModuleImportRow, decision: str) -> ModuleImportRow:
         keys = [key for key, _tilts, _module in line.differences if key in module_import.ADOPTABLE]
         changes = _adopted(mobility, line.module_values, keys)
         if changes:
-            mobility._history_user = user  # type: ignore[attr-defined]
-            update_mobility(mobility, version=mobility.version, **changes)
+            update_mobility(mobility, version=mobility.version, by=user, **changes)
         if "means_of_transport" in keys:
             code = line.module_values.get("means_of_transport", "")
             transport = module_import.transport_key(code)

@@ -351,7 +351,7 @@ def followup_update(request: HttpRequest, followup_id: ObjectId, payload: Follow
     changes = _related(user, followup.project, changes)
     if "mobilities" in changes:
         changes["mobilities"] = selectors.keep_out_of_reach(user, followup, changes["mobilities"])
-    return services.update_followup(followup, version=version, **changes)
+    return services.update_followup(followup, version=version, by=user, **changes)
 
 
 @router.delete(
@@ -392,11 +392,12 @@ def followup_files(
     materials_file: Annotated[UploadedFile | None, File(description="PDF, PNG, JPEG, DOCX, PPTX or XLSX.")] = None,
 ) -> FollowUp:
     """The same checks of content (by its bytes) and size as the web form, through the same service."""
-    followup = _editable(current_user(request), followup_id)
+    user = current_user(request)
+    followup = _editable(user, followup_id)
     if attendance_list is None and materials_file is None:
         raise ValidationError(_("Upload the attendance list, the materials or both."))
     return services.update_followup(
-        followup, version=version, attendance_list=attendance_list, materials_file=materials_file
+        followup, version=version, by=user, attendance_list=attendance_list, materials_file=materials_file
     )
 
 

@@ -209,10 +209,12 @@ def create_followup(
 
 
 @transaction.atomic
+@records_by
 def update_followup(
     followup: FollowUp,
     *,
     version: int,
+    by: User | None,
     mobilities: Iterable[Mobility] | None = None,
     goals: Iterable[Goal] | None = None,
     attendee_organisations: Iterable[Organisation] | None = None,

@@ -83,7 +83,7 @@ def _save(request: HttpRequest, form: FollowUpForm, followup: FollowUp | None) -
         if followup is None:
             return services.create_followup(project=form.project, by=user, **data)
         data["mobilities"] = selectors.keep_out_of_reach(user, followup, list(data["mobilities"]))
-        return services.update_followup(followup, version=form.cleaned_data["version"] or 0, **data)
+        return services.update_followup(followup, version=form.cleaned_data["version"] or 0, by=user, **data)
     except ValidationError as error:
         show_on_form(form, error)
         return None

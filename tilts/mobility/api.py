@@ -149,7 +149,7 @@ def mobility_update(request: HttpRequest, mobility_id: ObjectId, payload: Mobili
     mobility = selectors.access_mobility(user, mobility_id, for_write=True)
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version")
-    return services.update_mobility(mobility, version=version, **changes)
+    return services.update_mobility(mobility, version=version, by=user, **changes)
 
 
 @router.post("/mobilities/{mobility_id}/transitions", response=MobilityOut, summary="Move along the workflow")
@@ -298,7 +298,7 @@ def group_activity_update(request: HttpRequest, group_id: ObjectId, payload: Gro
     group = selectors.access_group(user, group_id, for_write=True)
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version")
-    return services.update_group_activity(group, version=version, **changes)
+    return services.update_group_activity(group, version=version, by=user, **changes)
 
 
 @router.post(

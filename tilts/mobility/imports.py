@@ -205,18 +205,19 @@ def header_names() -> dict[str, str]:
     return names
 
 
-def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1257"):  # Windows-1257: what a Latvian Excel saves as "CSV"
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise FileRefused(_("The CSV file's text cannot be read. Save it as CSV UTF-8 and upload it again."))
+# UTF-8, or Windows-1257: what a Latvian Excel saves as "CSV".
+ENCODINGS = (*uploads.UTF8, "cp1257")
+
+
+def table_kind(data: bytes) -> str | None:
+    """xlsx or csv (in one of :data:`ENCODINGS`) by the file's content (tilts.core.uploads), else None."""
+    kind = uploads.table_kind(io.BytesIO(data), ENCODINGS)
+    return kind if kind in ("xlsx", "csv") else None
 
 
 def read_table(data: bytes) -> list[list[object]]:
     """The file's rows as lists of cell values (the first is the header row); FileRefused if it cannot be read."""
-    kind = uploads.spreadsheet_kind(data[:2048])
+    kind = table_kind(data)
     if kind is None:
         raise FileRefused(_("Upload an Excel workbook (.xlsx) or a CSV file."))
     if kind == "xlsx":
@@ -227,7 +228,9 @@ def read_table(data: bytes) -> list[list[object]]:
         except Exception:  # openpyxl raises many kinds of errors for files that are not workbooks
             raise FileRefused(_("The workbook cannot be read. Save it again as .xlsx and upload it.")) from None
         return rows
-    text = _decode(data)
+    text = uploads.decode(data, ENCODINGS)
+    if text is None:
+        raise FileRefused(_("The CSV file's text cannot be read. Save it as CSV UTF-8 and upload it again."))
     first_line = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)  # Latvian spreadsheets save CSV with semicolons
     try:
@@ -653,9 +656,9 @@ def upload(user: User, project: Project, file: IO[bytes], name: str, size: int |
     problem = uploads.size_problem(size, max_bytes())
     file.seek(0)
     data = file.read(max_bytes() + 1)
-    if problem is None and uploads.spreadsheet_kind(data[:2048]) is None:
+    if problem is None and table_kind(data) is None:
         problem = _("Upload an Excel workbook (.xlsx) or a CSV file.")
-    if problem is None and len(data) > max_bytes():
+    if problem is None:
         problem = uploads.size_problem(len(data), max_bytes())
     if problem:
         raise ValidationError({"file": problem})

@@ -31,10 +31,9 @@ class ParticipantKind(models.TextChoices):
     ACCOMPANYING = "accompanying", _("Accompanying person")
 
 
-# The fields a person fills in when planning a mobility, in the order of the form. A joint trip's participants
-# share all of them but the participant kind and the place of departure.
-class MobilityPlan(TypedDict, total=False):
-    participant_kind: str
+class Plan(TypedDict, total=False):
+    """What a mobility and a group activity both plan: the activity, the host, the journey, its dates and topic."""
+
     activity_type: str
     receiving_name: str
     receiving_oid: str
@@ -47,8 +46,15 @@ class MobilityPlan(TypedDict, total=False):
     end_date: datetime.date
     travel_days: int
     green_travel: bool
-    course_days: int
     topic: str
+
+
+class MobilityPlan(Plan, total=False):
+    """The fields a person fills in when planning a mobility: the common plan, the participant's kind, a course's
+    days, what they will learn and their follow-up."""
+
+    participant_kind: str
+    course_days: int
     learning_objectives: str
     followup_plan: str
     followup_audience: str
@@ -56,8 +62,9 @@ class MobilityPlan(TypedDict, total=False):
     followup_due: datetime.date | None
 
 
-PLAN_FIELDS = tuple(MobilityPlan.__annotations__)
-TRIP_FIELDS = tuple(name for name in PLAN_FIELDS if name not in ("participant_kind", "origin"))
+def in_model_order(model: type[models.Model], plan: type) -> tuple[str, ...]:
+    """A plan's fields in the order the model declares them, which is the order of the forms."""
+    return tuple(field.name for field in model._meta.fields if field.name in plan.__annotations__)
 
 
 class Mobility(models.Model):
@@ -145,6 +152,12 @@ class Mobility(models.Model):
     @property
     def activity_days(self) -> int:
         return (self.end_date - self.start_date).days + 1
+
+
+# The fields a person fills in when planning a mobility, in the order of the form. A joint trip's participants
+# share all of them but the participant kind and the place of departure.
+PLAN_FIELDS = in_model_order(Mobility, MobilityPlan)
+TRIP_FIELDS = tuple(name for name in PLAN_FIELDS if name not in ("participant_kind", "origin"))
 
 
 class GrantRecalculation(models.Model):

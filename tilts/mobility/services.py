@@ -4,7 +4,6 @@ The seed's rule: a mobility is approved only with a plan to teach colleagues aft
 development alone is not funded.
 """
 
-import datetime
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any, Required, TypedDict, Unpack
@@ -34,6 +33,8 @@ from tilts.mobility.models import (
     Mobility,
     MobilityPlan,
     MobilityStatus,
+    Plan,
+    in_model_order,
 )
 from tilts.projects.models import Project, ProjectStatus
 from tilts.projects.selectors import within_period
@@ -249,8 +250,14 @@ def preview_change(mobility: Mobility, **changes: Unpack[MobilityChanges]) -> tu
 
 
 @transaction.atomic
+@records_by
 def update_mobility(
-    mobility: Mobility, *, version: int, goals: Iterable[Goal] | None = None, **changes: Unpack[MobilityChanges]
+    mobility: Mobility,
+    *,
+    version: int,
+    by: User | None,
+    goals: Iterable[Goal] | None = None,
+    **changes: Unpack[MobilityChanges],
 ) -> Mobility:
     """Save changes if nobody saved since ``version``; the grant is recalculated (and re-frozen if approved)."""
     if mobility.status in (MobilityStatus.COMPLETED, MobilityStatus.CANCELLED):
@@ -459,32 +466,21 @@ def join_trip(
 # Group activities ---------------------------------------------------------------------------------------------
 
 
-class GroupPlan(TypedDict, total=False):
-    """The fields of a group activity a planner fills in, in the order of the form."""
+class GroupPlan(Plan, total=False):
+    """The fields of a group activity a planner fills in: the common plan, the group's title, its means of transport,
+    who travels and the learners' daily rate."""
 
     title: str
-    activity_type: str
-    receiving_name: str
-    receiving_oid: str
-    receiving_country: str
-    receiving_city: str
-    origin: str
-    venue: str
-    ec_distance_km: int | None
-    start_date: datetime.date
-    end_date: datetime.date
-    travel_days: int
     means_of_transport: str
-    green_travel: bool
     learners: int
     learners_fewer_opportunities: int
     accompanying_persons: int
     lead_accompanying_person: User
     learner_daily_rate: Decimal | None
-    topic: str
 
 
-GROUP_FIELDS = tuple(GroupPlan.__annotations__)
+# In the order of the form.
+GROUP_FIELDS = in_model_order(GroupActivity, GroupPlan)
 
 
 class GroupChanges(GroupPlan, total=False):
@@ -609,6 +605,7 @@ def _prepare_group(group: GroupActivity) -> None:
 
 
 @transaction.atomic
+@records_by
 def create_group_activity(*, by: User | None, **fields: Unpack[GroupFields]) -> GroupActivity:
     """Plan a group activity (a draft), priced by the rules engine."""
     group = GroupActivity(created_by=by, **fields)
@@ -619,7 +616,10 @@ def create_group_activity(*, by: User | None, **fields: Unpack[GroupFields]) -> 
 
 
 @transaction.atomic
-def update_group_activity(group: GroupActivity, *, version: int, **changes: Unpack[GroupChanges]) -> GroupActivity:
+@records_by
+def update_group_activity(
+    group: GroupActivity, *, version: int, by: User | None, **changes: Unpack[GroupChanges]
+) -> GroupActivity:
     """Save changes if nobody saved since ``version``; priced again (and frozen again if approved or later)."""
     if group.status in (MobilityStatus.COMPLETED, MobilityStatus.CANCELLED):
         raise ValidationError(_("A completed or cancelled mobility cannot be changed."))

@@ -148,7 +148,11 @@ def mobility_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 difference = {"before": before, "after": after, "delta": delta, "sign": "+" if delta > 0 else ""}
             else:
                 services.update_mobility(
-                    mobility, version=form.cleaned_data["version"] or 0, goals=form.cleaned_data["goals"], **changes
+                    mobility,
+                    version=form.cleaned_data["version"] or 0,
+                    by=user,
+                    goals=form.cleaned_data["goals"],
+                    **changes,
                 )
                 messages.success(request, _("Saved."))
                 return redirect("mobility:detail", pk=mobility.pk)
@@ -496,7 +500,7 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
         changes = form.service_fields()
         try:
             services.update_group_activity(
-                GroupActivity.objects.get(pk=pk), version=form.cleaned_data["version"] or 0, **changes
+                GroupActivity.objects.get(pk=pk), version=form.cleaned_data["version"] or 0, by=user, **changes
             )
         except ValidationError as error:
             show_on_form(form, error)

@@ -8,9 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from tilts.accounts.models import User
 from tilts.consortium.models import Consortium, Organisation
 from tilts.consortium.selectors import is_active_member
 from tilts.core.dates import add_months
+from tilts.core.history import records_by
 from tilts.core.locking import claim_version
 from tilts.grants import rules
 from tilts.grants.services import create_rate_table
@@ -37,9 +39,11 @@ def check_dates(action: str, start: datetime.date, end: datetime.date) -> None:
 
 
 @transaction.atomic
+@records_by
 def create_project(
     consortium: Consortium,
     *,
+    by: User | None,
     call_year: int,
     title: str,
     start_date: datetime.date,
@@ -81,7 +85,8 @@ class ProjectChanges(TypedDict, total=False):
 
 
 @transaction.atomic
-def update_project(project: Project, *, version: int, **changes: Unpack[ProjectChanges]) -> Project:
+@records_by
+def update_project(project: Project, *, version: int, by: User | None, **changes: Unpack[ProjectChanges]) -> Project:
     """Save changes only if nobody saved the project since ``version`` was read (optimistic locking)."""
     for field, value in changes.items():
         setattr(project, field, value)
@@ -93,7 +98,8 @@ def update_project(project: Project, *, version: int, **changes: Unpack[ProjectC
 
 
 @transaction.atomic
-def set_awarded_budget(project: Project, *, version: int, amounts: dict[str, Decimal]) -> Project:
+@records_by
+def set_awarded_budget(project: Project, *, version: int, amounts: dict[str, Decimal], by: User | None) -> Project:
     """Record the grant agreement's amount per cost category."""
     for category, amount in amounts.items():
         if category not in BudgetCategory.values:
@@ -107,9 +113,11 @@ def set_awarded_budget(project: Project, *, version: int, amounts: dict[str, Dec
 
 
 @transaction.atomic
+@records_by
 def save_member_plan(
     project: Project,
     *,
+    by: User | None,
     organisation: Organisation,
     activity_type: str,
     planned_mobilities: int,
@@ -129,5 +137,6 @@ def save_member_plan(
     return plan
 
 
-def delete_member_plan(plan: MemberPlan) -> None:
+@records_by
+def delete_member_plan(plan: MemberPlan, *, by: User | None) -> None:
     plan.delete()

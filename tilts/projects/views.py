@@ -51,7 +51,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            project = services.create_project(consortium, **data)
+            project = services.create_project(consortium, by=current_user(request), **data)
         except ValidationError as error:
             show_on_form(form, error)
         else:
@@ -71,7 +71,9 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "call_year")}
         try:
-            services.update_project(project, version=form.cleaned_data["version"] or 0, **data)
+            services.update_project(
+                project, version=form.cleaned_data["version"] or 0, by=current_user(request), **data
+            )
         except ValidationError as error:
             show_on_form(form, error)
         else:
@@ -88,7 +90,9 @@ def budget_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = BudgetForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
         try:
-            services.set_awarded_budget(project, version=form.cleaned_data["version"], amounts=form.amounts())
+            services.set_awarded_budget(
+                project, version=form.cleaned_data["version"], amounts=form.amounts(), by=current_user(request)
+            )
         except ValidationError as error:
             show_on_form(form, error)
         else:
@@ -106,7 +110,7 @@ def plan_edit(request: HttpRequest, pk: int, plan_pk: int | None = None) -> Http
     form = MemberPlanForm(request.POST or None, instance=plan, project=project, consortium=project.consortium)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_member_plan(project, **form.cleaned_data)
+            services.save_member_plan(project, by=current_user(request), **form.cleaned_data)
         except ValidationError as error:
             show_on_form(form, error)
         else:
@@ -125,6 +129,6 @@ def plan_edit(request: HttpRequest, pk: int, plan_pk: int | None = None) -> Http
 def plan_delete(request: HttpRequest, pk: int, plan_pk: int) -> HttpResponse:
     project = _project(request, pk, for_write=True)
     plan: MemberPlan = get_object_or_404(project.member_plans, pk=plan_pk)
-    services.delete_member_plan(plan)
+    services.delete_member_plan(plan, by=current_user(request))
     messages.success(request, _("The plan line has been removed."))
     return redirect("projects:detail", pk=project.pk)

@@ -528,10 +528,11 @@ def call_set_evaluators(request: HttpRequest, call_id: ObjectId, payload: Evalua
     """Set a call's selection committee (coordinator): users with the evaluator or coordinator role.
 
     Evaluators who have already scored cannot be removed."""
-    call = selectors.access_call(_coordinator(request), call_id, for_write=True)
+    coordinator = _coordinator(request)
+    call = selectors.access_call(coordinator, call_id, for_write=True)
     evaluators = _evaluators(payload.evaluator_ids)
     try:
-        services.set_evaluators(call, evaluators)
+        services.set_evaluators(call, evaluators, by=coordinator)
     except ValidationError as error:
         raise ValidationError({"evaluator_ids": error.messages}) from error
     return call.evaluators.order_by("pk")

@@ -161,7 +161,8 @@ def save_call(call: Call, *, criteria: list[dict[str, Any]] | None = None) -> Ca
 
 
 @transaction.atomic
-def set_evaluators(call: Call, evaluators: Iterable[User]) -> None:
+@records_by
+def set_evaluators(call: Call, evaluators: Iterable[User], *, by: User | None) -> None:
     """Assign the selection committee; evaluators who have already scored cannot be removed."""
     chosen = {user.pk: user for user in evaluators}
     for user in chosen.values():

@@ -428,11 +428,12 @@ def call_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(Role.COORDINATOR)
 def call_evaluators(request: HttpRequest, pk: int) -> HttpResponse:
-    call = selectors.access_call(current_user(request), pk, for_write=True)
+    user = current_user(request)
+    call = selectors.access_call(user, pk, for_write=True)
     form = EvaluatorsForm(request.POST)
     if form.is_valid():
         try:
-            services.set_evaluators(call, form.cleaned_data["evaluators"])
+            services.set_evaluators(call, form.cleaned_data["evaluators"], by=user)
         except ValidationError as error:
             report_errors(request, error)
         else:

@@ -37,7 +37,7 @@ def test_choosing_a_non_evaluator_names_her_in_the_feminine(consortium, particip
     participant.first_name, participant.last_name, participant.gender = "Ilze", "Bērziņa", "female"
     participant.save()
     with translation.override("lv"), pytest.raises(ValidationError) as raised:
-        selection_services.set_evaluators(make_call(consortium), [participant])
+        selection_services.set_evaluators(make_call(consortium), [participant], by=None)
     assert raised.value.message_dict["evaluators"] == ["Ilze Bērziņa nav vērtētāja."]
 
 

@@ -2,7 +2,7 @@ import datetime
 
 import factory
 
-from tilts.consortium.models import Consortium, Goal, Membership, Organisation, OrganisationType
+from tilts.consortium.models import Consortium, Goal, JoinApplication, Membership, Organisation, OrganisationType
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -56,3 +56,21 @@ class MemberFactory(factory.django.DjangoModelFactory):
     consortium = factory.SubFactory(ConsortiumFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     joined_on = datetime.date(2022, 1, 1)
+
+
+class JoinApplicationFactory(factory.django.DjangoModelFactory):
+    """A pending application to join, as a library sends it on the public form."""
+
+    class Meta:
+        model = JoinApplication
+
+    consortium = factory.SubFactory(ConsortiumFactory)
+    legal_name = "Alūksnes novada bibliotēka"
+    type = OrganisationType.LIBRARY
+    registration_number = factory.Sequence(lambda n: f"8{n:010d}")
+    address = "Pils iela 2"
+    city = "Alūksne"
+    motivation = "M"
+    planned_activities = "P"
+    contact_name = "Edgars Vītols"
+    contact_email = factory.Sequence(lambda n: f"edgars{n}@aluksne.example.lv")

@@ -4,28 +4,9 @@ import pytest
 from django.test import Client
 
 from tilts.consortium.models import Consortium, Goal, JoinApplication, JoinApplicationStatus, Organisation
+from tilts.consortium.tests.forms import join_payload
 
 pytestmark = pytest.mark.django_db
-
-
-def payload(**overrides: object) -> dict[str, object]:
-    data: dict[str, object] = {
-        "legal_name": "Talsu novada muzejs",
-        "type": "museum",
-        "registration_number": "90000012345",
-        "address": "Rožu iela 7",
-        "city": "Talsi",
-        "country": "LV",
-        "goals": [2, 3],
-        "motivation": "M",
-        "planned_activities": "P",
-        "contact_name": "Ilze Krūmiņa",
-        "contact_email": "ilze@example.lv",
-        "consent": True,
-        "language": "en",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_public_reads(client: Client, consortium: Consortium, goals: list[Goal], member: Organisation) -> None:
@@ -39,7 +20,7 @@ def test_public_reads(client: Client, consortium: Consortium, goals: list[Goal],
 
 
 def test_apply_through_the_api(client: Client, consortium: Consortium, goals: list[Goal]) -> None:
-    response = client.post("/api/v1/join-applications", payload(), content_type="application/json")
+    response = client.post("/api/v1/join-applications", join_payload(), content_type="application/json")
     assert response.status_code == 201, response.content
     application = JoinApplication.objects.get(pk=response.json()["id"])
     assert application.language == "en"
@@ -64,7 +45,7 @@ def test_bad_api_input_is_422_per_field_and_saves_nothing(
 ) -> None:
     response = client.post(
         "/api/v1/join-applications",
-        payload(**{field: value}),
+        join_payload(**{field: value}),
         content_type="application/json",
         headers={"accept-language": "lv"},
     )
@@ -75,8 +56,8 @@ def test_bad_api_input_is_422_per_field_and_saves_nothing(
 
 
 def test_duplicate_pending_application_is_422(client: Client, consortium: Consortium, goals: list[Goal]) -> None:
-    client.post("/api/v1/join-applications", payload(), content_type="application/json")
-    response = client.post("/api/v1/join-applications", payload(), content_type="application/json")
+    client.post("/api/v1/join-applications", join_payload(), content_type="application/json")
+    response = client.post("/api/v1/join-applications", join_payload(), content_type="application/json")
     assert response.status_code == 422
     assert "registration_number" in response.json()["errors"]
 
@@ -108,7 +89,7 @@ def test_member_contact_sees_and_edits_only_own_institution(
 def test_auditor_reads_but_cannot_decide(
     auditor_client: Client, consortium: Consortium, goals: list[Goal], client: Client
 ) -> None:
-    client.post("/api/v1/join-applications", payload(), content_type="application/json")
+    client.post("/api/v1/join-applications", join_payload(), content_type="application/json")
     application = JoinApplication.objects.get()
     assert len(auditor_client.get("/api/v1/join-applications").json()) == 1
     assert auditor_client.post(f"/api/v1/join-applications/{application.pk}/accept").status_code == 403
@@ -123,9 +104,9 @@ def test_auditor_reads_but_cannot_decide(
 def test_coordinator_accepts_and_rejects_through_the_api(
     coordinator_client: Client, consortium: Consortium, goals: list[Goal], client: Client
 ) -> None:
-    client.post("/api/v1/join-applications", payload(), content_type="application/json")
+    client.post("/api/v1/join-applications", join_payload(), content_type="application/json")
     client.post(
-        "/api/v1/join-applications", payload(registration_number="90000054321"), content_type="application/json"
+        "/api/v1/join-applications", join_payload(registration_number="90000054321"), content_type="application/json"
     )
     first, second = JoinApplication.objects.order_by("pk")
     assert coordinator_client.post(f"/api/v1/join-applications/{first.pk}/accept").json()["status"] == "accepted"

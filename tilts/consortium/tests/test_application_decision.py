@@ -15,22 +15,16 @@ from tilts.consortium.models import (
     MembershipStatus,
     Organisation,
 )
+from tilts.consortium.tests.factories import JoinApplicationFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def application(consortium: Consortium, goals: list[Goal]) -> JoinApplication:
-    application = JoinApplication.objects.create(
+    application = JoinApplicationFactory(
         consortium=consortium,
-        legal_name="Alūksnes novada bibliotēka",
-        type="library",
         registration_number="90000054321",
-        address="Pils iela 2",
-        city="Alūksne",
-        motivation="M",
-        planned_activities="P",
-        contact_name="Edgars Vītols",
         contact_position="Direktors",
         contact_email="edgars@aluksne.example.lv",
         language="en",
@@ -101,18 +95,9 @@ def test_an_institution_that_left_keeps_its_record_when_accepted_again(
     membership = services.accept_join_application(application, by=coordinator)
     import datetime
 
-    services.end_membership(membership, left_on=datetime.date.today(), reason="Reorganised")
-    again = JoinApplication.objects.create(
-        consortium=consortium,
-        legal_name="Alūksnes novada bibliotēka",
-        type="library",
-        registration_number="90000054321",
-        address="Pils iela 2",
-        city="Alūksne",
-        motivation="M",
-        planned_activities="P",
-        contact_name="Edgars Vītols",
-        contact_email="edgars@aluksne.example.lv",
+    services.end_membership(membership, by=None, left_on=datetime.date.today(), reason="Reorganised")
+    again = JoinApplicationFactory(
+        consortium=consortium, registration_number="90000054321", contact_email="edgars@aluksne.example.lv"
     )
     second = services.accept_join_application(again, by=coordinator)
     assert second.organisation_id == membership.organisation_id

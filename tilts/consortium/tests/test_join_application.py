@@ -7,31 +7,9 @@ from django.urls import reverse
 
 from tilts.consortium.models import Consortium, Goal, JoinApplication, JoinApplicationStatus
 from tilts.consortium.tests.factories import MemberFactory, OrganisationFactory
+from tilts.consortium.tests.forms import join_form_data
 
 pytestmark = pytest.mark.django_db
-
-
-def form_data(goal_list: list[Goal], **overrides: object) -> dict[str, object]:
-    data: dict[str, object] = {
-        "legal_name": "Talsu novada muzejs",
-        "type": "museum",
-        "registration_number": "90000012345",
-        "oid": "E10000001",
-        "address": "Rožu iela 7",
-        "city": "Talsi",
-        "country": "LV",
-        "website": "https://muzejs.example.lv",
-        "goals": [goal_list[1].pk, goal_list[2].pk],
-        "motivation": "Gribam mācīt kolēģus.",
-        "planned_activities": "Darbnīcas novada muzejiem.",
-        "contact_name": "Ilze Krūmiņa",
-        "contact_position": "Direktore",
-        "contact_email": "ilze@muzejs.example.lv",
-        "contact_phone": "+371 20000000",
-        "consent": "on",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_form_is_shown_in_latvian_by_default(client: Client, consortium: Consortium) -> None:
@@ -45,7 +23,7 @@ def test_valid_application_is_saved_with_goals_and_language(
     client: Client, consortium: Consortium, goals: list[Goal], django_capture_on_commit_callbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/en/join/", form_data(goals))
+        response = client.post("/en/join/", join_form_data(goals))
     assert response.status_code == 302
     assert response["Location"] == "/en/join/thanks/"
     application = JoinApplication.objects.get()
@@ -59,7 +37,7 @@ def test_applicant_and_coordinators_are_emailed(
     client: Client, consortium: Consortium, goals: list[Goal], coordinator, django_capture_on_commit_callbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("public:join"), form_data(goals))
+        client.post(reverse("public:join"), join_form_data(goals))
     recipients = {message.to[0]: message for message in mail.outbox}
     assert "ilze@muzejs.example.lv" in recipients
     assert "saņemts" in recipients["ilze@muzejs.example.lv"].subject  # Latvian, as the applicant used
@@ -81,7 +59,7 @@ def test_applicant_and_coordinators_are_emailed(
 def test_bad_input_gets_a_latvian_field_error_and_saves_nothing(
     client: Client, consortium: Consortium, goals: list[Goal], field: str, value: object, message: str
 ) -> None:
-    response = client.post(reverse("public:join"), form_data(goals, **{field: value}))
+    response = client.post(reverse("public:join"), join_form_data(goals, **{field: value}))
     assert response.status_code == 422
     assert field in response.context["form"].errors
     assert message.lower() in " ".join(response.context["form"].errors[field]).lower()
@@ -89,7 +67,7 @@ def test_bad_input_gets_a_latvian_field_error_and_saves_nothing(
 
 
 def test_errors_are_in_english_on_the_english_form(client: Client, consortium: Consortium, goals: list[Goal]) -> None:
-    response = client.post("/en/join/", form_data(goals, oid="X1"))
+    response = client.post("/en/join/", join_form_data(goals, oid="X1"))
     assert response.status_code == 422
     assert "organisation ID (OID) is the letter E followed by 8 digits" in response.text
 
@@ -97,8 +75,8 @@ def test_errors_are_in_english_on_the_english_form(client: Client, consortium: C
 def test_second_pending_application_for_same_registration_number_is_refused(
     client: Client, consortium: Consortium, goals: list[Goal]
 ) -> None:
-    client.post(reverse("public:join"), form_data(goals))
-    response = client.post(reverse("public:join"), form_data(goals, registration_number="900 000 123 45"))
+    client.post(reverse("public:join"), join_form_data(goals))
+    response = client.post(reverse("public:join"), join_form_data(goals, registration_number="900 000 123 45"))
     assert response.status_code == 422
     assert "registration_number" in response.context["form"].errors
     assert JoinApplication.objects.count() == 1
@@ -106,7 +84,7 @@ def test_second_pending_application_for_same_registration_number_is_refused(
 
 def test_current_member_cannot_apply_again(client: Client, consortium: Consortium, goals: list[Goal]) -> None:
     MemberFactory(consortium=consortium, organisation=OrganisationFactory(registration_number="90000012345"))
-    response = client.post(reverse("public:join"), form_data(goals))
+    response = client.post(reverse("public:join"), join_form_data(goals))
     assert response.status_code == 422
     assert not JoinApplication.objects.exists()
 
@@ -114,7 +92,7 @@ def test_current_member_cannot_apply_again(client: Client, consortium: Consortiu
 def test_foreign_registration_numbers_follow_a_looser_rule(
     client: Client, consortium: Consortium, goals: list[Goal]
 ) -> None:
-    response = client.post(reverse("public:join"), form_data(goals, country="EE", registration_number="70000898"))
+    response = client.post(reverse("public:join"), join_form_data(goals, country="EE", registration_number="70000898"))
     assert response.status_code == 302
     assert JoinApplication.objects.get().country.code == "EE"
 
@@ -123,7 +101,7 @@ def test_goals_of_another_consortium_are_rejected(client: Client, consortium: Co
     from tilts.consortium.tests.factories import GoalFactory
 
     foreign = GoalFactory()  # belongs to a consortium of its own
-    response = client.post(reverse("public:join"), form_data(goals, goals=[foreign.pk]))
+    response = client.post(reverse("public:join"), join_form_data(goals, goals=[foreign.pk]))
     assert response.status_code == 422
     assert not JoinApplication.objects.exists()
 
@@ -131,7 +109,7 @@ def test_goals_of_another_consortium_are_rejected(client: Client, consortium: Co
 def test_robots_filling_the_hidden_field_are_dropped_quietly(
     client: Client, consortium: Consortium, goals: list[Goal]
 ) -> None:
-    response = client.post(reverse("public:join"), form_data(goals, nickname="spam"))
+    response = client.post(reverse("public:join"), join_form_data(goals, nickname="spam"))
     assert response.status_code == 302
     assert not JoinApplication.objects.exists()
 
@@ -143,15 +121,15 @@ def test_robots_are_slowed_down_per_address(client: Client, consortium: Consorti
 
     cache.clear()
     for _attempt in range(JOIN_ATTEMPTS_PER_HOUR):
-        assert client.post(reverse("public:join"), form_data(goals, legal_name="")).status_code == 422
-    response = client.post(reverse("public:join"), form_data(goals))
+        assert client.post(reverse("public:join"), join_form_data(goals, legal_name="")).status_code == 422
+    response = client.post(reverse("public:join"), join_form_data(goals))
     assert response.status_code == 429
     assert not JoinApplication.objects.exists()
     cache.clear()
 
 
 def test_an_error_is_tied_to_its_field_for_screen_readers(client: Client, consortium: Consortium, goals: list[Goal]):
-    response = client.post(reverse("public:join"), form_data(goals, legal_name=""))
+    response = client.post(reverse("public:join"), join_form_data(goals, legal_name=""))
     page = response.content.decode()
     assert 'aria-describedby="id_legal_name_error"' in page and 'aria-invalid="true"' in page
     assert 'id="id_legal_name_error"' in page

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_a_current_member_is_active_and_one_that_left_is_not(consortium, member) -> None:
     assert selectors.is_active_member(member, consortium)
     assert selectors.is_active_member(member, consortium.pk)  # by id too, as services hold a project's consortium_id
-    services.end_membership(Membership.objects.get(organisation=member), left_on=datetime.date.today())
+    services.end_membership(Membership.objects.get(organisation=member), by=None, left_on=datetime.date.today())
     assert not selectors.is_active_member(member, consortium)
 
 

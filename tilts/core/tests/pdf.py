@@ -28,3 +28,10 @@ def make_pdf(catalogue_extra: str = "", extra_objects: tuple[str, ...] = (), com
         out.write(f"{offset:010d} 00000 n \n".encode())
     out.write(f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
     return out.getvalue()
+
+
+def pdf_text(content: bytes) -> str:
+    """The text of every page of a PDF Tilts made (an agreement, a pack), for tests to read."""
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)

@@ -8,8 +8,7 @@ from django.test import Client
 
 from tilts.consortium.models import Consortium
 from tilts.mobility.models import Mobility
-from tilts.mobility.tests.factories import make_project
-from tilts.mobility.tests.test_mobility_scale import many
+from tilts.mobility.tests.factories import make_project, many_mobilities
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +21,7 @@ def project(consortium: Consortium):
 def test_walking_the_pages_gives_every_mobility_once_in_order(
     coordinator_client: Client, project, member, goals, django_assert_max_num_queries
 ) -> None:
-    made = many(project, member, goals, 23)
+    made = many_mobilities(project, member, goals, 23)
     url = f"/api/v1/projects/{project.pk}/mobilities"
     seen: list[int] = []
     response = coordinator_client.get(url, {"limit": 10})
@@ -43,7 +42,7 @@ def test_walking_the_pages_gives_every_mobility_once_in_order(
 def test_a_row_added_behind_the_cursor_does_not_shift_the_next_page(
     coordinator_client: Client, project, member, goals
 ) -> None:
-    many(project, member, goals, 6)
+    many_mobilities(project, member, goals, 6)
     url = f"/api/v1/projects/{project.pk}/mobilities"
     first = coordinator_client.get(url, {"limit": 3})
     earliest = Mobility.objects.order_by("start_date").first()

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from tilts.accounts.models import Role
 from tilts.accounts.tests.factories import UserFactory
-from tilts.consortium.models import JoinApplication
+from tilts.consortium.tests.factories import JoinApplicationFactory
 from tilts.core import pagination
 from tilts.core.tests.fixtures import client_for
 from tilts.followup.tests import helpers as followups
@@ -37,18 +37,7 @@ def test_people_keep_the_role_filter_across_pages(coordinator_client: Client, dj
 
 def test_join_applications(coordinator_client: Client, consortium, django_assert_max_num_queries) -> None:
     for n in range(3):
-        JoinApplication.objects.create(
-            consortium=consortium,
-            legal_name=f"Bibliotēka {n}",
-            type="library",
-            registration_number=f"9000000000{n}",
-            address="Brīvības iela 1",
-            city="Cēsis",
-            motivation="Sadarbība",
-            planned_activities="Darbnīcas",
-            contact_name="Anna Bērziņa",
-            contact_email=f"anna{n}@example.org",
-        )
+        JoinApplicationFactory(consortium=consortium, legal_name=f"Bibliotēka {n}")
     with django_assert_max_num_queries(14):
         page = coordinator_client.get(reverse("backoffice:applications"), {"status": "all"})
     assert "Lapa 1 no 2 (rindas 1–2 no 3)" in page.text and "?status=all&amp;page=2" in page.text

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from tilts.accounts.models import User
 from tilts.consortium.models import Consortium, JoinApplication, Organisation
+from tilts.consortium.tests.factories import JoinApplicationFactory
 from tilts.core.tests.fixtures import client_for
 
 pytestmark = pytest.mark.django_db
@@ -32,18 +33,7 @@ def people(
 
 @pytest.fixture
 def application(consortium: Consortium, goals) -> JoinApplication:
-    application = JoinApplication.objects.create(
-        consortium=consortium,
-        legal_name="X",
-        type="library",
-        registration_number="90000099999",
-        address="A",
-        city="Rīga",
-        motivation="M",
-        planned_activities="P",
-        contact_name="C D",
-        contact_email="c@example.org",
-    )
+    application = JoinApplicationFactory(consortium=consortium)
     application.goals.set(goals[:1])
     return application
 

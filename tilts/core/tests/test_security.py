@@ -14,7 +14,7 @@ from django.urls import reverse
 from tilts.accounts.models import User
 from tilts.consortium.models import Consortium, Goal, JoinApplication
 from tilts.consortium.services import JOIN_ATTEMPTS_PER_HOUR
-from tilts.consortium.tests.test_api import payload
+from tilts.consortium.tests.forms import join_payload
 
 DATABASE_CACHE = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tilts_cache"}}
 
@@ -39,9 +39,9 @@ def test_the_join_api_shares_the_join_forms_limit(settings, consortium: Consorti
     first, second = Client(), Client()
     for attempt in range(JOIN_ATTEMPTS_PER_HOUR):
         client = first if attempt % 2 else second
-        response = client.post("/api/v1/join-applications", payload(), content_type="application/json")
+        response = client.post("/api/v1/join-applications", join_payload(), content_type="application/json")
         assert response.status_code == (422 if attempt else 201), response.content  # then a duplicate
-    refused = first.post("/api/v1/join-applications", payload(), content_type="application/json")
+    refused = first.post("/api/v1/join-applications", join_payload(), content_type="application/json")
     assert refused.status_code == 429
     assert refused.json()["detail"]
     assert JoinApplication.objects.count() == 1
@@ -118,7 +118,7 @@ def test_swagger_ui_is_served_from_this_site(client: Client) -> None:
     ],
 )
 def test_the_api_answers_bad_text_422(client: Client, consortium: Consortium, goals: list[Goal], body) -> None:
-    response = client.post("/api/v1/join-applications", payload(**body), content_type="application/json")
+    response = client.post("/api/v1/join-applications", join_payload(**body), content_type="application/json")
     assert response.status_code == 422
     assert list(response.json()["errors"]) == list(body)
     assert not JoinApplication.objects.exists()
@@ -133,7 +133,7 @@ def test_forms_and_queries_refuse_nul_with_422(client: Client, coordinator_clien
 
 @pytest.mark.django_db
 def test_a_number_too_large_for_the_database_is_422(client: Client, consortium: Consortium, goals) -> None:
-    response = client.post("/api/v1/join-applications", payload(goals=[2, 2**70]), content_type="application/json")
+    response = client.post("/api/v1/join-applications", join_payload(goals=[2, 2**70]), content_type="application/json")
     assert response.status_code == 422, response.content
     assert not JoinApplication.objects.exists()
 

@@ -15,13 +15,11 @@ from django.test import Client
 from django.urls import reverse
 
 from tilts.consortium.models import Consortium, Goal, JoinApplication
-from tilts.consortium.tests.test_api import payload as join_payload
-from tilts.consortium.tests.test_join_application import form_data
+from tilts.consortium.tests.forms import join_form_data, join_payload
 from tilts.core.limits import LONG_TEXT_MAX
 from tilts.mobility.forms import MobilityForm
 from tilts.mobility.models import Mobility
-from tilts.mobility.tests.factories import make_participant, make_project
-from tilts.mobility.tests.test_mobility_api import payload as mobility_payload
+from tilts.mobility.tests.factories import make_participant, make_project, mobility_payload
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +129,7 @@ def test_the_join_api_refuses_too_long_a_motivation_in_latvian(
 
 
 def test_the_join_form_refuses_too_long_a_motivation(client: Client, consortium: Consortium, goals) -> None:
-    response = client.post(reverse("public:join"), form_data(goals, motivation=TOO_LONG))
+    response = client.post(reverse("public:join"), join_form_data(goals, motivation=TOO_LONG))
     assert response.status_code == 422
     assert "motivation" in response.context["form"].errors
     assert f'maxlength="{LONG_TEXT_MAX}"' in response.text

@@ -64,3 +64,24 @@ def test_an_active_pdf_and_a_damaged_image_are_refused() -> None:
     with translation.override("en"):
         assert "scripts or automatic actions" in refusal(active)["file"][0]
         assert refusal(broken) == {"file": ["The image is damaged or incomplete."]}
+
+
+def test_a_table_is_read_in_the_encodings_its_caller_takes() -> None:
+    windows_1257 = "Vārds;Pilsēta\nĢirts Ļaviņš;Rīga\nŪna Žagare;Cēsis\n".encode("cp1257")
+    assert uploads.table_kind(io.BytesIO(windows_1257)) is None  # UTF-8 only, unless the caller says more
+    assert uploads.table_kind(io.BytesIO(windows_1257), ("utf-8", "cp1257")) == "csv"
+    assert uploads.decode(windows_1257, ("utf-8", "cp1257")) == windows_1257.decode("cp1257")
+    utf8 = "\ufeffVārds;Pilsēta\nĢirts Ļaviņš;Rīga\n".encode()
+    assert uploads.table_kind(io.BytesIO(utf8)) == "csv" == uploads.table_kind(io.BytesIO(utf8), ("utf-8", "cp1257"))
+    assert uploads.decode(utf8) == "Vārds;Pilsēta\nĢirts Ļaviņš;Rīga\n"
+    for not_a_table in (PDF, png(), b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1old excel", b"<html><table></table></html>"):
+        assert uploads.table_kind(io.BytesIO(not_a_table), ("utf-8", "cp1257")) is None
+
+
+def test_one_size_check_with_the_callers_limit(settings) -> None:
+    settings.UPLOAD_MAX_BYTES = 2 * 1024 * 1024
+    with translation.override("en"):
+        assert uploads.size_problem(0) == "The file is empty."
+        assert uploads.size_problem(2 * 1024 * 1024) is None
+        assert uploads.size_problem(2 * 1024 * 1024 + 1) == "The file is too large: at most 2 MB."
+        assert uploads.size_problem(1024 * 1024 + 1, 1024 * 1024) == "The file is too large: at most 1 MB."

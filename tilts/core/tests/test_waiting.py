@@ -78,7 +78,7 @@ def test_evaluator_sees_applications_to_score(evaluator_client, consortium, eval
 
     call = make_call(consortium)
     application = submitted_application(call, participant, goals)
-    selection_services.set_evaluators(call, [evaluator])
+    selection_services.set_evaluators(call, [evaluator], by=None)
     assert reverse("selection:application", args=[application.pk]) in texts(evaluator_client)
 
 

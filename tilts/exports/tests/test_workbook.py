@@ -21,7 +21,10 @@ pytestmark = pytest.mark.django_db
 def project(consortium):
     project = make_project(consortium)
     project_services.set_awarded_budget(
-        project, version=project.version, amounts={"travel": Decimal("1000.00"), "individual_support": Decimal("5000")}
+        project,
+        by=None,
+        version=project.version,
+        amounts={"travel": Decimal("1000.00"), "individual_support": Decimal("5000")},
     )
     return project
 

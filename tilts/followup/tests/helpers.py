@@ -1,15 +1,23 @@
-"""Mobilities and follow-ups for the tests, made directly (no gazetteer): the numbers are what is tested."""
+"""Mobilities and follow-ups for the tests: mobilities stored as given (no grant engine, no workflow), since the
+numbers are what is tested."""
 
 import datetime
+import io
+import zipfile
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
+
+from openpyxl import Workbook
+from PIL import Image
 
 from tilts.accounts.models import User
 from tilts.consortium.models import Goal, Organisation
+from tilts.core.tests.pdf import make_pdf
 from tilts.followup import services
 from tilts.followup.models import FollowUp
 from tilts.mobility.models import Mobility
-from tilts.mobility.tests.factories import BRUSSELS, RIGA, make_participant
+from tilts.mobility.tests.factories import MobilityFactory
 from tilts.projects.models import Project
 
 D = datetime.date
@@ -27,16 +35,16 @@ def mobility(
     grant: str = "1000.00",
     goals: list[Goal] | None = None,
 ) -> Mobility:
-    made = Mobility.objects.create(
+    """A mobility stored as it is (MobilityFactory's ``stored``): ``status``, five days ending on ``end``, ``grant``."""
+    return MobilityFactory(
+        stored=True,
         project=project,
         sending_organisation=organisation,
-        participant=person or make_participant(organisation),
-        activity_type="job_shadowing",
+        participant=person,
+        status=status,
+        goals=goals or [],
+        grant_total=Decimal(grant),
         receiving_name="KBR",
-        receiving_country="BE",
-        receiving_city="Brussels",
-        origin=RIGA,
-        venue=BRUSSELS,
         start_date=end - datetime.timedelta(days=4),
         end_date=end,
         topic="Digitālās kolekcijas",
@@ -45,11 +53,7 @@ def mobility(
         followup_audience="Novada bibliotekāri",
         followup_colleagues=20,
         followup_due=end + datetime.timedelta(days=90),
-        status=status,
-        grant_total=Decimal(grant),
     )
-    made.goals.set(goals or [])
-    return made
 
 
 def followup(
@@ -81,3 +85,39 @@ def followup(
         by=by,
         **values,
     )
+
+
+# Files people upload with a follow-up: whole ones (uploads are read to their end) of every kind it takes.
+PDF = make_pdf()
+
+
+def image(image_format: str) -> bytes:
+    """A whole image (uploads are read to their end: a damaged one is refused)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buffer, image_format)
+    return buffer.getvalue()
+
+
+PNG = image("PNG")
+JPEG = image("JPEG")
+CSV = "Iestāde;Dalībnieki\nValmieras bibliotēka;12\nCēsu Centrālā bibliotēka;9\n".encode()
+
+
+def xlsx() -> bytes:
+    book = Workbook()
+    book.active.append(["Iestāde", "Dalībnieki"])
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()
+
+
+def plain_zip() -> bytes:
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w") as archive:
+        archive.writestr("list.txt", "nothing")
+    return output.getvalue()
+
+
+def stored_files(settings: Any) -> list[Path]:
+    """Every file under the media root (the uploads kept)."""
+    return [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]

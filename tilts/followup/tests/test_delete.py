@@ -13,8 +13,7 @@ from tilts.consortium.models import Consortium, Goal, Organisation
 from tilts.core.tests.fixtures import client_for
 from tilts.followup import selectors, services
 from tilts.followup.models import FollowUp
-from tilts.followup.tests.helpers import D, followup, mobility
-from tilts.followup.tests.test_uploads import CSV, PDF, PNG, stored_files
+from tilts.followup.tests.helpers import CSV, PDF, PNG, D, followup, mobility, stored_files
 from tilts.mobility.models import Mobility
 from tilts.mobility.tests.factories import make_project
 

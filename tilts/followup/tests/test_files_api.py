@@ -11,9 +11,8 @@ from tilts.accounts.tests.factories import UserFactory
 from tilts.consortium.models import Consortium, Goal, Organisation
 from tilts.core.tests.fixtures import client_for
 from tilts.followup.models import FollowUp
-from tilts.followup.tests.helpers import followup, mobility
-from tilts.followup.tests.test_uploads import CSV, PDF, PNG, plain_zip, stored_files, xlsx
-from tilts.followup.tests.test_views import form_data
+from tilts.followup.tests.forms import followup_form_data
+from tilts.followup.tests.helpers import CSV, PDF, PNG, followup, mobility, plain_zip, stored_files, xlsx
 from tilts.mobility.models import Mobility
 from tilts.mobility.tests.factories import make_project
 
@@ -202,7 +201,7 @@ def test_delivering_through_patch_needs_the_list_or_a_reason_as_on_the_web(
     assert response.json()["errors"] == {"attendance_list": [NO_LIST]}
     web = participant_client.post(
         reverse("followup:edit", args=[planned.pk]),
-        form_data([own], goals[:1], member, no_attendance_list_reason="", version=planned.version),
+        followup_form_data([own], goals[:1], member, no_attendance_list_reason="", version=planned.version),
     )
     assert web.status_code == 422 and NO_LIST in web.context["form"].errors["attendance_list"]
     assert FollowUp.objects.get(pk=planned.pk).status == "planned"

@@ -75,7 +75,7 @@ def test_a_draws_on_two_mobilities_and_keeps_history(project, done, member, goal
     second = mobility(project, member, end=D(2025, 10, 10))
     made = followup([done, second], goals[:2], attendees=40)
     assert set(made.mobilities.all()) == {done, second}
-    updated = services.update_followup(made, version=made.version, attendees=42)
+    updated = services.update_followup(made, version=made.version, by=None, attendees=42)
     assert (updated.attendees, updated.version) == (42, 2)
     records = list(made.history.order_by("history_date", "history_id"))
     assert (records[0].history_type, records[0].attendees) == ("+", 40)
@@ -85,19 +85,24 @@ def test_a_draws_on_two_mobilities_and_keeps_history(project, done, member, goal
 
 def test_second_editor_gets_a_conflict(done, goals) -> None:
     made = followup([done], goals[:1])
-    services.update_followup(FollowUp.objects.get(), version=1, title="Pirmais")
+    services.update_followup(FollowUp.objects.get(), version=1, by=None, title="Pirmais")
     with pytest.raises(EditConflict):
-        services.update_followup(FollowUp.objects.get(), version=1, title="Otrais")
+        services.update_followup(FollowUp.objects.get(), version=1, by=None, title="Otrais")
     assert FollowUp.objects.get(pk=made.pk).title == "Pirmais"
 
 
 def test_marking_delivered_checks_the_rules(done, goals) -> None:
     planned = followup([done], goals[:1], status="planned", attendees=0, no_attendance_list_reason="")
-    errors = errors_of(lambda: services.update_followup(planned, version=1, status="delivered"))
+    errors = errors_of(lambda: services.update_followup(planned, version=1, by=None, status="delivered"))
     assert set(errors) >= {"attendees", "attendance_list"}
     assert FollowUp.objects.get().status == "planned"
     services.update_followup(
-        FollowUp.objects.get(), version=1, status="delivered", attendees=15, no_attendance_list_reason="Papīra formā."
+        FollowUp.objects.get(),
+        version=1,
+        by=None,
+        status="delivered",
+        attendees=15,
+        no_attendance_list_reason="Papīra formā.",
     )
     assert FollowUp.objects.get().status == "delivered"
 

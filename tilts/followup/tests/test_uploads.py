@@ -1,57 +1,21 @@
 """Attendance lists and materials: checked by their bytes and size, stored privately, served only to those
 who see the follow-up."""
 
-import io
-import zipfile
-from pathlib import Path
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from openpyxl import Workbook
-from PIL import Image
 
 from tilts.accounts.models import Role
 from tilts.accounts.tests.factories import UserFactory
 from tilts.consortium.models import Consortium, Goal, Organisation
 from tilts.core.tests.fixtures import client_for
-from tilts.core.tests.pdf import make_pdf
 from tilts.followup.models import FollowUp
-from tilts.followup.tests.helpers import mobility
-from tilts.followup.tests.test_views import form_data
+from tilts.followup.tests.forms import followup_form_data
+from tilts.followup.tests.helpers import CSV, JPEG, PDF, PNG, mobility, plain_zip, stored_files, xlsx
 from tilts.mobility.tests.factories import make_project
 
 pytestmark = pytest.mark.django_db
-
-PDF = make_pdf()
-
-
-def image(image_format: str) -> bytes:
-    """A whole image (uploads are read to their end: a damaged one is refused)."""
-    buffer = io.BytesIO()
-    Image.new("RGB", (4, 4), "red").save(buffer, image_format)
-    return buffer.getvalue()
-
-
-PNG = image("PNG")
-JPEG = image("JPEG")
-CSV = "Iestāde;Dalībnieki\nValmieras bibliotēka;12\nCēsu Centrālā bibliotēka;9\n".encode()
-
-
-def xlsx() -> bytes:
-    book = Workbook()
-    book.active.append(["Iestāde", "Dalībnieki"])
-    output = io.BytesIO()
-    book.save(output)
-    return output.getvalue()
-
-
-def plain_zip() -> bytes:
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w") as archive:
-        archive.writestr("list.txt", "nothing")
-    return output.getvalue()
 
 
 @pytest.fixture
@@ -60,12 +24,8 @@ def own(consortium: Consortium, member: Organisation, participant, goals: list[G
 
 
 def post(client: Client, own, goals, member, **files):
-    data = form_data([own], goals[:1], member, no_attendance_list_reason="", **files)
+    data = followup_form_data([own], goals[:1], member, no_attendance_list_reason="", **files)
     return client.post(reverse("followup:create", args=[own.project_id]), data)
-
-
-def stored_files(settings) -> list[Path]:
-    return [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
 
 
 @pytest.mark.parametrize(
@@ -152,7 +112,7 @@ def test_replacing_a_list_on_edit(participant_client, own, goals, member) -> Non
         == 302
     )
     made = FollowUp.objects.get()
-    data = form_data([own], goals[:1], member, no_attendance_list_reason="", version=made.version)
+    data = followup_form_data([own], goals[:1], member, no_attendance_list_reason="", version=made.version)
     data["attendance_list"] = SimpleUploadedFile("b.csv", CSV)
     response = participant_client.post(reverse("followup:edit", args=[made.pk]), data)
     assert response.status_code == 302, response.context["form"].errors

@@ -10,6 +10,7 @@ from tilts.accounts.tests.factories import UserFactory
 from tilts.consortium.models import Consortium, Goal, Organisation
 from tilts.core.tests.fixtures import client_for
 from tilts.followup.models import FollowUp
+from tilts.followup.tests.forms import followup_form_data
 from tilts.followup.tests.helpers import D, followup, mobility
 from tilts.mobility.tests.factories import make_participant, make_project
 
@@ -27,28 +28,11 @@ def own(project, member: Organisation, participant, goals: list[Goal]):
     return mobility(project, member, participant, goals=goals[:2])
 
 
-def form_data(mobilities, goals, organiser, **overrides) -> dict[str, object]:
-    data: dict[str, object] = {
-        "status": "delivered",
-        "type": "workshop",
-        "title": "Darbnīca par digitālajām kolekcijām",
-        "date": "2025-11-20",
-        "place": "Valmieras bibliotēka",
-        "mobilities": [m.pk for m in mobilities],
-        "goals": [g.pk for g in goals],
-        "organiser": organiser.pk,
-        "attendees": 24,
-        "no_attendance_list_reason": "Saraksts papīra formā.",
-    }
-    data.update(overrides)
-    return data
-
-
 def test_participant_records_a_followup_for_their_mobility(participant_client: Client, own, goals, member) -> None:
     url = reverse("followup:create", args=[own.project_id])
     page = participant_client.get(url, {"mobility": own.pk})
     assert page.status_code == 200 and page.context["form"].initial["organiser"] == member
-    response = participant_client.post(url, form_data([own], goals[:1], member))
+    response = participant_client.post(url, followup_form_data([own], goals[:1], member))
     assert response.status_code == 302, response.context["form"].errors if response.context else response
     made = FollowUp.objects.get()
     assert (made.status, made.attendees, list(made.mobilities.all())) == ("delivered", 24, [own])
@@ -73,7 +57,7 @@ def test_mobility_page_lists_its_followups_and_links_to_record(participant_clien
 
 def test_bad_input_changes_nothing(participant_client: Client, own, goals, member) -> None:
     url = reverse("followup:create", args=[own.project_id])
-    response = participant_client.post(url, form_data([own], goals[:1], member, date="2099-01-01"))
+    response = participant_client.post(url, followup_form_data([own], goals[:1], member, date="2099-01-01"))
     assert response.status_code == 422
     assert "date" in response.context["form"].errors
     assert not FollowUp.objects.exists()
@@ -86,7 +70,7 @@ def test_nobody_records_for_anothers_mobility(project, own, other_member, member
     assert outsider.get(url, {"mobility": own.pk}).status_code == 404
     other_contact = client_for(UserFactory(role=Role.MEMBER_CONTACT, organisation=other_member))
     assert other_contact.get(url, {"mobility": own.pk}).status_code == 404
-    response = other_contact.post(url, form_data([own], goals[:1], member))
+    response = other_contact.post(url, followup_form_data([own], goals[:1], member))
     assert response.status_code == 422 and "mobilities" in response.context["form"].errors
     assert not FollowUp.objects.exists()
     assert other_contact.get(url, {"mobility": others.pk}).status_code == 200
@@ -125,7 +109,7 @@ def test_editing_keeps_a_mobility_out_of_the_editors_reach(project, own, member,
     contact = client_for(UserFactory(role=Role.MEMBER_CONTACT, organisation=member))
     response = contact.post(
         reverse("followup:edit", args=[made.pk]),
-        form_data([own], goals[:1], member, attendees=35, version=made.version),
+        followup_form_data([own], goals[:1], member, attendees=35, version=made.version),
     )
     assert response.status_code == 302, response.context["form"].errors if response.context else response
     made.refresh_from_db()
@@ -149,5 +133,7 @@ def test_index_lists_projects_with_flags(participant_client: Client, own) -> Non
 
 def test_date_field_rejects_a_date_before_the_mobility(participant_client, own, goals, member) -> None:
     url = reverse("followup:create", args=[own.project_id])
-    response = participant_client.post(url, form_data([own], goals[:1], member, date=D(2025, 10, 1).isoformat()))
+    response = participant_client.post(
+        url, followup_form_data([own], goals[:1], member, date=D(2025, 10, 1).isoformat())
+    )
     assert response.status_code == 422 and "date" in response.context["form"].errors

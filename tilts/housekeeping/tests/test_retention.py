@@ -56,19 +56,13 @@ def test_the_worker_applies_retention_once_a_day(settings, consortium, member, g
 def test_join_applications_never_decided_go_after_a_year(settings, consortium, goals, capsys) -> None:
     from tilts.consortium.models import JoinApplication
     from tilts.consortium.models import JoinApplicationStatus as JoinStatus
+    from tilts.consortium.tests.factories import JoinApplicationFactory
 
     def join(number: str, days_ago: int, status: str = JoinStatus.PENDING) -> JoinApplication:
-        return JoinApplication.objects.create(
+        return JoinApplicationFactory(
             consortium=consortium,
             legal_name=f"Bibliotēka {number}",
-            type="library",
             registration_number=number,
-            address="Pils iela 2",
-            city="Alūksne",
-            motivation="M",
-            planned_activities="P",
-            contact_name="Edgars Vītols",
-            contact_email=f"edgars{number}@example.lv",
             status=status,
             submitted_at=timezone.now() - datetime.timedelta(days=days_ago),
         )

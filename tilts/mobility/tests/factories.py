@@ -8,8 +8,9 @@ import factory
 from tilts.accounts.models import Role, User
 from tilts.accounts.tests.factories import UserFactory
 from tilts.consortium.models import Consortium, Goal, Organisation
+from tilts.mobility import costs
 from tilts.mobility import services as mobility_services
-from tilts.mobility.models import Mobility
+from tilts.mobility.models import Mobility, MobilityCost
 from tilts.projects import services as project_services
 from tilts.projects.models import Project
 
@@ -19,6 +20,7 @@ RIGA, BRUSSELS, HELSINKI, TARTU = "g:456172", "g:2800866", "g:658225", "g:588335
 def make_project(consortium: Consortium, year: int = 2025) -> Project:
     return project_services.create_project(
         consortium,
+        by=None,
         call_year=year,
         action="KA121-ADU",
         title=f"Projekts {year}",
@@ -55,6 +57,28 @@ def mobility_fields(project: Project, organisation: Organisation, participant: U
     }
     fields.update(overrides)
     return fields
+
+
+def trip_plan(project: Project, organisation: Organisation, leader: User, **overrides: object) -> dict:
+    """What a joint trip's participants share: :func:`mobility_fields` without the project and who travels."""
+    fields = mobility_fields(project, organisation, leader, **overrides)
+    for key in ("project", "sending_organisation", "participant"):
+        fields.pop(key)
+    return fields
+
+
+def mobility_payload(
+    project: Project, organisation: Organisation, person: User, **overrides: object
+) -> dict[str, object]:
+    """A valid body of ``POST /api/v1/projects/{id}/mobilities``: :func:`mobility_fields` as JSON, goals 1 and 2."""
+    fields = mobility_fields(project, organisation, person)
+    fields.pop("project")
+    fields["sending_organisation"] = organisation.pk
+    fields["participant"] = person.pk
+    fields["goals"] = [1, 2]
+    data = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in fields.items()}
+    data.update(overrides)
+    return data
 
 
 def group_fields(project: Project, organisation: Organisation, lead: User, **overrides: object) -> dict:
@@ -103,6 +127,10 @@ class MobilityFactory(factory.Factory):
 
     The other fields are :func:`mobility_fields`' (15 days Riga to Brussels), overridden by keyword. ``on_day_one``
     takes the steps on the mobility's first day (confirming an ended mobility opens its report at once).
+
+    ``stored=True`` saves the mobility as given instead, with the status, dates and ``grant_total`` the test names:
+    no grant engine, no workflow and no period checks. For tests of what is computed from stored mobilities (the
+    follow-up's reach and flags, dashboards), where those figures are the point and how they came about is not.
     """
 
     class Meta:
@@ -126,6 +154,12 @@ class MobilityFactory(factory.Factory):
         project: Project = kwargs.pop("project")
         organisation: Organisation = kwargs.pop("sending_organisation")
         person = kwargs.pop("participant", None) or make_participant(organisation)
+        if kwargs.pop("stored", False):
+            stored = model_class.objects.create(
+                status=status, **mobility_fields(project, organisation, person, **kwargs)
+            )
+            stored.goals.set(goals)
+            return stored
         mobility = mobility_services.create_mobility(
             goals=goals, by=None, **mobility_fields(project, organisation, person, **kwargs)
         )
@@ -144,3 +178,24 @@ class MobilityFactory(factory.Factory):
             if day:
                 day.stop()
         return mobility
+
+
+def many_mobilities(
+    project: Project, member: Organisation, goals: list[Goal], n: int, **overrides: object
+) -> list[Mobility]:
+    """``n`` priced mobilities: one made by :class:`MobilityFactory`, the rest copied in bulk (pricing each is slow),
+    with their per-category amounts as seed_demo --size writes them."""
+    first: Mobility = MobilityFactory(project=project, sending_organisation=member, goals=goals[:1], **overrides)
+    copies = []
+    for i in range(1, n):
+        copy = Mobility.objects.get(pk=first.pk)
+        copy.pk = None
+        copy.start_date = first.start_date + datetime.timedelta(days=i)
+        copy.end_date = first.end_date + datetime.timedelta(days=i)
+        copies.append(copy)
+    created = Mobility.objects.bulk_create(copies)
+    MobilityCost.objects.bulk_create([c for m in created for c in costs.rows_for(m.pk, m.grant_breakdown, None)])
+    Mobility.goals.through.objects.bulk_create(
+        [Mobility.goals.through(mobility_id=m.pk, goal_id=goals[0].pk) for m in created]
+    )
+    return [first, *created]

@@ -8,21 +8,20 @@ from playwright.sync_api import Page, expect
 from tilts.accounts.models import Role
 from tilts.accounts.tests.factories import UserFactory
 from tilts.consortium.tests.factories import ConsortiumFactory, GoalFactory, MemberFactory
-from tilts.core.tests.browser import log_in_as
 from tilts.mobility.models import Mobility
 from tilts.mobility.tests.factories import MobilityFactory, make_project
 
 pytestmark = pytest.mark.browser
 
 
-def test_saving_with_the_new_grant_in_latvian(transactional_db: None, live_server, page: Page) -> None:
+def test_saving_with_the_new_grant_in_latvian(transactional_db: None, live_server, page: Page, log_in) -> None:
     consortium = ConsortiumFactory()
     goal = GoalFactory(consortium=consortium, number=1)
     member = MemberFactory(consortium=consortium).organisation
     project = make_project(consortium)
     mobility = MobilityFactory(project=project, sending_organisation=member, goals=[goal])
     before = mobility.grant_total
-    log_in_as(page, live_server.url, UserFactory(role=Role.COORDINATOR, organisation=consortium.coordinator))
+    log_in(UserFactory(role=Role.COORDINATOR, organisation=consortium.coordinator))
 
     page.goto(f"{live_server.url}/mobilities/{mobility.pk}/edit/")
     page.locator("#id_green_travel").check()
@@ -38,12 +37,12 @@ def test_saving_with_the_new_grant_in_latvian(transactional_db: None, live_serve
 
 
 def test_destinations_list_programme_countries_first_in_latvian_order(
-    transactional_db: None, live_server, page: Page
+    transactional_db: None, live_server, page: Page, log_in
 ) -> None:
     consortium = ConsortiumFactory()
     GoalFactory(consortium=consortium, number=1)
     project = make_project(consortium)
-    log_in_as(page, live_server.url, UserFactory(role=Role.COORDINATOR, organisation=consortium.coordinator))
+    log_in(UserFactory(role=Role.COORDINATOR, organisation=consortium.coordinator))
     page.goto(f"{live_server.url}/mobilities/project/{project.pk}/new/")
     select = page.locator("#id_receiving_country")
     groups = select.locator("optgroup").evaluate_all("groups => groups.map(g => g.label)")

@@ -9,14 +9,16 @@ from playwright.sync_api import Page, expect
 from tilts.accounts.models import Role
 from tilts.accounts.tests.factories import UserFactory
 from tilts.consortium.tests.factories import ConsortiumFactory, GoalFactory, MemberFactory, OrganisationFactory
-from tilts.core.tests.browser import log_in_as, serious_accessibility_findings
+from tilts.core.tests.browser import serious_accessibility_findings
 from tilts.mobility.models import GroupActivity
 from tilts.mobility.tests.factories import make_project
 
 pytestmark = pytest.mark.browser
 
 
-def test_a_member_contact_plans_a_group_activity_in_latvian(transactional_db: None, live_server, page: Page) -> None:
+def test_a_member_contact_plans_a_group_activity_in_latvian(
+    transactional_db: None, live_server, page: Page, log_in
+) -> None:
     consortium = ConsortiumFactory()
     GoalFactory(consortium=consortium, number=1)
     valmiera = MemberFactory(
@@ -25,7 +27,7 @@ def test_a_member_contact_plans_a_group_activity_in_latvian(transactional_db: No
     project = make_project(consortium, 2023)  # its table has learner rates
     contact = UserFactory(role=Role.MEMBER_CONTACT, organisation=valmiera, first_name="Jānis", last_name="Jansons")
     UserFactory(role=Role.PARTICIPANT, organisation=valmiera, first_name="Līga", last_name="Kalniņa")
-    log_in_as(page, live_server.url, contact)
+    log_in(contact)
 
     page.goto(f"{live_server.url}/mobilities/project/{project.pk}/")
     page.get_by_role("link", name="Pieaugušo izglītojamo grupu aktivitātes").click()

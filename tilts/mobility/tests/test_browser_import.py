@@ -7,7 +7,6 @@ from playwright.sync_api import Page, expect
 from tilts.accounts.models import Role
 from tilts.accounts.tests.factories import UserFactory
 from tilts.consortium.tests.factories import ConsortiumFactory, GoalFactory, MemberFactory
-from tilts.core.tests.browser import log_in_as
 from tilts.mobility.models import Mobility
 from tilts.mobility.tests.factories import make_participant, make_project
 
@@ -21,13 +20,13 @@ def csv(*rows: str) -> dict[str, object]:
     return {"name": "mobilitātes.csv", "mimeType": "text/csv", "buffer": text.encode("utf-8")}
 
 
-def test_importing_a_latvian_spreadsheet(transactional_db: None, live_server, page: Page) -> None:
+def test_importing_a_latvian_spreadsheet(transactional_db: None, live_server, page: Page, log_in) -> None:
     consortium = ConsortiumFactory()
     GoalFactory(consortium=consortium, number=1)
     member = MemberFactory(consortium=consortium).organisation
     project = make_project(consortium)
     anna, janis = make_participant(member), make_participant(member)
-    log_in_as(page, live_server.url, UserFactory(role=Role.COORDINATOR, organisation=consortium.coordinator))
+    log_in(UserFactory(role=Role.COORDINATOR, organisation=consortium.coordinator))
     good = f"{anna.email};Darba vērošana;KBR;Beļģija;Brisele;06.10.2025;20.10.2025;1 616,0;1;Kolekcijas;Apgūt darbu"
     bad = f"{janis.email};Darba vērošana;KBR;Beļģija;Brisele;31.02.2025;20.10.2025;1616;1;Kolekcijas;Apgūt darbu"
 

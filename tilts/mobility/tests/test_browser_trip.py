@@ -25,7 +25,7 @@ def test_joint_trip_from_plan_to_budget(transactional_db: None, live_server, pag
         consortium=consortium, organisation=OrganisationFactory(legal_name="Valmieras bibliotēka", city="Valmiera")
     )
     project = make_project(consortium)
-    project_services.set_awarded_budget(project, version=project.version, amounts={"travel": Decimal("300")})
+    project_services.set_awarded_budget(project, by=None, version=project.version, amounts={"travel": Decimal("300")})
     contact = UserFactory(
         role=Role.MEMBER_CONTACT,
         organisation=valmiera.organisation,

@@ -26,11 +26,6 @@ def project(consortium: Consortium):
 
 
 @pytest.fixture
-def group(project, member: Organisation) -> GroupActivity:
-    return services.create_group_activity(by=None, **group_fields(project, member, make_participant(member)))
-
-
-@pytest.fixture
 def other_group(project, other_member: Organisation) -> GroupActivity:
     return services.create_group_activity(
         by=None, **group_fields(project, other_member, make_participant(other_member), title="Citu grupa")

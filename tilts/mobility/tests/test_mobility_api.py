@@ -5,27 +5,11 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from tilts.consortium.models import Consortium, Goal, Organisation
+from tilts.consortium.models import Goal, Organisation
 from tilts.core.tests.fixtures import client_for
-from tilts.mobility.tests.factories import make_participant, make_project, mobility_fields
+from tilts.mobility.tests.factories import make_participant, mobility_payload
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def project(consortium: Consortium):
-    return make_project(consortium)
-
-
-def payload(project, organisation: Organisation, person, **overrides: object) -> dict[str, object]:
-    fields = mobility_fields(project, organisation, person)
-    fields.pop("project")
-    fields["sending_organisation"] = organisation.pk
-    fields["participant"] = person.pk
-    fields["goals"] = [1, 2]
-    data = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in fields.items()}
-    data.update(overrides)
-    return data
 
 
 def test_plan_change_and_approve_through_the_api(
@@ -33,7 +17,9 @@ def test_plan_change_and_approve_through_the_api(
 ) -> None:
     person = make_participant(member)
     response = member_client.post(
-        f"/api/v1/projects/{project.pk}/mobilities", payload(project, member, person), content_type="application/json"
+        f"/api/v1/projects/{project.pk}/mobilities",
+        mobility_payload(project, member, person),
+        content_type="application/json",
     )
     assert response.status_code == 201, response.content
     body = response.json()
@@ -67,7 +53,7 @@ def test_plan_change_and_approve_through_the_api(
     ],
 )
 def test_bad_mobility_input_is_422(coordinator_client: Client, project, member, goals, overrides, field) -> None:
-    body = payload(project, member, make_participant(member), **overrides)
+    body = mobility_payload(project, member, make_participant(member), **overrides)
     response = coordinator_client.post(
         f"/api/v1/projects/{project.pk}/mobilities", body, content_type="application/json"
     )
@@ -79,7 +65,7 @@ def test_other_members_cannot_reach_or_create(project, member, other_member, goa
     person = make_participant(other_member)
     response = member_client.post(
         f"/api/v1/projects/{project.pk}/mobilities",
-        payload(project, other_member, person),
+        mobility_payload(project, other_member, person),
         content_type="application/json",
     )
     assert response.status_code == 404
@@ -88,7 +74,7 @@ def test_other_members_cannot_reach_or_create(project, member, other_member, goa
     assert (
         mine.post(
             f"/api/v1/projects/{project.pk}/mobilities",
-            payload(project, other_member, person),
+            mobility_payload(project, other_member, person),
             content_type="application/json",
         ).status_code
         == 403

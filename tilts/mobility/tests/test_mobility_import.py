@@ -12,11 +12,11 @@ from django_tasks_db.models import DBTaskResult
 from openpyxl import Workbook, load_workbook
 
 from tilts.accounts.models import User
-from tilts.consortium.models import Consortium, Goal, Organisation
+from tilts.consortium.models import Goal, Organisation
 from tilts.core.tests.fixtures import client_for
 from tilts.mobility import imports
 from tilts.mobility.models import ImportStatus, Mobility, MobilityCost, MobilityImport
-from tilts.mobility.tests.factories import make_participant, make_project
+from tilts.mobility.tests.factories import make_participant
 
 pytestmark = pytest.mark.django_db
 KEYS = [
@@ -33,11 +33,6 @@ KEYS = [
     "topic",
     "learning_objectives",
 ]
-
-
-@pytest.fixture
-def project(consortium: Consortium):
-    return make_project(consortium)
 
 
 def headers(language: str, keys: list[str] = KEYS) -> list[str]:
@@ -216,7 +211,7 @@ def test_a_too_large_file_is_refused(coordinator_client: Client, project, settin
     settings.MOBILITY_IMPORT_MAX_BYTES = 1024 * 1024
     content = b"a;b\n" + b"x;y\n" * 300_000
     response = upload(coordinator_client, project, SimpleUploadedFile("big.csv", content, "text/csv"))
-    assert response.status_code == 422 and "Datne ir lielāka par 1 MB." in response.content.decode()
+    assert response.status_code == 422 and "Datne ir par lielu: ne vairāk kā 1 MB." in response.content.decode()
 
 
 def test_a_missing_column_or_an_unknown_one_refuses_the_file(

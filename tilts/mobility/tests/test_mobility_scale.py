@@ -1,6 +1,5 @@
 """A long mobility list: pages of 50 that keep the filters, constant queries, one rate-table parse per version."""
 
-import datetime
 import io
 from decimal import Decimal
 from unittest import mock
@@ -9,44 +8,16 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tilts.consortium.models import Consortium, Goal, Organisation
 from tilts.core.tests.listexports import exported
 from tilts.grants import rules
-from tilts.mobility import costs, services
-from tilts.mobility.models import Mobility, MobilityCost
-from tilts.mobility.tests.factories import make_participant, make_project, mobility_fields
+from tilts.mobility.models import Mobility
+from tilts.mobility.tests.factories import many_mobilities
 
 pytestmark = pytest.mark.django_db
 
 
-def many(project, member: Organisation, goals: list[Goal], n: int, **overrides: object) -> list[Mobility]:
-    """``n`` priced mobilities: one through the service, the rest copied in bulk (pricing each is slow), with
-    their per-category amounts as seed_demo --size writes them."""
-    first = services.create_mobility(
-        goals=goals[:1], by=None, **mobility_fields(project, member, make_participant(member), **overrides)
-    )
-    copies = []
-    for i in range(1, n):
-        copy = Mobility.objects.get(pk=first.pk)
-        copy.pk = None
-        copy.start_date = first.start_date + datetime.timedelta(days=i)
-        copy.end_date = first.end_date + datetime.timedelta(days=i)
-        copies.append(copy)
-    created = Mobility.objects.bulk_create(copies)
-    MobilityCost.objects.bulk_create([c for m in created for c in costs.rows_for(m.pk, m.grant_breakdown, None)])
-    Mobility.goals.through.objects.bulk_create(
-        [Mobility.goals.through(mobility_id=m.pk, goal_id=goals[0].pk) for m in created]
-    )
-    return [first, *created]
-
-
-@pytest.fixture
-def project(consortium: Consortium):
-    return make_project(consortium)
-
-
 def test_the_list_shows_pages_of_50_keeping_filters(coordinator_client: Client, project, member, goals) -> None:
-    many(project, member, goals, 55)
+    many_mobilities(project, member, goals, 55)
     url = "/en" + reverse("mobility:list", args=[project.pk])
     first = coordinator_client.get(url, {"country": "BE", "sort": "-start"})
     assert first.text.count('<span class="badge') == 50
@@ -59,7 +30,7 @@ def test_the_list_shows_pages_of_50_keeping_filters(coordinator_client: Client, 
 
 
 def test_latvian_list_counts_and_pages(coordinator_client: Client, project, member, goals) -> None:
-    many(project, member, goals, 51)
+    many_mobilities(project, member, goals, 51)
     response = coordinator_client.get(reverse("mobility:list", args=[project.pk]))
     assert "51 mobilitāte" in response.text or "51 mobilitātes" in response.text
     assert "Lapa 1 no 2" in response.text
@@ -69,7 +40,7 @@ def test_the_list_costs_the_same_queries_for_5_or_60(
     coordinator_client: Client, project, member, goals, django_assert_max_num_queries
 ) -> None:
     url = reverse("mobility:list", args=[project.pk])
-    many(project, member, goals, 60)
+    many_mobilities(project, member, goals, 60)
     coordinator_client.get(url)
     with django_assert_max_num_queries(14):
         response = coordinator_client.get(url)
@@ -77,7 +48,7 @@ def test_the_list_costs_the_same_queries_for_5_or_60(
 
 
 def test_a_rate_table_is_parsed_once_for_a_whole_page(coordinator_client: Client, project, member, goals) -> None:
-    many(project, member, goals, 50)
+    many_mobilities(project, member, goals, 50)
     url = reverse("mobility:list", args=[project.pk])
     parse = rules.RateTable.from_mapping
     with mock.patch.object(rules.RateTable, "from_mapping", side_effect=parse) as parsed:
@@ -101,7 +72,7 @@ def test_a_saved_change_to_the_rate_table_is_read_again(project) -> None:
 def test_list_exports_take_constant_queries_and_carry_every_row(
     coordinator_client: Client, project, member, goals, django_assert_max_num_queries
 ) -> None:
-    many(project, member, goals, 120)
+    many_mobilities(project, member, goals, 120)
     for kind in ("csv", "xlsx"):
         with django_assert_max_num_queries(16):  # asking (access, the export), the worker's reading, the download
             content = exported(coordinator_client, "mobilities", project.pk, kind)
@@ -118,8 +89,8 @@ def test_the_budget_sums_in_sql_with_constant_queries(
 ) -> None:
     from tilts.mobility.selectors import project_budget
 
-    many(project, member, goals, 30)
-    many(project, other_member, goals, 10)
+    many_mobilities(project, member, goals, 30)
+    many_mobilities(project, other_member, goals, 10)
     Mobility.objects.filter(pk=Mobility.objects.order_by("pk").last().pk).update(status="cancelled")
     with django_assert_max_num_queries(7):  # the sums, the members, the group activities, what has been paid
         budget = project_budget(project)
@@ -134,7 +105,7 @@ def test_the_budget_sums_in_sql_with_constant_queries(
 
 
 def test_costs_follow_a_new_price(project, member, goals) -> None:
-    mobility = many(project, member, goals, 1)[0]
+    mobility = many_mobilities(project, member, goals, 1)[0]
     assert mobility.costs.get(category="travel").amount == Decimal("309.00")
     mobility.grant_breakdown = {"by_category": {"travel": "100.00", "inclusion_support_participant": "50.00"}}
     mobility.save()

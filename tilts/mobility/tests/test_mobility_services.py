@@ -6,19 +6,14 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from tilts.consortium.models import Consortium, Goal, Organisation
+from tilts.consortium.models import Goal, Organisation
 from tilts.core.locking import EditConflict
 from tilts.mobility import services
 from tilts.mobility.models import Mobility, MobilityStatus
-from tilts.mobility.tests.factories import TARTU, make_participant, make_project, mobility_fields
+from tilts.mobility.tests.factories import TARTU, make_participant, mobility_fields, trip_plan
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-
-
-@pytest.fixture
-def project(consortium: Consortium):
-    return make_project(consortium)
 
 
 @pytest.fixture
@@ -112,19 +107,17 @@ def test_changes_reprice_and_a_stale_version_is_a_conflict(project, member, pers
     assert (before, after) == (D("3468.00"), D("4108.00"))
     assert Mobility.objects.get().grant_total == D("3468.00")  # the preview saved nothing
     version = mobility.version
-    services.update_mobility(mobility, version=version, green_travel=True, travel_days=6)
+    services.update_mobility(mobility, version=version, by=None, green_travel=True, travel_days=6)
     assert Mobility.objects.get().grant_total == D("4108.00")
     stale = Mobility.objects.get()
     with pytest.raises(EditConflict):
-        services.update_mobility(stale, version=version, travel_days=1)
+        services.update_mobility(stale, version=version, by=None, travel_days=1)
     assert Mobility.objects.get().travel_days == 6
 
 
 def test_joint_trip_with_participants_of_several_members(project, member, other_member, goals, coordinator) -> None:
     people = [make_participant(member), make_participant(other_member)]
-    shared = mobility_fields(project, member, people[0])
-    for key in ("project", "sending_organisation", "participant"):
-        shared.pop(key)
+    shared = trip_plan(project, member, people[0])
     trip = services.create_joint_trip(
         project=project,
         title="KBR 2025",
@@ -145,9 +138,7 @@ def test_a_trip_participant_travels_from_their_own_place_where_given(
     project, member, other_member, goals, coordinator
 ) -> None:
     people = [make_participant(member), make_participant(other_member)]
-    shared = mobility_fields(project, member, people[0])  # the trip's plan departs from Riga
-    for key in ("project", "sending_organisation", "participant"):
-        shared.pop(key)
+    shared = trip_plan(project, member, people[0])  # the trip's plan departs from Riga
     trip = services.create_joint_trip(
         project=project,
         title="KBR 2025",
@@ -168,9 +159,7 @@ def test_other_members_join_a_trip_with_its_host_dates_and_plan(
     project, member, other_member, goals, coordinator
 ) -> None:
     person = make_participant(member)
-    shared = mobility_fields(project, member, person)
-    for key in ("project", "sending_organisation", "participant"):
-        shared.pop(key)
+    shared = trip_plan(project, member, person)
     with pytest.raises(services.ValidationError):
         services.create_joint_trip(
             project=project, title="Empty", leader=None, goals=goals[:1], by=coordinator, participants=[], **shared

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from tilts.consortium.models import Consortium, Goal, Organisation
+from tilts.consortium.models import Goal, Organisation
 from tilts.core.tests.fixtures import client_for
 from tilts.core.tests.listexports import exported
 from tilts.mobility.models import CalendarFeed, Mobility
@@ -20,17 +20,11 @@ from tilts.mobility.tests.factories import (
     RIGA,
     MobilityFactory,
     make_participant,
-    make_project,
     mobility_fields,
 )
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-
-
-@pytest.fixture
-def project(consortium: Consortium):
-    return make_project(consortium)
 
 
 @pytest.fixture

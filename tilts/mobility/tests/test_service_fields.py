@@ -2,7 +2,7 @@
 
 from tilts.mobility.api import GroupActivityIn, GroupActivityPatch, MobilityIn, MobilityPatch
 from tilts.mobility.forms import GroupActivityForm, MobilityForm
-from tilts.mobility.models import PLAN_FIELDS, TRIP_FIELDS, GroupActivity, Mobility
+from tilts.mobility.models import PLAN_FIELDS, TRIP_FIELDS, GroupActivity, Mobility, Plan
 from tilts.mobility.services import GROUP_FIELDS, GroupChanges, GroupFields, MobilityChanges, MobilityFields
 
 
@@ -20,6 +20,11 @@ def test_group_keywords_are_fields_of_a_group_activity():
     assert set(GroupFields.__annotations__) <= _concrete_fields(GroupActivity)
     assert tuple(GroupActivityForm.Meta.fields[1:]) == GROUP_FIELDS
     assert GroupFields.__required_keys__ == {"project"}
+
+
+def test_a_mobility_and_a_group_share_one_plan():
+    assert set(Plan.__annotations__) == set(PLAN_FIELDS) & set(GROUP_FIELDS)
+    assert PLAN_FIELDS[:2] == ("participant_kind", "activity_type") and GROUP_FIELDS[:2] == ("title", "activity_type")
 
 
 def test_forms_send_what_the_services_take():

@@ -59,13 +59,13 @@ def test_new_application_and_evaluator_assigned(
 ) -> None:
     call = make_call(consortium)
     with django_capture_on_commit_callbacks(execute=True):
-        selection_services.set_evaluators(call, [evaluator])
+        selection_services.set_evaluators(call, [evaluator], by=None)
         submitted_application(call, participant, goals)
     assert subjects(evaluator.email) == [f"Pieteikumi vērtēšanai: {call.title_lv}"]
     assert f"Jauns pieteikums: {participant}, {call.title_lv}" in subjects(coordinator.email)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        selection_services.set_evaluators(call, [evaluator])  # already assigned: no second e-mail
+        selection_services.set_evaluators(call, [evaluator], by=None)  # already assigned: no second e-mail
     assert subjects(evaluator.email) == []
 
 

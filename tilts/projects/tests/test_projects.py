@@ -35,11 +35,24 @@ def project_data(**overrides: object) -> dict[str, object]:
 def project(consortium: Consortium) -> Project:
     return services.create_project(
         consortium,
+        by=None,
         call_year=2025,
         action="KA121-ADU",
         title="Projekts 2025",
         start_date=datetime.date(2025, 6, 1),
         end_date=datetime.date(2026, 8, 31),
+    )
+
+
+def plan(project: Project, organisation: Organisation, activity_type: str, mobilities: int, share: str) -> MemberPlan:
+    """A member's plan line, saved by nobody in particular."""
+    return services.save_member_plan(
+        project,
+        by=None,
+        organisation=organisation,
+        activity_type=activity_type,
+        planned_mobilities=mobilities,
+        budget_share=D(share),
     )
 
 
@@ -106,9 +119,7 @@ def test_awarded_budget_and_overspend_warning(
     assert coordinator_client.post(reverse("projects:budget", args=[project.pk]), data).status_code == 302
     response = coordinator_client.get(reverse("projects:detail", args=[project.pk]))
     assert response.context["budget"].awarded_total == D("55000.00")
-    services.save_member_plan(
-        project, organisation=member, activity_type="job_shadowing", planned_mobilities=4, budget_share=D("56000.00")
-    )
+    plan(project, member, "job_shadowing", 4, "56000.00")
     response = coordinator_client.get("/en" + reverse("projects:detail", args=[project.pk]))
     assert response.context["budget"].overspent == D("1000.00")
     assert "exceed the awarded total by 1,000.00 EUR" in response.text
@@ -131,28 +142,20 @@ def test_a_stale_budget_form_is_refused(coordinator_client: Client, project: Pro
 
 def test_member_plans_need_a_current_member_and_a_known_activity_type(project: Project, member: Organisation) -> None:
     with pytest.raises(services.ValidationError):
-        services.save_member_plan(
-            project, organisation=member, activity_type="sightseeing", planned_mobilities=1, budget_share=D("0")
-        )
+        plan(project, member, "sightseeing", 1, "0")
     Membership.objects.filter(organisation=member).update(
         status=MembershipStatus.LEFT, left_on=datetime.date(2025, 1, 1)
     )
     with pytest.raises(services.ValidationError):
-        services.save_member_plan(
-            project, organisation=member, activity_type="course", planned_mobilities=1, budget_share=D("0")
-        )
+        plan(project, member, "course", 1, "0")
     assert not MemberPlan.objects.exists()
 
 
 def test_member_contact_sees_only_own_plans_and_no_budget(
     member_client: Client, project: Project, member: Organisation, other_member: Organisation
 ) -> None:
-    services.save_member_plan(
-        project, organisation=member, activity_type="course", planned_mobilities=2, budget_share=D("3000")
-    )
-    services.save_member_plan(
-        project, organisation=other_member, activity_type="course", planned_mobilities=5, budget_share=D("9000")
-    )
+    plan(project, member, "course", 2, "3000")
+    plan(project, other_member, "course", 5, "9000")
     response = member_client.get(reverse("projects:detail", args=[project.pk]))
     assert [p.organisation for p in response.context["plans"]] == [member]
     assert "9000" not in response.text.replace("\xa0", "").replace(" ", "")
@@ -176,12 +179,8 @@ def test_projects_api(
     member: Organisation,
     other_member: Organisation,
 ) -> None:
-    services.save_member_plan(
-        project, organisation=member, activity_type="course", planned_mobilities=2, budget_share=D("3000")
-    )
-    services.save_member_plan(
-        project, organisation=other_member, activity_type="course", planned_mobilities=5, budget_share=D("9000")
-    )
+    plan(project, member, "course", 2, "3000")
+    plan(project, other_member, "course", 5, "9000")
     body = coordinator_client.get(f"/api/v1/projects/{project.pk}").json()
     assert body["call_year"] == 2025 and len(body["plans"]) == 2 and body["awarded_total"] == "0.00"
     body = member_client.get(f"/api/v1/projects/{project.pk}").json()

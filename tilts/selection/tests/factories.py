@@ -88,7 +88,13 @@ def ready_to_select(application: Application, coordinator: User) -> Application:
 
 
 def approved_mobility(application: Application, coordinator: User) -> Mobility:
-    """Select a submitted application and approve its mobility, so agreements can be issued for it."""
+    """Select a submitted application and approve its mobility, so agreements can be issued for it.
+
+    Not MobilityFactory: this is the path from an application to its mobility (the selection creates the mobility
+    from the application's plan), and the tests that use it check what that path carries: the application's dates
+    (2027), host, applicant and follow-up plan, printed in the agreements and shown on the pages. A test that only
+    needs an approved mobility takes ``MobilityFactory(..., approved=True)``.
+    """
     ready_to_select(application, coordinator)
     application = services.decide(application, by=coordinator, decision="selected")
     mobility = application.mobility

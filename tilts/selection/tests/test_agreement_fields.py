@@ -5,10 +5,10 @@ import pytest
 from django.urls import reverse
 
 from tilts.core.tests.fixtures import client_for
+from tilts.core.tests.pdf import pdf_text
 from tilts.selection import services
 from tilts.selection.models import Agreement, AgreementStatus
 from tilts.selection.tests.factories import approved_mobility, make_call, submitted_application
-from tilts.selection.tests.test_selection_views import pdf_text
 
 pytestmark = pytest.mark.django_db
 

@@ -40,7 +40,7 @@ def test_calls_public_and_per_project(
 def test_evaluators_and_projects(coordinator_client: Client, consortium, django_assert_max_num_queries) -> None:
     call = make_call(consortium)
     evaluators = [UserFactory(role=Role.EVALUATOR) for _ in range(3)]
-    services.set_evaluators(call, evaluators)
+    services.set_evaluators(call, evaluators, by=None)
     url = f"/api/v1/calls/{call.pk}/evaluators"
     assert walk(coordinator_client, url, django_assert_max_num_queries, 8) == [e.pk for e in evaluators]
     older = make_project(consortium, 2025)

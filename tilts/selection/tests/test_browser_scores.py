@@ -6,7 +6,6 @@ from playwright.sync_api import Page, expect
 from tilts.accounts.models import Role
 from tilts.accounts.tests.factories import UserFactory
 from tilts.consortium.tests.factories import ConsortiumFactory, GoalFactory, MemberFactory
-from tilts.core.tests.browser import log_in_as
 from tilts.selection import services
 from tilts.selection.models import Assignment
 from tilts.selection.tests.factories import make_call, submitted_application
@@ -14,19 +13,19 @@ from tilts.selection.tests.factories import make_call, submitted_application
 pytestmark = pytest.mark.browser
 
 
-def test_a_refused_score_sheet_keeps_the_input(transactional_db: None, live_server, page: Page) -> None:
+def test_a_refused_score_sheet_keeps_the_input(transactional_db: None, live_server, page: Page, log_in) -> None:
     consortium = ConsortiumFactory()
     goals = [GoalFactory(consortium=consortium, number=n) for n in (1, 2)]
     member = MemberFactory(consortium=consortium).organisation
     call = make_call(consortium)
     application = submitted_application(call, UserFactory(role=Role.PARTICIPANT, organisation=member), goals)
     evaluator = UserFactory(role=Role.EVALUATOR)
-    services.set_evaluators(call, [evaluator])
+    services.set_evaluators(call, [evaluator], by=None)
     assignment = Assignment.objects.get(evaluator=evaluator)
     services.declare_conflict(assignment, conflict=False, note="")
     first, second = call.criteria.all()
 
-    log_in_as(page, live_server.url, evaluator)
+    log_in(evaluator)
     page.goto(f"{live_server.url}/calls/applications/{application.pk}/")
     page.locator(f"#id_score_{first.pk}").fill("8")
     page.locator(f"#id_comment_{first.pk}").fill("Skaidri saistīts ar 1. mērķi.")

@@ -85,7 +85,7 @@ def test_coordinator_and_auditors_list_every_call_of_the_project(consortium, cal
         closes_on=datetime.date(2026, 2, 5),
     )
     evaluator = UserFactory(role=Role.EVALUATOR)
-    services.set_evaluators(hidden, [evaluator])
+    services.set_evaluators(hidden, [evaluator], by=None)
     for user in (coordinator, auditor):
         data = client_for(user).get(f"/api/v1/projects/{project.pk}/calls").json()
         assert {item["id"] for item in data} == {call.pk, hidden.pk}
@@ -212,7 +212,7 @@ def test_bad_changes_are_refused_and_nothing_changes(call, coordinator) -> None:
 
 def test_criteria_cannot_change_once_scoring_has_started(call, participant, goals, evaluator, coordinator) -> None:
     application = submitted_application(call, participant, goals)
-    services.set_evaluators(call, [evaluator])
+    services.set_evaluators(call, [evaluator], by=None)
     give_scores(call, application, evaluator, [8, 6])
     client = client_for(coordinator)
     url = f"/api/v1/calls/{call.pk}"
@@ -258,7 +258,7 @@ def test_coordinator_sets_the_evaluators_and_auditors_read_them(call, evaluator,
 
 
 def test_only_evaluators_can_be_chosen(call, evaluator, participant, member_contact, auditor, coordinator) -> None:
-    services.set_evaluators(call, [evaluator])
+    services.set_evaluators(call, [evaluator], by=None)
     client = client_for(coordinator)
     url = f"/api/v1/calls/{call.pk}/evaluators"
     retired = UserFactory(role=Role.EVALUATOR, is_active=False)
@@ -275,7 +275,7 @@ def test_only_evaluators_can_be_chosen(call, evaluator, participant, member_cont
 
 def test_an_evaluator_who_has_scored_stays(call, participant, goals, evaluator, coordinator) -> None:
     application = submitted_application(call, participant, goals)
-    services.set_evaluators(call, [evaluator])
+    services.set_evaluators(call, [evaluator], by=None)
     give_scores(call, application, evaluator, [8, 6])
     response = send(client_for(coordinator), "put", f"/api/v1/calls/{call.pk}/evaluators", {"evaluator_ids": []})
     assert response.status_code == 422 and "evaluator_ids" in response.json()["errors"]
@@ -283,7 +283,7 @@ def test_an_evaluator_who_has_scored_stays(call, participant, goals, evaluator, 
 
 
 def test_others_cannot_see_or_set_evaluators(call, evaluator, member_contact, participant, auditor, coordinator):
-    services.set_evaluators(call, [evaluator])
+    services.set_evaluators(call, [evaluator], by=None)
     url = f"/api/v1/calls/{call.pk}/evaluators"
     for user in (evaluator, member_contact, participant):
         assert client_for(user).get(url).status_code == 403

@@ -6,9 +6,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from tilts.mobility.tests.factories import MobilityFactory, make_project
 from tilts.payments import services as payment_services
 from tilts.selection import services
-from tilts.selection.tests.factories import approved_mobility, make_call, ready_to_select, submitted_application
+from tilts.selection.tests.factories import make_call, ready_to_select, submitted_application
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +23,15 @@ def test_the_selection_steps_name_the_applicant_and_the_coordinator(consortium, 
     assert application.mobility.history.earliest("history_date").history_user == coordinator
 
 
-def test_a_payment_names_who_recorded_it(consortium, participant, goals, coordinator):
-    mobility = approved_mobility(submitted_application(make_call(consortium), participant, goals), coordinator)
+def test_a_payment_names_who_recorded_it(consortium, member, participant, goals, coordinator):
+    mobility = MobilityFactory(
+        project=make_project(consortium),
+        sending_organisation=member,
+        participant=participant,
+        goals=goals[:1],
+        by=coordinator,
+        approved=True,
+    )
     agreement = services.issue_agreement(mobility, kind="grant", language="lv", by=coordinator)
     assert agreement.history.get().history_user == coordinator
     payment_services.record_payment(

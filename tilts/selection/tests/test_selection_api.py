@@ -89,7 +89,7 @@ def test_others_cannot_reach_an_application(call, participant, goals, other_memb
 
 def test_evaluation_and_decision_over_the_api(call, participant, goals, evaluator, coordinator) -> None:
     application = submitted_application(call, participant, goals)
-    services.set_evaluators(call, [evaluator])
+    services.set_evaluators(call, [evaluator], by=None)
     client = client_for(evaluator)
     url = f"/api/v1/applications/{application.pk}"
     scores = [{"criterion_id": c.pk, "score": 9, "comment": "Ļoti labi"} for c in call.criteria.all()]
@@ -189,7 +189,7 @@ def _scored(call, application, evaluator, comment="Pamatots"):
 
 def test_scores_submitted_without_comments_are_refused_over_the_api(call, participant, goals, evaluator) -> None:
     application = submitted_application(call, participant, goals)
-    services.set_evaluators(call, [evaluator])
+    services.set_evaluators(call, [evaluator], by=None)
     response = _scored(call, application, evaluator, comment="")
     assert response.status_code == 422
     assert {f"comment_{c.pk}" for c in call.criteria.all()} <= set(response.json()["errors"])
@@ -202,7 +202,7 @@ def test_evaluators_read_their_own_evaluation_and_the_coordinator_reads_all(
     colleague = UserFactory(role=Role.EVALUATOR, organisation=member)  # in conflict: works at the applicant's
     other = UserFactory(role=Role.EVALUATOR)
     application = submitted_application(call, participant, goals)
-    services.set_evaluators(call, [evaluator, colleague, other])
+    services.set_evaluators(call, [evaluator, colleague, other], by=None)
     assert _scored(call, application, evaluator).status_code == 204
     url = f"/api/v1/applications/{application.pk}/evaluation"
     mine = client_for(evaluator).get(url, headers={"Accept-Language": "en"})
@@ -228,7 +228,7 @@ def test_only_the_assigned_and_the_coordinator_read_an_evaluation(
     call, participant, goals, evaluator, member_contact, consortium
 ) -> None:
     application = submitted_application(call, participant, goals)
-    services.set_evaluators(call, [evaluator])
+    services.set_evaluators(call, [evaluator], by=None)
     url = f"/api/v1/applications/{application.pk}/evaluation"
     outsider = UserFactory(role=Role.EVALUATOR)  # evaluates other calls
     assert client_for(outsider).get(url).status_code == 404

@@ -152,7 +152,7 @@ def test_evaluator_from_the_applicants_institution_is_in_conflict_and_cannot_sco
     colleague = UserFactory(role=Role.EVALUATOR, organisation=member)
     outsider = UserFactory(role=Role.EVALUATOR)
     application = submitted_application(call, participant, goals)
-    services.set_evaluators(call, [colleague, outsider])
+    services.set_evaluators(call, [colleague, outsider], by=None)
     conflicted = Assignment.objects.get(application=application, evaluator=colleague)
     assert conflicted.conflict is True
     with pytest.raises(ValidationError, match="work at the applicant's institution"):
@@ -171,7 +171,7 @@ def test_evaluator_from_the_applicants_institution_is_in_conflict_and_cannot_sco
 
 def test_a_declared_conflict_needs_a_note_and_removes_scores(call, participant, goals, evaluator) -> None:
     application = submitted_application(call, participant, goals)
-    services.set_evaluators(call, [evaluator])
+    services.set_evaluators(call, [evaluator], by=None)
     assignment = Assignment.objects.get(application=application, evaluator=evaluator)
     services.declare_conflict(assignment, conflict=False)
     services.save_scores(assignment, {c.pk: (5, "") for c in call.criteria.all()}, complete=False)
@@ -183,7 +183,7 @@ def test_a_declared_conflict_needs_a_note_and_removes_scores(call, participant, 
 
 def test_scores_outside_the_range_are_refused_and_nothing_is_saved(call, participant, goals, evaluator) -> None:
     application = submitted_application(call, participant, goals)
-    services.set_evaluators(call, [evaluator])
+    services.set_evaluators(call, [evaluator], by=None)
     assignment = Assignment.objects.get(application=application, evaluator=evaluator)
     services.declare_conflict(assignment, conflict=False)
     first, second = call.criteria.all()
@@ -328,14 +328,14 @@ def test_latvian_applicants_get_latvian_mail(call, member, goals, coordinator, d
 
 def test_criteria_are_fixed_once_scoring_starts(call, participant, goals, evaluator) -> None:
     application = submitted_application(call, participant, goals)
-    services.set_evaluators(call, [evaluator])
+    services.set_evaluators(call, [evaluator], by=None)
     give_scores(call, application, evaluator, [5, 5])
     with pytest.raises(ValidationError, match="can no longer change"):
         services.save_call(
             call, criteria=[{"name_lv": "A", "name_en": "A", "weight": Decimal(1), "min_score": 0, "max_score": 5}]
         )
     with pytest.raises(ValidationError, match="already scored"):
-        services.set_evaluators(call, [])
+        services.set_evaluators(call, [], by=None)
     assert call.criteria.count() == 2
 
 
@@ -489,7 +489,7 @@ def test_an_unknown_decision_is_refused_by_name(call, participant, goals, coordi
 
 def test_submitted_scores_need_a_comment_on_every_criterion(call, participant, goals, evaluator) -> None:
     application = submitted_application(call, participant, goals)
-    services.set_evaluators(call, [evaluator])
+    services.set_evaluators(call, [evaluator], by=None)
     assignment = Assignment.objects.get(application=application, evaluator=evaluator)
     services.declare_conflict(assignment, conflict=False)
     first, second = call.criteria.all()
@@ -545,7 +545,7 @@ def test_the_automatic_conflict_note_is_shown_in_the_readers_language(call, part
     colleague = UserFactory(role=Role.EVALUATOR, organisation=member)
     application = submitted_application(call, participant, goals)
     with translation.override("lv"):
-        services.set_evaluators(call, [colleague])
+        services.set_evaluators(call, [colleague], by=None)
     assignment = Assignment.objects.get(application=application, evaluator=colleague)
     assert assignment.conflict is True
     assert assignment.conflict_reason == "Works at the applicant's institution."
@@ -562,7 +562,7 @@ def test_texts_stored_in_the_actors_language_become_codes(call, participant, mem
     application = submitted_application(call, participant, goals)
     Application.objects.filter(pk=application.pk).update(decision_reason="Atbrīvojās vieta.")
     colleague = UserFactory(role=Role.EVALUATOR, organisation=member)
-    services.set_evaluators(call, [colleague])
+    services.set_evaluators(call, [colleague], by=None)
     Assignment.objects.filter(evaluator=colleague).update(conflict_note="Strādā pieteicēja iestādē.")
     migration.forwards(apps, None)
     promoted = Application.objects.get(pk=application.pk)

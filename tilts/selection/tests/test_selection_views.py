@@ -1,17 +1,14 @@
 """The selection pages: who reaches what, and that each step works through the browser's forms."""
 
-import io
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
-from pypdf import PdfReader
 
 from tilts.accounts.models import Role
 from tilts.accounts.tests.factories import UserFactory
 from tilts.core.tests.fixtures import client_for
-from tilts.core.tests.pdf import make_pdf
+from tilts.core.tests.pdf import make_pdf, pdf_text
 from tilts.mobility.tests.factories import make_participant
 from tilts.projects.models import ProjectStatus
 from tilts.selection import services
@@ -34,10 +31,6 @@ def call(consortium):
 @pytest.fixture
 def application(call, participant, goals):
     return submitted_application(call, participant, goals)
-
-
-def pdf_text(content: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
 def test_open_calls_are_public_and_unpublished_ones_are_not(client, call, consortium) -> None:
@@ -110,7 +103,7 @@ def test_member_contact_confirms_support_in_the_browser(application, member_cont
 
 def test_evaluators_see_only_assigned_applications(call, application, member, goals, evaluator) -> None:
     unassigned = UserFactory(role=Role.EVALUATOR)
-    services.set_evaluators(call, [evaluator])
+    services.set_evaluators(call, [evaluator], by=None)
     assert client_for(evaluator).get(reverse("selection:application", args=[application.pk])).status_code == 200
     assert client_for(unassigned).get(reverse("selection:application", args=[application.pk])).status_code == 404
     response = client_for(unassigned).post(
@@ -123,7 +116,7 @@ def test_evaluators_see_only_assigned_applications(call, application, member, go
 
 
 def test_evaluator_declares_and_scores_in_the_browser(call, application, evaluator) -> None:
-    services.set_evaluators(call, [evaluator])
+    services.set_evaluators(call, [evaluator], by=None)
     client = client_for(evaluator)
     client.post(reverse("selection:assignment_conflict", args=[application.pk]), {"conflict": "0"})
     first, second = call.criteria.all()
@@ -223,7 +216,7 @@ def _edit_form_data(call, criteria: list[dict]) -> dict[str, str]:
 
 
 def test_after_scoring_a_call_is_still_edited_but_its_criteria_are_not(call, application, evaluator, coordinator):
-    services.set_evaluators(call, [evaluator])
+    services.set_evaluators(call, [evaluator], by=None)
     give_scores(call, application, evaluator, [8, 6])
     client = client_for(coordinator)
     criteria = criteria_initial(call)
@@ -377,7 +370,7 @@ def test_a_new_signed_copy_keeps_the_earlier_scan(call, application, coordinator
 
 
 def test_scores_submitted_without_comments_are_refused_on_the_page(call, application, evaluator) -> None:
-    services.set_evaluators(call, [evaluator])
+    services.set_evaluators(call, [evaluator], by=None)
     client = client_for(evaluator)
     client.post(reverse("selection:assignment_conflict", args=[application.pk]), {"conflict": "0"})
     first, second = call.criteria.all()

@@ -31,7 +31,7 @@ def test_deciding_while_the_call_is_open_or_despite_a_spread_is_warned(
     assert OPEN in page and SPREAD not in page
     assert OPEN in coordinator_client.get(reverse("selection:manage", args=[call.pk])).text
     first, second = UserFactory(role=Role.EVALUATOR), UserFactory(role=Role.EVALUATOR)
-    services.set_evaluators(call, [first, second])
+    services.set_evaluators(call, [first, second], by=None)
     give_scores(call, application, first, [10, 10])
     give_scores(call, application, second, [0, 0])
     assert SPREAD in coordinator_client.get(url).text

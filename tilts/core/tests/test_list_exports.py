@@ -21,8 +21,7 @@ from tilts.core.models import ListExport, ListExportStatus
 from tilts.core.tests.fixtures import client_for
 from tilts.core.tests.listexports import IMMEDIATE, ask, exported
 from tilts.mobility.models import Mobility
-from tilts.mobility.tests.factories import make_project
-from tilts.mobility.tests.test_mobility_scale import many
+from tilts.mobility.tests.factories import make_project, many_mobilities
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +29,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def project(consortium, member: Organisation, other_member: Organisation, goals):
     project = make_project(consortium)
-    many(project, member, goals, 3)
-    many(project, other_member, goals, 2)
+    many_mobilities(project, member, goals, 3)
+    many_mobilities(project, other_member, goals, 2)
     Mobility.objects.filter(sending_organisation=other_member).update(receiving_country="DE")  # for the filter
     return project
 

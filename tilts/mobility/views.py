@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tilts.accounts.models import Role, User
 from tilts.accounts.permissions import current_user, role_required
+from tilts.consortium.models import Goal, Membership
 from tilts.core.access import Forbidden
 from tilts.core.feedback import report_errors, show_on_form
 from tilts.core.htmx import HtmxHttpRequest
@@ -83,21 +84,31 @@ def _filters(request: HttpRequest) -> selectors.Filters:
 def mobility_list(request: HtmxHttpRequest, pk: int) -> HttpResponseBase:
     project = _project(request, pk)
     filters = _filters(request)
-    mobilities = with_amounts(
-        selectors.filtered(selectors.mobilities_for(current_user(request)).filter(project=project), filters)
-    )
+    visible = selectors.mobilities_for(current_user(request)).filter(project=project)
+    mobilities = selectors.filtered(visible, filters)
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
-        return _export(project, mobilities, export)
+        return _export(project, with_amounts(mobilities), export)
+    # The page's ids come from a narrow query (the mobility table, sorted, cut to the page); only those rows are
+    # then read with everything the list shows, so a page costs the same for 50 mobilities or 5 000.
+    page = paginate(request, mobilities.values_list("pk", flat=True))
+    # The reports column: the consortium's report in Tilts and the module's EU Survey report, one query. The ids
+    # were read from what this person sees; every row is of this project, which is not read again for each.
+    rows = with_amounts(
+        Mobility.objects.select_related("sending_organisation", "participant", "trip", "report", "module")
+    ).prefetch_related("goals")
+    page.object_list = selectors.in_order(list(page.object_list), rows)
+    for mobility in page.object_list:
+        mobility.project = project
+    memberships = Membership.objects.filter(consortium_id=project.consortium_id)
     context = {
         "project": project,
-        # The reports column: the consortium's report in Tilts and the module's EU Survey report, one query.
-        "page": paginate(request, mobilities.select_related("report", "module").prefetch_related("goals")),
+        "page": page,
         "filters": filters,
         "statuses": MobilityStatus.choices,
         "types": grant_services.activity_type_choices(project.rate_table.table),
-        "members": project.consortium.memberships.select_related("organisation").order_by("organisation__legal_name"),
-        "goals": project.consortium.goals.order_by("number"),
+        "members": memberships.select_related("organisation").order_by("organisation__legal_name"),
+        "goals": Goal.objects.filter(consortium_id=project.consortium_id).order_by("number"),
         "query_string": request.GET.urlencode(),
         "can_plan": current_user(request).is_coordinator or current_user(request).is_member_contact,
     }

@@ -20,13 +20,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from tilts.accounts.models import Role, User
 from tilts.accounts.permissions import current_user, role_required
 from tilts.consortium.models import Goal, Membership
+from tilts.core import figures
 from tilts.core.access import Forbidden
 from tilts.core.feedback import report_errors, show_on_form
 from tilts.core.htmx import HtmxHttpRequest
@@ -487,7 +488,11 @@ def recalculations(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.COORDINATOR, Role.AUDITOR)
 def budget(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
-    return render(request, "mobility/budget.html", {"project": project, "budget": selectors.project_budget(project)})
+    # Summed over every mobility of the project: cached for a short time, dropped on any change (tilts.core.figures).
+    budget = figures.cached(
+        f"mobility:budget:{project.pk}:{get_language()}", partial(selectors.project_budget, project)
+    )
+    return render(request, "mobility/budget.html", {"project": project, "budget": budget})
 
 
 @role_required()
@@ -503,18 +508,25 @@ def calendar_month(request: HttpRequest, pk: int) -> HttpResponse:
     previous = first - datetime.timedelta(days=1)
     following = first + datetime.timedelta(days=32)
     mobilities = selectors.mobilities_for(user).filter(project=project)
+    # The month and the destinations read every mobility of the project the person sees: cached for a short time,
+    # dropped on any change (tilts.core.figures), shared by everyone who sees everything.
+    scope = "all" if user.can_view_everything else f"user{user.pk}"
+    weeks, destinations = figures.cached(
+        f"mobility:calendar:{project.pk}:{year}-{month}:{scope}",
+        lambda: (selectors.month_grid(mobilities, year, month), payment_selectors.destinations(mobilities)),
+    )
     return render(
         request,
         "mobility/calendar.html",
         {
             "project": project,
-            "weeks": selectors.month_grid(mobilities, year, month),
+            "weeks": weeks,
             "month": first,
             "weekdays": [(WEEKDAYS_ABBR[day], WEEKDAYS[day]) for day in range(7)],
             "previous": previous,
             "next": following,
             "feeds": _feeds(request, user, project),
-            "destinations": payment_selectors.destinations(mobilities),
+            "destinations": destinations,
         },
     )
 

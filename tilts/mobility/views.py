@@ -81,6 +81,17 @@ def _filters(request: HttpRequest) -> selectors.Filters:
     )
 
 
+# What a row of the list shows (and what payments' amounts() reads): the rest of each row is left unread.
+LIST_COLUMNS = (
+    *("project_id", "participant_id", "sending_organisation_id", "trip_id", "activity_type", "status"),
+    *("receiving_name", "receiving_city", "receiving_country", "start_date", "end_date", "grant_total"),
+    *("grant_frozen_at", "participant__first_name", "participant__last_name", "participant__email"),
+    *("sending_organisation__legal_name", "sending_organisation__short_name", "trip__title"),
+    *("report__status", "report__final_grant_total", "report__mobility_id", "module__eu_report_status"),
+    "module__mobility_id",
+)
+
+
 @role_required()
 def mobility_list(request: HtmxHttpRequest, pk: int) -> HttpResponseBase:
     project = _project(request, pk)
@@ -95,12 +106,15 @@ def mobility_list(request: HtmxHttpRequest, pk: int) -> HttpResponseBase:
     page = paginate(request, mobilities.values_list("pk", flat=True))
     # The reports column: the consortium's report in Tilts and the module's EU Survey report, one query. The ids
     # were read from what this person sees; every row is of this project, which is not read again for each.
-    rows = with_amounts(
-        Mobility.objects.select_related("sending_organisation", "participant", "trip", "report", "module")
-    ).prefetch_related("goals")
+    rows = (
+        with_amounts(Mobility.objects.select_related("sending_organisation", "participant", "trip", "report", "module"))
+        .prefetch_related("goals")
+        .only(*LIST_COLUMNS)
+    )
     page.object_list = selectors.in_order(list(page.object_list), rows)
     for mobility in page.object_list:
         mobility.project = project
+        mobility.goal_numbers = ", ".join(str(goal.number) for goal in mobility.goals.all())  # type: ignore[attr-defined]
     memberships = Membership.objects.filter(consortium_id=project.consortium_id)
     context = {
         "project": project,

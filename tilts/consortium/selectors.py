@@ -18,12 +18,16 @@ from tilts.consortium.models import (
     Organisation,
     OrganisationType,
 )
+from tilts.core import figures
 from tilts.core.collation import latvian
 
 
 def get_consortium() -> Consortium | None:
-    """The consortium this installation runs; ``None`` until the coordinator has set it up."""
-    return Consortium.objects.select_related("coordinator").order_by("pk").first()
+    """The consortium this installation runs; ``None`` until the coordinator has set it up. Read once per request
+    (the page's view and every page's header and footer ask), again after any change."""
+    return figures.per_request(
+        "consortium", lambda: Consortium.objects.select_related("coordinator").order_by("pk").first()
+    )
 
 
 def site_context() -> dict[str, Any]:

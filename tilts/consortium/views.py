@@ -37,6 +37,7 @@ from tilts.consortium.models import (
     Organisation,
     OrganisationType,
 )
+from tilts.core import figures
 from tilts.core.collation import latvian
 from tilts.core.feedback import show_on_form
 from tilts.core.htmx import HtmxHttpRequest
@@ -59,15 +60,29 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     consortium = selectors.get_consortium()
     context: dict[str, object] = {"waiting": waiting_for(user, timezone.localdate())}
     if user.can_view_everything and consortium is not None:
-        context["counts"] = selectors.dashboard_counts(consortium)
-        context["pending"] = selectors.pending_applications(consortium)[:10]
-    if user.organisation_id:
-        context["organisation"] = user.organisation
-        context["colleagues"] = (
-            User.objects.filter(organisation_id=user.organisation_id, is_active=True)
-            .exclude(pk=user.pk)
-            .order_by(latvian("last_name"), latvian("first_name"))
+        # Everyone lands here: what does not change between two visits is cached for a short time
+        # (tilts.core.figures, dropped on any change).
+        context["counts"], context["pending"] = figures.cached(
+            f"consortium:dashboard:{consortium.pk}",
+            lambda: (
+                selectors.dashboard_counts(consortium),
+                list(selectors.pending_applications(consortium)[:10]),
+            ),
         )
+    if (organisation_id := user.organisation_id) is not None:
+        organisation, colleagues = figures.cached(
+            f"consortium:colleagues:{user.pk}",
+            lambda: (
+                user.organisation,
+                list(
+                    User.objects.filter(organisation_id=organisation_id, is_active=True)
+                    .exclude(pk=user.pk)
+                    .order_by(latvian("last_name"), latvian("first_name"))
+                ),
+            ),
+        )
+        user.organisation = organisation  # the page shows it again: read once
+        context.update(organisation=organisation, colleagues=colleagues)
     return render(request, "consortium/dashboard.html", context)
 
 
@@ -306,7 +321,8 @@ def goal_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @role_required(*READERS)
 def consortium_settings(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    consortium = selectors.get_consortium() or Consortium()
+    # Its own copy: the form changes it before knowing whether it is valid, and the page's header shows the saved one.
+    consortium = Consortium.objects.select_related("coordinator").order_by("pk").first() or Consortium()
     if not user.is_coordinator:
         if consortium.pk is None:
             raise Http404

@@ -42,3 +42,7 @@ class CoreConfig(AppConfig):
         from tilts.core.history import name_the_actor
 
         pre_create_historical_record.connect(name_the_actor, dispatch_uid="tilts-history-actor")
+
+        from tilts.core import figures
+
+        figures.connect()

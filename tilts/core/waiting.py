@@ -13,9 +13,13 @@ import datetime
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
+from django.utils.translation import get_language
+
+from tilts.core import figures
 
 if TYPE_CHECKING:
     from tilts.accounts.models import User
@@ -33,7 +37,9 @@ class WaitingItem:
 
 
 class Audience(enum.Enum):
-    COORDINATOR = "coordinator"  # the consortium's decisions
+    # The consortium's decisions: the same for every coordinator (their sources do not read the user), so they are
+    # cached once for all of them; the other audiences' items per person (tilts.core.figures, per day and language).
+    COORDINATOR = "coordinator"
     MEMBER_CONTACT = "member_contact"  # one's institution's confirmations and submissions
     OWN = "own"  # one's own reports, applications and evaluations
 
@@ -74,8 +80,16 @@ def waiting_for(user: "User", today: datetime.date) -> list[WaitingItem]:
     audiences.append(Audience.OWN)
     items: list[WaitingItem] = []
     for audience in audiences:
-        for registered in sorted((s for s in _sources.values() if s.audience == audience), key=lambda s: s.position):
-            items += registered.items(user, today)
+        whose = "" if audience is Audience.COORDINATOR else str(user.pk)
+        key = f"waiting:{audience.value}:{whose}:{today.isoformat()}:{get_language()}"
+        items += figures.cached(key, partial(_items_for, audience, user, today))
+    return items
+
+
+def _items_for(audience: Audience, user: "User", today: datetime.date) -> list[WaitingItem]:
+    items: list[WaitingItem] = []
+    for registered in sorted((s for s in _sources.values() if s.audience == audience), key=lambda s: s.position):
+        items += registered.items(user, today)
     return items
 
 

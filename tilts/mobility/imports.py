@@ -39,7 +39,7 @@ from simple_history.utils import bulk_create_with_history
 from tilts.accounts.models import User
 from tilts.consortium.models import Goal, Organisation
 from tilts.consortium.selectors import active_members
-from tilts.core import uploads
+from tilts.core import figures, uploads
 from tilts.core.spreadsheets import safe_row
 from tilts.grants import services as grant_services
 from tilts.grants.rules.gazetteer import fold
@@ -784,8 +784,9 @@ def create_all(user: User, checked: Checked) -> int:
         batch_size=1000,
     )
     # The public and dashboard figures are cached (tilts.followup.figures, which depends on this app, not the
-    # other way); bulk inserts send no post_save, so they are told here.
+    # other way; tilts.core.figures); bulk inserts send no post_save, so they are told here.
     transaction.on_commit(import_module("tilts.followup.figures").invalidate)
+    transaction.on_commit(figures.invalidate)
     return len(created)
 
 

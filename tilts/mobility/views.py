@@ -18,11 +18,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from tilts.accounts.models import Role, User
 from tilts.accounts.permissions import current_user, role_required
+from tilts.consortium.models import Goal, Membership
+from tilts.core import figures
 from tilts.core.access import Forbidden
 from tilts.core.feedback import report_errors, show_on_form
 from tilts.core.htmx import HtmxHttpRequest
@@ -30,7 +33,7 @@ from tilts.core.pagination import paginate
 from tilts.grants import services as grant_services
 from tilts.mobility import selectors, services
 from tilts.mobility.forms import CancelForm, GroupActivityForm, JoinTripForm, JointTripForm, MobilityForm
-from tilts.mobility.listexports import filters_from, listed
+from tilts.mobility.listexports import filters_from
 from tilts.mobility.models import CalendarFeed, GroupActivity, JointTrip, Mobility, MobilityStatus
 from tilts.mobility.signals import before_shown
 from tilts.payments import selectors as payment_selectors
@@ -57,20 +60,46 @@ def _filters(request: HttpRequest) -> selectors.Filters:
     return filters_from(request.GET)
 
 
+# What a row of the list shows (and what payments' amounts() reads): the rest of each row is left unread.
+LIST_COLUMNS = (
+    *("project_id", "participant_id", "sending_organisation_id", "trip_id", "activity_type", "status"),
+    *("receiving_name", "receiving_city", "receiving_country", "start_date", "end_date", "grant_total"),
+    *("grant_frozen_at", "participant__first_name", "participant__last_name", "participant__email"),
+    *("sending_organisation__legal_name", "sending_organisation__short_name", "trip__title"),
+    *("report__status", "report__final_grant_total", "report__mobility_id", "module__eu_report_status"),
+    "module__mobility_id",
+)
+
+
 @role_required()
 def mobility_list(request: HtmxHttpRequest, pk: int) -> HttpResponseBase:
     project = _project(request, pk)
     filters = _filters(request)
-    mobilities = listed(current_user(request), project, filters)
+    visible = selectors.mobilities_for(current_user(request)).filter(project=project)
+    mobilities = selectors.filtered(visible, filters)
+    # The page's ids come from a narrow query (the mobility table, sorted, cut to the page); only those rows are
+    # then read with everything the list shows, so a page costs the same for 50 mobilities or 5 000.
+    page = paginate(request, mobilities.values_list("pk", flat=True))
+    # The reports column: the consortium's report in Tilts and the module's EU Survey report, one query. The ids
+    # were read from what this person sees; every row is of this project, which is not read again for each.
+    rows = (
+        with_amounts(Mobility.objects.select_related("sending_organisation", "participant", "trip", "report", "module"))
+        .prefetch_related("goals")
+        .only(*LIST_COLUMNS)
+    )
+    page.object_list = selectors.in_order(list(page.object_list), rows)
+    for mobility in page.object_list:
+        mobility.project = project
+        mobility.goal_numbers = ", ".join(str(goal.number) for goal in mobility.goals.all())  # type: ignore[attr-defined]
+    memberships = Membership.objects.filter(consortium_id=project.consortium_id)
     context = {
         "project": project,
-        # The reports column: the consortium's report in Tilts and the module's EU Survey report, one query.
-        "page": paginate(request, mobilities.select_related("report", "module").prefetch_related("goals")),
+        "page": page,
         "filters": filters,
         "statuses": MobilityStatus.choices,
         "types": grant_services.activity_type_choices(project.rate_table.table),
-        "members": project.consortium.memberships.select_related("organisation").order_by("organisation__legal_name"),
-        "goals": project.consortium.goals.order_by("number"),
+        "members": memberships.select_related("organisation").order_by("organisation__legal_name"),
+        "goals": Goal.objects.filter(consortium_id=project.consortium_id).order_by("number"),
         "query_string": request.GET.urlencode(),
         "can_plan": current_user(request).is_coordinator or current_user(request).is_member_contact,
     }
@@ -348,7 +377,11 @@ def recalculations(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.COORDINATOR, Role.AUDITOR)
 def budget(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
-    return render(request, "mobility/budget.html", {"project": project, "budget": selectors.project_budget(project)})
+    # Summed over every mobility of the project: cached for a short time, dropped on any change (tilts.core.figures).
+    budget = figures.cached(
+        f"mobility:budget:{project.pk}:{get_language()}", partial(selectors.project_budget, project)
+    )
+    return render(request, "mobility/budget.html", {"project": project, "budget": budget})
 
 
 @role_required()
@@ -364,18 +397,25 @@ def calendar_month(request: HttpRequest, pk: int) -> HttpResponse:
     previous = first - datetime.timedelta(days=1)
     following = first + datetime.timedelta(days=32)
     mobilities = selectors.mobilities_for(user).filter(project=project)
+    # The month and the destinations read every mobility of the project the person sees: cached for a short time,
+    # dropped on any change (tilts.core.figures), shared by everyone who sees everything.
+    scope = "all" if user.can_view_everything else f"user{user.pk}"
+    weeks, destinations = figures.cached(
+        f"mobility:calendar:{project.pk}:{year}-{month}:{scope}",
+        lambda: (selectors.month_grid(mobilities, year, month), payment_selectors.destinations(mobilities)),
+    )
     return render(
         request,
         "mobility/calendar.html",
         {
             "project": project,
-            "weeks": selectors.month_grid(mobilities, year, month),
+            "weeks": weeks,
             "month": first,
             "weekdays": [(WEEKDAYS_ABBR[day], WEEKDAYS[day]) for day in range(7)],
             "previous": previous,
             "next": following,
             "feeds": _feeds(request, user, project),
-            "destinations": payment_selectors.destinations(mobilities),
+            "destinations": destinations,
         },
     )
 

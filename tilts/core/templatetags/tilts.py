@@ -60,6 +60,14 @@ def decimal(value: object) -> Decimal | None:
         return None
 
 
+@register.filter
+def related(instance: Any, name: str) -> Any:
+    """A one-to-one relation's object, or None where there is none: ``{% with report=m|related:"report" %}``. The
+    template engine's own lookup of a missing one (``{% if m.report %}``) fails and lists every attribute of the
+    object to learn why, which on a list costs more than the row."""
+    return getattr(instance, name, None)
+
+
 @register.inclusion_tag("includes/backoffice_menu.html", takes_context=True)
 def backoffice_nav(context: dict[str, Any]) -> dict[str, Any]:
     """The back office's grouped navigation for the logged-in person (see tilts.core.navigation)."""

@@ -3,8 +3,10 @@
 from dataclasses import dataclass
 
 from django import template
+from django.utils import timezone
 
 from tilts.accounts.models import User
+from tilts.core import figures
 from tilts.followup import selectors
 from tilts.followup.models import FollowUp
 from tilts.mobility.models import Mobility
@@ -12,10 +14,19 @@ from tilts.mobility.models import Mobility
 register = template.Library()
 
 
+def _scope(user: User) -> str:
+    """Whose numbers: everyone who sees everything shares them; anyone else has their own."""
+    return "all" if user.can_view_everything else f"user{user.pk}"
+
+
 @register.simple_tag
 def followup_flags(user: User) -> selectors.FlagCounts:
-    """How much needs attention in the follow-ups the user sees, across projects."""
-    return selectors.flag_counts(user)
+    """How much needs attention in the follow-ups the user sees, across projects (counted over every mobility, so
+    cached for a short time: tilts.core.figures)."""
+    today = timezone.localdate()
+    return figures.cached(
+        f"followup:flags:{_scope(user)}:{today.isoformat()}", lambda: selectors.flag_counts(user, today=today)
+    )
 
 
 @dataclass(frozen=True)
@@ -28,9 +39,15 @@ class ToApprove:
 def followups_to_approve(user: User, shown: int = 10) -> ToApprove:
     """Delivered follow-ups waiting for the coordinator's approval before they are public: how many, and the
     earliest ``shown`` of them (two queries, however many there are)."""
-    waiting = selectors.awaiting_approval(user)
-    first = list(waiting[:shown])
-    return ToApprove(len(first) if len(first) < shown else waiting.count(), first)
+
+    def compute() -> ToApprove:
+        waiting = selectors.awaiting_approval(user)
+        first = list(waiting[:shown])
+        return ToApprove(len(first) if len(first) < shown else waiting.count(), first)
+
+    if not user.is_coordinator:
+        return compute()
+    return figures.cached(f"followup:to-approve:{shown}", compute)
 
 
 @register.simple_tag

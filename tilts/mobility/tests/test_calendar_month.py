@@ -76,3 +76,29 @@ def test_destinations_sum_in_the_database_as_each_mobility_counts(consortium, me
     belgium = rows[0]
     assert belgium.agreed == sum((a.agreed or D(0) for a in one_by_one), D(0)) and belgium.agreed > D("3468.00")
     assert (belgium.final, belgium.paid) == (D("0.00"), D("2774.40"))
+
+
+def test_the_cached_month_and_budget_follow_a_change(
+    coordinator_client: Client, consortium, member, goals, coordinator
+) -> None:
+    """Both pages are cached for a short time (tilts.core.figures): a new or cancelled mobility shows at once."""
+    project = make_project(consortium)
+    calendar = reverse("mobility:calendar", args=[project.pk])
+    budget = "/en" + reverse("mobility:budget", args=[project.pk])
+
+    def named() -> int:
+        return coordinator_client.get(calendar, {"year": 2025, "month": 10}).text.count("Brussels</small></a>")
+
+    def total() -> str:
+        page = coordinator_client.get(budget).text
+        return page[page.index("<tfoot>") : page.index("</tfoot>")]
+
+    first = plan(project, member, goals)
+    assert named() == 15
+    before = total()
+    plan(project, member, goals)
+    assert named() == 30
+    assert total() != before
+    services.transition(first, "cancelled", by=coordinator, reason="Ill")
+    assert named() == 15
+    assert total() == before

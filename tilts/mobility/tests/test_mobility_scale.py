@@ -29,6 +29,18 @@ def test_the_list_shows_pages_of_50_keeping_filters(coordinator_client: Client, 
     assert "rows 51–55" in coordinator_client.get(url, {"page": 99}).text  # the last page
 
 
+def test_filtering_by_goal_counts_a_mobility_with_several_goals_once(
+    coordinator_client: Client, project, member, goals
+) -> None:
+    mobilities = many(project, member, goals, 3)
+    mobilities[0].goals.add(goals[1])
+    url = "/en" + reverse("mobility:list", args=[project.pk])
+    by_first = coordinator_client.get(url, {"goal": goals[0].number}).text
+    assert "3 mobilities" in by_first and by_first.count('<span class="badge') == 3
+    by_second = coordinator_client.get(url, {"goal": goals[1].number}).text
+    assert "1 mobility" in by_second and by_second.count('<span class="badge') == 1
+
+
 def test_latvian_list_counts_and_pages(coordinator_client: Client, project, member, goals) -> None:
     many_mobilities(project, member, goals, 51)
     response = coordinator_client.get(reverse("mobility:list", args=[project.pk]))

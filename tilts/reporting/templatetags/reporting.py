@@ -4,6 +4,7 @@ from django import template
 from django.utils import timezone
 
 from tilts.accounts.models import User
+from tilts.core import figures
 from tilts.reporting import selectors
 
 register = template.Library()
@@ -15,8 +16,15 @@ def report_summary(user: User) -> dict[str, Any]:
     today = timezone.localdate()
     context: dict[str, Any] = {"user": user}
     if user.can_view_everything or user.is_member_contact:
-        context["projects"] = selectors.by_project(user, today)
-        context["counts"] = selectors.counts(user, today)
+        # Counted over every report the user sees: cached for a short time (tilts.core.figures), shared by everyone
+        # who sees everything.
+        scope = "all" if user.can_view_everything else f"user{user.pk}"
+        context["projects"], context["counts"] = figures.cached(
+            f"reporting:summary:{scope}:{today.isoformat()}",
+            lambda: (selectors.by_project(user, today), selectors.counts(user, today)),
+        )
     own = selectors.reports_for(user).filter(mobility__participant=user)
-    context["own_open"] = selectors.counts_of(own, today)
+    context["own_open"] = figures.cached(
+        f"reporting:own:{user.pk}:{today.isoformat()}", lambda: selectors.counts_of(own, today)
+    )
     return context

@@ -1,0 +1,102 @@
+"""Cached figures (tilts.core.figures): kept between requests, dropped by any change to the project's data, at once
+and again when the change commits; the dashboard shows a change on the next visit."""
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from tilts.accounts.models import AccessRecord
+from tilts.consortium.models import JoinApplication, JoinApplicationStatus
+from tilts.core import figures
+from tilts.exports.tests.helpers import make_mobility
+from tilts.mobility.tests.factories import make_project
+
+pytestmark = pytest.mark.django_db
+
+
+class Counter:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self) -> int:
+        self.calls += 1
+        return self.calls
+
+
+def test_a_figure_is_computed_once_until_something_changes(consortium, member, goals, coordinator) -> None:
+    compute = Counter()
+    assert figures.cached("test:counter", compute) == 1
+    assert figures.cached("test:counter", compute) == 1
+    project = make_project(consortium)  # any saved row of the project's models
+    assert figures.cached("test:counter", compute) == 2
+    mobility = make_mobility(project, member, goals, by=coordinator, status="draft")
+    assert figures.cached("test:counter", compute) == 3
+    assert figures.cached("test:counter", compute) == 3
+    mobility.goals.remove(goals[0])  # a link changed, no row saved
+    assert figures.cached("test:counter", compute) == 4
+    mobility.delete()
+    assert figures.cached("test:counter", compute) == 5
+
+
+def test_the_access_log_and_other_apps_rows_change_nothing(coordinator) -> None:
+    compute = Counter()
+    figures.cached("test:counter", compute)
+    AccessRecord.objects.create(user=coordinator, action="people:detail", method="GET", path="/people/1/")
+    from django.contrib.sessions.backends.db import SessionStore
+
+    SessionStore().create()
+    assert figures.cached("test:counter", compute) == 1
+
+
+def test_a_change_drops_the_figures_again_once_when_it_commits(consortium) -> None:
+    compute = Counter()
+    figures.cached("test:counter", compute)
+    with transaction.atomic():
+        make_project(consortium)
+        assert figures.cached("test:counter", compute) == 2  # at once: this transaction sees its own change
+        make_project(consortium)
+        # Again on commit, once for the whole transaction: what another worker computed meanwhile is dropped too.
+        connection = transaction.get_connection()
+        on_commit = [hook for _ids, hook, _robust in connection.run_on_commit if hook is figures.invalidate]
+        assert len(on_commit) == 1
+    assert figures.cached("test:counter", compute) == 3
+    on_commit[0]()
+    assert figures.cached("test:counter", compute) == 4
+
+
+def test_a_request_reads_the_consortium_once_until_something_changes(consortium, django_assert_num_queries) -> None:
+    from tilts.consortium.selectors import get_consortium
+
+    figures._request_starts()  # what request_started does (sending it would also close the test's connection)
+    try:
+        with django_assert_num_queries(1):
+            assert get_consortium() == consortium
+            assert get_consortium() == consortium
+        consortium.save()
+        with django_assert_num_queries(1):
+            assert get_consortium() == consortium
+    finally:
+        figures._request_ends()
+    with django_assert_num_queries(2):  # outside a request, each time
+        get_consortium()
+        get_consortium()
+
+
+def test_the_dashboard_shows_a_new_application_to_join_on_the_next_visit(
+    coordinator_client: Client, consortium
+) -> None:
+    url = "/en" + reverse("backoffice:dashboard")
+    assert "application to join waits" not in coordinator_client.get(url).text
+    JoinApplication.objects.create(
+        consortium=consortium,
+        legal_name="Cēsu bibliotēka",
+        type="library",
+        city="Cēsis",
+        contact_name="Anna",
+        contact_email="anna@example.lv",
+        status=JoinApplicationStatus.PENDING,
+    )
+    page = coordinator_client.get(url).text
+    assert "1 application to join waits for a decision" in page
+    assert "Cēsu bibliotēka" in page

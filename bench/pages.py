@@ -7,7 +7,7 @@ or ``make bench``. Uses the database of DATABASE_URL (PostgreSQL; the dataset is
 BENCH_WORKERS workers (3), sends BENCH_REQUESTS requests per page (20) from BENCH_CONCURRENCY clients (4), and
 prints p50/p95, the ratio of p95 to /healthz's, the response size, and the queries one request makes (counted
 in this process with Django's test client); BENCH_ONLY=budget,reports measures only the pages whose label has one
-of the words. Also: each worker's memory (RSS) after the run and the seconds
+of the words. Also: each worker's memory (RSS) right after it booted and after the run, and the seconds
 from starting gunicorn to its first 200.
 """
 
@@ -145,6 +145,19 @@ def rss_of_workers(master: int) -> list[float]:
     return sizes
 
 
+def settled_rss(master: int) -> list[float]:
+    """The workers' RSS once every worker has booted (no size moved by more than 1 MB in half a second)."""
+    sizes = rss_of_workers(master)
+    for _ in range(20):
+        time.sleep(0.5)
+        previous, sizes = sizes, rss_of_workers(master)
+        if len(sizes) == len(previous) == WORKERS and all(
+            abs(a - b) < 1 for a, b in zip(sorted(previous), sorted(sizes), strict=True)
+        ):
+            break
+    return sizes
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -185,6 +198,7 @@ def main() -> None:
         while fetch(port, "/api/v1/places?q=R%C4%ABga", "")[2] != 200:
             time.sleep(0.05)
         first_search = time.perf_counter() - launch
+        booted = settled_rss(server.pid)
         rows = []
         for label, path, signed_in in measured:
             if ONLY and label != "/healthz" and not any(word in label for word in ONLY):
@@ -209,6 +223,7 @@ def main() -> None:
             )
         print(f"\nFirst 200 after starting gunicorn: /healthz {first_200:.1f} s, a place search {first_search:.1f} s")
         print(f"Load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
+        print("Worker memory after boot (RSS, MB): " + ", ".join(f"{m:.0f}" for m in booted))
         print("Worker memory after the run (RSS, MB): " + ", ".join(f"{m:.0f}" for m in rss_of_workers(server.pid)))
     finally:
         server.terminate()

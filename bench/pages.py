@@ -146,16 +146,17 @@ def rss_of_workers(master: int) -> list[float]:
 
 
 def settled_rss(master: int) -> list[float]:
-    """The workers' RSS once every worker has booted (no size moved by more than 1 MB in half a second)."""
-    sizes = rss_of_workers(master)
-    for _ in range(20):
+    """The workers' RSS once every worker has booted: no size moved by more than 1 MB in two seconds (30 at most;
+    a worker still loading the app grows all the time)."""
+    readings = [rss_of_workers(master)]
+    for _ in range(60):
         time.sleep(0.5)
-        previous, sizes = sizes, rss_of_workers(master)
-        if len(sizes) == len(previous) == WORKERS and all(
-            abs(a - b) < 1 for a, b in zip(sorted(previous), sorted(sizes), strict=True)
-        ):
-            break
-    return sizes
+        readings = [*readings[-3:], rss_of_workers(master)]
+        if len(readings) == 4 and all(len(sizes) == WORKERS for sizes in readings):
+            first, last = sorted(readings[0]), sorted(readings[-1])
+            if all(abs(a - b) < 1 for a, b in zip(first, last, strict=True)):
+                break
+    return readings[-1]
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -7,8 +7,9 @@ or ``make bench``. Uses the database of DATABASE_URL (PostgreSQL; the dataset is
 BENCH_WORKERS workers (3), sends BENCH_REQUESTS requests per page (20) from BENCH_CONCURRENCY clients (4), and
 prints p50/p95, the ratio of p95 to /healthz's, the response size, and the queries one request makes (counted
 in this process with Django's test client); BENCH_ONLY=budget,reports measures only the pages whose label has one
-of the words. Also: each worker's memory (RSS) after the run and the seconds
-from starting gunicorn to its first 200.
+of the words. Also: each worker's memory (RSS) right after it booted and after the run, and the seconds
+from starting gunicorn to its first 200. Each page's row is printed as soon as it is measured; a request that
+takes longer than BENCH_TIMEOUT seconds (120) counts as that long with status 0.
 """
 
 import http.client
@@ -26,6 +27,7 @@ SIZE = os.environ.get("BENCH_SIZE", "large")
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "20"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "4"))
+TIMEOUT = float(os.environ.get("BENCH_TIMEOUT", "120"))
 ONLY = [word for word in os.environ.get("BENCH_ONLY", "").split(",") if word]  # e.g. "budget,reports"
 
 if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
@@ -125,14 +127,17 @@ def queries(path: str, signed_in: bool, session_key: str) -> int:
 
 
 def fetch(port: int, path: str, cookie: str) -> tuple[float, int, int]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
     start = time.perf_counter()
-    conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
-    response = conn.getresponse()
-    body = response.read()
-    seconds = time.perf_counter() - start
-    conn.close()
-    return seconds, len(body), response.status
+    try:
+        conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+        response = conn.getresponse()
+        body = response.read()
+    except TimeoutError:
+        return time.perf_counter() - start, 0, 0
+    finally:
+        conn.close()
+    return time.perf_counter() - start, len(body), response.status
 
 
 def rss_of_workers(master: int) -> list[float]:
@@ -143,6 +148,20 @@ def rss_of_workers(master: int) -> list[float]:
             if line.startswith("VmRSS:"):
                 sizes.append(int(line.split()[1]) / 1024)
     return sizes
+
+
+def settled_rss(master: int) -> list[float]:
+    """The workers' RSS once every worker has booted: no size moved by more than 1 MB in two seconds (30 at most;
+    a worker still loading the app grows all the time)."""
+    readings = [rss_of_workers(master)]
+    for _ in range(60):
+        time.sleep(0.5)
+        readings = [*readings[-3:], rss_of_workers(master)]
+        if len(readings) == 4 and all(len(sizes) == WORKERS for sizes in readings):
+            first, last = sorted(readings[0]), sorted(readings[-1])
+            if all(abs(a - b) < 1 for a, b in zip(first, last, strict=True)):
+                break
+    return readings[-1]
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -185,7 +204,10 @@ def main() -> None:
         while fetch(port, "/api/v1/places?q=R%C4%ABga", "")[2] != 200:
             time.sleep(0.05)
         first_search = time.perf_counter() - launch
-        rows = []
+        booted = settled_rss(server.pid)
+        print(f"\n{REQUESTS} requests per page, {CONCURRENCY} at a time, gunicorn with {WORKERS} workers")
+        print(f"{'page':<38} {'p50 ms':>8} {'p95 ms':>8} {'× healthz':>10} {'KB':>8} {'queries':>8}  status")
+        base = 0.0
         for label, path, signed_in in measured:
             if ONLY and label != "/healthz" and not any(word in label for word in ONLY):
                 continue
@@ -196,19 +218,16 @@ def main() -> None:
                 results = list(pool.map(fetch, [port] * REQUESTS, [path] * REQUESTS, [sent] * REQUESTS))
             times = [r[0] for r in results]
             statuses = {r[2] for r in results}
-            rows.append(
-                (label, percentile(times, 0.5), percentile(times, 0.95), results[-1][1], statuses, path, signed_in)
-            )
-        base = rows[0][2]
-        print(f"\n{REQUESTS} requests per page, {CONCURRENCY} at a time, gunicorn with {WORKERS} workers")
-        print(f"{'page':<38} {'p50 ms':>8} {'p95 ms':>8} {'× healthz':>10} {'KB':>8} {'queries':>8}  status")
-        for label, p50, p95, size, statuses, path, signed_in in rows:
+            p50, p95, size = percentile(times, 0.5), percentile(times, 0.95), results[-1][1]
+            base = base or p95  # /healthz comes first
             print(
                 f"{label:<38} {p50 * 1000:8.1f} {p95 * 1000:8.1f} {p95 / base:10.1f} {size / 1024:8.1f} "
-                f"{queries(path, signed_in, session_key):8d}  {','.join(map(str, sorted(statuses)))}"
+                f"{queries(path, signed_in, session_key):8d}  {','.join(map(str, sorted(statuses)))}",
+                flush=True,
             )
         print(f"\nFirst 200 after starting gunicorn: /healthz {first_200:.1f} s, a place search {first_search:.1f} s")
         print(f"Load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
+        print("Worker memory after boot (RSS, MB): " + ", ".join(f"{m:.0f}" for m in booted))
         print("Worker memory after the run (RSS, MB): " + ", ".join(f"{m:.0f}" for m in rss_of_workers(server.pid)))
     finally:
         server.terminate()

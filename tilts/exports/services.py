@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypedDict, Unpack
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,8 +22,6 @@ from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.styles import Font, PatternFill  # type: ignore[import-untyped]
 
 from tilts.accounts.models import User
 from tilts.consortium.models import Organisation
@@ -45,6 +43,9 @@ from tilts.exports.workbook import WorkbookContext, build_workbook
 from tilts.mobility.models import GroupActivity, Mobility, ParticipantKind
 from tilts.mobility.services import update_mobility
 from tilts.projects.models import BudgetCategory, Project
+
+if TYPE_CHECKING:
+    from openpyxl.styles import PatternFill  # type: ignore[import-untyped]
 
 logger = logging.getLogger(__name__)
 KEEP_DAYS = 7
@@ -315,6 +316,9 @@ def _amount(value: Decimal | None) -> str:
 
 def build_feedback(user: User, project: Project) -> bytes:
     """The pre-validation as a workbook: every row the module would get, its problems, the wrong cells in red."""
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+    from openpyxl.styles import PatternFill
+
     check = check_module_import(user, project)
     workbook = Workbook()
     sheet = workbook.active
@@ -329,9 +333,11 @@ def build_feedback(user: User, project: Project) -> bytes:
     return buffer.getvalue()
 
 
-def _check_sheet(sheet: Any, check: beneficiary_module.CheckedFile, wrong: PatternFill, note: PatternFill) -> None:
+def _check_sheet(sheet: Any, check: beneficiary_module.CheckedFile, wrong: "PatternFill", note: "PatternFill") -> None:
     """A checked file on a sheet: each row the module would get, ready or not, its problems, the wrong cells
     marked (``wrong`` for what holds the row back, ``note`` for the rest)."""
+    from openpyxl.styles import Font
+
     headers = check.template.headers if check.template else []
     sheet.append([_("Ready for import"), _("Problems"), *headers])
     for cell in sheet[1]:

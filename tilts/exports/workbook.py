@@ -15,16 +15,12 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import chain, islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
-from openpyxl.styles import Font  # type: ignore[import-untyped]
-from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
 from tilts.accounts.models import User
 from tilts.core.collation import latvian_sort_key
@@ -32,6 +28,10 @@ from tilts.core.spreadsheets import safe_cell
 from tilts.exports.beneficiary_module import grant_by_category
 from tilts.mobility.models import Mobility, MobilityStatus
 from tilts.projects.models import BudgetCategory, Project
+
+if TYPE_CHECKING:  # openpyxl is imported where a workbook is written, not by every worker at start (README, "Memory")
+    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+    from openpyxl.styles import Font  # type: ignore[import-untyped]
 
 MONEY = "#,##0.00"
 DATE = "yyyy-mm-dd"
@@ -101,6 +101,9 @@ def write_tables(sheet: Any, tables: Sequence[Table]) -> None:
     memory): each header row bold, the first frozen, the rows with their number formats, and every column as
     wide as its longest value (up to MAX_WIDTH) among the first WIDTH_SAMPLE rows of any of the tables, which is
     why they are written together."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+
     widths: dict[int, int] = {}
     started: list[tuple[Sequence[Col], list[Sequence[Any]], Iterator[Sequence[Any]]]] = []
     for columns, rows in tables:
@@ -139,7 +142,9 @@ def _length(col: Col, value: Any) -> int:
     return max((len(line) for line in str(value).splitlines()), default=0)
 
 
-def _styled(sheet: Any, value: Any, *, font: Font | None = None, number_format: str = "") -> WriteOnlyCell:
+def _styled(sheet: Any, value: Any, *, font: "Font | None" = None, number_format: str = "") -> "WriteOnlyCell":
+    from openpyxl.cell import WriteOnlyCell
+
     cell = WriteOnlyCell(sheet, value=value)
     if font is not None:
         cell.font = font
@@ -304,6 +309,8 @@ def build_workbook(context: WorkbookContext, progress: Callable[[int], None] | N
 
     A write-only workbook: each sheet's rows go to a temporary file as they are written and are zipped into the
     file at the end (10,000 mobilities: seconds and well under 200 MB; bench/exports.py)."""
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+
     workbook = Workbook(write_only=True)
     for index, entry in enumerate(SHEETS, start=1):
         sheet = workbook.create_sheet(str(entry.title)[:31])

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from importlib import import_module
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,8 +32,6 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django_countries import countries
-from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
-from openpyxl.styles import Font, PatternFill  # type: ignore[import-untyped]
 from simple_history.utils import bulk_create_with_history
 
 from tilts.accounts.models import User
@@ -49,10 +47,12 @@ from tilts.mobility.selectors import people_for
 from tilts.projects.models import Project
 from tilts.projects.selectors import projects_for
 
+if TYPE_CHECKING:
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+
 logger = logging.getLogger(__name__)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PREVIEW_ROWS = 50
-WRONG = PatternFill("solid", fgColor="F4B6B6")
 
 
 @dataclass(frozen=True)
@@ -221,6 +221,8 @@ def read_table(data: bytes) -> list[list[object]]:
     if kind is None:
         raise FileRefused(_("Upload an Excel workbook (.xlsx) or a CSV file."))
     if kind == "xlsx":
+        from openpyxl import load_workbook
+
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             rows = [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
@@ -682,6 +684,8 @@ def _row_estimate(data: bytes) -> int:
     """How many rows the file has, roughly and cheaply: lines of a CSV; a workbook's dimension."""
     if not data.startswith(uploads.XLSX_SIGNATURE):
         return data.count(b"\n")
+    from openpyxl import load_workbook
+
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True)
         rows = workbook.worksheets[0].max_row or 0
@@ -793,7 +797,7 @@ def create_all(user: User, checked: Checked) -> int:
 # --- Files for the person: the template and the error file -----------------------------------------------------
 
 
-def _workbook_bytes(workbook: Workbook) -> bytes:
+def _workbook_bytes(workbook: "Workbook") -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -801,6 +805,9 @@ def _workbook_bytes(workbook: Workbook) -> bytes:
 
 def template(project: Project) -> bytes:
     """An empty workbook with the headers in the page's language and a sheet that explains each column."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font  # type: ignore[import-untyped]
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Mobilities")
@@ -829,6 +836,10 @@ def template(project: Project) -> bytes:
 
 def error_file(job: MobilityImport) -> bytes:
     """The uploaded rows with a problems column in front, the wrong cells in red (in the job's language)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    wrong = PatternFill("solid", fgColor="F4B6B6")
     by_row: dict[int, list[dict[str, Any]]] = {}
     for problem in job.problems:
         by_row.setdefault(problem["row"], []).append(problem)
@@ -860,7 +871,7 @@ def error_file(job: MobilityImport) -> bytes:
             row_number += 1
             for problem in problems:
                 if problem["column"] in column_of:
-                    sheet.cell(row_number, column_of[problem["column"]] + 3).fill = WRONG
+                    sheet.cell(row_number, column_of[problem["column"]] + 3).fill = wrong
         sheet.freeze_panes = "C2"
     return _workbook_bytes(workbook)
 

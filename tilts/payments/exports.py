@@ -1,13 +1,16 @@
 """The project workbook's "Payments" sheet: the same rows as the payments page's export."""
 
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING
 
 from tilts.exports.workbook import Col, WorkbookContext, write_table
 from tilts.mobility.models import Mobility, MobilityStatus
 from tilts.payments import selectors
 
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
-def payments_sheet(sheet: Worksheet, context: WorkbookContext) -> None:
+
+def payments_sheet(sheet: "Worksheet", context: WorkbookContext) -> None:
     from tilts.core.collation import latvian
 
     ids = context.mobility_ids(excluding=(MobilityStatus.DRAFT, MobilityStatus.CANCELLED))

@@ -16,8 +16,9 @@ class Command(BaseCommand):
             "--size",
             choices=["demo", *SIZES],
             default="demo",
-            help="medium or large add a synthetic consortium for measuring (large: 60 members, 3,000 people, "
-            "12,000 mobilities, 6,000 reports, 6,000 follow-ups), in bulk.",
+            help="medium, large or huge add a synthetic consortium for measuring (large: 60 members, 3,000 people, "
+            "12,000 mobilities, 6,000 reports, 6,000 follow-ups; huge: 500 members, 25,000 people, 100,000 "
+            "mobilities, 50,000 reports, 50,000 follow-ups), in bulk.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

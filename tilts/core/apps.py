@@ -44,5 +44,8 @@ class CoreConfig(AppConfig):
         pre_create_historical_record.connect(name_the_actor, dispatch_uid="tilts-history-actor")
 
         from tilts.core import figures
+        from tilts.core.models import ListExport
 
         figures.connect()
+        # A list export's progress (status, rows written) counts in no figure: the worker's updates keep them.
+        figures.ignore_changes_of(ListExport)

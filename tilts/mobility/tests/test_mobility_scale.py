@@ -32,7 +32,7 @@ def test_the_list_shows_pages_of_50_keeping_filters(coordinator_client: Client, 
 def test_filtering_by_goal_counts_a_mobility_with_several_goals_once(
     coordinator_client: Client, project, member, goals
 ) -> None:
-    mobilities = many(project, member, goals, 3)
+    mobilities = many_mobilities(project, member, goals, 3)
     mobilities[0].goals.add(goals[1])
     url = "/en" + reverse("mobility:list", args=[project.pk])
     by_first = coordinator_client.get(url, {"goal": goals[0].number}).text

@@ -11,7 +11,7 @@ a status per column and per list, which the export page shows as "to confirm".
 import datetime
 import re
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -586,9 +586,13 @@ def notes(mobility: Mobility | GroupActivity, template: Template, cells: list[st
 
 
 def check_rows(
-    mobilities: Iterable[Mobility] | Iterable[GroupActivity], template: Template, project: Project
+    mobilities: Iterable[Mobility] | Iterable[GroupActivity],
+    template: Template,
+    project: Project,
+    duplicates: Collection[str] | None = None,
 ) -> list[CheckedRow]:
-    """Stages 2 and 3 for each mobility, then the duplicates across the file (IDs)."""
+    """Stages 2 and 3 for each mobility, then the duplicates across the file (IDs): those found among
+    ``mobilities``, or, for some rows of the file checked again, the file's ``duplicates`` (:func:`duplicate_ids`)."""
     codes = load_codes()
     checked = []
     seen: dict[str, int] = {}
@@ -603,12 +607,26 @@ def check_rows(
             seen[cells[id_index]] = seen.get(cells[id_index], 0) + 1
         checked.append(result)
     if id_index is not None:
+        repeated = {value for value, count in seen.items() if count > 1} if duplicates is None else duplicates
         for result in checked:
-            if seen.get(result.cells[id_index], 0) > 1:
+            if result.cells[id_index] in repeated:
                 result.problems.append(
                     Problem(RULES, _("Two mobilities have the same Mobility activity ID."), template.headers[id_index])
                 )
     return checked
+
+
+def duplicate_ids(rows: Iterable[CheckedRow], template: Template) -> frozenset[str]:
+    """The Mobility activity IDs that more than one of the file's rows carries."""
+    header = _header(template, "activity_id")
+    if not header:
+        return frozenset()
+    index = template.headers.index(header)
+    seen: dict[str, int] = {}
+    for checked in rows:
+        if checked.cells[index]:
+            seen[checked.cells[index]] = seen.get(checked.cells[index], 0) + 1
+    return frozenset(value for value, count in seen.items() if count > 1)
 
 
 def _header(template: Template, key: str) -> str:

@@ -29,7 +29,7 @@ from tilts.accounts.models import User
 from tilts.consortium.models import Organisation
 from tilts.core import uploads
 from tilts.core.spreadsheets import safe_row
-from tilts.exports import beneficiary_module, module_import, sections, selectors
+from tilts.exports import beneficiary_module, module_import, sections, selectors, summaries
 from tilts.exports.models import (
     AgreementMember,
     Decision,
@@ -115,6 +115,7 @@ def assign_activity_ids(project: Project) -> int:
                 f"UPDATE {table} SET number = %s, activity_id = %s WHERE id = %s",
                 [(record.number, record.activity_id, record.pk) for record in changed],
             )
+    summaries.bump()  # neither insert sends a signal; the IDs are in the check's cells
     return len(waiting)
 
 
@@ -142,6 +143,7 @@ def assign_group_activity_ids(project: Project) -> int:
         GroupActivity.objects.filter(pk=group.pk).update(
             module_number=number, activity_id=group_activity_id(project, number)
         )
+    summaries.bump()
     return len(waiting)
 
 
@@ -223,6 +225,67 @@ def check_sections(user: User, project: Project) -> list[sections.SectionCheck]:
     assign_activity_ids(project)
     assign_group_activity_ids(project)
     return sections.section_checks(user, project)
+
+
+def module_summary(user: User, project: Project) -> summaries.Summary:
+    """The module import's check as a page shows it: counts and the order of the rows, cached between changes
+    (tilts.exports.summaries); IDs still missing are given first, as for the check itself."""
+    assign_activity_ids(project)
+
+    def compute() -> list[summaries.Summary]:
+        check = selectors.module_check(user, project)
+        return [summaries.summarise(beneficiary_module.MOBILITIES, check, check.left_out)]
+
+    return summaries.cached(user, project, "module", compute)[0]
+
+
+def section_summaries(user: User, project: Project) -> list[summaries.Summary]:
+    """The module's sections' checks as a page shows them (see :func:`module_summary`)."""
+    assign_activity_ids(project)
+    assign_group_activity_ids(project)
+
+    def compute() -> list[summaries.Summary]:
+        return [summaries.summarise(c.key, c, c.left_out) for c in sections.section_checks(user, project)]
+
+    return summaries.cached(user, project, "sections", compute)
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """A row of a summary on a page: its mobility (or group activity), checked again when it has problems."""
+
+    kind: str  # summaries.PROBLEMS or summaries.LEFT_OUT
+    item: Any
+    checked: beneficiary_module.CheckedRow | None
+    reason: str
+
+
+def summary_rows(
+    user: User, project: Project, summary: summaries.Summary, rows: Sequence[tuple[str, int, str]]
+) -> list[SummaryRow]:
+    """Some rows of a summary (a page of them, as (kind, id, reason)) with what they are, in the order given; the
+    rows with problems are checked again, with the file's duplicate IDs, so they show what the full check found.
+    A row deleted since the summary was made is left out."""
+    ids = [pk for _kind, pk, _reason in rows]
+    if not ids:
+        return []
+    items: Iterable[Any]
+    if summary.key == beneficiary_module.GROUP_ACTIVITIES:
+        items = list(sections.section_groups(user, project).filter(pk__in=ids))
+        for group in items:
+            group.project = project
+    elif summary.key == beneficiary_module.PREPARATORY_VISITS:
+        items = selectors.as_exported(sections.section_items(user, project, summary.key).filter(pk__in=ids), project)
+    else:
+        items = selectors.as_exported(selectors.checked_mobilities(user, project).filter(pk__in=ids), project)
+    by_pk = {item.pk: item for item in items}
+    to_check = [by_pk[pk] for kind, pk, _reason in rows if kind == summaries.PROBLEMS and pk in by_pk]
+    checked: dict[int, beneficiary_module.CheckedRow] = {}
+    if to_check and summary.template is not None:
+        register = selectors.register_of(project)
+        for row in selectors.check_exported(to_check, summary.template, project, register, summary.duplicates):
+            checked[row.mobility.pk] = row
+    return [SummaryRow(kind, by_pk[pk], checked.get(pk), reason) for kind, pk, reason in rows if pk in by_pk]
 
 
 def build_section_csv(user: User, project: Project, key: str) -> ExportFile:

@@ -783,6 +783,7 @@ def create_all(user: User, checked: Checked) -> int:
     # The public and dashboard figures are cached (tilts.followup.figures, which depends on this app, not the
     # other way); bulk inserts send no post_save, so they are told here.
     transaction.on_commit(import_module("tilts.followup.figures").invalidate)
+    transaction.on_commit(import_module("tilts.exports.summaries").bump)  # the export page's check, likewise
     return len(created)
 
 

@@ -138,8 +138,23 @@ def checked_mobilities(user: User, project: Project) -> QuerySet[Mobility]:
         project_mobilities(user, project)
         .select_related(None)
         .select_related("sending_organisation", "participant", "report", "module")
-        .defer(*LONG_TEXTS)
+        .defer(*LONG_TEXTS, *UNCHECKED)
     )
+
+
+# What the check never reads of a row's relations (texts, JSON and secrets that cost the most to load).
+UNCHECKED = (
+    "participant__password",
+    "participant__phone",
+    "participant__position",
+    "report__learned",
+    "report__competences",
+    "report__goal_contributions",
+    "report__followup_new_plan",
+    "report__review_comment",
+    "module__module_grant",
+    "module__eu_report_email",
+)
 
 
 def left_out_reason(mobility: Mobility, codes: bm.Codes) -> str | None:

@@ -12,6 +12,7 @@ count is shown. A page then checks again only the rows it shows (at most 50), wi
 the summary, which gives the same problems as the full check.
 """
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -88,8 +89,9 @@ def scope_of(user: User) -> str:
 def _version() -> int:
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
+        # Not set yet, or evicted: a number no earlier version had, so no summary kept from before is read again.
+        cache.add(VERSION_KEY, time.time_ns() // 1000, timeout=None)
+        version = cache.get(VERSION_KEY, 0)
     return int(version)
 
 
@@ -97,8 +99,9 @@ def bump() -> None:
     """Every cached summary is stale from now on (for writes that send no signal)."""
     try:
         cache.incr(VERSION_KEY)
-    except ValueError:  # not set yet, or evicted: nothing cached under a version to lose
-        cache.add(VERSION_KEY, 1, timeout=None)
+        cache.touch(VERSION_KEY, timeout=None)  # the database cache's incr sets the default timeout again
+    except ValueError:  # not set yet, or evicted: the next read starts a new number
+        pass
 
 
 def invalidate(**_kwargs: Any) -> None:

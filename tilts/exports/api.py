@@ -19,7 +19,7 @@ from tilts.core.api import ObjectId
 from tilts.core.downloads import private_file
 from tilts.core.limits import CODE_MAX, LongText
 from tilts.exports import beneficiary_module as bm
-from tilts.exports import module_import, sections, selectors, services
+from tilts.exports import module_import, sections, selectors, services, summaries
 from tilts.exports.models import ExportJob, ExportKind, ExportStatus, ModuleImport, ModuleImportRow, ModuleMobility
 from tilts.mobility.models import GroupActivity, Mobility
 from tilts.mobility.selectors import mobilities_for
@@ -143,34 +143,42 @@ def _problems(user: User, row: bm.CheckedRow, fix_link: Callable[[User, Any, str
 def module_check(request: HttpRequest, project_id: ObjectId, page: int = 1) -> dict[str, Any]:
     user = _user(request)
     project = selectors.access_export_project(user, project_id)
-    check = services.check_module_import(user, project)
-    with_problems, left_out = check.with_problems, check.left_out
+    check = services.module_summary(user, project)  # cached between changes; this page's rows checked again
     page = max(1, page)
     start = (page - 1) * CHECK_PAGE
     template = check.template
+    rows = services.summary_rows(
+        user,
+        project,
+        check,
+        [(summaries.PROBLEMS, pk, "") for pk in check.problem_ids[start : start + CHECK_PAGE]]
+        + [(summaries.LEFT_OUT, pk, reason) for pk, reason in check.left_out[start : start + CHECK_PAGE]],
+    )
     return {
         "template": template.name if template else "",
         "template_version": template.version if template else "",
         "template_status": template.status if template else "",
         "columns_to_confirm": [column.header for column in check.to_confirm],
         "file_problems": [problem.message for problem in check.file_problems],
-        "ready": len(check.ready),
-        "held_back": len(check.blocked),
+        "ready": check.ready_count,
+        "held_back": check.blocked_count,
         "mobilities": [
             {
-                "mobility_id": row.mobility.pk,
-                "activity_id": record.activity_id if (record := bm.module_of(row.mobility)) else "",
-                "ready": row.ready and not check.file_problems,
-                "problems": _problems(user, row, selectors.fix_link),
+                "mobility_id": row.item.pk,
+                "activity_id": record.activity_id if (record := bm.module_of(row.item)) else "",
+                "ready": row.checked.ready and not check.file_problems,
+                "problems": _problems(user, row.checked, selectors.fix_link),
             }
-            for row in with_problems[start : start + CHECK_PAGE]
+            for row in rows
+            if row.checked is not None
         ],
         "left_out": [
-            {"mobility_id": mobility.pk, "status": mobility.status, "reason": reason}
-            for mobility, reason in left_out[start : start + CHECK_PAGE]
+            {"mobility_id": row.item.pk, "status": row.item.status, "reason": row.reason}
+            for row in rows
+            if row.kind == summaries.LEFT_OUT
         ],
         "page": page,
-        "pages": max(1, -(-max(len(with_problems), len(left_out)) // CHECK_PAGE)),
+        "pages": max(1, -(-max(len(check.problem_ids), len(check.left_out)) // CHECK_PAGE)),
     }
 
 
@@ -314,9 +322,15 @@ def module_sections(request: HttpRequest, project_id: ObjectId, page: int = 1) -
     page = max(1, page)
     start = (page - 1) * CHECK_PAGE
     result = []
-    for check in services.check_sections(user, project):
+    for check in services.section_summaries(user, project):  # as for the module's check
         template = check.template
-        with_problems = check.with_problems
+        rows = services.summary_rows(
+            user,
+            project,
+            check,
+            [(summaries.PROBLEMS, pk, "") for pk in check.problem_ids[start : start + CHECK_PAGE]]
+            + [(summaries.LEFT_OUT, pk, reason) for pk, reason in check.left_out[start : start + CHECK_PAGE]],
+        )
         result.append(
             {
                 "section": check.key,
@@ -325,25 +339,29 @@ def module_sections(request: HttpRequest, project_id: ObjectId, page: int = 1) -
                 "template_status": template.status if template else "",
                 "columns_to_confirm": [column.header for column in check.to_confirm],
                 "file_problems": [problem.message for problem in check.file_problems],
-                "ready": len(check.ready),
-                "held_back": len(check.blocked),
+                "ready": check.ready_count,
+                "held_back": check.blocked_count,
                 "rows": [
                     {
-                        "kind": _kind(row.mobility),
-                        "id": row.mobility.pk,
-                        "activity_id": sections.activity_id_of(row.mobility),
-                        "ready": row.ready and not check.file_problems,
-                        "problems": _problems(user, row, sections.fix_link),
+                        "kind": _kind(row.item),
+                        "id": row.item.pk,
+                        "activity_id": sections.activity_id_of(row.item),
+                        "ready": row.checked.ready and not check.file_problems,
+                        "problems": _problems(user, row.checked, sections.fix_link),
                     }
-                    for row in with_problems[start : start + CHECK_PAGE]
+                    for row in rows
+                    if row.checked is not None
                 ],
                 "left_out": [
-                    {"kind": _kind(item), "id": item.pk, "status": item.status, "reason": reason}
-                    for item, reason in check.left_out[start : start + CHECK_PAGE]
+                    {"kind": _kind(row.item), "id": row.item.pk, "status": row.item.status, "reason": row.reason}
+                    for row in rows
+                    if row.kind == summaries.LEFT_OUT
                 ],
-                "file_url": reverse("api:module_section_file", args=[project.pk, check.key]) if check.ready else None,
+                "file_url": (
+                    reverse("api:module_section_file", args=[project.pk, check.key]) if check.ready_count else None
+                ),
                 "page": page,
-                "pages": max(1, -(-max(len(with_problems), len(check.left_out)) // CHECK_PAGE)),
+                "pages": max(1, -(-max(len(check.problem_ids), len(check.left_out)) // CHECK_PAGE)),
             }
         )
     return result

@@ -9,4 +9,6 @@ class ExportsConfig(AppConfig):
     verbose_name = _("Exports")
 
     def ready(self) -> None:
-        from tilts.exports import waiting  # noqa: F401  (registers what waits on the dashboard)
+        from tilts.exports import summaries, waiting  # noqa: F401  (waiting registers what waits on the dashboard)
+
+        summaries.connect()

@@ -11,7 +11,7 @@ a status per column and per list, which the export page shows as "to confirm".
 import datetime
 import re
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -251,6 +251,20 @@ def _expensive(mobility: Mobility) -> bool:
     return record is not None and record.expensive_travel_cost is not None
 
 
+def _country_text(instance: Any, name: str) -> str:
+    """``str()`` of a country field (its code), without building a Country object for every row."""
+    code = instance.__dict__.get(name)
+    if isinstance(code, str) and code:
+        model: Any = type(instance)
+        return _country_of_code(model, name, code)
+    return str(getattr(instance, name) or "")
+
+
+@cache
+def _country_of_code(model: Any, name: str, code: str) -> str:
+    return str(getattr(model, name).country(code))
+
+
 SOURCES: dict[str, Callable[[Mobility], Value]] = {
     "activity_id": _module("activity_id"),
     "activity_type": lambda m: m.activity_type,
@@ -259,13 +273,13 @@ SOURCES: dict[str, Callable[[Mobility], Value]] = {
     "participant_email": lambda m: m.participant.email,
     "participant_date_of_birth": lambda m: m.participant.date_of_birth,
     "participant_gender": lambda m: GENDERS.get(m.participant.gender, ""),
-    "participant_nationality": lambda m: str(m.participant.nationality or ""),
+    "participant_nationality": lambda m: _country_text(m.participant, "nationality"),
     "fewer_opportunities": lambda m: m.fewer_opportunities,
     "accompanying_person": lambda m: m.participant_kind == ParticipantKind.ACCOMPANYING,
     "sending_oid": lambda m: m.sending_organisation.oid,
     "receiving_oid": lambda m: m.receiving_oid,
     "receiving_name": lambda m: m.receiving_name,
-    "receiving_country": lambda m: str(m.receiving_country),
+    "receiving_country": lambda m: _country_text(m, "receiving_country"),
     "receiving_city": lambda m: m.receiving_city,
     "start_date": lambda m: m.start_date,
     "end_date": lambda m: m.end_date,
@@ -319,7 +333,7 @@ GROUP_SOURCES: dict[str, Callable[[GroupActivity], Value]] = {
     "sending_oid": lambda g: g.sending_organisation.oid,
     "receiving_oid": lambda g: g.receiving_oid,
     "receiving_name": lambda g: g.receiving_name,
-    "receiving_country": lambda g: str(g.receiving_country),
+    "receiving_country": lambda g: _country_text(g, "receiving_country"),
     "receiving_city": lambda g: g.receiving_city,
     "start_date": lambda g: g.start_date,
     "end_date": lambda g: g.end_date,
@@ -345,8 +359,7 @@ SECTION_SOURCES: dict[str, dict[str, Callable[[Any], Value]]] = {
 
 def row(mobility: Mobility | GroupActivity, template: Template) -> list[str]:
     codes = load_codes()
-    sources = SECTION_SOURCES[template.section]
-    return [format_value(sources[column.key](mobility), column, codes) for column in template.columns]
+    return [format_value(source(mobility), column, codes) for source, column in _layout(template).sources]
 
 
 def grant_by_category(mobility: Mobility | GroupActivity) -> dict[str, Decimal] | None:
@@ -427,6 +440,36 @@ class CheckedFile:
         return sorted(labels, key=latvian_sort_key)
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """What the checks look up in a template for every row, worked out once per template."""
+
+    fixes: tuple[str, ...]  # per column: where to fix it (_fix_of)
+    index: dict[str, int]  # key -> its column (the last, for a key given twice)
+    headers: dict[str, str]  # key -> its header (likewise)
+    notes: tuple[int, ...]  # the columns a note asks to complete when empty
+    sources: tuple[tuple[Callable[[Any], Value], Column], ...]  # per column: where its value comes from
+
+
+NOTED = ("participant_date_of_birth", "participant_gender", "participant_nationality", "receiving_oid")
+_layouts: dict[int, tuple[Template, _Layout]] = {}
+
+
+def _layout(template: Template) -> _Layout:
+    known = _layouts.get(id(template))
+    if known is not None and known[0] is template:
+        return known[1]
+    layout = _Layout(
+        fixes=tuple(_fix_of(column.key) for column in template.columns),
+        index={column.key: i for i, column in enumerate(template.columns)},
+        headers={column.key: column.header for column in template.columns},
+        notes=tuple(i for i, column in enumerate(template.columns) if column.key in NOTED),
+        sources=tuple((SECTION_SOURCES[template.section][column.key], column) for column in template.columns),
+    )
+    _layouts[id(template)] = (template, layout)
+    return layout
+
+
 def file_problems(project: Project, template: Template | None) -> list[Problem]:
     """Stage 1, the file: a template for the project's action and call year, and a project number to prefix IDs."""
     problems = []
@@ -450,8 +493,8 @@ def field_problems(
 ) -> list[Problem]:
     """Stage 2, each field: mandatory cells, code lists, formats and lengths."""
     problems = []
-    for column, value in zip(template.columns, cells, strict=True):
-        fix = _fix_of(column.key)
+    fixes = _layout(template).fixes
+    for column, value, fix in zip(template.columns, cells, fixes, strict=True):
         if not value:
             if column.format == "code" and column.key == "activity_type":
                 problems.append(
@@ -503,8 +546,11 @@ def rule_problems(
 ) -> list[Problem]:
     """Stage 3, the Programme Guide's rules the module checks (docs/beneficiary-module.md, "6. The three checks
     before any file is offered")."""
-    values = dict(zip((c.key for c in template.columns), cells, strict=True))
-    headers = {c.key: c.header for c in template.columns}
+    layout = _layout(template)
+    if len(cells) != len(template.columns):
+        raise ValueError("The row's cells do not match the template's columns.")
+    index, headers = layout.index, layout.headers
+    values = {key: cells[i] for key, i in index.items() if key in ("green_travel", "means_of_transport")}
     problems = []
     if not within_period(project, mobility.start_date, mobility.end_date):
         problems.append(
@@ -577,18 +623,25 @@ def rule_problems(
 
 def notes(mobility: Mobility | GroupActivity, template: Template, cells: list[str]) -> list[Problem]:
     """What the module asks for but does not require: empty optional columns worth completing."""
-    wanted = ("participant_date_of_birth", "participant_gender", "participant_nationality", "receiving_oid")
+    if len(cells) != len(template.columns):
+        raise ValueError("The row's cells do not match the template's columns.")
+    layout = _layout(template)
+    columns, fixes = template.columns, layout.fixes
     return [
-        Problem(NOTE, _("%(column)s is empty.") % {"column": column.header}, column.header, _fix_of(column.key))
-        for column, value in zip(template.columns, cells, strict=True)
-        if column.key in wanted and not value
+        Problem(NOTE, _("%(column)s is empty.") % {"column": columns[i].header}, columns[i].header, fixes[i])
+        for i in layout.notes
+        if not cells[i]
     ]
 
 
 def check_rows(
-    mobilities: Iterable[Mobility] | Iterable[GroupActivity], template: Template, project: Project
+    mobilities: Iterable[Mobility] | Iterable[GroupActivity],
+    template: Template,
+    project: Project,
+    duplicates: Collection[str] | None = None,
 ) -> list[CheckedRow]:
-    """Stages 2 and 3 for each mobility, then the duplicates across the file (IDs)."""
+    """Stages 2 and 3 for each mobility, then the duplicates across the file (IDs): those found among
+    ``mobilities``, or, for some rows of the file checked again, the file's ``duplicates`` (:func:`duplicate_ids`)."""
     codes = load_codes()
     checked = []
     seen: dict[str, int] = {}
@@ -603,12 +656,26 @@ def check_rows(
             seen[cells[id_index]] = seen.get(cells[id_index], 0) + 1
         checked.append(result)
     if id_index is not None:
+        repeated = {value for value, count in seen.items() if count > 1} if duplicates is None else duplicates
         for result in checked:
-            if seen.get(result.cells[id_index], 0) > 1:
+            if result.cells[id_index] in repeated:
                 result.problems.append(
                     Problem(RULES, _("Two mobilities have the same Mobility activity ID."), template.headers[id_index])
                 )
     return checked
+
+
+def duplicate_ids(rows: Iterable[CheckedRow], template: Template) -> frozenset[str]:
+    """The Mobility activity IDs that more than one of the file's rows carries."""
+    header = _header(template, "activity_id")
+    if not header:
+        return frozenset()
+    index = template.headers.index(header)
+    seen: dict[str, int] = {}
+    for checked in rows:
+        if checked.cells[index]:
+            seen[checked.cells[index]] = seen.get(checked.cells[index], 0) + 1
+    return frozenset(value for value, count in seen.items() if count > 1)
 
 
 def _header(template: Template, key: str) -> str:

@@ -84,32 +84,34 @@ def _check(key: str, project: Project, items: list[Any], register: set[int]) -> 
     template = bm.template_for(project, key)
     exported = [item for item in items if item.status in selectors.EXPORTED]
     left_out = [(item, _left_out_reason(item.status)) for item in items if item.status not in selectors.EXPORTED]
-    rows = bm.check_rows(exported, template, project) if template else []
+    rows = selectors.check_exported(exported, template, project, register) if template else []
     problems = bm.file_problems(project, template)
     if not register:
         problems.append(
             bm.Problem(bm.FILE, str(_("Record which member organisations the grant agreement names.")), fix="register")
         )
-    for row in rows:
-        if register and row.mobility.sending_organisation_id not in register:
-            row.problems.append(selectors.amendment_needed(row.mobility))
     return SectionCheck(key, template, problems, rows, left_out)
+
+
+def section_items(user: User, project: Project, key: str) -> QuerySet[Any]:
+    """What a section's check reads, in the user's scope: the group activities, or the preparatory visits."""
+    if key == bm.GROUP_ACTIVITIES:
+        return section_groups(user, project)
+    return (
+        selectors.project_mobilities(user, project)
+        .filter(activity_type__in=preparatory_visit_types())
+        .select_related("module")
+    )
 
 
 def section_checks(user: User, project: Project) -> list[SectionCheck]:
     """Both sections' checks for the user's scope. IDs must have been given first (``services.check_sections``)."""
-    register = set(project.agreement_members.values_list("organisation_id", flat=True))
+    register = selectors.register_of(project)
     groups = list(section_groups(user, project))
     for group in groups:
         group.project = project  # the one instance: its rate table is parsed once for the labels
     visits = list(
-        selectors.as_exported(
-            selectors.project_mobilities(user, project)
-            .filter(activity_type__in=preparatory_visit_types())
-            .select_related("module")
-            .iterator(chunk_size=1000),
-            project,
-        )
+        selectors.as_exported(section_items(user, project, bm.PREPARATORY_VISITS).iterator(chunk_size=1000), project)
     )
     return [
         _check(bm.GROUP_ACTIVITIES, project, groups, register),

@@ -2,7 +2,7 @@
 
 import copy
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -115,36 +115,80 @@ def module_check(user: User, project: Project) -> ModuleCheck:
     codes = bm.load_codes()
     left_out: list[tuple[Mobility, str]] = []
     exported: list[Mobility] = []
-    # Only what the module's columns and checks read: each row is one of 10,000 in a large project.
-    mobilities = (
-        project_mobilities(user, project)
-        .select_related(None)
-        .select_related("sending_organisation", "participant", "report", "module")
-        .defer(*LONG_TEXTS)
-    )
-    for mobility in as_exported(mobilities.iterator(chunk_size=1000), project):
-        if mobility.status not in EXPORTED:
-            left_out.append((mobility, str(LEFT_OUT_REASONS[MobilityStatus(mobility.status)])))
-        elif codes.activity_types.get(mobility.activity_type, ("", "", ""))[2] == PREPARATORY_VISITS:
-            left_out.append((mobility, _("a preparatory visit: exported in the module's section for these, below")))
-        elif codes.activity_types.get(mobility.activity_type, ("", "", ""))[2] == bm.GROUP_ACTIVITIES:
-            left_out.append(
-                (mobility, _("part of a group mobility: the module records groups as group activities, plan it as one"))
-            )
-        else:
+    for mobility in as_exported(checked_mobilities(user, project).iterator(chunk_size=1000), project):
+        reason = left_out_reason(mobility, codes)
+        if reason is None:
             exported.append(mobility)
-    rows = bm.check_rows(exported, template, project) if template else []
+        else:
+            left_out.append((mobility, reason))
+    register = register_of(project)
+    rows = check_exported(exported, template, project, register) if template else []
     file_problems = bm.file_problems(project, template)
-    register = set(project.agreement_members.values_list("organisation_id", flat=True))
     if not register:
         file_problems.append(
             bm.Problem(bm.FILE, _("Record which member organisations the grant agreement names."), fix="register")
         )
-    else:
+    return ModuleCheck(project, template, file_problems, rows, left_out)
+
+
+def checked_mobilities(user: User, project: Project) -> QuerySet[Mobility]:
+    """The mobilities the module's check reads, in the user's scope, with only what its columns and checks read:
+    each row is one of 10,000 in a large project."""
+    return (
+        project_mobilities(user, project)
+        .select_related(None)
+        .select_related("sending_organisation", "participant", "report", "module")
+        .defer(*LONG_TEXTS, *UNCHECKED)
+    )
+
+
+# What the check never reads of a row's relations (texts, JSON and secrets that cost the most to load).
+UNCHECKED = (
+    "participant__password",
+    "participant__phone",
+    "participant__position",
+    "report__learned",
+    "report__competences",
+    "report__goal_contributions",
+    "report__followup_new_plan",
+    "report__review_comment",
+    "module__module_grant",
+    "module__eu_report_email",
+)
+
+
+def left_out_reason(mobility: Mobility, codes: bm.Codes) -> str | None:
+    """Why a mobility is not in the module's mobility import, ``None`` when it is."""
+    if mobility.status not in EXPORTED:
+        return str(LEFT_OUT_REASONS[MobilityStatus(mobility.status)])
+    section = codes.activity_types.get(mobility.activity_type, ("", "", ""))[2]
+    if section == PREPARATORY_VISITS:
+        return _("a preparatory visit: exported in the module's section for these, below")
+    if section == bm.GROUP_ACTIVITIES:
+        return _("part of a group mobility: the module records groups as group activities, plan it as one")
+    return None
+
+
+def register_of(project: Project) -> set[int]:
+    """The member organisations (ids) the project's grant agreement names."""
+    return set(project.agreement_members.values_list("organisation_id", flat=True))
+
+
+def check_exported(
+    mobilities: Iterable[Mobility],
+    template: bm.Template,
+    project: Project,
+    register: set[int],
+    duplicates: Collection[str] | None = None,
+) -> list[bm.CheckedRow]:
+    """Stages 2 and 3 for mobilities that go to the module, then the register: a sending member the grant
+    agreement does not name needs an amendment. ``duplicates``: see ``bm.check_rows``."""
+    rows = bm.check_rows(mobilities, template, project, duplicates)
+    if register:
         for row in rows:
             if row.mobility.sending_organisation_id not in register:
                 row.problems.append(amendment_needed(row.mobility))
-    return ModuleCheck(project, template, file_problems, rows, left_out)
+    return rows
 
 
 def amendment_needed(mobility: Mobility) -> bm.Problem:

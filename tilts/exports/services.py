@@ -27,7 +27,7 @@ from tilts.accounts.models import User
 from tilts.consortium.models import Organisation
 from tilts.core import uploads
 from tilts.core.spreadsheets import safe_row
-from tilts.exports import beneficiary_module, module_import, sections, selectors
+from tilts.exports import beneficiary_module, module_import, sections, selectors, summaries
 from tilts.exports.models import (
     AgreementMember,
     Decision,
@@ -116,6 +116,7 @@ def assign_activity_ids(project: Project) -> int:
                 f"UPDATE {table} SET number = %s, activity_id = %s WHERE id = %s",
                 [(record.number, record.activity_id, record.pk) for record in changed],
             )
+    summaries.bump()  # neither insert sends a signal; the IDs are in the check's cells
     return len(waiting)
 
 
@@ -143,6 +144,7 @@ def assign_group_activity_ids(project: Project) -> int:
         GroupActivity.objects.filter(pk=group.pk).update(
             module_number=number, activity_id=group_activity_id(project, number)
         )
+    summaries.bump()
     return len(waiting)
 
 
@@ -224,6 +226,67 @@ def check_sections(user: User, project: Project) -> list[sections.SectionCheck]:
     assign_activity_ids(project)
     assign_group_activity_ids(project)
     return sections.section_checks(user, project)
+
+
+def module_summary(user: User, project: Project) -> summaries.Summary:
+    """The module import's check as a page shows it: counts and the order of the rows, cached between changes
+    (tilts.exports.summaries); IDs still missing are given first, as for the check itself."""
+    assign_activity_ids(project)
+
+    def compute() -> list[summaries.Summary]:
+        check = selectors.module_check(user, project)
+        return [summaries.summarise(beneficiary_module.MOBILITIES, check, check.left_out)]
+
+    return summaries.cached(user, project, "module", compute)[0]
+
+
+def section_summaries(user: User, project: Project) -> list[summaries.Summary]:
+    """The module's sections' checks as a page shows them (see :func:`module_summary`)."""
+    assign_activity_ids(project)
+    assign_group_activity_ids(project)
+
+    def compute() -> list[summaries.Summary]:
+        return [summaries.summarise(c.key, c, c.left_out) for c in sections.section_checks(user, project)]
+
+    return summaries.cached(user, project, "sections", compute)
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """A row of a summary on a page: its mobility (or group activity), checked again when it has problems."""
+
+    kind: str  # summaries.PROBLEMS or summaries.LEFT_OUT
+    item: Any
+    checked: beneficiary_module.CheckedRow | None
+    reason: str
+
+
+def summary_rows(
+    user: User, project: Project, summary: summaries.Summary, rows: Sequence[tuple[str, int, str]]
+) -> list[SummaryRow]:
+    """Some rows of a summary (a page of them, as (kind, id, reason)) with what they are, in the order given; the
+    rows with problems are checked again, with the file's duplicate IDs, so they show what the full check found.
+    A row deleted since the summary was made is left out."""
+    ids = [pk for _kind, pk, _reason in rows]
+    if not ids:
+        return []
+    items: Iterable[Any]
+    if summary.key == beneficiary_module.GROUP_ACTIVITIES:
+        items = list(sections.section_groups(user, project).filter(pk__in=ids))
+        for group in items:
+            group.project = project
+    elif summary.key == beneficiary_module.PREPARATORY_VISITS:
+        items = selectors.as_exported(sections.section_items(user, project, summary.key).filter(pk__in=ids), project)
+    else:
+        items = selectors.as_exported(selectors.checked_mobilities(user, project).filter(pk__in=ids), project)
+    by_pk = {item.pk: item for item in items}
+    to_check = [by_pk[pk] for kind, pk, _reason in rows if kind == summaries.PROBLEMS and pk in by_pk]
+    checked: dict[int, beneficiary_module.CheckedRow] = {}
+    if to_check and summary.template is not None:
+        register = selectors.register_of(project)
+        for row in selectors.check_exported(to_check, summary.template, project, register, summary.duplicates):
+            checked[row.mobility.pk] = row
+    return [SummaryRow(kind, by_pk[pk], checked.get(pk), reason) for kind, pk, reason in rows if pk in by_pk]
 
 
 def build_section_csv(user: User, project: Project, key: str) -> ExportFile:
@@ -357,6 +420,9 @@ def _check_sheet(sheet: Any, check: beneficiary_module.CheckedFile, wrong: "Patt
     sheet.freeze_panes = "C2"
 
 
+CHUNK = 1000
+
+
 class _Exported:
     """The exported mobilities, read again in chunks by each sheet that walks them instead of all held in memory
     for the whole workbook."""
@@ -365,7 +431,25 @@ class _Exported:
         self.mobilities, self.project = mobilities, project
 
     def __iter__(self) -> Iterator[Mobility]:
-        return selectors.as_exported(self.mobilities.iterator(chunk_size=1000), self.project)
+        chunk: list[Mobility] = []
+        for mobility in self.mobilities.iterator(chunk_size=CHUNK):
+            chunk.append(mobility)
+            if len(chunk) == CHUNK:
+                yield from self._ready(chunk)
+                chunk = []
+        yield from self._ready(chunk)
+
+    def _ready(self, chunk: list[Mobility]) -> Iterator[Mobility]:
+        """A chunk as exported, each mobility with its goals' numbers (``goal_numbers``, in the goals' order): one
+        query of numbers instead of a prefetch, which builds a queryset and the goals for every mobility."""
+        numbers: dict[int, list[int]] = {mobility.pk: [] for mobility in chunk}
+        if numbers:
+            through = Mobility.goals.through.objects.filter(mobility_id__in=list(numbers))
+            for mobility_id, number in through.order_by("goal__number").values_list("mobility_id", "goal__number"):
+                numbers[mobility_id].append(number)
+        for mobility in chunk:
+            mobility.goal_numbers = numbers[mobility.pk]  # type: ignore[attr-defined]
+        return selectors.as_exported(chunk, self.project)
 
     def ids(self, excluding: Collection[str]) -> QuerySet[Mobility, int]:
         """For the sheets that need only which mobilities (WorkbookContext.mobility_ids)."""
@@ -375,7 +459,7 @@ class _Exported:
 
 def build_xlsx(user: User, project: Project, progress: Progress | None = None) -> bytes:
     mobilities: QuerySet[Mobility] = selectors.project_mobilities(user, project).select_related("trip")
-    context = WorkbookContext(user, project, _Exported(mobilities.prefetch_related("goals"), project))
+    context = WorkbookContext(user, project, _Exported(mobilities, project))
     return build_workbook(context, progress)
 
 

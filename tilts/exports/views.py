@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +20,7 @@ from tilts.core.feedback import report_errors
 from tilts.core.htmx import HtmxHttpRequest
 from tilts.core.pagination import paginate
 from tilts.exports import beneficiary_module as bm
-from tilts.exports import sections, selectors, services
+from tilts.exports import sections, selectors, services, summaries
 from tilts.exports.forms import AgreementMembersForm, ExportForm, ModuleDetailsForm, ModuleImportForm
 from tilts.exports.models import Decision, ExportJob, ExportKind, ExportStatus, ModuleImport, ModuleImportRow, RowKind
 from tilts.exports.module_import import ADOPTABLE, ImportRefused, layout_for
@@ -40,26 +39,35 @@ def _job(request: HttpRequest, pk: int) -> ExportJob:
     return selectors.access_export_job(current_user(request), pk)
 
 
-PROBLEMS_PER_PAGE = 50
-
-
 @role_required(*EXPORTERS)
 def project_exports(request: HttpRequest, pk: int) -> HttpResponse:
+    """The exports and the module's check. The check's counts and the order of its rows come from a summary
+    cached between changes (tilts.exports.summaries); only the rows of the pages shown are read and checked."""
     user = current_user(request)
     project = _project(request, pk)
-    check = services.check_module_import(user, project)
-    problems = Paginator(check.with_problems, PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
-    left_out = Paginator(check.left_out, PROBLEMS_PER_PAGE).get_page(request.GET.get("left_out_page"))
+    check = services.module_summary(user, project)
+    problems = paginate(request, check.problem_ids)
+    left_out = paginate(request, check.left_out, param="left_out_page")
+    rows = services.summary_rows(
+        user,
+        project,
+        check,
+        [(summaries.PROBLEMS, pk, "") for pk in problems] + [(summaries.LEFT_OUT, pk, r) for pk, r in left_out],
+    )
     problem_rows = [
-        (row, [(problem, selectors.fix_link(user, row.mobility, problem.fix)) for problem in row.problems])
-        for row in problems
+        (row.checked, [(problem, selectors.fix_link(user, row.item, problem.fix)) for problem in row.checked.problems])
+        for row in rows
+        if row.checked is not None
     ]
-    section_checks = services.check_sections(user, project)
+    left_out.object_list = [(row.item, row.reason) for row in rows if row.kind == summaries.LEFT_OUT]
     return render(
         request,
         "exports/project_exports.html",
         {
-            "sections": [_section_context(request, user, check) for check in section_checks],
+            "sections": [
+                _section_context(request, user, project, summary)
+                for summary in services.section_summaries(user, project)
+            ],
             "project": project,
             "check": check,
             "problems": problems,
@@ -75,34 +83,25 @@ def project_exports(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _section_context(request: HttpRequest, user: User, check: sections.SectionCheck) -> dict[str, Any]:
+def _section_context(request: HttpRequest, user: User, project: Project, check: summaries.Summary) -> dict[str, Any]:
     """A section of the module on the export page: its checks, its rows with problems and what it leaves out, each
     list a page of its own (``?<section>_page=``)."""
-    rows = [
-        *(
-            ("problems", row.mobility, [(p, sections.fix_link(user, row.mobility, p.fix)) for p in row.problems], "")
-            for row in check.with_problems
-        ),
-        *(("left_out", item, [], reason) for item, reason in check.left_out),
-    ]
-    page = Paginator(rows, PROBLEMS_PER_PAGE).get_page(request.GET.get(f"{check.key}_page"))
-    return {
-        "check": check,
-        "page": page,
-        "page_param": f"{check.key}_page",
-        "items": [
+    page = paginate(request, check.rows, param=f"{check.key}_page")
+    items = []
+    for row in services.summary_rows(user, project, check, list(page)):
+        problems = row.checked.problems if row.checked else []
+        items.append(
             (
-                kind,
-                item,
-                sections.label_of(item),
-                sections.detail_url(item),
-                sections.activity_id_of(item),
-                problems,
-                reason,
+                row.kind,
+                row.item,
+                sections.label_of(row.item),
+                sections.detail_url(row.item),
+                sections.activity_id_of(row.item),
+                [(p, sections.fix_link(user, row.item, p.fix)) for p in problems],
+                row.reason,
             )
-            for kind, item, problems, reason in page
-        ],
-    }
+        )
+    return {"check": check, "title": sections.TITLES[check.key], "page": page, "items": items}
 
 
 @role_required(*EXPORTERS)

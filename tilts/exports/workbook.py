@@ -17,6 +17,7 @@ from decimal import Decimal
 from itertools import chain, islice
 from typing import TYPE_CHECKING, Any
 
+from django.db import models
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext
@@ -206,18 +207,38 @@ def mobilities_sheet(sheet: Any, context: WorkbookContext) -> None:
     write_table(sheet, MOBILITY_COLUMNS, _mobility_rows(context.mobilities))
 
 
+def _display(field_name: str) -> Callable[[Any], str]:
+    """``get_<field>_display()`` of the mobility's choice field, its labels translated once per sheet."""
+    field = Mobility._meta.get_field(field_name)
+    assert isinstance(field, models.Field)
+    labels = {value: str(label) for value, label in field.flatchoices}
+    return lambda value: labels.get(value, value)
+
+
+def _goal_numbers(mobility: Mobility) -> str:
+    numbers = getattr(mobility, "goal_numbers", None)  # set by the exports' reader (services._Exported)
+    if numbers is None:
+        numbers = [goal.number for goal in mobility.goals.all()]
+    return ", ".join(str(number) for number in numbers)
+
+
 def _mobility_rows(mobilities: Iterable[Mobility]) -> Iterator[list[Any]]:
+    status, participant_kind = _display("status"), _display("participant_kind")
+    activity_types: dict[str, str] = {}  # the project's labels, read from its rate table once per type
     for m in mobilities:
         by_category = grant_by_category(m)
         frozen = m.grant_frozen_at
+        activity_type = activity_types.get(m.activity_type)
+        if activity_type is None:
+            activity_type = activity_types[m.activity_type] = m.activity_type_label
         yield [
             m.pk,
-            m.get_status_display(),
+            status(m.status),
             m.sending_organisation.legal_name,
             m.participant.get_full_name() or m.participant.email,
             m.participant.email,
-            m.get_participant_kind_display(),
-            m.activity_type_label,
+            participant_kind(m.participant_kind),
+            activity_type,
             m.trip.title if m.trip else "",
             m.receiving_name,
             m.receiving_oid,
@@ -232,7 +253,7 @@ def _mobility_rows(mobilities: Iterable[Mobility]) -> Iterator[list[Any]]:
             m.course_days,
             _yes(m.fewer_opportunities),
             _yes(m.zero_grant),
-            ", ".join(str(goal.number) for goal in m.goals.all()),
+            _goal_numbers(m),
             m.topic,
             m.learning_objectives,
             m.followup_plan,

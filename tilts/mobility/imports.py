@@ -791,6 +791,7 @@ def create_all(user: User, checked: Checked) -> int:
     # other way; tilts.core.figures); bulk inserts send no post_save, so they are told here.
     transaction.on_commit(import_module("tilts.followup.figures").invalidate)
     transaction.on_commit(figures.invalidate)
+    transaction.on_commit(import_module("tilts.exports.summaries").bump)  # the export page's check, likewise
     return len(created)
 
 

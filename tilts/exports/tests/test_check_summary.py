@@ -1,0 +1,132 @@
+"""The export page and the check API read the module's check from a cached summary: the page's cost does not grow
+with the project, its counts and problems are the full check's, and a change is seen at once."""
+
+import dataclasses
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from tilts.exports import selectors, services, summaries
+from tilts.exports.models import ModuleMobility
+from tilts.exports.tests.helpers import awarded, make_mobility, with_details
+from tilts.mobility.tests.factories import make_participant, make_project
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def project(consortium):
+    return awarded(make_project(consortium))
+
+
+def _add(project, member, goals, coordinator, count: int) -> None:
+    """``count`` mobilities: ready ones, ones held back (no means of transport), notes only, and drafts."""
+    for index in range(count):
+        kind = index % 4
+        if kind == 0:
+            make_mobility(project, member, goals, by=coordinator, participant=with_details(make_participant(member)))
+        elif kind == 1:
+            make_mobility(project, member, goals, by=coordinator, transport=None)
+        elif kind == 2:
+            make_mobility(project, member, goals, by=coordinator)  # no date of birth etc.: notes
+        else:
+            make_mobility(project, member, goals, by=coordinator, status="draft")
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_the_pages_queries_do_not_grow_with_the_mobilities(coordinator_client, project, member, goals, coordinator):
+    page = reverse("exports:project", args=[project.pk])
+    api = f"/api/v1/projects/{project.pk}/module-check"
+    counts = []
+    for count in (3, 27):  # 3, then 30 mobilities
+        _add(project, member, goals, coordinator, count)
+        coordinator_client.get(page)  # gives the new mobilities their IDs
+        cache.clear()
+        cold = _queries(coordinator_client, page)  # the full check runs once, then is cached
+        warm = _queries(coordinator_client, page)
+        cache.clear()
+        api_cold = _queries(coordinator_client, api)
+        api_warm = _queries(coordinator_client, api)
+        counts.append((cold, warm, api_cold, api_warm))
+    assert counts[0] == counts[1]
+    cold, warm, api_cold, api_warm = counts[0]
+    assert warm < cold and api_warm < api_cold
+
+
+def test_the_counts_and_problems_shown_are_the_full_checks(coordinator_client, project, member, goals, coordinator):
+    _add(project, member, goals, coordinator, 12)
+    url = "/en" + reverse("exports:project", args=[project.pk])
+    response = coordinator_client.get(url)
+    with translation.override("en"):
+        full = services.check_module_import(coordinator, project)
+    shown = response.context["check"]
+    assert (shown.ready_count, shown.blocked_count) == (len(full.ready), len(full.blocked))
+    assert len(full.blocked) == 3 and len(full.ready) >= 6 and len(full.left_out) == 3
+    assert shown.problem_ids == [row.mobility.pk for row in full.with_problems]
+    assert [m.pk for m, _reason in response.context["left_out"]] == [m.pk for m, _reason in full.left_out]
+    expected = {row.mobility.pk: [p.message for p in row.problems] for row in full.with_problems}
+    page_rows = {
+        row.mobility.pk: [p.message for p, _link in problems] for row, problems in response.context["problem_rows"]
+    }
+    assert page_rows == expected and len(page_rows) >= 6
+    assert "3 mobilities are held back by a problem." in response.text
+
+    body = coordinator_client.get(f"/api/v1/projects/{project.pk}/module-check", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert (body["ready"], body["held_back"]) == (len(full.ready), 3)
+    assert {row["mobility_id"]: len(row["problems"]) for row in body["mobilities"]} == {
+        pk: len(messages) for pk, messages in expected.items()
+    }
+    assert [row["mobility_id"] for row in body["left_out"]] == [m.pk for m, _reason in full.left_out]
+
+
+def test_a_row_checked_again_keeps_the_files_duplicate_ids(project, member, goals, coordinator):
+    """Two rows of a file with one ID (the module's own check; the database refuses it per project): a page
+    checking one row alone still shows the duplicate the whole file has."""
+    first = make_mobility(project, member, goals, by=coordinator)
+    second = make_mobility(project, member, goals, by=coordinator)
+    with translation.override("en"):
+        summary = services.module_summary(coordinator, project)
+        assert summary.duplicates == frozenset()
+        taken = ModuleMobility.objects.get(mobility=first).activity_id
+        summary = dataclasses.replace(summary, duplicates=frozenset({taken}))
+        rows = [(summaries.PROBLEMS, first.pk, ""), (summaries.PROBLEMS, second.pk, "")]
+        first_row, second_row = services.summary_rows(coordinator, project, summary, rows)
+    assert first_row.checked is not None and second_row.checked is not None
+    assert "Two mobilities have the same Mobility activity ID." in [p.message for p in first_row.checked.problems]
+    assert "Two mobilities have the same Mobility activity ID." not in [p.message for p in second_row.checked.problems]
+
+
+def test_a_change_is_shown_at_once(coordinator_client, project, member, goals, coordinator):
+    mobility = make_mobility(project, member, goals, by=coordinator, transport=None)
+    url = "/en" + reverse("exports:project", args=[project.pk])
+    assert coordinator_client.get(url).context["check"].blocked_count == 1
+    services.save_module_details(mobility, means_of_transport="plane")
+    assert coordinator_client.get(url).context["check"].blocked_count == 0
+    person = mobility.participant
+    person.first_name = ""  # a mandatory column emptied on the person's record
+    person.save()
+    assert coordinator_client.get(url).context["check"].blocked_count == 1
+    version = summaries._version()
+    person.save(update_fields=["last_login"])  # signing in changes nothing the module reads
+    assert summaries._version() == version
+
+
+def test_a_member_contact_gets_their_institutions_summary(
+    member_client, project, member, other_member, goals, coordinator
+):
+    ours = make_mobility(project, member, goals, by=coordinator, transport=None)
+    make_mobility(project, other_member, goals, by=coordinator, transport=None)
+    coordinator_view = services.module_summary(coordinator, project)
+    check = member_client.get(reverse("exports:project", args=[project.pk])).context["check"]
+    assert check.problem_ids == [ours.pk] and coordinator_view.blocked_count == 2
+    assert selectors.register_of(project) == {member.pk, other_member.pk}

@@ -3,7 +3,8 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.fields.json import KT
 
 from tilts.accounts.models import User
 from tilts.core.access import access
@@ -35,6 +36,17 @@ def current_grant_agreement(mobility: Mobility) -> Agreement | None:
         if agreement.kind == AgreementKind.GRANT and agreement.status != AgreementStatus.SUPERSEDED
     ]
     return max(current, key=lambda agreement: agreement.number, default=None)
+
+
+def agreed_total_text() -> Subquery:
+    """For a report (``mobility_id``): the total frozen by its mobility's grant agreement in force, as text (None
+    without one), as :func:`current_grant_agreement` picks it; a list reads it in one query."""
+    return Subquery(
+        Agreement.objects.filter(mobility_id=OuterRef("mobility_id"), kind=AgreementKind.GRANT)
+        .exclude(status=AgreementStatus.SUPERSEDED)
+        .order_by("-number")
+        .values(total=KT("snapshot__grant__total"))[:1]
+    )
 
 
 def ended_unconfirmed(user: User, project_id: int, today: datetime.date) -> QuerySet[Mobility]:

@@ -48,6 +48,18 @@ def cached(key: str, compute: Callable[[], T]) -> T:
     return value
 
 
+def scope_key(scope: selectors.Scope) -> str:
+    """The part of a cache key that tells one scope's numbers from another's."""
+    project = scope.project.pk if scope.project else 0
+    organisation = scope.organisation.pk if scope.organisation else 0
+    return f"{scope.consortium.pk}:{project}:{organisation}:{int(scope.approved_only)}"
+
+
+def total_reach(scope: selectors.Scope) -> selectors.Reach:
+    """A scope's total reach (a project's follow-up page shows it), cached like the other figures."""
+    return cached(f"total:{scope_key(scope)}", lambda: selectors.total_reach(scope))
+
+
 def public_figures(consortium: Consortium) -> tuple[selectors.Reach, list[selectors.GoalReach]]:
     """The consortium's total reach and reach per goal, as on the public results page: only follow-ups the
     coordinator has approved for publication count there."""

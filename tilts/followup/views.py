@@ -65,21 +65,26 @@ def project_followups(request: HttpRequest, pk: int) -> HttpResponse:
     """A project's follow-ups, what needs attention, and the colleagues reached per mobility."""
     user = current_user(request)
     project = _project(user, pk)
-    followups = (
-        selectors.followups_for(user).filter(project=project).prefetch_related("goals", "mobilities__participant")
-    )
+    followups = selectors.followups_for(user).filter(project=project).prefetch_related("goals")
     scope = selectors.scope_for(user, project.consortium, project)
     mobility_page = paginate(request, selectors.reach_mobilities_for(user, project), param="mobilities_page")
+    # Both lists of what needs attention grow with the project's history: a page of each, with their counts.
+    flagged = paginate(
+        request, selectors.flagged_mobilities(user, project).select_related("participant"), param="flagged_page"
+    )
+    late = paginate(request, selectors.late_followups(user, project), param="late_page")
     return render(
         request,
         "followup/project.html",
         {
             "project": project,
             "followups": paginate(request, followups.order_by("-date", "pk")),
-            "flags": selectors.flags_for(user, project),
+            "flags": selectors.Flags([(m, selectors.followup_due(m)) for m in flagged], list(late)),
+            "flagged": flagged,
+            "late": late,
             "mobility_page": mobility_page,
             "mobility_rows": selectors.reach_per_mobility_for(user, project, mobility_page.object_list),
-            "total": selectors.total_reach(scope) if scope else None,
+            "total": figures.total_reach(scope) if scope else None,
             "scope": scope,
             "can_record": selectors.recordable_mobilities(user).filter(project=project).exists(),
         },

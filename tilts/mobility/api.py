@@ -121,8 +121,9 @@ def mobility_list(
     mobilities = selectors.mobilities_for(current_user(request)).filter(project_id=project_id)
     if status:
         mobilities = mobilities.filter(status=status)
-    # Rows as MobilityOut gives them, built from values() and sent as they are: validating a page of model
-    # instances through the schema cost more than the rest of the request (MobilityListTests compare the two).
+    # Rows as MobilityOut gives them, built from values() and sent as they are (see keyset.json_rows): validating a
+    # page of model instances through the schema cost more than the rest of the request. A test compares each row
+    # with the mobility's own answer.
     found = keyset.page(request, response, mobilities.values(*LISTED_FIELDS), rows, ("start_date", "id"))
     goals: dict[int, list[int]] = {}
     for mobility_id, number in (

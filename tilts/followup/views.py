@@ -378,6 +378,7 @@ def results(request: HttpRequest) -> HttpResponse:
     """What the consortium's mobilities achieved, per goal, with the workshops, seminars, courses and programmes
     delivered. Aggregates and institutions only: no participant's name."""
     consortium = _consortium()
-    total, goals = figures.public_figures(consortium)
-    page = paginate(request, selectors.public_followups(consortium))
-    return render(request, "followup/results.html", {"total": total, "goals": goals, "page": page})
+    results = figures.public_results(consortium, request.GET.get("page"))
+    page = results.page
+    page.param = "page"  # type: ignore[attr-defined]  # read by the page_query template tag, as paginate() sets it
+    return render(request, "followup/results.html", {"total": results.total, "goals": results.goals, "page": page})

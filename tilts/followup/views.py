@@ -9,6 +9,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -225,21 +228,22 @@ def materials(request: HttpRequest, pk: int) -> FileResponse:
 # Goals dashboard ---------------------------------------------------------------------------------------------
 
 
-def _dashboard_numbers(request: HttpRequest) -> dict[str, Any]:
-    user = current_user(request)
-    consortium = _consortium()
+def _dashboard_scope(request: HttpRequest, consortium: Consortium) -> tuple[Project | None, str, selectors.Scope, str]:
+    """The project and period the dashboard is asked for, the numbers the user may see, and their cache key."""
     project = None
     project_id = request.GET.get("project", "")
     if project_id.isdigit() and len(project_id) < 12:
         project = get_object_or_404(consortium.projects, pk=project_id)
     by = "quarter" if request.GET.get("by") == "quarter" else "year"
-    scope = selectors.scope_for(user, consortium, project)
+    scope = selectors.scope_for(current_user(request), consortium, project)
     assert scope is not None  # role_required lets in only those with a scope
-    key = (
-        f"dashboard:{consortium.pk}:{project.pk if project else 0}:{scope.organisation.pk if scope.organisation else 0}"
-    )
+    organisation = scope.organisation.pk if scope.organisation else 0
+    return project, by, scope, f"{consortium.pk}:{project.pk if project else 0}:{organisation}:{by}"
+
+
+def _dashboard_numbers(scope: selectors.Scope, by: str, key: str) -> dict[str, Any]:
     total, goals, periods, members, by_type = figures.cached(
-        f"{key}:{by}",
+        f"dashboard:{key}",
         lambda: (
             selectors.total_reach(scope),
             selectors.reach_by_goal(scope),
@@ -249,11 +253,7 @@ def _dashboard_numbers(request: HttpRequest) -> dict[str, Any]:
         ),
     )
     return {
-        "consortium": consortium,
-        "project": project,
-        "projects": consortium.projects.order_by("-call_year"),
         "by": by,
-        "scope": scope,
         "total": total,
         "goals": goals,
         "periods": periods,
@@ -264,15 +264,11 @@ def _dashboard_numbers(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@role_required(*DASHBOARD_READERS)
-def dashboard(request: HttpRequest) -> HttpResponse:
-    if selectors.scope_for(current_user(request), _consortium(), None) is None:
-        raise Http404
-    numbers = _dashboard_numbers(request)
-    if request.GET.get("export") == "csv":
-        return _dashboard_csv(numbers)
+def _numbers_shown(scope: selectors.Scope, by: str, key: str) -> tuple[dict[str, Any], str]:
+    """The numbers and their tables and charts as HTML (the part of the page that grows with the members)."""
+    numbers = _dashboard_numbers(scope, by, key)
     goal_label = _("Goal %(number)s")
-    numbers["charts"] = {
+    charts_ = {
         "colleagues": charts.horizontal_bars(
             "chart-colleagues",
             _("Colleagues reached per goal"),
@@ -286,11 +282,33 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
         "time": charts.horizontal_bars(
             "chart-time",
-            _("Colleagues reached per quarter") if numbers["by"] == "quarter" else _("Colleagues reached per year"),
+            _("Colleagues reached per quarter") if by == "quarter" else _("Colleagues reached per year"),
             [(row.label, row.total) for row in numbers["periods"]],
         ),
     }
-    return render(request, "followup/dashboard.html", numbers)
+    return numbers, render_to_string("followup/_dashboard_numbers.html", {**numbers, "charts": charts_})
+
+
+@role_required(*DASHBOARD_READERS)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    consortium = _consortium()
+    if selectors.scope_for(current_user(request), consortium, None) is None:
+        raise Http404
+    project, by, scope, key = _dashboard_scope(request, consortium)
+    if request.GET.get("export") == "csv":
+        return _dashboard_csv({**_dashboard_numbers(scope, by, key), "project": project})
+    # The tables and charts are rendered once per scope and language and cached like the figures (dropped on the
+    # same changes): with 60 members they were most of the request.
+    numbers, shown = figures.cached(f"dashboard-page:{key}:{get_language()}", lambda: _numbers_shown(scope, by, key))
+    context = {
+        **numbers,
+        "consortium": consortium,
+        "project": project,
+        "projects": consortium.projects.order_by("-call_year"),
+        "scope": scope,
+        "numbers_html": mark_safe(shown),  # rendered by the template engine, which escaped what it showed
+    }
+    return render(request, "followup/dashboard.html", context)
 
 
 def csv_cell(value: Any) -> Any:

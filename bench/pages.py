@@ -114,7 +114,16 @@ def pages() -> tuple[list[tuple[str, str, bool]], str]:
         ("people list", "/en/people/", True),
         ("project follow-ups", f"/en/follow-up/project/{p}/", True),
         ("place search (gazetteer)", "/api/v1/places?q=R%C4%ABga", False),
+        ("grant quote API (POST)", QUOTE_PATH, False),
     ], session.session_key or ""
+
+
+# The quote API is a POST of one participant's mobility (the calculator's request), priced anonymously.
+QUOTE_PATH = "/api/v1/grants/quote"
+QUOTE_BODY = (
+    b'{"activity_type": "job_shadowing", "origin_country": "LV", "destination_country": "BE", '
+    b'"distance_km": 1700, "start": "2026-03-02", "end": "2026-03-06", "travel_days": 2}'
+)
 
 
 def queries(path: str, signed_in: bool, session_key: str) -> int:
@@ -122,7 +131,10 @@ def queries(path: str, signed_in: bool, session_key: str) -> int:
     if signed_in:
         client.cookies[settings.SESSION_COOKIE_NAME] = session_key
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(path, secure=False)
+        if path == QUOTE_PATH:
+            response = client.post(path, QUOTE_BODY, content_type="application/json", secure=False)
+        else:
+            response = client.get(path, secure=False)
     return len(captured) if response.status_code == 200 else -response.status_code
 
 
@@ -130,7 +142,10 @@ def fetch(port: int, path: str, cookie: str) -> tuple[float, int, int]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
     start = time.perf_counter()
     try:
-        conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+        if path == QUOTE_PATH:
+            conn.request("POST", path, body=QUOTE_BODY, headers={"Content-Type": "application/json"})
+        else:
+            conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
         response = conn.getresponse()
         body = response.read()
     except TimeoutError:

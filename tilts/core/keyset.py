@@ -19,11 +19,13 @@ from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
+from ninja.responses import NinjaJSONEncoder
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 200
 
 M = TypeVar("M", bound=Model)
+R = TypeVar("R")
 
 
 class PageQuery(Schema):
@@ -60,7 +62,11 @@ def _decode(cursor: str, size: int) -> list[Any]:
 
 
 def _after(order: Sequence[str], values: Sequence[Any]) -> Q:
-    """Rows after ``values`` in the order ``order`` (fields with "-" descending): (a > x) or (a = x and b > y)…"""
+    """Rows after ``values`` in the order ``order`` (fields with "-" descending): (a > x) or (a = x and b > y)…
+
+    With more than one field, the redundant bound a >= x comes first: the database can start its index scan
+    there, where the alternatives alone would make it read the list from its beginning.
+    """
     condition = Q()
     for index, name in enumerate(order):
         field = name.lstrip("-")
@@ -68,15 +74,25 @@ def _after(order: Sequence[str], values: Sequence[Any]) -> Q:
         for earlier, value in zip(order[:index], values[:index], strict=False):
             step &= Q(**{earlier.lstrip("-"): value})
         condition |= step
+    if len(order) > 1:
+        first = order[0]
+        bound = Q(**{f"{first.lstrip('-')}__lte" if first.startswith("-") else f"{first}__gte": values[0]})
+        condition = bound & condition
     return condition
 
 
+def _value(row: Any, name: str) -> Any:
+    """A sort field of a row: a model instance's attribute, or a key of a ``values()`` row."""
+    return row[name] if isinstance(row, dict) else getattr(row, name)
+
+
 def page(
-    request: HttpRequest, response: HttpResponse, queryset: QuerySet[M], query: PageQuery, order: Sequence[str]
-) -> list[M]:
+    request: HttpRequest, response: HttpResponse, queryset: QuerySet[M, R], query: PageQuery, order: Sequence[str]
+) -> list[R]:
     """One page of ``queryset`` sorted by ``order`` (its last field unique, e.g. ``pk``; no field nullable).
 
-    Sets the next page's headers on ``response`` (ninja's temporal response) when there are more rows.
+    Sets the next page's headers on ``response`` (ninja's temporal response) when there are more rows. A
+    ``values()`` queryset gives its dictionaries; each field of ``order`` must then be one of their keys.
     """
     rows = queryset.order_by(*order)
     if query.cursor:
@@ -89,10 +105,22 @@ def page(
         return found
     found = found[: query.limit]
     last = found[-1]
-    cursor = _encode([getattr(last, name.lstrip("-")) for name in order])
+    cursor = _encode([_value(last, name.lstrip("-")) for name in order])
     params = request.GET.copy()
     params["cursor"] = cursor
     params["limit"] = str(query.limit)
     response["Link"] = f'<{request.build_absolute_uri(request.path)}?{params.urlencode()}>; rel="next"'
     response["X-Next-Cursor"] = cursor
     return found
+
+
+def json_rows(response: HttpResponse, rows: list[dict[str, Any]]) -> HttpResponse:
+    """``rows`` as the JSON body of ``response`` (ninja's temporal response, which carries the next page's headers).
+
+    For a long list whose rows are built in the response schema's shape and field order (from ``values()``):
+    ninja would otherwise validate every row again through the schema, field by field in Python, which on a page
+    of 100 costs more than reading it. The encoder is the API's own, so the body is byte for byte the same; each
+    such list has a test comparing its rows with the schema's.
+    """
+    response.content = json.dumps(rows, cls=NinjaJSONEncoder)
+    return response

@@ -47,12 +47,16 @@ def dashboard_choice(user: User, get: QueryDict) -> tuple[Consortium, Project | 
     return found, project, by, scope
 
 
-def dashboard_numbers(user: User, get: QueryDict) -> dict[str, Any]:
-    """The dashboard's figures for ``user``, the project and grouping of the query string (cached a short time)."""
-    found, project, by, scope = dashboard_choice(user, get)
-    key = f"dashboard:{found.pk}:{project.pk if project else 0}:{scope.organisation.pk if scope.organisation else 0}"
+def dashboard_key(found: Consortium, project: Project | None, by: str, scope: selectors.Scope) -> str:
+    """What the dashboard's cached figures are kept under: the consortium, project, institution seen and grouping."""
+    organisation = scope.organisation.pk if scope.organisation else 0
+    return f"{found.pk}:{project.pk if project else 0}:{organisation}:{by}"
+
+
+def reach_numbers(found: Consortium, project: Project | None, by: str, scope: selectors.Scope) -> dict[str, Any]:
+    """The dashboard's figures for the scope and grouping (cached a short time; they pickle, no querysets)."""
     total, goals, periods, members, by_type = figures.cached(
-        f"{key}:{by}",
+        f"dashboard:{dashboard_key(found, project, by, scope)}",
         lambda: (
             selectors.total_reach(scope),
             selectors.reach_by_goal(scope),
@@ -62,11 +66,7 @@ def dashboard_numbers(user: User, get: QueryDict) -> dict[str, Any]:
         ),
     )
     return {
-        "consortium": found,
-        "project": project,
-        "projects": found.projects.order_by("-call_year"),
         "by": by,
-        "scope": scope,
         "total": total,
         "goals": goals,
         "periods": periods,
@@ -75,6 +75,12 @@ def dashboard_numbers(user: User, get: QueryDict) -> dict[str, Any]:
         "by_type": by_type,
         "types": FollowUpType.choices,
     }
+
+
+def dashboard_numbers(user: User, get: QueryDict) -> dict[str, Any]:
+    """The dashboard's figures for ``user``, the project and grouping of the query string, with what they are of."""
+    found, project, by, scope = dashboard_choice(user, get)
+    return {"consortium": found, "project": project, "scope": scope, **reach_numbers(found, project, by, scope)}
 
 
 def _header() -> list[str]:

@@ -165,16 +165,33 @@ class Flags:
         return len(self.mobilities) + len(self.followups)
 
 
-def flags_for(user: User, project: Project | None = None, today: datetime.date | None = None) -> Flags:
-    """What needs attention among the mobilities and follow-ups the user sees (in one project or all)."""
+def flagged_mobilities(
+    user: User, project: Project | None = None, today: datetime.date | None = None
+) -> QuerySet[Mobility]:
+    """The mobilities the user sees (in one project or all) still without a delivered follow-up when it was due,
+    by end date: the first list of :func:`flags_for`, to paginate."""
     mobilities = mobilities_for(user)
-    followups = followups_for(user)
     if project is not None:
         mobilities = mobilities.filter(project=project)
+    return _without_followup(mobilities, today or timezone.localdate()).order_by("end_date", "pk")
+
+
+def late_followups(
+    user: User, project: Project | None = None, today: datetime.date | None = None
+) -> QuerySet[FollowUp]:
+    """The planned follow-ups the user sees (in one project or all) past their date: the second list of
+    :func:`flags_for`, to paginate."""
+    followups = followups_for(user)
+    if project is not None:
         followups = followups.filter(project=project)
+    return planned_past_date(followups, today)
+
+
+def flags_for(user: User, project: Project | None = None, today: datetime.date | None = None) -> Flags:
+    """What needs attention among the mobilities and follow-ups the user sees (in one project or all)."""
     return Flags(
-        [(m, followup_due(m)) for m in mobilities_without_followup(mobilities, today)],
-        list(planned_past_date(followups, today)),
+        [(m, followup_due(m)) for m in flagged_mobilities(user, project, today)],
+        list(late_followups(user, project, today)),
     )
 
 
@@ -272,11 +289,16 @@ def counted_mobilities(scope: Scope) -> QuerySet[Mobility]:
     return mobilities
 
 
+def _delivered(scope: Scope, prefix: str = "") -> Q:
+    """Follow-ups (``prefix``: reached through a relation) delivered and, on the public results, approved."""
+    delivered = Q(**{f"{prefix}status": FollowUpStatus.DELIVERED})
+    return delivered & Q(**{f"{prefix}approved_at__isnull": False}) if scope.approved_only else delivered
+
+
 def counted_followups(scope: Scope) -> QuerySet[FollowUp]:
     """Delivered follow-ups drawing on at least one counted mobility, each once."""
     drawing = FollowUp.objects.filter(mobilities__in=counted_mobilities(scope)).values("pk")
-    followups = FollowUp.objects.filter(status=FollowUpStatus.DELIVERED, pk__in=drawing)
-    return followups.filter(approved_at__isnull=False) if scope.approved_only else followups
+    return FollowUp.objects.filter(_delivered(scope), pk__in=drawing)
 
 
 def awaiting_approval(user: User) -> QuerySet[FollowUp]:
@@ -374,8 +396,10 @@ def total_reach(scope: Scope) -> Reach:
 def reach_by_mobility(scope: Scope, ids: list[int] | None = None) -> dict[int, int]:
     """Colleagues reached per mobility id (of ``ids`` when given): each follow-up's attendees attributed to every
     mobility it draws on."""
+    # A follow-up drawing on a counted mobility is counted when it is delivered (see counted_followups): the link
+    # itself says it draws on one, so no subquery over every follow-up of the scope is needed.
     through = FollowUp.mobilities.through.objects.filter(
-        followup__in=counted_followups(scope), mobility__in=counted_mobilities(scope)
+        _delivered(scope, "followup__"), mobility__in=counted_mobilities(scope)
     )
     if ids is not None:
         through = through.filter(mobility_id__in=ids)
@@ -397,6 +421,7 @@ def reach_mobilities_for(user: User, project: Project) -> QuerySet[Mobility]:
         mobilities_for(user)
         .filter(project=project)
         .exclude(status=MobilityStatus.CANCELLED)
+        .select_related(None)  # a row names only its participant
         .select_related("participant")
         .order_by("start_date", "pk")
     )

@@ -8,6 +8,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,7 +22,7 @@ from tilts.core.feedback import report_errors, show_on_form
 from tilts.core.pagination import paginate
 from tilts.followup import charts, figures, selectors, services
 from tilts.followup.forms import FollowUpForm
-from tilts.followup.listexports import DASHBOARD_READERS, dashboard_numbers
+from tilts.followup.listexports import DASHBOARD_READERS, dashboard_choice, dashboard_key, reach_numbers
 from tilts.followup.listexports import consortium as _consortium
 from tilts.followup.models import FollowUp, FollowUpType
 from tilts.projects.models import Project
@@ -54,21 +57,26 @@ def project_followups(request: HttpRequest, pk: int) -> HttpResponse:
     """A project's follow-ups, what needs attention, and the colleagues reached per mobility."""
     user = current_user(request)
     project = _project(user, pk)
-    followups = (
-        selectors.followups_for(user).filter(project=project).prefetch_related("goals", "mobilities__participant")
-    )
+    followups = selectors.followups_for(user).filter(project=project).prefetch_related("goals")
     scope = selectors.scope_for(user, project.consortium, project)
     mobility_page = paginate(request, selectors.reach_mobilities_for(user, project), param="mobilities_page")
+    # Both lists of what needs attention grow with the project's history: a page of each, with their counts.
+    flagged = paginate(
+        request, selectors.flagged_mobilities(user, project).select_related("participant"), param="flagged_page"
+    )
+    late = paginate(request, selectors.late_followups(user, project), param="late_page")
     return render(
         request,
         "followup/project.html",
         {
             "project": project,
             "followups": paginate(request, followups.order_by("-date", "pk")),
-            "flags": selectors.flags_for(user, project),
+            "flags": selectors.Flags([(m, selectors.followup_due(m)) for m in flagged], list(late)),
+            "flagged": flagged,
+            "late": late,
             "mobility_page": mobility_page,
             "mobility_rows": selectors.reach_per_mobility_for(user, project, mobility_page.object_list),
-            "total": selectors.total_reach(scope) if scope else None,
+            "total": figures.total_reach(scope) if scope else None,
             "scope": scope,
             "can_record": selectors.recordable_mobilities(user).filter(project=project).exists(),
         },
@@ -209,17 +217,10 @@ def materials(request: HttpRequest, pk: int) -> FileResponse:
 # Goals dashboard ---------------------------------------------------------------------------------------------
 
 
-def _dashboard_numbers(request: HttpRequest) -> dict[str, Any]:
-    return dashboard_numbers(current_user(request), request.GET)
-
-
-@role_required(*DASHBOARD_READERS)
-def dashboard(request: HttpRequest) -> HttpResponse:
-    numbers = _dashboard_numbers(request)
-    shown = {"project": numbers["project"].pk} if numbers["project"] else {}
-    numbers["export_query"] = urlencode({**shown, "by": numbers["by"]})
+def _numbers_shown(numbers: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """The numbers and their tables and charts as HTML (the part of the page that grows with the members)."""
     goal_label = _("Goal %(number)s")
-    numbers["charts"] = {
+    charts_ = {
         "colleagues": charts.horizontal_bars(
             "chart-colleagues",
             _("Colleagues reached per goal"),
@@ -237,7 +238,28 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             [(row.label, row.total) for row in numbers["periods"]],
         ),
     }
-    return render(request, "followup/dashboard.html", numbers)
+    return numbers, render_to_string("followup/_dashboard_numbers.html", {**numbers, "charts": charts_})
+
+
+@role_required(*DASHBOARD_READERS)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    found, project, by, scope = dashboard_choice(current_user(request), request.GET)
+    # The tables and charts are rendered once per scope and language and cached like the figures (dropped on the
+    # same changes): with 60 members they were most of the request.
+    numbers, shown = figures.cached(
+        f"dashboard-page:{dashboard_key(found, project, by, scope)}:{get_language()}",
+        lambda: _numbers_shown(reach_numbers(found, project, by, scope)),
+    )
+    context = {
+        **numbers,
+        "consortium": found,
+        "project": project,
+        "projects": found.projects.order_by("-call_year"),
+        "scope": scope,
+        "export_query": urlencode({**({"project": project.pk} if project else {}), "by": by}),
+        "numbers_html": mark_safe(shown),  # rendered by the template engine, which escaped what it showed
+    }
+    return render(request, "followup/dashboard.html", context)
 
 
 # Public results ----------------------------------------------------------------------------------------------
@@ -247,6 +269,7 @@ def results(request: HttpRequest) -> HttpResponse:
     """What the consortium's mobilities achieved, per goal, with the workshops, seminars, courses and programmes
     delivered. Aggregates and institutions only: no participant's name."""
     consortium = _consortium()
-    total, goals = figures.public_figures(consortium)
-    page = paginate(request, selectors.public_followups(consortium))
-    return render(request, "followup/results.html", {"total": total, "goals": goals, "page": page})
+    results = figures.public_results(consortium, request.GET.get("page"))
+    page = results.page
+    page.param = "page"  # type: ignore[attr-defined]  # read by the page_query template tag, as paginate() sets it
+    return render(request, "followup/results.html", {"total": results.total, "goals": results.goals, "page": page})

@@ -68,7 +68,13 @@ def report_list(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     services.open_ended_reports(mobilities_for(user).filter(project=project), today)
     reports = selectors.listed(selectors.reports_for(user).filter(mobility__project=project), today, status)
-    page = paginate(request, reports)
+    page = paginate(request, reports.values_list("pk", flat=True))  # the ids sorted, then the page's rows read
+    shown = (
+        reports.select_related(None)  # a row shows the participant, the sending member and the report's dates
+        .select_related("mobility__participant", "mobility__sending_organisation")
+        .defer("competences", "goal_contributions", "final_grant_breakdown", "mobility__grant_breakdown")
+    )
+    page.object_list = selectors.in_order(shown, list(page.object_list))
     unconfirmed = selectors.ended_unconfirmed(user, project.pk, today)
     return render(
         request,
@@ -80,7 +86,9 @@ def report_list(request: HttpRequest, pk: int) -> HttpResponse:
             "status": status,
             "statuses": ReportStatus.choices,
             # The first few by end date and how many there are: a long list would bury the reports.
-            "ended_unconfirmed": unconfirmed[:UNCONFIRMED_SHOWN],
+            "ended_unconfirmed": selectors.in_order(
+                unconfirmed, list(unconfirmed.values_list("pk", flat=True)[:UNCONFIRMED_SHOWN])
+            ),
             "ended_unconfirmed_more": max(0, unconfirmed.count() - UNCONFIRMED_SHOWN),
         },
     )

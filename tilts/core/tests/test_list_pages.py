@@ -83,10 +83,30 @@ def test_a_projects_follow_ups_and_reach_per_mobility_page_apart(
     for _ in range(3):
         followups.followup(mobilities, goals[:1])
     url = reverse("followup:project", args=[project.pk])
-    with django_assert_max_num_queries(40):
+    with django_assert_max_num_queries(15):
         page = coordinator_client.get(url, {"mobilities_page": 2})
     assert page.text.count("Lapa 1 no 2 (rindas 1–2 no 3)") == 1  # the follow-ups
     assert page.text.count("Lapa 2 no 2 (rindas 3–3 no 3)") == 1  # the mobilities, their page kept apart
     assert "?mobilities_page=2&amp;page=2" in page.text
     assert [row.mobility for row in page.context["mobility_rows"]] == [mobilities[2]]
     assert page.context["mobility_rows"][0].colleagues == 30
+
+
+def test_a_projects_flags_page_apart_with_their_counts(
+    coordinator_client: Client, consortium, member, goals, django_assert_max_num_queries
+) -> None:
+    """Mobilities left without a follow-up and follow-ups past their date pile up over a project's years: the
+    page shows a page of each, with how many there are, whatever else is paged on it."""
+    project = make_project(consortium)
+    late = [followups.mobility(project, member, goals=goals[:1], end=followups.D(2024, 1, 10 + n)) for n in range(3)]
+    for n in range(3):
+        followups.followup(late[:1], goals[:1], status="planned", date=followups.D(2024, 3, 1 + n), attendees=0)
+    url = reverse("followup:project", args=[project.pk])
+    coordinator_client.get(url)
+    with django_assert_max_num_queries(15):  # the same as without flags: each list is a page and a count
+        page = coordinator_client.get(url, {"flagged_page": 2, "late_page": 2})
+    assert [m for m, _due in page.context["flags"].mobilities] == late[2:]
+    assert len(page.context["flags"].followups) == 1
+    assert page.text.count("Lapa 2 no 2 (rindas 3–3 no 3)") == 2
+    assert "?flagged_page=2&amp;late_page=1" in page.text and "?flagged_page=1&amp;late_page=2" in page.text
+    assert "(3)" in page.text

@@ -220,3 +220,18 @@ def test_cached_dashboard_numbers_change_with_a_new_follow_up(coordinator_client
     assert coordinator_client.get(url).context["total"].colleagues == 5  # from the cache
     followup([done], goals[:1], attendees=7)
     assert coordinator_client.get(url).context["total"].colleagues == 12
+
+
+def test_the_cached_tables_follow_changes_and_the_language(
+    coordinator_client: Client, member_client: Client, numbers, goals
+) -> None:
+    """The tables and charts are rendered once and cached per scope and language, like the figures."""
+    url = reverse("followup:dashboard")
+    english = coordinator_client.get("/en" + url).text
+    assert "Colleagues reached per goal" in english and "Sasniegtie kolēģi pa mērķiem" not in english
+    latvian = coordinator_client.get(url, headers={"accept-language": "lv"}).text
+    assert "Sasniegtie kolēģi pa mērķiem" in latvian and "Colleagues reached per goal" not in latvian
+    assert "Per member" in english and "Per member" not in member_client.get("/en" + url).text  # another scope
+    assert '<span class="stat">49</span> colleagues reached' in english
+    followup([numbers.mobilities.first()], goals[:1], attendees=7)  # drops the cached figures and tables
+    assert '<span class="stat">56</span> colleagues reached' in coordinator_client.get("/en" + url).text

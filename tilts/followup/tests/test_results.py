@@ -65,7 +65,9 @@ def test_figures_are_cached_until_something_changes(
 ) -> None:
     url = "/en" + reverse("followup:results")
     assert client.get(url).context["total"].colleagues == 43
-    with django_assert_max_num_queries(6):  # the figures come from the cache; only the page of follow-ups is read
+    # The consortium (twice: the page's and the site's), the cache's version and, in one read, the figures with
+    # the first page of activities.
+    with django_assert_max_num_queries(4):
         assert client.get(url).context["total"].colleagues == 43
     new = followup([delivered[1]], goals[:1], attendees=7, title="Jauna darbnīca", type="workshop")
     assert client.get(url).context["total"].colleagues == 43  # not public before the coordinator approves it
@@ -81,3 +83,25 @@ def test_delivered_activities_are_listed_50_a_page(client: Client, delivered, go
     url = "/en" + reverse("followup:results")
     assert "Page 1 of 2 (rows 1–50 of 51)" in client.get(url).text
     assert "rows 51–51 of 51" in client.get(url, {"page": 2}).text
+
+
+def test_pages_of_activities_are_cached_until_something_shown_changes(
+    client: Client, delivered, goals, member, django_assert_max_num_queries
+) -> None:
+    for i in range(50):
+        followup([delivered[0]], goals[:1], attendees=1, title=f"Darbnīca {i:02}", type="workshop")
+    FollowUp.objects.update(approved_at=timezone.now())
+    url = "/en" + reverse("followup:results")
+    first = client.get(url, {"page": 2})
+    assert "rows 51–51 of 51" in first.text
+    [last] = first.context["page"].object_list
+    FollowUp.objects.filter(pk=last.pk).update(title="Mainīts bez signāla")  # behind the signals' back
+    with django_assert_max_num_queries(5):  # the second page is cached too, read after the figures
+        again = client.get(url, {"page": 2})
+    assert last.title in again.text and "Mainīts bez signāla" not in again.text
+    assert "rows 1–50 of 51" in client.get(url, {"page": "x"}).text  # not a number: the first page, as before
+    assert "rows 51–51 of 51" in client.get(url, {"page": 9}).text  # past the end: the last page, as before
+    member.legal_name = "Jaunais nosaukums"
+    member.save()  # an organiser's new name is shown at once
+    renamed = client.get(url, {"page": 2}).text
+    assert "Jaunais nosaukums" in renamed and "Mainīts bez signāla" in renamed

@@ -7,7 +7,8 @@ from django.test import Client
 
 from tilts.consortium.models import Goal, Organisation
 from tilts.core.tests.fixtures import client_for
-from tilts.mobility.tests.factories import make_participant, mobility_payload
+from tilts.core.tests.plans import needs_postgresql, plan, queries_of
+from tilts.mobility.tests.factories import MobilityFactory, make_participant, mobility_payload
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +80,35 @@ def test_other_members_cannot_reach_or_create(project, member, other_member, goa
         ).status_code
         == 403
     )
+
+
+def test_each_listed_mobility_is_the_mobility_as_read_alone(
+    coordinator_client: Client, coordinator, project, member: Organisation, goals: list[Goal]
+) -> None:
+    """The list builds its rows from the table (tilts.core.keyset.json_rows): they must be what the mobility's own
+    page of the API answers, field for field and in the same order: a draft, an approved one (grant frozen) and
+    one with several goals and a follow-up date."""
+    MobilityFactory(project=project, sending_organisation=member, goals=goals[:1], by=coordinator)
+    MobilityFactory(project=project, sending_organisation=member, goals=goals[1:3], by=coordinator, approved=True)
+    MobilityFactory(project=project, sending_organisation=member, goals=goals[::-1], by=coordinator, confirmed=True)
+    rows = coordinator_client.get(f"/api/v1/projects/{project.pk}/mobilities").json()
+    assert len(rows) == 3 and {row["status"] for row in rows} == {"draft", "approved", "confirmed"}
+    for row in rows:
+        alone = coordinator_client.get(f"/api/v1/mobilities/{row['id']}").json()
+        assert list(row.items()) == list(alone.items())
+    assert sorted(len(row["goals"]) for row in rows) == [1, 2, len(goals)]
+    assert all(row["goals"] == sorted(row["goals"]) for row in rows)
+
+
+@needs_postgresql
+def test_a_page_of_the_list_is_read_from_the_index_not_sorted(
+    coordinator_client: Client, coordinator, project, member: Organisation, goals: list[Goal]
+) -> None:
+    for _ in range(3):
+        MobilityFactory(project=project, sending_organisation=member, goals=goals[:1], by=coordinator)
+    url = f"/api/v1/projects/{project.pk}/mobilities"
+    cursor = coordinator_client.get(url, {"limit": 1})["X-Next-Cursor"]
+    made = queries_of(lambda: coordinator_client.get(url, {"limit": 1, "cursor": cursor}))
+    found = plan(next(sql for sql in made if "ORDER BY" in sql))
+    assert "mobility_project_start_id" in found and "Sort" not in found, found
+    assert "Index Cond" in found and "start_date" in found.split("Index Cond", 1)[1].split("\n", 1)[0], found

@@ -1,7 +1,7 @@
 """Costly figures (the dashboard's counts, a project's budget and destinations), cached for a short time and
 dropped on any change.
 
-The mechanism of the reach figures (tilts.followup.figures), for any app: Django's cache (shared by the workers
+For any app (the reach figures of tilts.followup.figures use it too): Django's cache (shared by the workers
 when a shared backend is configured) keeps a figure for ``FIGURES_SECONDS`` under a key that carries a version
 number, and a saved, deleted or re-linked row of any of the project's own models bumps that version, so no stale
 figure is shown. The bump happens at once and again when the change's transaction commits: a figure another
@@ -12,6 +12,7 @@ A model whose rows change on reading pages and count in no figure (the access lo
 given (the consortium every page shows).
 """
 
+import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any, TypeVar
@@ -46,24 +47,41 @@ def per_request(key: str, compute: Callable[[], T]) -> T:
     return value
 
 
-def _read_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
-    return int(version)
+class Version:
+    """A number in the cache that every key of one kind of cached value carries; bumping it makes all of them stale
+    at once. It never expires, and when it is missing (never set, or evicted) it starts again from the clock, so a
+    value kept under an earlier number is never read again. Other apps' caches with their own, narrower reasons to
+    drop (the export page's check summaries) use one too."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def read(self) -> int:
+        version = cache.get(self.key)
+        if version is None:
+            cache.add(self.key, time.time_ns() // 1000, timeout=None)
+            version = cache.get(self.key, 0)
+        return int(version)
+
+    def bump(self) -> None:
+        try:
+            cache.incr(self.key)
+            cache.touch(self.key, timeout=None)  # the database cache's incr sets the default timeout again
+        except ValueError:  # not set yet, or evicted: the next read starts a new number
+            pass
 
 
-def _version() -> int:
-    return per_request(VERSION_KEY, _read_version)
+_figures_version = Version(VERSION_KEY)
+
+
+def version() -> int:
+    """The figures' current version (read once per request)."""
+    return per_request(VERSION_KEY, _figures_version.read)
 
 
 def invalidate(**_kwargs: Any) -> None:
     """Every cached figure is stale from now on."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # not set yet, or evicted: nothing cached under a version to lose
-        cache.add(VERSION_KEY, 1, timeout=None)
+    _figures_version.bump()
     memo = _request_memo.get()
     if memo is not None:
         memo.clear()
@@ -72,11 +90,21 @@ def invalidate(**_kwargs: Any) -> None:
 def cached(key: str, compute: Callable[[], T], seconds: int = FIGURES_SECONDS) -> T:
     """``compute()``, or its value cached under ``key`` since the last change. The value must pickle (no
     querysets: lists, numbers, dataclasses)."""
-    full_key = f"core:figures:{key}:{_version()}"
-    value: T | None = cache.get(full_key)
+    return cached_from(key, compute, {}, seconds)
+
+
+def full_key(key: str) -> str:
+    """The cache key a figure is kept under now (for reading several at once with ``cache.get_many``)."""
+    return f"core:figures:{key}:{version()}"
+
+
+def cached_from(key: str, compute: Callable[[], T], found: dict[str, Any], seconds: int = FIGURES_SECONDS) -> T:
+    """As :func:`cached`, with ``found``: values already read by ``cache.get_many([full_key(...), ...])``."""
+    kept_under = full_key(key)
+    value: T | None = found[kept_under] if kept_under in found else cache.get(kept_under)
     if value is None:
         value = compute()
-        cache.set(full_key, value, seconds)
+        cache.set(kept_under, value, seconds)
     return value
 
 

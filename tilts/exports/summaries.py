@@ -7,12 +7,11 @@ back, which rows have a problem (held back first), what is left out and why, the
 activity types to confirm. These (a :class:`Summary`) are kept in Django's cache for ``SUMMARY_SECONDS`` per
 project, scope (whole project, or a member's institution) and language; any change to what the check reads (a
 mobility, its module record or report, a person, an organisation, a project, the register, a group activity, a
-rate table) bumps a version number that is part of every key, as ``tilts.followup.figures`` does, so no stale
-count is shown. A page then checks again only the rows it shows (at most 50), with the file's duplicate IDs from
+rate table) bumps a version number that is part of every key (a ``tilts.core.figures.Version``), so no stale count
+is shown. A page then checks again only the rows it shows (at most 50), with the file's duplicate IDs from
 the summary, which gives the same problems as the full check.
 """
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +22,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 
 from tilts.accounts.models import User
+from tilts.core import figures
 from tilts.exports import beneficiary_module as bm
 from tilts.projects.models import Project
 
@@ -86,22 +86,12 @@ def scope_of(user: User) -> str:
     return "none"
 
 
-def _version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # Not set yet, or evicted: a number no earlier version had, so no summary kept from before is read again.
-        cache.add(VERSION_KEY, time.time_ns() // 1000, timeout=None)
-        version = cache.get(VERSION_KEY, 0)
-    return int(version)
+_version = figures.Version(VERSION_KEY)
 
 
 def bump() -> None:
     """Every cached summary is stale from now on (for writes that send no signal)."""
-    try:
-        cache.incr(VERSION_KEY)
-        cache.touch(VERSION_KEY, timeout=None)  # the database cache's incr sets the default timeout again
-    except ValueError:  # not set yet, or evicted: the next read starts a new number
-        pass
+    _version.bump()
 
 
 def invalidate(**_kwargs: Any) -> None:
@@ -114,7 +104,7 @@ def invalidate(**_kwargs: Any) -> None:
 def cached(user: User, project: Project, name: str, compute: Callable[[], list[Summary]]) -> list[Summary]:
     """``compute()``, or its value cached for the project, the user's scope and the language since the last change."""
     language = translation.get_language() or ""
-    key = f"exports:check:{name}:{project.pk}:{scope_of(user)}:{language}:{_version()}"
+    key = f"exports:check:{name}:{project.pk}:{scope_of(user)}:{language}:{_version.read()}"
     value: list[Summary] | None = cache.get(key)
     if value is None:
         value = compute()

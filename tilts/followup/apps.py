@@ -9,10 +9,7 @@ class FollowupConfig(AppConfig):
     verbose_name = _("Follow-up")
 
     def ready(self) -> None:
-        from tilts.followup import figures, personal_data, sheets  # noqa: F401  (sheets and personal_data register)
-
-        figures.connect()
-
+        from tilts.followup import personal_data, sheets  # noqa: F401  (sheets and personal_data register)
         from tilts.followup.listexports import register_kinds
 
         register_kinds()

@@ -787,11 +787,11 @@ def create_all(user: User, checked: Checked) -> int:
         [cost for mobility in created for cost in costs.rows_for(mobility.pk, mobility.grant_breakdown, None)],
         batch_size=1000,
     )
-    # The public and dashboard figures are cached (tilts.followup.figures, which depends on this app, not the
-    # other way; tilts.core.figures); bulk inserts send no post_save, so they are told here.
-    transaction.on_commit(import_module("tilts.followup.figures").invalidate)
+    # The public and dashboard figures are cached (tilts.core.figures), and so is the export page's check
+    # (tilts.exports.summaries, which depends on this app, not the other way); bulk inserts send no post_save, so
+    # they are told here.
     transaction.on_commit(figures.invalidate)
-    transaction.on_commit(import_module("tilts.exports.summaries").bump)  # the export page's check, likewise
+    transaction.on_commit(import_module("tilts.exports.summaries").bump)
     return len(created)
 
 

@@ -100,3 +100,35 @@ def test_the_dashboard_shows_a_new_application_to_join_on_the_next_visit(
     page = coordinator_client.get(url).text
     assert "1 application to join waits for a decision" in page
     assert "Cēsu bibliotēka" in page
+
+
+def test_a_version_lost_from_the_cache_never_comes_back_as_an_earlier_number() -> None:
+    """The database cache's incr stores the number again with the default timeout; a version that then expired and
+    restarted at 1 would find values kept under the old 1. A missing version starts from the clock instead."""
+    from django.core.cache import cache
+
+    version = figures.Version("test:figures:version")
+    first = version.read()
+    version.bump()
+    bumped = version.read()
+    assert bumped == first + 1
+    cache.delete(version.key)  # expired or evicted
+    assert version.read() > bumped
+
+
+def test_a_bumped_version_does_not_expire_in_the_database_cache(settings) -> None:
+    """Django's database cache (the default backend) gives incr's result the default timeout (five minutes)."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tilts_test_versions"}
+    }
+    call_command("createcachetable", "tilts_test_versions", verbosity=0)
+    version = figures.Version("test:figures:db-version")
+    version.read()
+    version.bump()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT expires FROM tilts_test_versions WHERE cache_key LIKE %s", ["%db-version"])
+        (expires,) = cursor.fetchone()
+    assert expires.year == 9999  # the database cache's "never"

@@ -23,13 +23,14 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404, QueryDict
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tilts.core import jobs
 from tilts.core.models import ListExport, ListExportFormat, ListExportStatus
 from tilts.core.spreadsheets import safe_cell, safe_row
 
@@ -274,26 +275,16 @@ def recover_stale_exports(now: datetime.datetime | None = None) -> dict[str, int
     ``EXPORT_MAX_ATTEMPTS`` times, then failed with a message the page shows. Run by the worker's housekeeping."""
     from tilts.core.tasks import run_list_export
 
-    now = now or timezone.now()
-    cutoff = now - datetime.timedelta(minutes=settings.EXPORT_STALE_MINUTES)
-    stale = ListExport.objects.filter(status=ListExportStatus.RUNNING).filter(
-        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+    def failure(attempts: int) -> str:
+        return ngettext(
+            "The export stopped before the file was finished (the background worker was interrupted) and was "
+            "tried %(count)s time. Ask for it again; if it stops again, tell the coordinator.",
+            "The export stopped before the file was finished (the background worker was interrupted) and was "
+            "tried %(count)s times. Ask for it again; if it stops again, tell the coordinator.",
+            attempts,
+        ) % {"count": attempts}
+
+    retried, failed = jobs.recover_stale(
+        ListExport, enqueue=run_list_export.enqueue, reset={"rows": None}, failure=failure, now=now
     )
-    retried = failed = 0
-    for export in stale:
-        running = ListExport.objects.filter(pk=export.pk, status=ListExportStatus.RUNNING)
-        if export.attempts < settings.EXPORT_MAX_ATTEMPTS:
-            if running.update(status=ListExportStatus.QUEUED, heartbeat_at=None, rows=None):
-                run_list_export.enqueue(export.pk)
-                retried += 1
-            continue
-        with translation.override(export.language):
-            error = ngettext(
-                "The export stopped before the file was finished (the background worker was interrupted) and was "
-                "tried %(count)s time. Ask for it again; if it stops again, tell the coordinator.",
-                "The export stopped before the file was finished (the background worker was interrupted) and was "
-                "tried %(count)s times. Ask for it again; if it stops again, tell the coordinator.",
-                export.attempts,
-            ) % {"count": export.attempts}
-        failed += running.update(status=ListExportStatus.FAILED, error=error, finished_at=now)
     return {"list_exports_retried": retried, "list_exports_failed": failed}

@@ -25,7 +25,7 @@ from django.utils.translation import ngettext
 
 from tilts.accounts.models import User
 from tilts.consortium.models import Organisation
-from tilts.core import uploads
+from tilts.core import jobs, uploads
 from tilts.core.spreadsheets import safe_row
 from tilts.exports import beneficiary_module, module_import, sections, selectors, summaries
 from tilts.exports.models import (
@@ -547,31 +547,18 @@ def recover_stale_jobs(now: datetime.datetime | None = None) -> dict[str, int]:
     """
     from tilts.exports.tasks import run_export_job
 
-    now = now or timezone.now()
-    cutoff = now - datetime.timedelta(minutes=settings.EXPORT_STALE_MINUTES)
-    stale = ExportJob.objects.filter(status=ExportStatus.RUNNING).filter(
-        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+    def failure(attempts: int) -> str:
+        return ngettext(
+            "The export stopped before it was finished (the background worker was interrupted) and was tried "
+            "%(count)s time. Start a new export; if it stops again, tell the coordinator.",
+            "The export stopped before it was finished (the background worker was interrupted) and was tried "
+            "%(count)s times. Start a new export; if it stops again, tell the coordinator.",
+            attempts,
+        ) % {"count": attempts}
+
+    retried, failed = jobs.recover_stale(
+        ExportJob, enqueue=run_export_job.enqueue, reset={"progress": 0}, failure=failure, now=now
     )
-    retried = failed = 0
-    for job in stale:
-        if job.attempts < settings.EXPORT_MAX_ATTEMPTS:
-            if ExportJob.objects.filter(pk=job.pk, status=ExportStatus.RUNNING).update(
-                status=ExportStatus.QUEUED, progress=0, heartbeat_at=None
-            ):
-                run_export_job.enqueue(job.pk)
-                retried += 1
-            continue
-        with translation.override(job.language):
-            error = ngettext(
-                "The export stopped before it was finished (the background worker was interrupted) and was tried "
-                "%(count)s time. Start a new export; if it stops again, tell the coordinator.",
-                "The export stopped before it was finished (the background worker was interrupted) and was tried "
-                "%(count)s times. Start a new export; if it stops again, tell the coordinator.",
-                job.attempts,
-            ) % {"count": job.attempts}
-        failed += ExportJob.objects.filter(pk=job.pk, status=ExportStatus.RUNNING).update(
-            status=ExportStatus.FAILED, error=error, finished_at=now
-        )
     return {"retried": retried, "failed": failed}
 
 

@@ -77,12 +77,6 @@ def reach_numbers(found: Consortium, project: Project | None, by: str, scope: se
     }
 
 
-def dashboard_numbers(user: User, get: QueryDict) -> dict[str, Any]:
-    """The dashboard's figures for ``user``, the project and grouping of the query string, with what they are of."""
-    found, project, by, scope = dashboard_choice(user, get)
-    return {"consortium": found, "project": project, "scope": scope, **reach_numbers(found, project, by, scope)}
-
-
 def _header() -> list[str]:
     return [
         _("Goal"),
@@ -142,10 +136,10 @@ def _rows(numbers: dict[str, Any]) -> Iterator[list[Any]]:
 
 
 def goals_table(user: User, target: int | None, query: QueryDict) -> ListTable:
-    _consortium, project, _by, _scope = dashboard_choice(user, query)  # the access check; counted when written
+    found, project, by, scope = dashboard_choice(user, query)  # the access check; counted when written
 
     def rows() -> Iterator[list[Any]]:
-        yield from _rows(dashboard_numbers(user, query))
+        yield from _rows(reach_numbers(found, project, by, scope))
 
     return ListTable(
         title=_("Goals dashboard · %(project)s") % {"project": project.title} if project else _("Goals dashboard"),

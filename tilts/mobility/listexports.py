@@ -1,7 +1,6 @@
 """The mobility list as a file (CSV or XLSX), written in the background (tilts.core.listexports): the rows the
 person sees on the list page with its filters and sort, every page, within their access."""
 
-import datetime
 from typing import Any
 
 from django.db.models import QuerySet
@@ -12,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from tilts.accounts.models import User
 from tilts.core.listexports import ListKind, ListTable, register
 from tilts.mobility import selectors
-from tilts.mobility.models import Mobility, MobilityStatus
+from tilts.mobility.models import Mobility
 from tilts.payments.selectors import amounts, with_amounts
 from tilts.projects.models import Project
 
@@ -39,33 +38,6 @@ EXPORT_COLUMNS = [
     ("final", gettext_lazy("Final grant, EUR")),
     ("paid", gettext_lazy("Paid, EUR")),
 ]
-
-
-def _date(value: str | None) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 10 else None
-
-
-def filters_from(get: QueryDict) -> selectors.Filters:
-    """The list page's filters and sort from its query string (anything not understood is left out)."""
-    status = get.get("status", "")
-    return selectors.Filters(
-        organisation=_int(get.get("member")),
-        status=status if status in MobilityStatus.values else "",
-        activity_type=get.get("type", "")[:40],
-        country=get.get("country", "")[:2].upper(),
-        goal=_int(get.get("goal")),
-        date_from=_date(get.get("from")),
-        date_to=_date(get.get("to")),
-        query=get.get("q", "").strip()[:100],
-        sort=get.get("sort", "start") if get.get("sort") in selectors.SORTS else "start",
-    )
 
 
 def _row(m: Mobility) -> dict[str, Any]:
@@ -101,7 +73,7 @@ def _values(m: Mobility) -> list[Any]:
 
 def listed(user: User, project: Project, filters: selectors.Filters) -> QuerySet[Mobility]:
     """The mobility list page's rows (every page), as the file holds them too."""
-    return with_amounts(selectors.filtered(selectors.mobilities_for(user).filter(project=project), filters))
+    return with_amounts(selectors.project_list(user, project, filters))
 
 
 def mobility_table(user: User, target: int | None, query: QueryDict) -> ListTable:
@@ -110,7 +82,7 @@ def mobility_table(user: User, target: int | None, query: QueryDict) -> ListTabl
     if target is None:
         raise Http404
     project = selectors.access_mobility_project(user, target)
-    mobilities = listed(user, project, filters_from(query))
+    mobilities = listed(user, project, selectors.filters_from(query))
     rows = (_values(m) for m in mobilities.prefetch_related("goals").iterator(chunk_size=500))
     return ListTable(
         title=_("Mobilities · %(project)s") % {"project": project.title},

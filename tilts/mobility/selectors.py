@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.http import QueryDict
 
 from tilts.accounts.models import Role, User
 from tilts.consortium.models import Organisation
@@ -118,6 +119,40 @@ class Filters:
     date_to: datetime.date | None = None
     query: str = ""
     sort: str = "start"
+
+
+def project_list(user: User, project: Project, filters: Filters) -> QuerySet[Mobility]:
+    """A project's mobility list as ``user`` sees it, filtered and sorted: the list page's rows and its file's."""
+    return filtered(mobilities_for(user).filter(project=project), filters)
+
+
+def int_param(value: str | None) -> int | None:
+    """A query-string number (an id, a year, a month), or None for anything else."""
+    return int(value) if value and value.isdigit() and len(value) < 10 else None
+
+
+def _date_param(value: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def filters_from(get: QueryDict) -> Filters:
+    """The list page's filters and sort from its query string (anything not understood is left out); the page and
+    its file (tilts.mobility.listexports) read them alike."""
+    status = get.get("status", "")
+    return Filters(
+        organisation=int_param(get.get("member")),
+        status=status if status in MobilityStatus.values else "",
+        activity_type=get.get("type", "")[:40],
+        country=get.get("country", "")[:2].upper(),
+        goal=int_param(get.get("goal")),
+        date_from=_date_param(get.get("from")),
+        date_to=_date_param(get.get("to")),
+        query=get.get("q", "").strip()[:100],
+        sort=get.get("sort", "start") if get.get("sort") in SORTS else "start",
+    )
 
 
 def filtered(mobilities: QuerySet[Mobility], filters: Filters) -> QuerySet[Mobility]:

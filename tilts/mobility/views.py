@@ -33,7 +33,6 @@ from tilts.core.pagination import paginate
 from tilts.grants import services as grant_services
 from tilts.mobility import selectors, services
 from tilts.mobility.forms import CancelForm, GroupActivityForm, JoinTripForm, JointTripForm, MobilityForm
-from tilts.mobility.listexports import filters_from
 from tilts.mobility.models import CalendarFeed, GroupActivity, JointTrip, Mobility, MobilityStatus
 from tilts.mobility.signals import before_shown
 from tilts.payments import selectors as payment_selectors
@@ -52,12 +51,8 @@ def _mobility(request: HttpRequest, pk: int, *, for_write: bool = False) -> Mobi
     return selectors.access_mobility(current_user(request), pk, for_write=for_write)
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 10 else None
-
-
 def _filters(request: HttpRequest) -> selectors.Filters:
-    return filters_from(request.GET)
+    return selectors.filters_from(request.GET)
 
 
 # What a row of the list shows (and what payments' amounts() reads): the rest of each row is left unread.
@@ -75,8 +70,7 @@ LIST_COLUMNS = (
 def mobility_list(request: HtmxHttpRequest, pk: int) -> HttpResponseBase:
     project = _project(request, pk)
     filters = _filters(request)
-    visible = selectors.mobilities_for(current_user(request)).filter(project=project)
-    mobilities = selectors.filtered(visible, filters)
+    mobilities = selectors.project_list(current_user(request), project, filters)
     # The page's ids come from a narrow query (the mobility table, sorted, cut to the page); only those rows are
     # then read with everything the list shows, so a page costs the same for 50 mobilities or 5 000.
     page = paginate(request, mobilities.values_list("pk", flat=True))
@@ -389,8 +383,8 @@ def calendar_month(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     project = _project(request, pk)
     today = timezone.localdate()
-    year = _int(request.GET.get("year")) or today.year
-    month = _int(request.GET.get("month")) or today.month
+    year = selectors.int_param(request.GET.get("year")) or today.year
+    month = selectors.int_param(request.GET.get("month")) or today.month
     if not (1 <= month <= 12 and 2000 <= year <= 2100):
         raise Http404
     first = datetime.date(year, month, 1)

@@ -12,6 +12,7 @@ A model whose rows change on reading pages and count in no figure (the access lo
 given (the consortium every page shows).
 """
 
+import hashlib
 import time
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -21,6 +22,9 @@ from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 FIGURES_SECONDS = 300
 VERSION_KEY = "core:figures:version"
@@ -106,6 +110,21 @@ def cached_from(key: str, compute: Callable[[], T], found: dict[str, Any], secon
         value = compute()
         cache.set(kept_under, value, seconds)
     return value
+
+
+def cached_html(request: HttpRequest, name: str, parts: tuple[object, ...], render: Callable[[], str]) -> SafeString:
+    """A rendered part of a page (a list's rows, a dashboard's tables), kept like a figure until the next change.
+
+    The key carries the signed-in person (so one person's view never reaches another, whatever their rights),
+    the active language and ``parts`` (the object shown, the page's filters, sort and page number: everything
+    the HTML depends on besides the data). What is cached must be the same on every visit of that person: no
+    CSRF token (keep forms outside the cached part), no messages, no time of day."""
+    user_pk = getattr(request.user, "pk", None) or 0
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    html = cached(f"html:{name}:{user_pk}:{get_language()}:{digest}", render)
+    if "csrfmiddlewaretoken" in html:
+        raise ValueError(f"{name}: a form with a CSRF token must stay outside the cached part of the page")
+    return mark_safe(html)  # rendered by our own templates, escaped there
 
 
 def _changed(sender: type[models.Model], **_kwargs: Any) -> None:

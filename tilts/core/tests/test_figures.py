@@ -3,8 +3,9 @@ and again when the change commits; the dashboard shows a change on the next visi
 
 import pytest
 from django.db import transaction
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import translation
 
 from tilts.accounts.models import AccessRecord
 from tilts.consortium.models import JoinApplication, JoinApplicationStatus
@@ -132,3 +133,26 @@ def test_a_bumped_version_does_not_expire_in_the_database_cache(settings) -> Non
         cursor.execute("SELECT expires FROM tilts_test_versions WHERE cache_key LIKE %s", ["%db-version"])
         (expires,) = cursor.fetchone()
     assert expires.year == 9999  # the database cache's "never"
+
+
+def test_a_rendered_part_is_kept_per_person_language_and_parts_until_a_change(consortium, coordinator, member_contact):
+    request = RequestFactory().get("/")
+    request.user = coordinator
+    render = Counter()
+    html = lambda: f"<p>{render()}</p>"  # noqa: E731
+    assert figures.cached_html(request, "test", (1, "q=a"), html) == "<p>1</p>"
+    assert figures.cached_html(request, "test", (1, "q=a"), html) == "<p>1</p>"
+    assert figures.cached_html(request, "test", (1, "q=b"), html) == "<p>2</p>"  # other filters
+    request.user = member_contact
+    assert figures.cached_html(request, "test", (1, "q=a"), html) == "<p>3</p>"  # another person
+    with translation.override("en"):
+        assert figures.cached_html(request, "test", (1, "q=a"), html) == "<p>4</p>"  # another language
+    make_project(consortium)
+    assert figures.cached_html(request, "test", (1, "q=a"), html) == "<p>5</p>"  # the data changed
+
+
+def test_a_rendered_part_with_a_form_token_is_refused(coordinator) -> None:
+    request = RequestFactory().get("/")
+    request.user = coordinator
+    with pytest.raises(ValueError, match="CSRF"):
+        figures.cached_html(request, "test", (), lambda: '<input name="csrfmiddlewaretoken" value="x">')

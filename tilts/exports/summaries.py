@@ -89,6 +89,11 @@ def scope_of(user: User) -> str:
 _version = figures.Version(VERSION_KEY)
 
 
+def version() -> int:
+    """The summaries' current version: a page's own cache of what it shows of them carries it in its keys."""
+    return _version.read()
+
+
 def bump() -> None:
     """Every cached summary is stale from now on (for writes that send no signal)."""
     _version.bump()

@@ -1,5 +1,7 @@
 """Exports in the back office: the project's export page, direct downloads, background jobs and their files."""
 
+from dataclasses import dataclass
+from functools import cache, partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -8,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from tilts.accounts.models import Role, User
 from tilts.accounts.permissions import current_user, role_required
+from tilts.core import figures
 from tilts.core.downloads import private_file
 from tilts.core.feedback import report_errors
 from tilts.core.htmx import HtmxHttpRequest
@@ -39,46 +43,81 @@ def _job(request: HttpRequest, pk: int) -> ExportJob:
     return selectors.access_export_job(current_user(request), pk)
 
 
+@dataclass(frozen=True)
+class _Head:
+    """What the top of the export page and its buttons show of the module's check (see :func:`project_exports`)."""
+
+    ready_count: int
+    template: bm.Template | None
+    csv_blocked: bool  # the file itself has a problem: no CSV button
+    inline: bool
+
+
 @role_required(*EXPORTERS)
 def project_exports(request: HttpRequest, pk: int) -> HttpResponse:
     """The exports and the module's check. The check's counts and the order of its rows come from a summary
-    cached between changes (tilts.exports.summaries); only the rows of the pages shown are read and checked."""
+    cached between changes (tilts.exports.summaries); only the rows of the pages shown are read and checked. What
+    the page shows of them is kept too: the few numbers the buttons need, and the check's rendered sections
+    (tilts.core.figures.cached_html), both dropped when the summary is (its version is in their keys) and on any
+    other change. The buttons' forms (with their CSRF token) and one's recent exports are rendered on each visit."""
     user = current_user(request)
     project = _project(request, pk)
-    check = services.module_summary(user, project)
-    problems = paginate(request, check.problem_ids)
-    left_out = paginate(request, check.left_out, param="left_out_page")
-    rows = services.summary_rows(
-        user,
-        project,
-        check,
-        [(summaries.PROBLEMS, pk, "") for pk in problems] + [(summaries.LEFT_OUT, pk, r) for pk, r in left_out],
-    )
-    problem_rows = [
-        (row.checked, [(problem, selectors.fix_link(user, row.item, problem.fix)) for problem in row.checked.problems])
-        for row in rows
-        if row.checked is not None
-    ]
-    left_out.object_list = [(row.item, row.reason) for row in rows if row.kind == summaries.LEFT_OUT]
+    summary_version = summaries.version()
+    module_summary = cache(partial(services.module_summary, user, project))  # read once, by either part
+
+    def head() -> _Head:
+        check = module_summary()
+        return _Head(check.ready_count, check.template, bool(check.file_problems), services.runs_inline(user, project))
+
+    def check_sections() -> str:
+        check = module_summary()
+        problems = paginate(request, check.problem_ids)
+        left_out = paginate(request, check.left_out, param="left_out_page")
+        rows = services.summary_rows(
+            user,
+            project,
+            check,
+            [(summaries.PROBLEMS, pk, "") for pk in problems] + [(summaries.LEFT_OUT, pk, r) for pk, r in left_out],
+        )
+        problem_rows = [
+            (
+                row.checked,
+                [(problem, selectors.fix_link(user, row.item, problem.fix)) for problem in row.checked.problems],
+            )
+            for row in rows
+            if row.checked is not None
+        ]
+        left_out.object_list = [(row.item, row.reason) for row in rows if row.kind == summaries.LEFT_OUT]
+        return render_to_string(
+            "exports/_check.html",
+            {
+                "sections": [
+                    _section_context(request, user, project, summary)
+                    for summary in services.section_summaries(user, project)
+                ],
+                "project": project,
+                "check": check,
+                "problems": problems,
+                "problem_rows": problem_rows,
+                "left_out": left_out,
+                "agreement_members": selectors.agreement_members(project),
+            },
+            request,
+        )
+
+    # The pages' links keep the whole query string, so all of it is part of the key.
+    parts = (project.pk, summaries.scope_of(user), summary_version, sorted(request.GET.lists()))
     return render(
         request,
         "exports/project_exports.html",
         {
-            "sections": [
-                _section_context(request, user, project, summary)
-                for summary in services.section_summaries(user, project)
-            ],
             "project": project,
-            "check": check,
-            "problems": problems,
-            "problem_rows": problem_rows,
-            "left_out": left_out,
+            "head": figures.cached(f"exports:head:{project.pk}:{summaries.scope_of(user)}:{summary_version}", head),
+            "check_html": figures.cached_html(request, "exports:check", parts, check_sections),
             "kinds": ExportKind.choices,
             "sheets": ", ".join(sheet_titles()),
-            "inline": services.runs_inline(user, project),
             "limit": services.inline_limit(),
             "jobs": selectors.jobs_for(user).filter(project=project, created_by=user)[:10],
-            "agreement_members": selectors.agreement_members(project),
         },
     )
 

@@ -7,13 +7,14 @@ from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from tilts.accounts.models import Role
 from tilts.accounts.permissions import current_user, role_required
-from tilts.core import uploads
+from tilts.core import figures, uploads
 from tilts.core.access import Forbidden
 from tilts.core.feedback import report_errors, show_on_form
 from tilts.core.htmx import HtmxHttpRequest
@@ -66,30 +67,46 @@ def report_list(request: HttpRequest, pk: int) -> HttpResponse:
     if status not in ReportStatus.values and status != "overdue":
         status = ""
     today = timezone.localdate()
-    services.open_ended_reports(mobilities_for(user).filter(project=project), today)
-    reports = selectors.listed(selectors.reports_for(user).filter(mobility__project=project), today, status)
-    page = paginate(request, reports.values_list("pk", flat=True))  # the ids sorted, then the page's rows read
-    shown = (
-        reports.select_related(None)  # a row shows the participant, the sending member and the report's dates
-        .select_related("mobility__participant", "mobility__sending_organisation")
-        .defer("competences", "goal_contributions", "final_grant_breakdown", "mobility__grant_breakdown")
-    )
-    page.object_list = selectors.in_order(shown, list(page.object_list))
-    unconfirmed = selectors.ended_unconfirmed(user, project.pk, today)
+
+    def rows() -> str:
+        # Opening the reports of ended mobilities is part of the cached rendering: a visit served from the cache
+        # has nothing to open, since no mobility changed since the last one (a change drops the cache) and the
+        # day is part of the key.
+        services.open_ended_reports(mobilities_for(user).filter(project=project), today)
+        reports = selectors.listed(selectors.reports_for(user).filter(mobility__project=project), today, status)
+        page = paginate(request, reports.values_list("pk", flat=True))  # the ids sorted, then the page's rows read
+        shown = (
+            reports.select_related(None)  # a row shows the participant, the sending member and the report's dates
+            .select_related("mobility__participant", "mobility__sending_organisation")
+            .defer("competences", "goal_contributions", "final_grant_breakdown", "mobility__grant_breakdown")
+        )
+        page.object_list = selectors.in_order(shown, list(page.object_list))
+        unconfirmed = selectors.ended_unconfirmed(user, project.pk, today)
+        return render_to_string(
+            "reporting/_report_rows.html",
+            {
+                "project": project,
+                "page": page,
+                "status": status,
+                "statuses": ReportStatus.choices,
+                # The first few by end date and how many there are: a long list would bury the reports.
+                "ended_unconfirmed": selectors.in_order(
+                    unconfirmed, list(unconfirmed.values_list("pk", flat=True)[:UNCONFIRMED_SHOWN])
+                ),
+                "ended_unconfirmed_more": max(0, unconfirmed.count() - UNCONFIRMED_SHOWN),
+            },
+            request,
+        )
+
+    # The rows, counts and notices are rendered once between two changes (tilts.core.figures.cached_html); the
+    # pagination links keep the whole query string, so all of it is part of the key.
+    parts = (project.pk, status, today.isoformat(), sorted(request.GET.lists()))
     return render(
         request,
         "reporting/report_list.html",
         {
             "project": project,
-            "page": page,
-            "reports": page.object_list,
-            "status": status,
-            "statuses": ReportStatus.choices,
-            # The first few by end date and how many there are: a long list would bury the reports.
-            "ended_unconfirmed": selectors.in_order(
-                unconfirmed, list(unconfirmed.values_list("pk", flat=True)[:UNCONFIRMED_SHOWN])
-            ),
-            "ended_unconfirmed_more": max(0, unconfirmed.count() - UNCONFIRMED_SHOWN),
+            "rows": figures.cached_html(request, "reporting:list", parts, rows),
         },
     )
 

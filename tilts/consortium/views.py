@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -56,34 +57,43 @@ def _consortium() -> Consortium:
 
 @role_required()
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """Everyone lands here: the page below the menu is rendered once per person, language and day between two
+    changes (tilts.core.figures.cached_html), and its costly figures are cached for everyone who shares them."""
     user = current_user(request)
-    consortium = selectors.get_consortium()
-    context: dict[str, object] = {"waiting": waiting_for(user, timezone.localdate())}
-    if user.can_view_everything and consortium is not None:
-        # Everyone lands here: what does not change between two visits is cached for a short time
-        # (tilts.core.figures, dropped on any change).
-        context["counts"], context["pending"] = figures.cached(
-            f"consortium:dashboard:{consortium.pk}",
-            lambda: (
-                selectors.dashboard_counts(consortium),
-                list(selectors.pending_applications(consortium)[:10]),
-            ),
-        )
-    if (organisation_id := user.organisation_id) is not None:
-        organisation, colleagues = figures.cached(
-            f"consortium:colleagues:{user.pk}",
-            lambda: (
-                user.organisation,
-                list(
-                    User.objects.filter(organisation_id=organisation_id, is_active=True)
-                    .exclude(pk=user.pk)
-                    .order_by(latvian("last_name"), latvian("first_name"))
+    today = timezone.localdate()
+
+    def body() -> str:
+        consortium = selectors.get_consortium()
+        context: dict[str, object] = {"waiting": waiting_for(user, today)}
+        if user.can_view_everything and consortium is not None:
+            context["counts"], context["pending"] = figures.cached(
+                f"consortium:dashboard:{consortium.pk}",
+                lambda: (
+                    selectors.dashboard_counts(consortium),
+                    list(selectors.pending_applications(consortium)[:10]),
                 ),
-            ),
-        )
-        user.organisation = organisation  # the page shows it again: read once
-        context.update(organisation=organisation, colleagues=colleagues)
-    return render(request, "consortium/dashboard.html", context)
+            )
+        if (organisation_id := user.organisation_id) is not None:
+            organisation, colleagues = figures.cached(
+                f"consortium:colleagues:{user.pk}",
+                lambda: (
+                    user.organisation,
+                    list(
+                        User.objects.filter(organisation_id=organisation_id, is_active=True)
+                        .exclude(pk=user.pk)
+                        .order_by(latvian("last_name"), latvian("first_name"))
+                    ),
+                ),
+            )
+            user.organisation = organisation  # the page shows it again: read once
+            context.update(organisation=organisation, colleagues=colleagues)
+        return render_to_string("consortium/_dashboard_body.html", context, request)
+
+    return render(
+        request,
+        "consortium/dashboard.html",
+        {"body": figures.cached_html(request, "consortium:dashboard", (today.isoformat(),), body)},
+    )
 
 
 # Applications to join -------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tilts.accounts.models import Role, User
 from tilts.accounts.permissions import current_user, role_required
+from tilts.core import figures as core_figures
 from tilts.core.access import require
 from tilts.core.downloads import private_file
 from tilts.core.feedback import report_errors, show_on_form
@@ -57,30 +59,39 @@ def project_followups(request: HttpRequest, pk: int) -> HttpResponse:
     """A project's follow-ups, what needs attention, and the colleagues reached per mobility."""
     user = current_user(request)
     project = _project(user, pk)
-    followups = selectors.followups_for(user).filter(project=project).prefetch_related("goals")
-    scope = selectors.scope_for(user, project.consortium, project)
-    mobility_page = paginate(request, selectors.reach_mobilities_for(user, project), param="mobilities_page")
-    # Both lists of what needs attention grow with the project's history: a page of each, with their counts.
-    flagged = paginate(
-        request, selectors.flagged_mobilities(user, project).select_related("participant"), param="flagged_page"
-    )
-    late = paginate(request, selectors.late_followups(user, project), param="late_page")
-    return render(
-        request,
-        "followup/project.html",
-        {
-            "project": project,
-            "followups": paginate(request, followups.order_by("-date", "pk")),
-            "flags": selectors.Flags([(m, selectors.followup_due(m)) for m in flagged], list(late)),
-            "flagged": flagged,
-            "late": late,
-            "mobility_page": mobility_page,
-            "mobility_rows": selectors.reach_per_mobility_for(user, project, mobility_page.object_list),
-            "total": figures.total_reach(scope) if scope else None,
-            "scope": scope,
-            "can_record": selectors.recordable_mobilities(user).filter(project=project).exists(),
-        },
-    )
+
+    def rows() -> str:
+        followups = selectors.followups_for(user).filter(project=project).prefetch_related("goals")
+        scope = selectors.scope_for(user, project.consortium, project)
+        mobility_page = paginate(request, selectors.reach_mobilities_for(user, project), param="mobilities_page")
+        # Both lists of what needs attention grow with the project's history: a page of each, with their counts.
+        flagged = paginate(
+            request, selectors.flagged_mobilities(user, project).select_related("participant"), param="flagged_page"
+        )
+        late = paginate(request, selectors.late_followups(user, project), param="late_page")
+        return render_to_string(
+            "followup/_project_rows.html",
+            {
+                "project": project,
+                "followups": paginate(request, followups.order_by("-date", "pk")),
+                "flags": selectors.Flags([(m, selectors.followup_due(m)) for m in flagged], list(late)),
+                "flagged": flagged,
+                "late": late,
+                "mobility_page": mobility_page,
+                "mobility_rows": selectors.reach_per_mobility_for(user, project, mobility_page.object_list),
+                "total": figures.total_reach(scope) if scope else None,
+                "scope": scope,
+                "can_record": selectors.recordable_mobilities(user).filter(project=project).exists(),
+            },
+            request,
+        )
+
+    # All but the title is rendered once between two changes (tilts.core.figures.cached_html): what is late
+    # depends on the day, and the four lists' page links keep the whole query string.
+    today = timezone.localdate()
+    parts = (project.pk, today.isoformat(), sorted(request.GET.lists()))
+    rows_html = core_figures.cached_html(request, "followup:project", parts, rows)
+    return render(request, "followup/project.html", {"project": project, "rows": rows_html})
 
 
 def _save(request: HttpRequest, form: FollowUpForm, followup: FollowUp | None) -> FollowUp | None:

@@ -280,7 +280,22 @@ def results(request: HttpRequest) -> HttpResponse:
     """What the consortium's mobilities achieved, per goal, with the workshops, seminars, courses and programmes
     delivered. Aggregates and institutions only: no participant's name."""
     consortium = _consortium()
-    results = figures.public_results(consortium, request.GET.get("page"))
-    page = results.page
-    page.param = "page"  # type: ignore[attr-defined]  # read by the page_query template tag, as paginate() sets it
-    return render(request, "followup/results.html", {"total": results.total, "goals": results.goals, "page": page})
+    page_asked = request.GET.get("page")
+
+    def body() -> str:
+        results = figures.public_results(consortium, page_asked)
+        page = results.page
+        page.param = "page"  # type: ignore[attr-defined]  # read by the page_query template tag, as paginate() sets it
+        return render_to_string(
+            "followup/_results_body.html", {"total": results.total, "goals": results.goals, "page": page}, request
+        )
+
+    # Anyone may open the page, so it is rendered once per page number and language between two changes
+    # (tilts.core.figures.cached_html; every visitor who is not signed in shares it). Only the query strings the
+    # page's own links make are kept: anything else is rendered each time, so no one can fill the cache.
+    number = page_asked or "1"
+    if set(request.GET) <= {"page"} and number.isdigit() and 0 < int(number) < 10_000:
+        shown = core_figures.cached_html(request, "followup:results", (consortium.pk, int(number)), body)
+    else:
+        shown = mark_safe(body())  # rendered by the template engine, which escaped what it showed
+    return render(request, "followup/results.html", {"body": shown})

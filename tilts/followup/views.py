@@ -228,8 +228,12 @@ def materials(request: HttpRequest, pk: int) -> FileResponse:
 # Goals dashboard ---------------------------------------------------------------------------------------------
 
 
-def _numbers_shown(numbers: dict[str, Any]) -> tuple[dict[str, Any], str]:
-    """The numbers and their tables and charts as HTML (the part of the page that grows with the members)."""
+def _numbers_shown(
+    found: Any, project: Project | None, by: str, scope: selectors.Scope
+) -> tuple[dict[str, Any], str, str]:
+    """The numbers, the page's head (whose numbers, the choice of project and grouping) and the numbers' tables
+    and charts as HTML (the part of the page that grows with the members)."""
+    numbers = reach_numbers(found, project, by, scope)
     goal_label = _("Goal %(number)s")
     charts_ = {
         "colleagues": charts.horizontal_bars(
@@ -249,26 +253,32 @@ def _numbers_shown(numbers: dict[str, Any]) -> tuple[dict[str, Any], str]:
             [(row.label, row.total) for row in numbers["periods"]],
         ),
     }
-    return numbers, render_to_string("followup/_dashboard_numbers.html", {**numbers, "charts": charts_})
+    head = render_to_string(
+        "followup/_dashboard_head.html",
+        {"scope": scope, "project": project, "by": by, "projects": found.projects.order_by("-call_year")},
+    )
+    return numbers, head, render_to_string("followup/_dashboard_numbers.html", {**numbers, "charts": charts_})
 
 
 @role_required(*DASHBOARD_READERS)
 def dashboard(request: HttpRequest) -> HttpResponse:
     found, project, by, scope = dashboard_choice(current_user(request), request.GET)
-    # The tables and charts are rendered once per scope and language and cached like the figures (dropped on the
-    # same changes): with 60 members they were most of the request.
-    numbers, shown = figures.cached(
-        f"dashboard-page:{dashboard_key(found, project, by, scope)}:{get_language()}",
-        lambda: _numbers_shown(reach_numbers(found, project, by, scope)),
+    # The head, tables and charts are rendered once per scope and language and cached like the figures (dropped on
+    # the same changes): with 60 members they were most of the request. They show nothing of the person but the
+    # scope (the institution a member contact sees); the list export's form, with its CSRF token, is not kept.
+    numbers, head, shown = figures.cached(
+        f"dashboard-view:{dashboard_key(found, project, by, scope)}:{get_language()}",
+        lambda: _numbers_shown(found, project, by, scope),
     )
     context = {
         **numbers,
         "consortium": found,
         "project": project,
-        "projects": found.projects.order_by("-call_year"),
         "scope": scope,
         "export_query": urlencode({**({"project": project.pk} if project else {}), "by": by}),
-        "numbers_html": mark_safe(shown),  # rendered by the template engine, which escaped what it showed
+        # Rendered by the template engine, which escaped what it showed.
+        "head_html": mark_safe(head),
+        "numbers_html": mark_safe(shown),
     }
     return render(request, "followup/dashboard.html", context)
 

@@ -87,6 +87,7 @@ def report_list(request: HttpRequest, pk: int) -> HttpResponse:
             {
                 "project": project,
                 "page": page,
+                "reports": page.object_list,
                 "status": status,
                 "statuses": ReportStatus.choices,
                 # The first few by end date and how many there are: a long list would bury the reports.

@@ -1,5 +1,6 @@
 """Exports in the back office: the project's export page, direct downloads, background jobs and their files."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, partial
 from typing import Any
@@ -79,11 +80,9 @@ def project_exports(request: HttpRequest, pk: int) -> HttpResponse:
             check,
             [(summaries.PROBLEMS, pk, "") for pk in problems] + [(summaries.LEFT_OUT, pk, r) for pk, r in left_out],
         )
+        link = _fix_links(partial(selectors.fix_link, user))
         problem_rows = [
-            (
-                row.checked,
-                [(problem, selectors.fix_link(user, row.item, problem.fix)) for problem in row.checked.problems],
-            )
+            (row.checked, [(problem, link(row.item, problem.fix)) for problem in row.checked.problems])
             for row in rows
             if row.checked is not None
         ]
@@ -122,10 +121,25 @@ def project_exports(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _fix_links(fix_link: Callable[[Any, str], str | None]) -> Callable[[Any, str], str | None]:
+    """``fix_link`` asked once per row and kind of fix: a row's problems often share one (each a URL to reverse
+    and a permission to check)."""
+    found: dict[tuple[type, int, str], str | None] = {}
+
+    def link(item: Any, fix: str) -> str | None:
+        key = (type(item), item.pk, fix)
+        if key not in found:
+            found[key] = fix_link(item, fix)
+        return found[key]
+
+    return link
+
+
 def _section_context(request: HttpRequest, user: User, project: Project, check: summaries.Summary) -> dict[str, Any]:
     """A section of the module on the export page: its checks, its rows with problems and what it leaves out, each
     list a page of its own (``?<section>_page=``)."""
     page = paginate(request, check.rows, param=f"{check.key}_page")
+    link = _fix_links(partial(sections.fix_link, user))
     items = []
     for row in services.summary_rows(user, project, check, list(page)):
         problems = row.checked.problems if row.checked else []
@@ -136,7 +150,7 @@ def _section_context(request: HttpRequest, user: User, project: Project, check: 
                 sections.label_of(row.item),
                 sections.detail_url(row.item),
                 sections.activity_id_of(row.item),
-                [(p, sections.fix_link(user, row.item, p.fix)) for p in problems],
+                [(p, link(row.item, p.fix)) for p in problems],
                 row.reason,
             )
         )

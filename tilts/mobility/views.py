@@ -120,7 +120,8 @@ def _list_rows(request: HttpRequest, user: User, project: Project, filters: sele
 
 
 def _list_filters(project: Project, filters: selectors.Filters) -> str:
-    memberships = Membership.objects.filter(consortium_id=project.consortium_id)
+    memberships = Membership.objects.filter(consortium_id=project.consortium_id).order_by("organisation__legal_name")
+    members = memberships.values_list("organisation_id", "organisation__short_name", "organisation__legal_name")
     return render_to_string(
         "mobility/_mobility_filters.html",
         {
@@ -128,8 +129,11 @@ def _list_filters(project: Project, filters: selectors.Filters) -> str:
             "filters": filters,
             "statuses": MobilityStatus.choices,
             "types": grant_services.activity_type_choices(project.rate_table.table),
-            "members": memberships.select_related("organisation").order_by("organisation__legal_name"),
-            "goals": Goal.objects.filter(consortium_id=project.consortium_id).order_by("number"),
+            # (id, name) as Organisation's str() names it, without building the memberships and organisations
+            "members": [(pk, short_name or legal_name) for pk, short_name, legal_name in members],
+            "goals": Goal.objects.filter(consortium_id=project.consortium_id)
+            .order_by("number")
+            .values_list("number", flat=True),
         },
     )
 

@@ -2,6 +2,7 @@
 (tilts.core.figures.cached_html): a second visit reads none of the rows, a change shows on the next visit, and
 the kept rows are never another person's or another language's."""
 
+import datetime
 import re
 
 import pytest
@@ -150,3 +151,30 @@ def test_the_people_list_keeps_its_table_until_a_change(
     assert "Zelma Jaunā" in coordinator_client.get(url, {"role": "participant"}).text
     assert "Zelma Jaunā" not in coordinator_client.get(url, {"role": "coordinator"}).text
     assert newcomer.pk
+
+
+def test_a_rows_text_is_what_the_templates_filters_print() -> None:
+    from decimal import Decimal
+
+    from django.template import Context, Template
+
+    from tilts.mobility.rows import money, short_date
+
+    template = Template('{{ value|floatformat:"2g" }}|{{ day|date:"SHORT_DATE_FORMAT" }}')
+    values = [Decimal("0"), Decimal("-0.00"), Decimal("3059.00"), Decimal("1234567.891"), Decimal("-1500.5"), None]
+    days = [datetime.date(2025, 1, 2), datetime.date(2026, 12, 31)]
+    for language in ("lv", "en"):
+        with translation.override(language):
+            for value in values:
+                for day in days:
+                    printed = template.render(Context({"value": value, "day": day}))
+                    assert f"{money(value)}|{short_date(day)}" == printed
+
+
+def test_the_list_shows_the_eu_survey_reports_status(coordinator_client: Client, project, member, goals) -> None:
+    from tilts.exports.models import EUReportStatus, ModuleMobility
+
+    mobility = many_mobilities(project, member, goals, 1)[0]
+    ModuleMobility.objects.create(project=project, mobility=mobility, eu_report_status=EUReportStatus.SUBMITTED)
+    page = coordinator_client.get("/en" + reverse("mobility:list", args=[project.pk])).text
+    assert "<li>EU Survey: Submitted</li>" in page

@@ -466,11 +466,13 @@ def _calendar_tables(request: HttpRequest, user: User, project: Project, year: i
         f"mobility:calendar:{project.pk}:{year}-{month}:{scope}",
         lambda: (selectors.month_grid(mobilities, year, month), payment_selectors.destinations(mobilities)),
     )
+    # Each day's names as (address, text): plain values render faster than lookups on each mobility.
     detail = url_for("mobility:detail")
     for week in weeks:
         for cell in week:
-            for mobility in cell.mobilities:
-                mobility.detail_url = detail(mobility.pk)  # type: ignore[attr-defined]
+            cell.names = [  # type: ignore[attr-defined]
+                (detail(m.pk), f"{m.participant.last_name} · {m.receiving_city}") for m in cell.mobilities
+            ]
     context = {
         "weeks": weeks,
         "weekdays": [(WEEKDAYS_ABBR[day], WEEKDAYS[day]) for day in range(7)],

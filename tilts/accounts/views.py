@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,6 +22,7 @@ from tilts.accounts.permissions import (
     people_visible_to,
     role_required,
 )
+from tilts.core import figures
 from tilts.core.access import require
 from tilts.core.collation import latvian
 from tilts.core.feedback import show_on_form
@@ -43,16 +45,20 @@ def person_list(request: HttpRequest) -> HttpResponse:
             | Q(organisation__legal_name__icontains=query)
         )
     people = people.order_by(latvian("last_name"), latvian("first_name"), "email")
+    # The table is kept rendered until the next change to Tilts' data (tilts.core.figures), for this person and
+    # language; the page's links keep the whole query string, so it is the key.
+    table = figures.cached_html(
+        request,
+        "people:list",
+        (request.GET.urlencode(),),
+        lambda: render_to_string(
+            "accounts/_person_table.html", {"page": paginate(request, people), "request": request}
+        ),
+    )
     return render(
         request,
         "accounts/person_list.html",
-        {
-            "page": paginate(request, people),
-            "role": role,
-            "q": query,
-            "roles": Role.choices,
-            "can_invite": bool(invitable_roles(user)),
-        },
+        {"table": table, "role": role, "q": query, "roles": Role.choices, "can_invite": bool(invitable_roles(user))},
     )
 
 

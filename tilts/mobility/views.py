@@ -14,10 +14,12 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -34,6 +36,7 @@ from tilts.grants import services as grant_services
 from tilts.mobility import selectors, services
 from tilts.mobility.forms import CancelForm, GroupActivityForm, JoinTripForm, JointTripForm, MobilityForm
 from tilts.mobility.models import CalendarFeed, GroupActivity, JointTrip, Mobility, MobilityStatus
+from tilts.mobility.rows import list_rows, url_for
 from tilts.mobility.signals import before_shown
 from tilts.payments import selectors as payment_selectors
 from tilts.payments.selectors import amounts, with_amounts
@@ -68,37 +71,71 @@ LIST_COLUMNS = (
 
 @role_required()
 def mobility_list(request: HtmxHttpRequest, pk: int) -> HttpResponseBase:
+    user = current_user(request)
     project = _project(request, pk)
     filters = _filters(request)
-    mobilities = selectors.project_list(current_user(request), project, filters)
+    query_string = request.GET.urlencode()
+    # The rows and the filters are kept rendered until the next change to Tilts' data (tilts.core.figures), for
+    # this person and language: a second visit reads neither the rows, nor their count, nor the members and goals.
+    # The page's links keep the whole query string, so it is part of the key.
+    rows = figures.cached_html(
+        request, "mobility:list-rows", (project.pk, query_string), partial(_list_rows, request, user, project, filters)
+    )
+    count, table = rows.split(ROWS_MARK, 1)
+    context = {
+        "project": project,
+        "rows": {"count": mark_safe(count), "table": mark_safe(table)},  # parts of the cached part
+        "query_string": query_string,
+        "can_plan": user.is_coordinator or user.is_member_contact,
+    }
+    if request.htmx:
+        return render(request, "mobility/_mobility_rows.html", context)
+    context["filter_form"] = figures.cached_html(
+        request, "mobility:list-filters", (project.pk, filters), partial(_list_filters, project, filters)
+    )
+    return render(request, "mobility/mobility_list.html", context)
+
+
+# Between the count and the table in the cached rows: the export form (with its CSRF token) goes there.
+ROWS_MARK = "<!--rows-->"
+
+
+def _list_rows(request: HttpRequest, user: User, project: Project, filters: selectors.Filters) -> str:
+    mobilities = selectors.project_list(user, project, filters)
     # The page's ids come from a narrow query (the mobility table, sorted, cut to the page); only those rows are
     # then read with everything the list shows, so a page costs the same for 50 mobilities or 5 000.
     page = paginate(request, mobilities.values_list("pk", flat=True))
     # The reports column: the consortium's report in Tilts and the module's EU Survey report, one query. The ids
     # were read from what this person sees; every row is of this project, which is not read again for each.
-    rows = (
+    read = (
         with_amounts(Mobility.objects.select_related("sending_organisation", "participant", "trip", "report", "module"))
         .prefetch_related("goals")
         .only(*LIST_COLUMNS)
     )
-    page.object_list = selectors.in_order(list(page.object_list), rows)
-    for mobility in page.object_list:
+    mobilities_read = selectors.in_order(list(page.object_list), read)
+    for mobility in mobilities_read:
         mobility.project = project
-        mobility.goal_numbers = ", ".join(str(goal.number) for goal in mobility.goals.all())  # type: ignore[attr-defined]
-    memberships = Membership.objects.filter(consortium_id=project.consortium_id)
-    context = {
-        "project": project,
-        "page": page,
-        "filters": filters,
-        "statuses": MobilityStatus.choices,
-        "types": grant_services.activity_type_choices(project.rate_table.table),
-        "members": memberships.select_related("organisation").order_by("organisation__legal_name"),
-        "goals": Goal.objects.filter(consortium_id=project.consortium_id).order_by("number"),
-        "query_string": request.GET.urlencode(),
-        "can_plan": current_user(request).is_coordinator or current_user(request).is_member_contact,
-    }
-    template = "mobility/_mobility_rows.html" if request.htmx else "mobility/mobility_list.html"
-    return render(request, template, context)
+    page.object_list = list_rows(mobilities_read)
+    return render_to_string("mobility/_mobility_table.html", {"page": page, "request": request})
+
+
+def _list_filters(project: Project, filters: selectors.Filters) -> str:
+    memberships = Membership.objects.filter(consortium_id=project.consortium_id).order_by("organisation__legal_name")
+    members = memberships.values_list("organisation_id", "organisation__short_name", "organisation__legal_name")
+    return render_to_string(
+        "mobility/_mobility_filters.html",
+        {
+            "project": project,
+            "filters": filters,
+            "statuses": MobilityStatus.choices,
+            "types": grant_services.activity_type_choices(project.rate_table.table),
+            # (id, name) as Organisation's str() names it, without building the memberships and organisations
+            "members": [(pk, short_name or legal_name) for pk, short_name, legal_name in members],
+            "goals": Goal.objects.filter(consortium_id=project.consortium_id)
+            .order_by("number")
+            .values_list("number", flat=True),
+        },
+    )
 
 
 def _form_context(
@@ -371,11 +408,17 @@ def recalculations(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.COORDINATOR, Role.AUDITOR)
 def budget(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
-    # Summed over every mobility of the project: cached for a short time, dropped on any change (tilts.core.figures).
+    # Summed over every mobility of the project: the sums and the rendered tables are cached for a short time,
+    # dropped on any change (tilts.core.figures).
+    tables = figures.cached_html(request, "mobility:budget", (project.pk,), partial(_budget_tables, request, project))
+    return render(request, "mobility/budget.html", {"project": project, "tables": tables})
+
+
+def _budget_tables(request: HttpRequest, project: Project) -> str:
     budget = figures.cached(
         f"mobility:budget:{project.pk}:{get_language()}", partial(selectors.project_budget, project)
     )
-    return render(request, "mobility/budget.html", {"project": project, "budget": budget})
+    return render_to_string("mobility/_budget_tables.html", {"project": project, "budget": budget})
 
 
 @role_required()
@@ -390,6 +433,31 @@ def calendar_month(request: HttpRequest, pk: int) -> HttpResponse:
     first = datetime.date(year, month, 1)
     previous = first - datetime.timedelta(days=1)
     following = first + datetime.timedelta(days=32)
+    # The month and the destinations, rendered, are kept until the next change (tilts.core.figures) for this person
+    # and language; the feeds between them, with their form's CSRF token, are not.
+    render_tables = partial(_calendar_tables, request, user, project, year, month)
+    feeds = _feeds(request, user, project)  # first: creating them is a change, which drops what is cached
+    tables = figures.cached_html(request, "mobility:calendar", (project.pk, year, month), render_tables)
+    grid, destinations = tables.split(DESTINATIONS_MARK, 1)
+    return render(
+        request,
+        "mobility/calendar.html",
+        {
+            "project": project,
+            "grid": mark_safe(grid),  # parts of the cached part
+            "month": first,
+            "previous": previous,
+            "next": following,
+            "feeds": feeds,
+            "destinations": mark_safe(destinations),
+        },
+    )
+
+
+DESTINATIONS_MARK = "<!--destinations-->"
+
+
+def _calendar_tables(request: HttpRequest, user: User, project: Project, year: int, month: int) -> str:
     mobilities = selectors.mobilities_for(user).filter(project=project)
     # The month and the destinations read every mobility of the project the person sees: cached for a short time,
     # dropped on any change (tilts.core.figures), shared by everyone who sees everything.
@@ -398,20 +466,20 @@ def calendar_month(request: HttpRequest, pk: int) -> HttpResponse:
         f"mobility:calendar:{project.pk}:{year}-{month}:{scope}",
         lambda: (selectors.month_grid(mobilities, year, month), payment_selectors.destinations(mobilities)),
     )
-    return render(
-        request,
-        "mobility/calendar.html",
-        {
-            "project": project,
-            "weeks": weeks,
-            "month": first,
-            "weekdays": [(WEEKDAYS_ABBR[day], WEEKDAYS[day]) for day in range(7)],
-            "previous": previous,
-            "next": following,
-            "feeds": _feeds(request, user, project),
-            "destinations": destinations,
-        },
-    )
+    # Each day's names as (address, text): plain values render faster than lookups on each mobility.
+    detail = url_for("mobility:detail")
+    for week in weeks:
+        for cell in week:
+            cell.names = [  # type: ignore[attr-defined]
+                (detail(m.pk), f"{m.participant.last_name} · {m.receiving_city}") for m in cell.mobilities
+            ]
+    context = {
+        "weeks": weeks,
+        "weekdays": [(WEEKDAYS_ABBR[day], WEEKDAYS[day]) for day in range(7)],
+        "list_url": reverse("mobility:list", args=[project.pk]),
+        "destinations": destinations,
+    }
+    return render_to_string("mobility/_calendar_tables.html", context)
 
 
 def _feeds(request: HttpRequest, user: User, project: Project) -> list[tuple[str, str]]:

@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 
+from tilts.core.templatetags.choices import label
 from tilts.mobility.models import Mobility, MobilityStatus
 from tilts.payments.selectors import amounts
-from tilts.reporting.models import ParticipantReport, ReportStatus
 
 # A number no id reaches, reversed in place of the id: the rest of the address is the same for every row.
 _SENTINEL = 987654321
@@ -81,7 +81,6 @@ def list_rows(mobilities: Iterable[Mobility]) -> list[ListRow]:
     detail, trip_detail = url_for("mobility:detail"), url_for("mobility:trip")
     report_detail = url_for("reporting:detail")
     statuses = {value: str(label) for value, label in MobilityStatus.choices}
-    report_statuses = {value: str(label) for value, label in ReportStatus.choices}
     language = get_language() or "lv"
     activity_labels: dict[tuple[int, str], str] = {}
     rows = []
@@ -90,7 +89,7 @@ def list_rows(mobilities: Iterable[Mobility]) -> list[ListRow]:
         if key not in activity_labels:
             activity = m.project.rate_table.table.activity_types.get(m.activity_type)
             activity_labels[key] = activity.label(language) if activity else m.activity_type
-        report: ParticipantReport | None = getattr(m, "report", None)
+        report = getattr(m, "report", None)  # reporting's, read with the row (mobility sits below reporting)
         module = getattr(m, "module", None)
         a = amounts(m)
         rows.append(
@@ -108,8 +107,8 @@ def list_rows(mobilities: Iterable[Mobility]) -> list[ListRow]:
                 status=m.status,
                 status_label=statuses.get(m.status, m.status),
                 report_url=report_detail(report.pk) if report else "",
-                report_status=report_statuses.get(report.status, report.status) if report else "",
-                eu_report_status=module.get_eu_report_status_display() if module and module.eu_report_status else "",
+                report_status=label(report, "status") if report else "",
+                eu_report_status=label(module, "eu_report_status") if module and module.eu_report_status else "",
                 agreed=money(a.agreed),
                 agreed_is_planned=a.agreed_is_planned,
                 final="—" if a.final is None else money(a.final),

@@ -3,28 +3,52 @@ dropped on any change.
 
 For any app (the reach figures of tilts.followup.figures use it too): Django's cache (shared by the workers
 when a shared backend is configured) keeps a figure for ``FIGURES_SECONDS`` under a key that carries a version
-number, and a saved, deleted or re-linked row of any of the project's own models bumps that version, so no stale
-figure is shown. The bump happens at once and again when the change's transaction commits: a figure another
-worker computed in between, from what was then committed, is dropped too.
+number, and any write to a table of the project's own models moves that number on, so no stale figure is shown.
+
+Writes are seen where they reach the database (a wrapper on every connection reads the first words of each
+statement), so ``save()``, ``delete()``, a link added or removed, ``QuerySet.update()``, ``bulk_create``,
+``bulk_update`` and raw SQL all count, and none can be forgotten. A write only marks the change (per thread, as
+Django's connections and transactions are); the number moves (a get and a set with the database cache) however
+many rows the transaction writes:
+
+- once when the transaction commits (one ``on_commit`` hook per transaction), so every worker drops what it
+  computed from the data before, including a figure another worker computed from it in the meantime;
+- and before this thread's next read of a figure after a change not yet committed, so the request that made the
+  change sees it at once (a transaction that only writes pays nothing for this).
+
+Outside a transaction (autocommit) a write is committed when it returns, so the number moves then. A transaction
+that is rolled back moves nothing at commit; if this thread read a figure inside it (moving the number and keeping
+what it computed from the rolled-back rows), the number moves again before its next read and at the end of the
+request or background task, so nothing computed from rows that never existed is shown after that.
 
 A model whose rows change on reading pages and count in no figure (the access log) is left out with
 :func:`ignore_changes_of`. Within one request the version is read once, and so is what :func:`per_request` is
 given (the consortium every page shows).
 """
 
+import contextlib
 import hashlib
+import logging
+import re
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
-from django.core.cache import cache
+from django.apps import apps
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.base import BaseCache
 from django.core.signals import request_finished, request_started
-from django.db import models, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db import DatabaseError, connections, models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate, pre_migrate
 from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+
+logger = logging.getLogger(__name__)
 
 FIGURES_SECONDS = 300
 VERSION_KEY = "core:figures:version"
@@ -38,6 +62,7 @@ _request_memo: ContextVar[dict[str, Any] | None] = ContextVar("figures_request_m
 def ignore_changes_of(*ignored: type[models.Model]) -> None:
     """Changes to these models leave the cached figures as they are."""
     _ignored.update(model._meta.label_lower for model in ignored)
+    _forget_tables()
 
 
 def per_request(key: str, compute: Callable[[], T]) -> T:
@@ -51,16 +76,31 @@ def per_request(key: str, compute: Callable[[], T]) -> T:
     return value
 
 
+def _forget_request_memo(*versions: "Version") -> None:
+    """Forget what the request has read once: all of it (after a change), or only these versions' numbers (when
+    they move for a change that came before what was read)."""
+    memo = _request_memo.get()
+    if memo is None:
+        return
+    if not versions:
+        memo.clear()
+    for moved in versions:
+        memo.pop(moved.key, None)
+
+
 class Version:
     """A number in the cache that every key of one kind of cached value carries; bumping it makes all of them stale
     at once. It never expires, and when it is missing (never set, or evicted) it starts again from the clock, so a
     value kept under an earlier number is never read again. Other apps' caches with their own, narrower reasons to
-    drop (the export page's check summaries) use one too."""
+    drop (the export page's check summaries) use one too: :meth:`watch` names the models whose writes concern
+    them, and :meth:`mark` tells of a change seen otherwise (a signal)."""
 
     def __init__(self, key: str) -> None:
         self.key = key
 
     def read(self) -> int:
+        """The current number, moved on first if this thread changed something since it last read it."""
+        _settle_before_read(self)
         version = cache.get(self.key)
         if version is None:
             cache.add(self.key, time.time_ns() // 1000, timeout=None)
@@ -68,11 +108,28 @@ class Version:
         return int(version)
 
     def bump(self) -> None:
-        try:
-            cache.incr(self.key)
-            cache.touch(self.key, timeout=None)  # the database cache's incr sets the default timeout again
-        except ValueError:  # not set yet, or evicted: the next read starts a new number
-            pass
+        """Move the number on now (:meth:`mark` is what a change calls: it moves it when needed)."""
+        if type(caches[DEFAULT_CACHE_ALIAS]).incr is not BaseCache.incr:
+            # One step in the backend (Redis, process memory), keeping "never expires"; a number not set yet, or
+            # evicted, is left to the next read, which starts a new one.
+            with contextlib.suppress(ValueError):
+                cache.incr(self.key)
+            return
+        # Django's own incr (the database cache's) is a get and a set with the default timeout, which would let the
+        # number expire; the same two steps with "never" instead.
+        version = cache.get(self.key)
+        if version is not None:
+            cache.set(self.key, int(version) + 1, timeout=None)
+
+    def mark(self) -> None:
+        """Something these values depend on changed: the number moves before this thread's next read and when
+        the transaction commits (at once outside a transaction)."""
+        _changed((self,), transaction.get_connection())
+
+    def watch(self, *watched: type[models.Model]) -> None:
+        """Any write to these models' tables marks a change (see the module's docstring)."""
+        _watched.setdefault(self, set()).update(model._meta.db_table for model in watched)
+        _forget_tables()
 
 
 _figures_version = Version(VERSION_KEY)
@@ -80,15 +137,13 @@ _figures_version = Version(VERSION_KEY)
 
 def version() -> int:
     """The figures' current version (read once per request)."""
+    _settle_before_read(_figures_version)
     return per_request(VERSION_KEY, _figures_version.read)
 
 
 def invalidate(**_kwargs: Any) -> None:
-    """Every cached figure is stale from now on."""
-    _figures_version.bump()
-    memo = _request_memo.get()
-    if memo is not None:
-        memo.clear()
+    """Every cached figure is stale from now on: for this thread at once, for the others once committed."""
+    _figures_version.mark()
 
 
 def cached(key: str, compute: Callable[[], T], seconds: int = FIGURES_SECONDS) -> T:
@@ -127,13 +182,165 @@ def cached_html(request: HttpRequest, name: str, parts: tuple[object, ...], rend
     return mark_safe(html)  # rendered by our own templates, escaped there
 
 
-def _changed(sender: type[models.Model], **_kwargs: Any) -> None:
-    if not sender.__module__.startswith("tilts.") or sender._meta.label_lower in _ignored:
+# --- Which writes concern which version ------------------------------------------------------------------------
+
+# Versions with their own tables (Version.watch); the figures' version watches every table of Tilts' models.
+_watched: dict[Version, set[str]] = {}
+_by_table: dict[str, tuple[Version, ...]] | None = None
+# The table a statement writes to: Django's INSERT, UPDATE and DELETE (and hand-written ones like them).
+_WRITE = re.compile(
+    r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(?:ONLY\s+)?(?:["`]?\w+["`]?\.)?["`]?(\w+)', re.IGNORECASE
+)
+
+
+def _forget_tables() -> None:
+    global _by_table
+    _by_table = None
+
+
+def _tables() -> dict[str, tuple[Version, ...]]:
+    global _by_table
+    if _by_table is None:
+        found: dict[str, list[Version]] = {}
+        for model in apps.get_models(include_auto_created=True):  # with the links' tables and the history's
+            meta = model._meta
+            if model.__module__.startswith("tilts.") and not meta.proxy and meta.label_lower not in _ignored:
+                found.setdefault(meta.db_table, []).append(_figures_version)
+        for watcher, tables in _watched.items():
+            for table in tables:
+                found.setdefault(table, []).append(watcher)
+        _by_table = {table: tuple(versions) for table, versions in found.items()}
+    return _by_table
+
+
+def _watch_writes(execute: Callable[..., Any], sql: Any, params: Any, many: bool, context: dict[str, Any]) -> Any:
+    """A connection's execute wrapper: a statement that wrote rows of a watched table marks its versions changed."""
+    result = execute(sql, params, many, context)
+    if isinstance(sql, str) and (write := _WRITE.match(sql)) is not None:
+        versions = _tables().get(write[1])
+        if versions and getattr(context["cursor"], "rowcount", -1) != 0:  # 0: nothing written
+            _changed(versions, context["connection"])
+    return result
+
+
+def _watch_connection(connection: BaseDatabaseWrapper, **_kwargs: Any) -> None:
+    if _watch_writes not in connection.execute_wrappers:
+        # First, so that a `with connection.execute_wrapper(...)` block (which removes the last one) keeps it.
+        connection.execute_wrappers.insert(0, _watch_writes)
+
+
+# --- When a version moves: marked per thread, moved once per transaction and before the thread's next read ------
+
+
+class _Pending(threading.local):
+    """This thread's changes (Django gives each thread its own connection, so its own transactions)."""
+
+    def __init__(self) -> None:
+        self.unread: set[Version] = set()  # changed and not moved since: moved before this thread's next read
+        self.hook: _CommitHook | None = None  # the open transaction's
+
+
+_pending = _Pending()
+
+
+class _CommitHook:
+    """What one transaction changed, moved on once after it commits (its ``on_commit`` hook)."""
+
+    def __init__(self) -> None:
+        self.changed: set[Version] = set()
+        self.moved_inside: set[Version] = set()  # moved while it was open (a read after a change)
+
+    def __call__(self) -> None:
+        if _pending.hook is self:
+            _pending.hook = None
+            _pending.unread -= self.changed
+        _forget_request_memo(*self.changed)
+        _move(self.changed)
+
+
+def _changed(versions: Iterable[Version], connection: BaseDatabaseWrapper) -> None:
+    if _migrating:
+        _changed_by_migrations.update(versions)
         return
-    invalidate()
+    _forget_request_memo()
+    _settle(connection)
+    if not connection.in_atomic_block:  # autocommit: the change is committed already
+        _move(versions)
+        return
+    if _pending.hook is None:
+        _pending.hook = _CommitHook()
+        transaction.on_commit(_pending.hook, using=connection.alias, robust=True)
+    _pending.hook.changed.update(versions)
+    _pending.unread.update(versions)
+
+
+def _settle(connection: BaseDatabaseWrapper) -> None:
+    """When the open transaction's hook is no longer waiting to run, its transaction (or the savepoint the hook was
+    registered in) was rolled back: what was moved inside moves again before the next read (figures may have been
+    kept from rows that no longer exist); the rest needs nothing. (While a commit runs its hooks, one before ours
+    that writes or reads finds ours gone too: ours still moves what it holds, and this costs a move more.)"""
+    hook = _pending.hook
+    if hook is None:
+        return
+    if connection.in_atomic_block and any(entry[1] is hook for entry in connection.run_on_commit):
+        return
+    _pending.hook = None
+    _pending.unread = set(hook.moved_inside)
+    _forget_request_memo()  # read from rows that were rolled back
+
+
+def _settle_before_read(version: Version) -> None:
+    if _pending.hook is None and not _pending.unread:
+        return
     connection = transaction.get_connection()
-    if connection.in_atomic_block and not any(hook is invalidate for _ids, hook, _robust in connection.run_on_commit):
-        transaction.on_commit(invalidate)
+    _settle(connection)
+    if version in _pending.unread:
+        _pending.unread.discard(version)
+        if _pending.hook is not None:
+            _pending.hook.moved_inside.add(version)
+        _forget_request_memo(version)
+        _move((version,))
+
+
+def _move(versions: Iterable[Version]) -> None:
+    for moved in versions:
+        try:
+            moved.bump()
+        except DatabaseError:
+            # The database cache's table is made after the migrations (whose writes count too), and a lost
+            # connection must not undo a committed change; figures then expire by themselves.
+            if transaction.get_connection().in_atomic_block:
+                raise
+            logger.warning("Could not move the cached values' version %s on", moved.key, exc_info=True)
+
+
+def flush() -> None:
+    """Move on now what this thread changed and has not moved yet (the end of a request or background task)."""
+    connection = transaction.get_connection()
+    _settle(connection)
+    if _pending.unread and not connection.in_atomic_block:
+        unread, _pending.unread = _pending.unread, set()
+        _move(unread)
+
+
+# ``migrate`` writes before the database cache's table exists (it is made once the migrations are done): what its
+# migrations change moves on once, at the end.
+_migrating = False
+_changed_by_migrations: set[Version] = set()
+
+
+def _migrations_start(**_kwargs: Any) -> None:
+    global _migrating
+    _migrating = True
+
+
+def _migrations_done(**_kwargs: Any) -> None:
+    global _migrating
+    if _migrating:
+        _migrating = False
+        changed = set(_changed_by_migrations)
+        _changed_by_migrations.clear()
+        _move(changed)
 
 
 def _request_starts(**_kwargs: Any) -> None:
@@ -142,12 +349,26 @@ def _request_starts(**_kwargs: Any) -> None:
 
 def _request_ends(**_kwargs: Any) -> None:
     _request_memo.set(None)
+    flush()
+
+
+def _task_ends(**_kwargs: Any) -> None:
+    flush()
 
 
 def connect() -> None:
-    """Listen to every model's changes (called once, when the core app is ready)."""
-    post_save.connect(_changed, dispatch_uid="core-figures-save")
-    post_delete.connect(_changed, dispatch_uid="core-figures-delete")
-    m2m_changed.connect(_changed, dispatch_uid="core-figures-m2m")
+    """Watch every connection's writes and the requests' and background tasks' ends (called once, when the core
+    app is ready)."""
+    from django_tasks.signals import task_finished
+
+    connection_created.connect(_watch_connection, dispatch_uid="core-figures-watch-writes")
+    pre_migrate.connect(_migrations_start, dispatch_uid="core-figures-migrations-start")
+    # After the cache table is made (tilts.core.apps connects that to the same sender first).
+    post_migrate.connect(
+        _migrations_done, sender=apps.get_app_config("contenttypes"), dispatch_uid="core-figures-migrations-done"
+    )
+    for connection in connections.all(initialized_only=True):
+        _watch_connection(connection)
     request_started.connect(_request_starts, dispatch_uid="core-figures-request-started")
     request_finished.connect(_request_ends, dispatch_uid="core-figures-request-finished")
+    task_finished.connect(_task_ends, dispatch_uid="core-figures-task-finished")

@@ -116,7 +116,6 @@ def assign_activity_ids(project: Project) -> int:
                 f"UPDATE {table} SET number = %s, activity_id = %s WHERE id = %s",
                 [(record.number, record.activity_id, record.pk) for record in changed],
             )
-    summaries.bump()  # neither insert sends a signal; the IDs are in the check's cells
     return len(waiting)
 
 
@@ -144,7 +143,6 @@ def assign_group_activity_ids(project: Project) -> int:
         GroupActivity.objects.filter(pk=group.pk).update(
             module_number=number, activity_id=group_activity_id(project, number)
         )
-    summaries.bump()
     return len(waiting)
 
 

@@ -7,9 +7,10 @@ back, which rows have a problem (held back first), what is left out and why, the
 activity types to confirm. These (a :class:`Summary`) are kept in Django's cache for ``SUMMARY_SECONDS`` per
 project, scope (whole project, or a member's institution) and language; any change to what the check reads (a
 mobility, its module record or report, a person, an organisation, a project, the register, a group activity, a
-rate table) bumps a version number that is part of every key (a ``tilts.core.figures.Version``), so no stale count
-is shown. A page then checks again only the rows it shows (at most 50), with the file's duplicate IDs from
-the summary, which gives the same problems as the full check.
+rate table; a save, ``update()``, bulk or raw write alike) bumps a version number that is part of every key (a
+``tilts.core.figures.Version``, moved once per transaction), so no stale count is shown. A page then checks again
+only the rows it shows (at most 50), with the file's duplicate IDs from the summary, which gives the same problems
+as the full check.
 """
 
 from collections.abc import Callable
@@ -17,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 
@@ -95,15 +95,14 @@ def version() -> int:
 
 
 def bump() -> None:
-    """Every cached summary is stale from now on (for writes that send no signal)."""
-    _version.bump()
+    """Every cached summary is stale from now on (writes to the watched tables, signals or not, need no call)."""
+    _version.mark()
 
 
 def invalidate(**_kwargs: Any) -> None:
-    """Every cached summary is stale from now on, and again once the change is committed (a page computing the
-    check meanwhile would otherwise keep what it read before the commit under the new version)."""
-    bump()
-    transaction.on_commit(bump)
+    """Every cached summary is stale from now on: for this thread at once, for the others once the change is
+    committed (``figures.Version.mark``)."""
+    _version.mark()
 
 
 def cached(user: User, project: Project, name: str, compute: Callable[[], list[Summary]]) -> list[Summary]:
@@ -130,9 +129,9 @@ def connect() -> None:
     from tilts.mobility.models import GroupActivity, Mobility
     from tilts.reporting.models import ParticipantReport
 
-    post_save.connect(_user_saved, sender=User, dispatch_uid="exports-check-save-User")
-    post_delete.connect(invalidate, sender=User, dispatch_uid="exports-check-delete-User")
-    for model in (
+    # Any write to these tables (a save, a delete, an update() or a bulk or raw insert) marks a change; people
+    # through signals, since signing in writes to their table too.
+    _version.watch(
         Mobility,
         ModuleMobility,
         ParticipantReport,
@@ -141,6 +140,6 @@ def connect() -> None:
         Project,
         GroupActivity,
         RateTable,
-    ):
-        post_save.connect(invalidate, sender=model, dispatch_uid=f"exports-check-save-{model.__name__}")
-        post_delete.connect(invalidate, sender=model, dispatch_uid=f"exports-check-delete-{model.__name__}")
+    )
+    post_save.connect(_user_saved, sender=User, dispatch_uid="exports-check-save-User")
+    post_delete.connect(invalidate, sender=User, dispatch_uid="exports-check-delete-User")

@@ -18,7 +18,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from importlib import import_module
 from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -37,7 +36,7 @@ from simple_history.utils import bulk_create_with_history
 from tilts.accounts.models import User
 from tilts.consortium.models import Goal, Organisation
 from tilts.consortium.selectors import active_members
-from tilts.core import figures, uploads
+from tilts.core import uploads
 from tilts.core.spreadsheets import safe_row
 from tilts.grants import services as grant_services
 from tilts.grants.rules.gazetteer import fold
@@ -787,11 +786,6 @@ def create_all(user: User, checked: Checked) -> int:
         [cost for mobility in created for cost in costs.rows_for(mobility.pk, mobility.grant_breakdown, None)],
         batch_size=1000,
     )
-    # The public and dashboard figures are cached (tilts.core.figures), and so is the export page's check
-    # (tilts.exports.summaries, which depends on this app, not the other way); bulk inserts send no post_save, so
-    # they are told here.
-    transaction.on_commit(figures.invalidate)
-    transaction.on_commit(import_module("tilts.exports.summaries").bump)
     return len(created)
 
 

@@ -22,6 +22,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+    # Under xdist the test database is migrated once and copied for each worker (tilts/core/tests/testdb.py).
+    from tilts.core.tests import testdb
+
+    testdb.configure(config)
+
 
 # The tests that also run on SQLite (the second pass of scripts/run-tests.sh, `-m db_specific`): those of code
 # whose SQL or behaviour differs between the two databases, so that `make run` (SQLite) keeps working. Everything

@@ -1,7 +1,10 @@
 """Shared test set-up: Chromium from Debian for Playwright, and the fixtures most tests need."""
 
+import itertools
 import os
+import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -21,6 +24,11 @@ def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+    # Under xdist the test database is migrated once and copied for each worker (tilts/core/tests/testdb.py).
+    from tilts.core.tests import testdb
+
+    testdb.configure(config)
 
 
 # The tests that also run on SQLite (the second pass of scripts/run-tests.sh, `-m db_specific`): those of code
@@ -53,6 +61,37 @@ DATABASE_SPECIFIC = {
     "tilts/exports/tests/test_realised.py": "realised amounts summed for the export",
     "tilts/core/tests/test_waiting.py": "counts per project and call",
 }
+
+
+def _only_database_specific(config: pytest.Config) -> bool:
+    """Whether the ``-m`` expression selects no test without the db_specific mark (the SQLite pass)."""
+    markexpr = config.getoption("markexpr", "")
+    if "db_specific" not in markexpr:
+        return False
+    from _pytest.mark.expression import Expression
+
+    expression = Expression.compile(markexpr)
+    names = sorted(set(re.findall(r"[A-Za-z_]\w*", markexpr)) - {"and", "or", "not", "db_specific"})
+    marks: dict[str, bool] = {}
+    for values in itertools.product((False, True), repeat=len(names)):
+        marks.update(zip(names, values, strict=True))
+        if expression.evaluate(lambda name, /, **kwargs: marks.get(name, False)):
+            return False
+    return True
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """In a run of the db_specific tests only, the other test files are not even imported: collecting all of them
+    (with schemathesis building its cases) costs each worker half a minute. A file is collected if it is listed in
+    DATABASE_SPECIFIC or mentions db_specific (a test marked ``@pytest.mark.db_specific`` itself)."""
+    if not (collection_path.name.startswith("test_") and collection_path.suffix == ".py"):
+        return None
+    if not _only_database_specific(config):
+        return None
+    relative = collection_path.relative_to(config.rootpath).as_posix()
+    if relative in DATABASE_SPECIFIC or "db_specific" in collection_path.read_text(encoding="utf-8"):
+        return None
+    return True
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -127,7 +127,7 @@ def first_page(
     """The first ``limit`` rows of a list that an answer carries inside an object (with totals, say), and the
     address of the next page on the list's own keyset endpoint ``path`` (``None`` when the list is whole)."""
     scratch = HttpResponse()
-    rows = page(request, scratch, queryset, PageQuery(limit=limit), order)
+    rows = page(request, scratch, queryset, PageQuery(cursor="", limit=limit), order)
     cursor = scratch.get("X-Next-Cursor")
     if cursor is None:
         return rows, None

@@ -172,7 +172,7 @@ def module_outline(user: User, project: Project) -> ModuleOutline:
     return ModuleOutline(template, module_file_problems(project, template, register), register, left_out, duplicates)
 
 
-CHUNK = 1000
+CHUNK = 500
 
 
 def checked_in_chunks(user: User, project: Project, outline: ModuleOutline) -> Iterator[list[bm.CheckedRow]]:

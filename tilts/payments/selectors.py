@@ -125,6 +125,9 @@ def prefinancing_due(agreement: Agreement) -> Decimal:
     return dict(payment_schedule(agreement))["prefinancing"]
 
 
+KIND_LABELS = dict(PaymentKind.choices)  # lazy: translated when a schedule is made
+
+
 def schedule(mobility: Mobility) -> list[Instalment]:
     """The pre-financing (the agreement's percentage of its total, within 30 days of signing) and the balance
     (the final grant less the pre-financing paid, within 45 days of the report's acceptance)."""
@@ -134,7 +137,7 @@ def schedule(mobility: Mobility) -> list[Instalment]:
     payments = {payment.kind: payment for payment in _payments(mobility)}
     agreement = _agreement_in_force(mobility)
     report = _report(mobility)
-    labels = dict(PaymentKind.choices)
+    labels = KIND_LABELS
     if agreement is None:
         first = Instalment(
             PaymentKind.PREFINANCING,
@@ -282,6 +285,7 @@ def export_rows(mobilities: Iterable[Mobility]) -> tuple[list[str], list[list[An
     from django.utils.translation import gettext as _
 
     from tilts.core.collation import latvian_sort_key
+    from tilts.payments.models import PaidTo
 
     headers = [
         _("Sending member"),
@@ -307,6 +311,9 @@ def export_rows(mobilities: Iterable[Mobility]) -> tuple[list[str], list[list[An
     # in the order given and its subtotal.
     members: dict[int, MemberPayments] = {}
     rows_of: dict[int, list[list[Any]]] = {}
+    # get_FOO_display's labels, translated once instead of for every row.
+    statuses = {value: str(label) for value, label in MobilityStatus.choices}
+    paid_to = {value: str(label) for value, label in PaidTo.choices}
     for mobility in mobilities:
         figures = amounts(mobility)
         member = members.get(mobility.sending_organisation_id)
@@ -324,7 +331,7 @@ def export_rows(mobilities: Iterable[Mobility]) -> tuple[list[str], list[list[An
             member.name,
             str(mobility.participant),
             f"{mobility.receiving_name}, {mobility.receiving_city} ({mobility.start_date:%Y-%m-%d})",
-            str(mobility.get_status_display()),
+            statuses.get(mobility.status, mobility.status),
             figures.agreed,
             figures.final,
             figures.paid,
@@ -336,7 +343,7 @@ def export_rows(mobilities: Iterable[Mobility]) -> tuple[list[str], list[list[An
                 instalment.due_on,
                 payment.amount if payment else None,
                 payment.paid_on if payment else None,
-                str(payment.get_paid_to_display()) if payment else "",
+                paid_to.get(payment.paid_to, payment.paid_to) if payment else "",
             ]
         rows_of[mobility.sending_organisation_id].append(row)
     ordered = sorted(members.values(), key=lambda entry: latvian_sort_key(entry.name))

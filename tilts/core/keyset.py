@@ -13,6 +13,7 @@ import datetime
 import json
 from collections.abc import Sequence
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
@@ -35,6 +36,12 @@ class PageQuery(Schema):
         description="Where to continue: the X-Next-Cursor header (or the Link rel=next) of the previous page.",
     )
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Rows per page, at most {MAX_LIMIT}.")
+
+
+class LimitQuery(Schema):
+    limit: int = Field(
+        DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Rows of each list in the answer, at most {MAX_LIMIT}."
+    )
 
 
 def _encode(values: Sequence[Any]) -> str:
@@ -112,6 +119,19 @@ def page(
     response["Link"] = f'<{request.build_absolute_uri(request.path)}?{params.urlencode()}>; rel="next"'
     response["X-Next-Cursor"] = cursor
     return found
+
+
+def first_page(
+    request: HttpRequest, queryset: QuerySet[M, R], limit: int, order: Sequence[str], path: str
+) -> tuple[list[R], str | None]:
+    """The first ``limit`` rows of a list that an answer carries inside an object (with totals, say), and the
+    address of the next page on the list's own keyset endpoint ``path`` (``None`` when the list is whole)."""
+    scratch = HttpResponse()
+    rows = page(request, scratch, queryset, PageQuery(cursor="", limit=limit), order)
+    cursor = scratch.get("X-Next-Cursor")
+    if cursor is None:
+        return rows, None
+    return rows, f"{request.build_absolute_uri(path)}?{urlencode({'cursor': cursor, 'limit': limit})}"
 
 
 def json_rows(response: HttpResponse, rows: list[dict[str, Any]]) -> HttpResponse:

@@ -123,12 +123,75 @@ def module_check(user: User, project: Project) -> ModuleCheck:
             left_out.append((mobility, reason))
     register = register_of(project)
     rows = check_exported(exported, template, project, register) if template else []
+    return ModuleCheck(project, template, module_file_problems(project, template, register), rows, left_out)
+
+
+def module_file_problems(project: Project, template: bm.Template | None, register: set[int]) -> list[bm.Problem]:
+    """Stage 1 of the module's check, the file, with the grant agreement's member register."""
     file_problems = bm.file_problems(project, template)
     if not register:
         file_problems.append(
             bm.Problem(bm.FILE, _("Record which member organisations the grant agreement names."), fix="register")
         )
-    return ModuleCheck(project, template, file_problems, rows, left_out)
+    return file_problems
+
+
+@dataclass(frozen=True)
+class ModuleOutline:
+    """What :func:`module_check` finds without checking a row: those left out, with why, as (id, reason), and the
+    Mobility activity IDs more than one exported row carries (read from values, not objects)."""
+
+    template: bm.Template | None
+    file_problems: list[bm.Problem]
+    register: set[int]
+    left_out: list[tuple[int, str]]
+    duplicates: frozenset[str]
+
+
+def module_outline(user: User, project: Project) -> ModuleOutline:
+    """The first pass of the module's check in chunks (:func:`checked_in_chunks` is the second): the same left out
+    rows, in the same order, and the same duplicate IDs as :func:`module_check`, from a few columns of each row."""
+    template = bm.template_for(project)
+    codes = bm.load_codes()
+    register = register_of(project)
+    left_out: list[tuple[int, str]] = []
+    seen: dict[str, int] = {}
+    id_column = next((column for column in template.columns if column.key == "activity_id"), None) if template else None
+    fields = ("pk", "status", "activity_type", "module__activity_id")
+    for pk, status, activity_type, activity_id in (
+        checked_mobilities(user, project).values_list(*fields).iterator(chunk_size=CHUNK)
+    ):
+        reason = _left_out_reason(status, activity_type, codes)
+        if reason is not None:
+            left_out.append((pk, reason))
+        elif id_column is not None:
+            cell = bm.format_value(activity_id, id_column, codes)
+            if cell:
+                seen[cell] = seen.get(cell, 0) + 1
+    duplicates = frozenset(cell for cell, count in seen.items() if count > 1)
+    return ModuleOutline(template, module_file_problems(project, template, register), register, left_out, duplicates)
+
+
+CHUNK = 500
+
+
+def checked_in_chunks(user: User, project: Project, outline: ModuleOutline) -> Iterator[list[bm.CheckedRow]]:
+    """The rows of :func:`module_check`, in its order and with its problems, a chunk at a time, so that a large
+    project's mobilities are not all held at once (the duplicate IDs come from ``outline``)."""
+    if outline.template is None:
+        return
+    codes = bm.load_codes()
+    mobilities = checked_mobilities(user, project).filter(status__in=EXPORTED).iterator(chunk_size=CHUNK)
+    chunk: list[Mobility] = []
+    for mobility in as_exported(mobilities, project):
+        if left_out_reason(mobility, codes) is not None:
+            continue
+        chunk.append(mobility)
+        if len(chunk) == CHUNK:
+            yield check_exported(chunk, outline.template, project, outline.register, outline.duplicates)
+            chunk = []
+    if chunk:
+        yield check_exported(chunk, outline.template, project, outline.register, outline.duplicates)
 
 
 def checked_mobilities(user: User, project: Project) -> QuerySet[Mobility]:
@@ -159,9 +222,13 @@ UNCHECKED = (
 
 def left_out_reason(mobility: Mobility, codes: bm.Codes) -> str | None:
     """Why a mobility is not in the module's mobility import, ``None`` when it is."""
-    if mobility.status not in EXPORTED:
-        return str(LEFT_OUT_REASONS[MobilityStatus(mobility.status)])
-    section = codes.activity_types.get(mobility.activity_type, ("", "", ""))[2]
+    return _left_out_reason(mobility.status, mobility.activity_type, codes)
+
+
+def _left_out_reason(status: str, activity_type: str, codes: bm.Codes) -> str | None:
+    if status not in EXPORTED:
+        return str(LEFT_OUT_REASONS[MobilityStatus(status)])
+    section = codes.activity_types.get(activity_type, ("", "", ""))[2]
     if section == PREPARATORY_VISITS:
         return _("a preparatory visit: exported in the module's section for these, below")
     if section == bm.GROUP_ACTIVITIES:

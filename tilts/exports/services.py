@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import chain
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from django.conf import settings
@@ -43,6 +44,7 @@ from tilts.exports.workbook import WorkbookContext, build_workbook
 from tilts.mobility.models import GroupActivity, Mobility, ParticipantKind
 from tilts.mobility.services import update_mobility
 from tilts.projects.models import BudgetCategory, Project
+from tilts.reporting.models import ReportStatus
 
 if TYPE_CHECKING:
     from openpyxl.styles import PatternFill  # type: ignore[import-untyped]
@@ -232,8 +234,16 @@ def module_summary(user: User, project: Project) -> summaries.Summary:
     assign_activity_ids(project)
 
     def compute() -> list[summaries.Summary]:
-        check = selectors.module_check(user, project)
-        return [summaries.summarise(beneficiary_module.MOBILITIES, check, check.left_out)]
+        # The check in two passes and in chunks (selectors.module_outline): the same readings as summarising
+        # selectors.module_check, without holding the project's mobilities in the worker all at once.
+        outline = selectors.module_outline(user, project)
+        chunks = selectors.checked_in_chunks(user, project, outline)
+        key = beneficiary_module.MOBILITIES
+        return [
+            summaries.summarise_chunks(
+                key, outline.template, outline.file_problems, outline.left_out, outline.duplicates, chunks
+            )
+        ]
 
     return summaries.cached(user, project, "module", compute)[0]
 
@@ -316,12 +326,18 @@ def build_csv(user: User, project: Project, progress: Progress | None = None) ->
 
     Refused (ValidationError) when the file stage fails; mobilities with a field or rule problem are left out of
     the file and listed on the export page and in the feedback file."""
-    check = check_module_import(user, project)
-    if check.file_problems or check.template is None:
-        raise ValidationError([problem.message for problem in check.file_problems])
+    assign_activity_ids(project)
+    # The check in two passes and in chunks (selectors.module_outline): the same rows as check_module_import's
+    # ready ones, without holding the project's mobilities and their checked rows all at once.
+    outline = selectors.module_outline(user, project)
+    if outline.file_problems or outline.template is None:
+        raise ValidationError([problem.message for problem in outline.file_problems])
+    chunks = selectors.checked_in_chunks(user, project, outline)
+    ready = (row.cells for chunk in chunks for row in chunk if row.ready)
+    content = _csv_bytes(chain([outline.template.headers], ready))
     if progress:
         progress(80)
-    return _csv_bytes([check.template.headers, *(row.cells for row in check.ready)])
+    return content
 
 
 def build_estimate(user: User, project: Project) -> bytes:
@@ -454,9 +470,34 @@ class _Exported:
         chosen = self.mobilities.prefetch_related(None).exclude(status__in=excluding)
         return chosen.values_list("pk", flat=True)
 
+    def participant_figures(self) -> Iterator[tuple[int, str, Decimal | None]]:
+        """(participant id, status, grant as exported) of each mobility in order, from a few columns instead of
+        the rows (the participants sheet): the grant is the final one once the report is accepted
+        (selectors.as_reported)."""
+        fields = ("participant_id", "status", "grant_total", "report__status")
+        final = ("report__final_grant_total", "report__final_grant_breakdown")
+        for person, status, grant, report_status, final_total, final_breakdown in self.mobilities.values_list(
+            *fields, *final
+        ).iterator(chunk_size=CHUNK):
+            realised = report_status == ReportStatus.ACCEPTED and final_breakdown is not None
+            yield person, status, final_total if realised else grant
+
+
+# What the workbook never reads of a mobility's relations (texts and JSON that cost the most to load).
+WORKBOOK_UNREAD = (
+    "participant__password",
+    "report__learned",
+    "report__competences",
+    "report__goal_contributions",
+    "report__followup_new_plan",
+    "report__review_comment",
+)
+
 
 def build_xlsx(user: User, project: Project, progress: Progress | None = None) -> bytes:
-    mobilities: QuerySet[Mobility] = selectors.project_mobilities(user, project).select_related("trip")
+    mobilities: QuerySet[Mobility] = (
+        selectors.project_mobilities(user, project).select_related("trip").defer(*WORKBOOK_UNREAD)
+    )
     context = WorkbookContext(user, project, _Exported(mobilities, project))
     return build_workbook(context, progress)
 

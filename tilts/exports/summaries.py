@@ -13,7 +13,7 @@ only the rows it shows (at most 50), with the file's duplicate IDs from the summ
 as the full check.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +23,7 @@ from django.utils import translation
 
 from tilts.accounts.models import User
 from tilts.core import figures
+from tilts.core.collation import latvian_sort_key
 from tilts.exports import beneficiary_module as bm
 from tilts.projects.models import Project
 
@@ -74,6 +75,46 @@ def summarise(key: str, check: bm.CheckedFile, left_out: list[tuple[Any, str]]) 
         left_out=[(item.pk, str(reason)) for item, reason in left_out],
         duplicates=bm.duplicate_ids(check.rows, check.template) if check.template else frozenset(),
         codes_to_confirm=check.codes_to_confirm,
+    )
+
+
+def summarise_chunks(
+    key: str,
+    template: bm.Template | None,
+    file_problems: list[bm.Problem],
+    left_out: list[tuple[int, str]],
+    duplicates: frozenset[str],
+    chunks: Iterable[list[bm.CheckedRow]],
+) -> Summary:
+    """The same readings as :func:`summarise` gives of a full check, from its rows a chunk at a time (each chunk
+    checked with the file's ``duplicates``), so that only the readings are held: a cache miss of a large project
+    no longer keeps every mobility and checked row in the worker's memory at once."""
+    codes = bm.load_codes()
+    row_count = ready_count = 0
+    blocked_with_problems: list[int] = []
+    ready_with_problems: list[int] = []
+    unconfirmed: dict[str, str] = {}  # activity type -> its label, for the types whose module code is not confirmed
+    for chunk in chunks:
+        for row in chunk:
+            row_count += 1
+            ready = row.ready
+            ready_count += ready
+            if row.problems:
+                (ready_with_problems if ready else blocked_with_problems).append(row.mobility.pk)
+            activity_type = row.mobility.activity_type
+            if activity_type not in unconfirmed and codes.status_of("activity_types", activity_type) != bm.CONFIRMED:
+                unconfirmed[activity_type] = row.mobility.activity_type_label
+    return Summary(
+        key=key,
+        template=template,
+        file_problems=list(file_problems),
+        row_count=row_count,
+        ready_count=0 if file_problems else ready_count,
+        blocked_count=row_count - ready_count,
+        problem_ids=blocked_with_problems + ready_with_problems,
+        left_out=left_out,
+        duplicates=duplicates if template else frozenset(),
+        codes_to_confirm=sorted(set(unconfirmed.values()), key=latvian_sort_key),
     )
 
 

@@ -278,15 +278,28 @@ PARTICIPANT_COLUMNS = [
 def participants_sheet(sheet: Any, context: WorkbookContext) -> None:
     """One row per person: their mobilities and grant (cancelled mobilities do not count)."""
     people: dict[int, list[Any]] = {}
-    for m in context.mobilities:
-        person = m.participant
-        entry = people.setdefault(
-            person.pk,
-            [person.get_full_name() or person.email, person.email, str(person.organisation or ""), 0, Decimal("0.00")],
-        )
-        if m.status != MobilityStatus.CANCELLED:
+    figures = getattr(context.mobilities, "participant_figures", None)
+    if figures is not None:  # from the database: a few columns of each mobility, then each person once
+        counted = list(figures())
+        persons = User.objects.filter(pk__in={pk for pk, _status, _grant in counted}).select_related("organisation")
+        by_pk = {person.pk: person for person in persons}
+    else:
+        counted = [(m.participant.pk, m.status, m.grant_total) for m in context.mobilities]
+        by_pk = {m.participant.pk: m.participant for m in context.mobilities}
+    for person_id, status, grant in counted:
+        entry = people.get(person_id)
+        if entry is None:
+            person = by_pk[person_id]
+            entry = people[person_id] = [
+                person.get_full_name() or person.email,
+                person.email,
+                str(person.organisation or ""),
+                0,
+                Decimal("0.00"),
+            ]
+        if status != MobilityStatus.CANCELLED:
             entry[3] += 1
-            entry[4] += m.grant_total or Decimal("0.00")
+            entry[4] += grant or Decimal("0.00")
     rows = sorted(people.values(), key=lambda row: latvian_sort_key(row[0]))
     write_table(sheet, PARTICIPANT_COLUMNS, rows)
 

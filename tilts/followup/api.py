@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -158,9 +159,23 @@ class FlagsOut(Schema):
     project_id: int
     today: datetime.date
     grace_months: int = Field(description="Months after a mobility's end within which a follow-up is delivered.")
-    total: int
-    mobilities_without_followup: list[MobilityFlagOut]
-    planned_past_date: list[PlannedFlagOut]
+    total: int = Field(description="Both lists' rows, all of them (mobilities_count + followups_count).")
+    mobilities_count: int = Field(description="Mobilities without a delivered follow-up in time, all of them.")
+    followups_count: int = Field(description="Planned follow-ups past their date, all of them.")
+    mobilities_without_followup: list[MobilityFlagOut] = Field(
+        description="The first `limit` of them, by end date; the rest from `mobilities_next`."
+    )
+    mobilities_next: str | None = Field(
+        description="The next page of mobilities_without_followup (GET …/follow-up-flags/mobilities with its cursor); "
+        "null when the list is whole."
+    )
+    planned_past_date: list[PlannedFlagOut] = Field(
+        description="The first `limit` of them, by date; the rest from `followups_next`."
+    )
+    followups_next: str | None = Field(
+        description="The next page of planned_past_date (GET …/follow-up-flags/follow-ups with its cursor); null when "
+        "the list is whole."
+    )
 
 
 class ReachOut(Schema):
@@ -200,7 +215,13 @@ class ProjectReachOut(Schema):
     total: ReachOut | None = Field(
         description="The project's numbers (a member contact's institution's); none for participants."
     )
-    mobilities: list[MobilityReachOut]
+    mobilities: list[MobilityReachOut] = Field(
+        description="The first `limit` mobilities, by start date; the rest from `mobilities_next`."
+    )
+    mobilities_next: str | None = Field(
+        description="The next page of mobilities (GET …/follow-up-reach/mobilities with its cursor); null when the "
+        "list is whole."
+    )
 
 
 class GoalNumbersOut(Schema):
@@ -401,50 +422,110 @@ def followup_files(
     )
 
 
+def _flag_mobilities(user: User, project: Project, today: datetime.date) -> QuerySet[Mobility]:
+    return selectors.flagged_mobilities(user, project, today).select_related(None).select_related("participant")
+
+
+def _mobility_flag(mobility: Mobility, today: datetime.date) -> dict[str, Any]:
+    due = selectors.followup_due(mobility)
+    return {
+        "mobility_id": mobility.pk,
+        "participant_id": mobility.participant_id,
+        "participant_name": str(mobility.participant),
+        "sending_organisation_id": mobility.sending_organisation_id,
+        "receiving_name": mobility.receiving_name,
+        "start_date": mobility.start_date,
+        "end_date": mobility.end_date,
+        "followup_due": due,
+        "months_since_end": selectors.whole_months_between(mobility.end_date, today),
+        "days_overdue": (today - due).days,
+    }
+
+
+def _planned_flag(followup: FollowUp, today: datetime.date) -> dict[str, Any]:
+    return {
+        "followup_id": followup.pk,
+        "title": followup.title,
+        "type": followup.type,
+        "date": followup.date,
+        "organiser_id": followup.organiser_id,
+        "days_overdue": (today - followup.date).days,
+    }
+
+
+FLAGGED_ORDER = ("end_date", "pk")
+LATE_ORDER = ("date", "pk")
+REACH_ORDER = ("start_date", "pk")
+
+
 @router.get(
     "/projects/{project_id}/follow-up-flags",
     response=FlagsOut,
     auth=django_auth,
     summary="Needs attention: mobilities without a delivered follow-up in time, planned follow-ups past their date",
 )
-def followup_flags(request: HttpRequest, project_id: ObjectId) -> dict[str, Any]:
-    """The flags of the project's follow-up page, among the mobilities and follow-ups the user sees there."""
+def followup_flags(request: HttpRequest, project_id: ObjectId, rows: Query[keyset.LimitQuery]) -> dict[str, Any]:
+    """The flags of the project's follow-up page, among the mobilities and follow-ups the user sees there: how many
+    of each, and the first ``limit`` of each list; ``mobilities_next`` and ``followups_next`` lead on to the two
+    lists' own keyset pages."""
     user = current_user(request)
     project = _project(user, project_id)
     today = timezone.localdate()
-    flags = selectors.flags_for(user, project, today)
+    counts = selectors.flag_counts(user, project, today)
+    mobilities, mobilities_next = keyset.first_page(
+        request, _flag_mobilities(user, project, today), rows.limit, FLAGGED_ORDER, f"{request.path}/mobilities"
+    )
+    followups, followups_next = keyset.first_page(
+        request, selectors.late_followups(user, project, today), rows.limit, LATE_ORDER, f"{request.path}/follow-ups"
+    )
     return {
         "project_id": project.pk,
         "today": today,
         "grace_months": settings.FOLLOWUP_GRACE_MONTHS,
-        "total": flags.total,
-        "mobilities_without_followup": [
-            {
-                "mobility_id": mobility.pk,
-                "participant_id": mobility.participant_id,
-                "participant_name": str(mobility.participant),
-                "sending_organisation_id": mobility.sending_organisation_id,
-                "receiving_name": mobility.receiving_name,
-                "start_date": mobility.start_date,
-                "end_date": mobility.end_date,
-                "followup_due": due,
-                "months_since_end": selectors.whole_months_between(mobility.end_date, today),
-                "days_overdue": (today - due).days,
-            }
-            for mobility, due in flags.mobilities
-        ],
-        "planned_past_date": [
-            {
-                "followup_id": followup.pk,
-                "title": followup.title,
-                "type": followup.type,
-                "date": followup.date,
-                "organiser_id": followup.organiser_id,
-                "days_overdue": (today - followup.date).days,
-            }
-            for followup in flags.followups
-        ],
+        "total": counts.total,
+        "mobilities_count": counts.mobilities,
+        "followups_count": counts.followups,
+        "mobilities_without_followup": [_mobility_flag(mobility, today) for mobility in mobilities],
+        "mobilities_next": mobilities_next,
+        "planned_past_date": [_planned_flag(followup, today) for followup in followups],
+        "followups_next": followups_next,
     }
+
+
+@router.get(
+    "/projects/{project_id}/follow-up-flags/mobilities",
+    response=list[MobilityFlagOut],
+    auth=django_auth,
+    summary="Mobilities without a delivered follow-up in time, by end date",
+)
+def followup_flags_mobilities(
+    request: HttpRequest, response: HttpResponse, project_id: ObjectId, rows: Query[PageQuery]
+) -> list[dict[str, Any]]:
+    """The first list of the flags, ``limit`` at a time: the ``Link`` (rel="next") and ``X-Next-Cursor`` headers
+    lead on."""
+    user = current_user(request)
+    project = _project(user, project_id)
+    today = timezone.localdate()
+    found = keyset.page(request, response, _flag_mobilities(user, project, today), rows, FLAGGED_ORDER)
+    return [_mobility_flag(mobility, today) for mobility in found]
+
+
+@router.get(
+    "/projects/{project_id}/follow-up-flags/follow-ups",
+    response=list[PlannedFlagOut],
+    auth=django_auth,
+    summary="Planned follow-ups past their date, by date",
+)
+def followup_flags_followups(
+    request: HttpRequest, response: HttpResponse, project_id: ObjectId, rows: Query[PageQuery]
+) -> list[dict[str, Any]]:
+    """The second list of the flags, ``limit`` at a time: the ``Link`` (rel="next") and ``X-Next-Cursor`` headers
+    lead on."""
+    user = current_user(request)
+    project = _project(user, project_id)
+    today = timezone.localdate()
+    found = keyset.page(request, response, selectors.late_followups(user, project, today), rows, LATE_ORDER)
+    return [_planned_flag(followup, today) for followup in found]
 
 
 def _reach(reach: selectors.Reach) -> dict[str, Any]:
@@ -497,34 +578,57 @@ def goals_dashboard(request: HttpRequest, project: int | None = None, by: str = 
     }
 
 
+def _mobility_reach(row: selectors.MobilityReach) -> dict[str, Any]:
+    return {
+        "mobility_id": row.mobility.pk,
+        "participant_id": row.mobility.participant_id,
+        "participant_name": str(row.mobility.participant),
+        "sending_organisation_id": row.mobility.sending_organisation_id,
+        "status": row.mobility.status,
+        "colleagues_planned": row.mobility.followup_colleagues,
+        "colleagues_reached": row.colleagues,
+        "followup_due": row.followup_due,
+    }
+
+
 @router.get(
     "/projects/{project_id}/follow-up-reach",
     response=ProjectReachOut,
     auth=django_auth,
     summary="Colleagues reached per mobility of a project, with the project's totals",
 )
-def project_reach(request: HttpRequest, project_id: ObjectId) -> dict[str, Any]:
-    """The project page's numbers: the mobilities the user sees there, and the totals their role may see."""
+def project_reach(request: HttpRequest, project_id: ObjectId, rows: Query[keyset.LimitQuery]) -> dict[str, Any]:
+    """The project page's numbers: the totals the user's role may see and the first ``limit`` mobilities the user
+    sees there; ``mobilities_next`` leads on to the list's own keyset pages."""
     user = current_user(request)
     project = _project(user, project_id)
     scope = selectors.scope_for(user, project.consortium, project)
+    found, following = keyset.first_page(
+        request, selectors.reach_mobilities_for(user, project), rows.limit, REACH_ORDER, f"{request.path}/mobilities"
+    )
     return {
         "project_id": project.pk,
         "total": _reach(selectors.total_reach(scope)) if scope else None,
-        "mobilities": [
-            {
-                "mobility_id": row.mobility.pk,
-                "participant_id": row.mobility.participant_id,
-                "participant_name": str(row.mobility.participant),
-                "sending_organisation_id": row.mobility.sending_organisation_id,
-                "status": row.mobility.status,
-                "colleagues_planned": row.mobility.followup_colleagues,
-                "colleagues_reached": row.colleagues,
-                "followup_due": row.followup_due,
-            }
-            for row in selectors.reach_per_mobility_for(user, project)
-        ],
+        "mobilities": [_mobility_reach(row) for row in selectors.reach_per_mobility_for(user, project, found)],
+        "mobilities_next": following,
     }
+
+
+@router.get(
+    "/projects/{project_id}/follow-up-reach/mobilities",
+    response=list[MobilityReachOut],
+    auth=django_auth,
+    summary="Colleagues reached per mobility of a project, by start date",
+)
+def project_reach_mobilities(
+    request: HttpRequest, response: HttpResponse, project_id: ObjectId, rows: Query[PageQuery]
+) -> list[dict[str, Any]]:
+    """The mobilities of ``/follow-up-reach``, ``limit`` at a time: the ``Link`` (rel="next") and ``X-Next-Cursor``
+    headers lead on."""
+    user = current_user(request)
+    project = _project(user, project_id)
+    found = keyset.page(request, response, selectors.reach_mobilities_for(user, project), rows, REACH_ORDER)
+    return [_mobility_reach(row) for row in selectors.reach_per_mobility_for(user, project, found)]
 
 
 @router.get("/results", response=ResultsOut, summary="Public results: colleagues reached per goal (no personal data)")

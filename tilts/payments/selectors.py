@@ -125,6 +125,9 @@ def prefinancing_due(agreement: Agreement) -> Decimal:
     return dict(payment_schedule(agreement))["prefinancing"]
 
 
+KIND_LABELS = dict(PaymentKind.choices)  # lazy: translated when a schedule is made
+
+
 def schedule(mobility: Mobility) -> list[Instalment]:
     """The pre-financing (the agreement's percentage of its total, within 30 days of signing) and the balance
     (the final grant less the pre-financing paid, within 45 days of the report's acceptance)."""
@@ -134,7 +137,7 @@ def schedule(mobility: Mobility) -> list[Instalment]:
     payments = {payment.kind: payment for payment in _payments(mobility)}
     agreement = _agreement_in_force(mobility)
     report = _report(mobility)
-    labels = dict(PaymentKind.choices)
+    labels = KIND_LABELS
     if agreement is None:
         first = Instalment(
             PaymentKind.PREFINANCING,
@@ -281,6 +284,9 @@ def export_rows(mobilities: Iterable[Mobility]) -> tuple[list[str], list[list[An
     subtotal row per member and the total, so a consortium that pays per member sees what it owes each."""
     from django.utils.translation import gettext as _
 
+    from tilts.core.collation import latvian_sort_key
+    from tilts.payments.models import PaidTo
+
     headers = [
         _("Sending member"),
         _("Participant"),
@@ -300,36 +306,54 @@ def export_rows(mobilities: Iterable[Mobility]) -> tuple[list[str], list[list[An
         _("Balance paid on"),
         _("Balance paid to"),
     ]
-    rows: list[list[Any]] = []
-    mobilities = list(mobilities)
-    for member in by_member(mobilities):
-        for mobility in mobilities:
-            if mobility.sending_organisation_id != member.organisation_id:
-                continue
-            figures = amounts(mobility)
-            row: list[Any] = [
-                member.name,
-                str(mobility.participant),
-                f"{mobility.receiving_name}, {mobility.receiving_city} ({mobility.start_date:%Y-%m-%d})",
-                str(mobility.get_status_display()),
-                figures.agreed,
-                figures.final,
-                figures.paid,
+    # One pass: each mobility's amounts are worked out once and its row kept under its member (so ``mobilities``
+    # may be an iterator reading the rows in chunks); then the members in by_member's order, each with its rows
+    # in the order given and its subtotal.
+    members: dict[int, MemberPayments] = {}
+    rows_of: dict[int, list[list[Any]]] = {}
+    # get_FOO_display's labels, translated once instead of for every row.
+    statuses = {value: str(label) for value, label in MobilityStatus.choices}
+    paid_to = {value: str(label) for value, label in PaidTo.choices}
+    for mobility in mobilities:
+        figures = amounts(mobility)
+        member = members.get(mobility.sending_organisation_id)
+        if member is None:
+            name = mobility.sending_organisation.legal_name
+            member = members[mobility.sending_organisation_id] = MemberPayments(
+                mobility.sending_organisation_id, name, 0, ZERO, ZERO, ZERO, ZERO
+            )
+            rows_of[mobility.sending_organisation_id] = []
+        member.mobilities += 1
+        member.agreed += figures.agreed or ZERO
+        member.final += figures.final or ZERO
+        member.paid += figures.paid
+        row: list[Any] = [
+            member.name,
+            str(mobility.participant),
+            f"{mobility.receiving_name}, {mobility.receiving_city} ({mobility.start_date:%Y-%m-%d})",
+            statuses.get(mobility.status, mobility.status),
+            figures.agreed,
+            figures.final,
+            figures.paid,
+        ]
+        for instalment in schedule(mobility):
+            payment = instalment.payment
+            row += [
+                instalment.due,
+                instalment.due_on,
+                payment.amount if payment else None,
+                payment.paid_on if payment else None,
+                paid_to.get(payment.paid_to, payment.paid_to) if payment else "",
             ]
-            for instalment in schedule(mobility):
-                payment = instalment.payment
-                row += [
-                    instalment.due,
-                    instalment.due_on,
-                    payment.amount if payment else None,
-                    payment.paid_on if payment else None,
-                    str(payment.get_paid_to_display()) if payment else "",
-                ]
-            rows.append(row)
+        rows_of[mobility.sending_organisation_id].append(row)
+    ordered = sorted(members.values(), key=lambda entry: latvian_sort_key(entry.name))
+    rows: list[list[Any]] = []
+    for member in ordered:
+        rows += rows_of.pop(member.organisation_id)
         rows.append(
             [member.name, _("Total for the member"), "", "", member.agreed, member.final, member.paid] + [None] * 10
         )
-    total = total_of(by_member(mobilities))
+    total = total_of(ordered)
     rows.append([_("Total"), "", "", "", total.agreed, total.final, total.paid] + [None] * 10)
     return headers, rows
 

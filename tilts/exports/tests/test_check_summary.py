@@ -130,3 +130,38 @@ def test_a_member_contact_gets_their_institutions_summary(
     check = member_client.get(reverse("exports:project", args=[project.pk])).context["check"]
     assert check.problem_ids == [ours.pk] and coordinator_view.blocked_count == 2
     assert selectors.register_of(project) == {member.pk, other_member.pk}
+
+
+@pytest.mark.parametrize("in_agreement", [True, False])
+def test_the_summary_in_chunks_is_the_full_checks_summary(
+    project, member, other_member, goals, coordinator, member_contact, monkeypatch, in_agreement
+):
+    """The export page's summary is made in two passes, a few rows at a time (selectors.module_outline and
+    checked_in_chunks): its readings are those of the full check, for the whole project and for a member's part."""
+    monkeypatch.setattr(selectors, "CHUNK", 2)
+    _add(project, member, goals, coordinator, 9)
+    make_mobility(project, other_member, goals, by=coordinator, in_agreement=in_agreement)  # an amendment, or not
+    make_mobility(project, member, goals, by=coordinator, activity_type="preparatory_visit")  # left out
+    make_mobility(project, member, goals, by=coordinator, status="cancelled")
+    make_mobility(  # a code to confirm
+        project, member, goals, by=coordinator, activity_type="individual_learning", participant_kind="accompanying"
+    )
+    services.assign_activity_ids(project)
+    for user in (coordinator, member_contact):
+        with translation.override("en"):
+            full = selectors.module_check(user, project)
+            expected = summaries.summarise(selectors.bm.MOBILITIES, full, full.left_out)
+            cache.clear()
+            shown = services.module_summary(user, project)
+        assert shown == expected
+        assert shown.left_out and shown.problem_ids and shown.codes_to_confirm
+
+
+def test_the_summary_in_chunks_keeps_the_file_problems(consortium, member, goals, coordinator):
+    project = make_project(consortium)  # no grant agreement number: the file stage fails, nothing is ready
+    _add(project, member, goals, coordinator, 4)
+    with translation.override("en"):
+        full = selectors.module_check(coordinator, project)
+        shown = services.module_summary(coordinator, project)
+    assert shown == summaries.summarise(selectors.bm.MOBILITIES, full, full.left_out)
+    assert shown.file_problems and shown.ready_count == 0 and shown.row_count == 3

@@ -113,3 +113,25 @@ def test_another_app_adds_a_sheet(project, coordinator) -> None:
 def test_the_exports_page_names_every_sheet_of_the_workbook(coordinator_client, project) -> None:
     response = coordinator_client.get("/en" + reverse("exports:project", args=[project.pk]))
     assert "sheets: Mobilities, Participants, Budget, Follow-ups, Payments." in response.text
+
+
+def test_the_workbooks_database_readers_give_the_rows_of_the_plain_mobilities(
+    project, member, other_member, goals, coordinator
+) -> None:
+    """The sheets read the database their own way (a few columns for the participants, chunks for the payments):
+    the same cells as a workbook made from the mobilities themselves."""
+    from tilts.exports import selectors
+
+    people = {member: make_participant(member), other_member: make_participant(other_member)}
+    for index in range(5):
+        organisation = (member, other_member)[index % 2]
+        make_mobility(project, organisation, goals, by=coordinator, participant=people[organisation])
+    make_mobility(project, member, goals, by=coordinator, status="cancelled")
+    make_mobility(project, member, goals, by=coordinator, status="draft")
+    read = open_workbook(services.build_xlsx(coordinator, project))
+    mobilities = list(selectors.as_exported(selectors.project_mobilities(coordinator, project), project))
+    plain = open_workbook(workbook.build_workbook(workbook.WorkbookContext(coordinator, project, mobilities)))
+    assert read.sheetnames == plain.sheetnames
+    for name in read.sheetnames:
+        assert list(read[name].iter_rows(values_only=True)) == list(plain[name].iter_rows(values_only=True)), name
+    assert (read["Dalībnieki"].max_row, read["Maksājumi"].max_row) == (5, 9)  # subtotals per member and the total

@@ -169,7 +169,7 @@ def flagged_mobilities(
     user: User, project: Project | None = None, today: datetime.date | None = None
 ) -> QuerySet[Mobility]:
     """The mobilities the user sees (in one project or all) still without a delivered follow-up when it was due,
-    by end date: the first list of :func:`flags_for`, to paginate."""
+    by end date: the first list of the flags (:class:`Flags`), to paginate."""
     mobilities = mobilities_for(user)
     if project is not None:
         mobilities = mobilities.filter(project=project)
@@ -180,19 +180,11 @@ def late_followups(
     user: User, project: Project | None = None, today: datetime.date | None = None
 ) -> QuerySet[FollowUp]:
     """The planned follow-ups the user sees (in one project or all) past their date: the second list of
-    :func:`flags_for`, to paginate."""
+    :class:`Flags`, to paginate."""
     followups = followups_for(user)
     if project is not None:
         followups = followups.filter(project=project)
     return planned_past_date(followups, today)
-
-
-def flags_for(user: User, project: Project | None = None, today: datetime.date | None = None) -> Flags:
-    """What needs attention among the mobilities and follow-ups the user sees (in one project or all)."""
-    return Flags(
-        [(m, followup_due(m)) for m in flagged_mobilities(user, project, today)],
-        list(late_followups(user, project, today)),
-    )
 
 
 @dataclass(frozen=True)
@@ -206,7 +198,8 @@ class FlagCounts:
 
 
 def flag_counts(user: User, project: Project | None = None, today: datetime.date | None = None) -> FlagCounts:
-    """How many items :func:`flags_for` would list, counted in the database (the dashboard shows only counts)."""
+    """How many items :func:`flagged_mobilities` and :func:`late_followups` list, counted in the database (the
+    dashboard shows only counts)."""
     today = today or timezone.localdate()
     mobilities = mobilities_for(user)
     followups = followups_for(user)

@@ -23,9 +23,9 @@ from tilts.core.collation import latvian
 
 
 def get_consortium() -> Consortium | None:
-    """The consortium this installation runs; ``None`` until the coordinator has set it up. Read once per request
-    (the page's view and every page's header and footer ask), again after any change."""
-    return figures.per_request(
+    """The consortium this installation runs; ``None`` until the coordinator has set it up. Every page's header and
+    footer show it: read once per process and kept until any change (``figures.in_process``, a copy per request)."""
+    return figures.in_process(
         "consortium", lambda: Consortium.objects.select_related("coordinator").order_by("pk").first()
     )
 

@@ -13,6 +13,7 @@ given (the consortium every page shows).
 """
 
 import hashlib
+import pickle
 import time
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -81,6 +82,37 @@ _figures_version = Version(VERSION_KEY)
 def version() -> int:
     """The figures' current version (read once per request)."""
     return per_request(VERSION_KEY, _figures_version.read)
+
+
+def _uncommitted_changes() -> bool:
+    """Whether this thread's open transaction has changed rows the figures depend on (they could roll back)."""
+    connection = transaction.get_connection()
+    return connection.in_atomic_block and any(hook is invalidate for _ids, hook, _robust in connection.run_on_commit)
+
+
+def in_process(key: str, compute: Callable[[], T]) -> T:
+    """``compute()`` once per figures version in this process, for a few small values every page shows (the
+    consortium): no query and no cache read beyond the version's, which a page with figures reads anyway.
+
+    Each request gets its own copy (unpickled), so one that changes the object changes nobody else's. A value read
+    by a transaction that has changed rows itself is not kept (it may still roll back). Keys are few and fixed: a
+    key per person or per object belongs in :func:`cached`."""
+
+    def load() -> T:
+        current = version()
+        kept = _in_process.get(key)
+        if kept is not None and kept[0] == current:
+            value: T = pickle.loads(kept[1])
+            return value
+        value = compute()
+        if not _uncommitted_changes():
+            _in_process[key] = (current, pickle.dumps(value))
+        return value
+
+    return per_request(key, load)
+
+
+_in_process: dict[str, tuple[int, bytes]] = {}
 
 
 def invalidate(**_kwargs: Any) -> None:

@@ -66,7 +66,7 @@ def render(template_name: str, key: Hashable, context: Mapping[str, Any], holes:
         with _lock:
             if full_key in _kept:
                 _kept.move_to_end(full_key)
-    values = {name: str(conditional_escape(value)) for name, value in holes.items()}
+    values = {name: str(conditional_escape(str(value))) for name, value in holes.items()}
     return mark_safe(_HOLES.sub(lambda match: values[match.group(1)], text))  # escaped above and in the template
 
 

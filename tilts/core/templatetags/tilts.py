@@ -79,8 +79,8 @@ def _csrf_token(context: Any) -> str | None:
 
 
 # The public site's main menu: the links that can be marked as the current page.
-SITE_NAV = ("public:goals", "public:members", "grants:calculator", "selection:calls", "followup:results")
-SITE_NAV += ("public:join", "public:contact")
+SITE_NAV: tuple[str, ...] = ("public:goals", "public:members", "grants:calculator", "selection:calls")
+SITE_NAV += ("followup:results", "public:join", "public:contact")
 
 
 def _render(template_name: str, key: Hashable, data: dict[str, Any], holes: dict[str, object]) -> SafeString:

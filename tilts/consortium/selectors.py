@@ -30,9 +30,10 @@ def get_consortium() -> Consortium | None:
     )
 
 
-def site_context() -> dict[str, Any]:
-    """The consortium on every page and e-mail (``settings.SITE_CONTEXT``, read by tilts.core.context_processors)."""
-    return {"consortium": get_consortium()}
+def site_context(lazy: bool = False) -> dict[str, Any]:
+    """The consortium on every page and e-mail (``settings.SITE_CONTEXT``, read by tilts.core.context_processors);
+    ``lazy``: the function that reads it, which a template calls when it first shows it."""
+    return {"consortium": get_consortium if lazy else get_consortium()}
 
 
 def goals(consortium: Consortium) -> QuerySet[Goal]:

@@ -83,6 +83,12 @@ SITE_NAV: tuple[str, ...] = ("public:goals", "public:members", "grants:calculato
 SITE_NAV += ("followup:results", "public:join", "public:contact")
 
 
+def _consortium(context: Any) -> Any:
+    """The page's consortium (the context processor gives the function that reads it)."""
+    found = context.get("consortium")
+    return found() if callable(found) else found
+
+
 def _render(template_name: str, key: Hashable, data: dict[str, Any], holes: dict[str, object]) -> SafeString:
     """A part of every page through tilts.core.fragments; where the page has no CSRF token (an error page
     rendered without its request) it is rendered as it is, without one."""
@@ -108,7 +114,7 @@ def site_header(context: Any) -> SafeString:
     authenticated = bool(user is not None and user.is_authenticated)
     at = fragments.where()
     current = path if path in {fragments.url(name, at=at) for name in SITE_NAV} else ""
-    consortium = context.get("consortium")
+    consortium = _consortium(context)
     brand = (consortium.short_name or consortium.name) if consortium else "Tilts"
     data = {"brand": brand, "current_path": current, "authenticated": authenticated}
     holes: dict[str, object] = {
@@ -121,7 +127,7 @@ def site_header(context: Any) -> SafeString:
 @register.simple_tag(takes_context=True)
 def site_footer(context: Any) -> SafeString:
     """The footer of every page: the consortium's contact details, rendered once per language and details."""
-    consortium = context.get("consortium")
+    consortium = _consortium(context)
     data: dict[str, Any] = {"has_consortium": bool(consortium)}
     if consortium:
         coordinator = consortium.coordinator

@@ -13,7 +13,7 @@ from django.urls import reverse
 from tilts.accounts.models import Role
 from tilts.accounts.tests.factories import UserFactory
 from tilts.consortium.selectors import get_consortium
-from tilts.consortium.tests.factories import ConsortiumFactory
+from tilts.consortium.tests.factories import ConsortiumFactory, MemberFactory
 from tilts.core import figures
 from tilts.core.tests.fixtures import client_for
 
@@ -25,6 +25,12 @@ MEMBERS = 'href="/en/manage/members/"'
 def menu(html: str) -> str:
     start = html.index('class="backoffice-nav"')
     return html[start : html.index("</nav>", start)]
+
+
+def member_count(html: str) -> int:
+    found = re.search(r"(\d+) members?</a>", html)
+    assert found is not None
+    return int(found.group(1))
 
 
 def token_of(html: str) -> str:
@@ -103,7 +109,9 @@ def test_the_consortium_is_read_once_per_process_until_something_changes(django_
     with django_assert_num_queries(3):  # the consortium, the goals and the member count, once
         assert "Renamed consortium" in client.get("/en/").text
     with django_assert_num_queries(0):
-        client.get("/en/")
+        before = member_count(client.get("/en/").text)
+    MemberFactory(consortium=consortium)
+    assert member_count(client.get("/en/").text) == before + 1  # the home's own figures are dropped too
     first, second = get_consortium(), get_consortium()
     assert first == second and first is not second  # a copy each: a change to one reaches no other request
 
@@ -123,3 +131,16 @@ def test_nothing_is_kept_from_a_transaction_that_may_roll_back() -> None:
 
 def test_menu_urls_are_those_of_the_active_language(coordinator_client: Client) -> None:
     assert f'href="{reverse("backoffice:members")}"' in menu(coordinator_client.get("/manage/").text)
+
+
+def test_a_template_that_shows_no_consortium_reads_none(rf, consortium, django_assert_num_queries) -> None:
+    from django.contrib.auth.models import AnonymousUser
+    from django.template import engines
+
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    engine = engines["django"]
+    with django_assert_num_queries(0):  # an htmx fragment, say
+        assert engine.from_string("{{ 1 }}").render({}, request) == "1"
+    with django_assert_num_queries(1):
+        assert engine.from_string("{{ consortium.name }}").render({}, request) == consortium.name

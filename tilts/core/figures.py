@@ -91,28 +91,31 @@ def _uncommitted_changes() -> bool:
 
 
 def in_process(key: str, compute: Callable[[], T]) -> T:
-    """``compute()`` once per figures version in this process, for a few small values every page shows (the
-    consortium): no query and no cache read beyond the version's, which a page with figures reads anyway.
+    """``compute()`` once per figures version in this process (and at least every ``FIGURES_SECONDS``), for a few
+    small values every page shows (the consortium): no query and no cache read beyond the version's, which a page
+    with figures reads anyway.
 
     Each request gets its own copy (unpickled), so one that changes the object changes nobody else's. A value read
     by a transaction that has changed rows itself is not kept (it may still roll back). Keys are few and fixed: a
     key per person or per object belongs in :func:`cached`."""
 
     def load() -> T:
-        current = version()
+        current, now = version(), time.monotonic()
         kept = _in_process.get(key)
-        if kept is not None and kept[0] == current:
-            value: T = pickle.loads(kept[1])
+        if kept is not None and kept[0] == current and now - kept[1] < FIGURES_SECONDS:
+            value: T = pickle.loads(kept[2])
             return value
         value = compute()
         if not _uncommitted_changes():
-            _in_process[key] = (current, pickle.dumps(value))
+            _in_process[key] = (current, now, pickle.dumps(value))
         return value
 
     return per_request(key, load)
 
 
-_in_process: dict[str, tuple[int, bytes]] = {}
+# key: (figures version, time.monotonic() when read, the pickled value); read again after FIGURES_SECONDS at the
+# latest, like a cached figure (a write with .update() bumps no version).
+_in_process: dict[str, tuple[int, float, bytes]] = {}
 
 
 def invalidate(**_kwargs: Any) -> None:

@@ -271,8 +271,6 @@ NINJA_NUM_PROXIES = NUM_PROXIES
 SELECTION_SPREAD_FLAG = os.environ.get("SELECTION_SPREAD_FLAG", "0.2")
 
 SESSION_COOKIE_HTTPONLY = True
-# Django's database sessions, read by key through SQL compiled once (every signed-in request reads one).
-SESSION_ENGINE = "tilts.core.sessions"
 # Pages send the CSRF token to htmx through hx-headers; API clients using a session read it from the cookie.
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"

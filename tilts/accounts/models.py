@@ -1,12 +1,10 @@
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
-
-from tilts.core import prepared
 
 
 class Role(models.TextChoices):
@@ -33,13 +31,6 @@ LANGUAGE_CHOICES = [("lv", "Latviešu"), ("en", "English")]
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
-
-    def get(self, *args: Any, **kwargs: Any) -> "User":
-        """By primary key alone (what every signed-in request asks, through ModelBackend.get_user) with SQL compiled
-        once (tilts.core.prepared); any other lookup as usual."""
-        if not args and self._db is None and len(kwargs) == 1 and ("pk" in kwargs or "id" in kwargs):
-            return prepared.get(self.model, kwargs.get("pk", kwargs.get("id")))
-        return super().get(*args, **kwargs)
 
     def _create(self, email: str, password: str | None, **fields: object) -> "User":
         if not email:

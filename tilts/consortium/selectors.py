@@ -23,16 +23,17 @@ from tilts.core.collation import latvian
 
 
 def get_consortium() -> Consortium | None:
-    """The consortium this installation runs; ``None`` until the coordinator has set it up. Read once per request
-    (the page's view and every page's header and footer ask), again after any change."""
-    return figures.per_request(
+    """The consortium this installation runs; ``None`` until the coordinator has set it up. Every page's header and
+    footer show it: read once per process and kept until any change (``figures.in_process``, a copy per request)."""
+    return figures.in_process(
         "consortium", lambda: Consortium.objects.select_related("coordinator").order_by("pk").first()
     )
 
 
-def site_context() -> dict[str, Any]:
-    """The consortium on every page and e-mail (``settings.SITE_CONTEXT``, read by tilts.core.context_processors)."""
-    return {"consortium": get_consortium()}
+def site_context(lazy: bool = False) -> dict[str, Any]:
+    """The consortium on every page and e-mail (``settings.SITE_CONTEXT``, read by tilts.core.context_processors);
+    ``lazy``: the function that reads it, which a template calls when it first shows it."""
+    return {"consortium": get_consortium if lazy else get_consortium()}
 
 
 def goals(consortium: Consortium) -> QuerySet[Goal]:

@@ -15,5 +15,8 @@ def site_context() -> dict[str, Any]:
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    """The site's context on every page."""
-    return site_context()
+    """The site's context on every page, read when a template first shows it (a template calls a function it is
+    given): an htmx fragment that shows none of it reads nothing."""
+    provider = import_string(settings.SITE_CONTEXT)
+    context: dict[str, Any] = provider(lazy=True)
+    return context

@@ -29,6 +29,7 @@ given (the consortium every page shows).
 import contextlib
 import hashlib
 import logging
+import pickle
 import re
 import threading
 import time
@@ -139,6 +140,41 @@ def version() -> int:
     """The figures' current version (read once per request)."""
     _settle_before_read(_figures_version)
     return per_request(VERSION_KEY, _figures_version.read)
+
+
+def _uncommitted_changes() -> bool:
+    """Whether this thread's open transaction has changed rows the figures depend on (they could roll back)."""
+    connection = transaction.get_connection()
+    _settle(connection)
+    return connection.in_atomic_block and _pending.hook is not None
+
+
+def in_process(key: str, compute: Callable[[], T]) -> T:
+    """``compute()`` once per figures version in this process (and at least every ``FIGURES_SECONDS``), for a few
+    small values every page shows (the consortium): no query and no cache read beyond the version's, which a page
+    with figures reads anyway.
+
+    Each request gets its own copy (unpickled), so one that changes the object changes nobody else's. A value read
+    by a transaction that has changed rows itself is not kept (it may still roll back). Keys are few and fixed: a
+    key per person or per object belongs in :func:`cached`."""
+
+    def load() -> T:
+        current, now = version(), time.monotonic()
+        kept = _in_process.get(key)
+        if kept is not None and kept[0] == current and now - kept[1] < FIGURES_SECONDS:
+            value: T = pickle.loads(kept[2])
+            return value
+        value = compute()
+        if not _uncommitted_changes():
+            _in_process[key] = (current, now, pickle.dumps(value))
+        return value
+
+    return per_request(key, load)
+
+
+# key: (figures version, time.monotonic() when read, the pickled value); read again after FIGURES_SECONDS at the
+# latest, like a cached figure (a write with .update() bumps no version).
+_in_process: dict[str, tuple[int, float, bytes]] = {}
 
 
 def invalidate(**_kwargs: Any) -> None:

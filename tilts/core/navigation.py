@@ -10,10 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from tilts.core import fragments
 
 if TYPE_CHECKING:
     from tilts.accounts.models import User
@@ -138,9 +139,10 @@ def backoffice_nav(user: User, path: str, groups: tuple[NavGroup, ...] = BACKOFF
     goals dashboard, not also the follow-up index).
     """
     rendered = []
+    at = fragments.where()
     for group in groups:
         links = [
-            RenderedLink(link.label, reverse(link.url_name, args=link.args(user)), False)
+            RenderedLink(link.label, fragments.url(link.url_name, *link.args(user), at=at), False)
             for link in group.links
             if link.visible(user)
         ]

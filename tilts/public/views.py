@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from tilts.consortium import selectors, services
 from tilts.consortium.forms import JoinApplicationForm
 from tilts.consortium.models import Consortium
+from tilts.core import figures
 from tilts.core.feedback import show_on_form
 from tilts.core.ratelimit import too_many
 
@@ -26,14 +27,12 @@ def home(request: HttpRequest) -> HttpResponse:
     consortium = selectors.get_consortium()
     if consortium is None:
         return render(request, "public/not_set_up.html", status=503)
-    return render(
-        request,
-        "public/home.html",
-        {
-            "goals": selectors.goals(consortium),
-            "member_count": selectors.active_members(consortium).count(),
-        },
+    # The most visited page: its figures are kept in process memory until any change, like the consortium.
+    goals, member_count = figures.in_process(
+        f"public:home:{consortium.pk}",
+        lambda: (list(selectors.goals(consortium)), selectors.active_members(consortium).count()),
     )
+    return render(request, "public/home.html", {"goals": goals, "member_count": member_count})
 
 
 def goal_list(request: HttpRequest) -> HttpResponse:

@@ -10,6 +10,16 @@ def _verify_address_on_reset(sender: object, request: Any, user: Any, **kwargs: 
     mark_email_verified(user)
 
 
+def _update_last_login(sender: object, user: Any, **kwargs: Any) -> None:
+    """Django's own receiver, whose write drops no cached figure or page (no page shows the time)."""
+    from django.contrib.auth.models import update_last_login
+
+    from tilts.core import figures
+
+    with figures.unwatched():
+        update_last_login(sender, user, **kwargs)
+
+
 class AccountsConfig(AppConfig):
     name = "tilts.accounts"
 
@@ -22,6 +32,9 @@ class AccountsConfig(AppConfig):
 
         password_reset.connect(_verify_address_on_reset, dispatch_uid="tilts-verify-address-on-reset")
         user_logged_in.connect(mfa.on_login, dispatch_uid="tilts-mfa-on-login")
+        # Replaces django.contrib.auth's receiver (same dispatch_uid; auth's app is ready before this one).
+        user_logged_in.disconnect(dispatch_uid="update_last_login")
+        user_logged_in.connect(_update_last_login, dispatch_uid="update_last_login")
         authenticator_added.connect(mfa.on_authenticator_added, dispatch_uid="tilts-mfa-added")
 
         from tilts.accounts.models import AccessRecord

@@ -33,7 +33,7 @@ import pickle
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
@@ -252,6 +252,8 @@ def _tables() -> dict[str, tuple[Version, ...]]:
 def _watch_writes(execute: Callable[..., Any], sql: Any, params: Any, many: bool, context: dict[str, Any]) -> Any:
     """A connection's execute wrapper: a statement that wrote rows of a watched table marks its versions changed."""
     result = execute(sql, params, many, context)
+    if _pending.unwatched:
+        return result
     if isinstance(sql, str) and (write := _WRITE.match(sql)) is not None:
         versions = _tables().get(write[1])
         if versions and getattr(context["cursor"], "rowcount", -1) != 0:  # 0: nothing written
@@ -274,9 +276,21 @@ class _Pending(threading.local):
     def __init__(self) -> None:
         self.unread: set[Version] = set()  # changed and not moved since: moved before this thread's next read
         self.hook: _CommitHook | None = None  # the open transaction's
+        self.unwatched = 0  # inside how many `unwatched()` blocks: their writes mark nothing
 
 
 _pending = _Pending()
+
+
+@contextlib.contextmanager
+def unwatched() -> Iterator[None]:
+    """Writes in this block count in no figure and no cached part of a page (the time of the last sign-in: every
+    sign-in would otherwise drop what everybody's pages keep)."""
+    _pending.unwatched += 1
+    try:
+        yield
+    finally:
+        _pending.unwatched -= 1
 
 
 class _CommitHook:

@@ -261,3 +261,18 @@ def test_the_mobility_imports_bulk_insert_is_seen_at_once(
 @pytest.fixture
 def project_for_exports(consortium: Any) -> Any:
     return awarded(make_project(consortium))
+
+
+def test_signing_in_drops_nothing_but_the_same_write_elsewhere_does(coordinator) -> None:
+    coordinator.set_password("kāds-garš-parole-123")
+    coordinator.save()
+    assert Client().login(email=coordinator.email, password="kāds-garš-parole-123")  # the first sets when MFA is due
+    count = Counter()
+    figures.cached("test:count", count)
+    client = Client()
+    assert client.login(email=coordinator.email, password="kāds-garš-parole-123")
+    coordinator.refresh_from_db()
+    assert coordinator.last_login is not None  # Django's receiver still ran
+    assert figures.cached("test:count", count) == 1
+    type(coordinator).objects.filter(pk=coordinator.pk).update(last_login=timezone.now())  # outside `unwatched`
+    assert figures.cached("test:count", count) == 2

@@ -256,7 +256,9 @@ def _watch_writes(execute: Callable[..., Any], sql: Any, params: Any, many: bool
         return result
     if isinstance(sql, str) and (write := _WRITE.match(sql)) is not None:
         versions = _tables().get(write[1])
-        if versions and getattr(context["cursor"], "rowcount", -1) != 0:  # 0: nothing written
+        # A rowcount of 0: nothing written; but SQLite counts the rows of an INSERT ... RETURNING (Django's save)
+        # only once they are fetched, which happens after this wrapper returns.
+        if versions and ("RETURNING" in sql or getattr(context["cursor"], "rowcount", -1) != 0):
             _changed(versions, context["connection"])
     return result
 

@@ -2,6 +2,7 @@
 
 from typing import TYPE_CHECKING
 
+from tilts.exports.services import WORKBOOK_UNREAD
 from tilts.exports.workbook import Col, WorkbookContext, write_table
 from tilts.mobility.models import Mobility, MobilityStatus
 from tilts.payments import selectors
@@ -17,12 +18,7 @@ UNREAD = (
     "followup_audience",
     "cancellation_reason",
     "grant_breakdown",
-    "participant__password",
-    "report__learned",
-    "report__competences",
-    "report__goal_contributions",
-    "report__followup_new_plan",
-    "report__review_comment",
+    *WORKBOOK_UNREAD,
     "report__final_grant_breakdown",
 )
 CHUNK = 1000

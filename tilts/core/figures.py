@@ -203,6 +203,11 @@ def cached_from(key: str, compute: Callable[[], T], found: dict[str, Any], secon
     return value
 
 
+def hashed(parts: object) -> str:
+    """A short key for what a cached value depends on (its ``repr``), with the active language."""
+    return hashlib.sha256(repr((get_language(), parts)).encode()).hexdigest()[:32]
+
+
 def cached_html(request: HttpRequest, name: str, parts: tuple[object, ...], render: Callable[[], str]) -> SafeString:
     """A rendered part of a page (a list's rows, a dashboard's tables), kept like a figure until the next change.
 
@@ -211,8 +216,7 @@ def cached_html(request: HttpRequest, name: str, parts: tuple[object, ...], rend
     the HTML depends on besides the data). What is cached must be the same on every visit of that person: no
     CSRF token (keep forms outside the cached part), no messages, no time of day."""
     user_pk = getattr(request.user, "pk", None) or 0
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    html = cached(f"html:{name}:{user_pk}:{get_language()}:{digest}", render)
+    html = cached(f"html:{name}:{user_pk}:{hashed(parts)}", render)
     if "csrfmiddlewaretoken" in html:
         raise ValueError(f"{name}: a form with a CSRF token must stay outside the cached part of the page")
     return mark_safe(html)  # rendered by our own templates, escaped there

@@ -11,7 +11,7 @@ import base64
 import binascii
 import datetime
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -21,6 +21,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.responses import NinjaJSONEncoder
+
+from tilts.core import figures
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 200
@@ -143,4 +145,35 @@ def json_rows(response: HttpResponse, rows: list[dict[str, Any]]) -> HttpRespons
     such list has a test comparing its rows with the schema's.
     """
     response.content = json.dumps(rows, cls=NinjaJSONEncoder)
+    return response
+
+
+# The headers page() sets for the next page, kept with a cached page's body.
+NEXT_PAGE_HEADERS = ("Link", "X-Next-Cursor")
+
+
+def cached_json_rows(
+    request: HttpRequest,
+    response: HttpResponse,
+    name: str,
+    parts: tuple[object, ...],
+    rows: Callable[[HttpResponse], list[dict[str, Any]]],
+) -> HttpResponse:
+    """:func:`json_rows` of ``rows(headers)``, kept like a figure until the next change (``tilts.core.figures``):
+    per signed-in person, language, path with its query string (cursor and limit) and ``parts`` (what else the
+    rows depend on, e.g. the day). ``rows`` reads the page with :func:`page`, giving it ``headers`` as its
+    response; the next page's headers are kept with the body. A repeated request reads none of the list."""
+
+    def build() -> tuple[str, dict[str, str]]:
+        scratch = HttpResponse()
+        body = json.dumps(rows(scratch), cls=NinjaJSONEncoder)
+        return body, {header: scratch[header] for header in NEXT_PAGE_HEADERS if header in scratch}
+
+    user_pk = getattr(request.user, "pk", None) or 0
+    query = sorted(request.GET.lists())
+    key = f"api:{name}:{user_pk}:{figures.hashed((request.path, query, parts))}"
+    body, headers = figures.cached(key, build)
+    response.content = body
+    for header, value in headers.items():
+        response[header] = value
     return response

@@ -121,18 +121,22 @@ def mobility_list(
     mobilities = selectors.mobilities_for(current_user(request)).filter(project_id=project_id)
     if status:
         mobilities = mobilities.filter(status=status)
+
     # Rows as MobilityOut gives them, built from values() and sent as they are (see keyset.json_rows): validating a
     # page of model instances through the schema cost more than the rest of the request. A test compares each row
-    # with the mobility's own answer.
-    found = keyset.page(request, response, mobilities.values(*LISTED_FIELDS), rows, ("start_date", "id"))
-    goals: dict[int, list[int]] = {}
-    for mobility_id, number in (
-        Mobility.goals.through.objects.filter(mobility_id__in=[row["id"] for row in found])
-        .order_by("goal__number")
-        .values_list("mobility_id", "goal__number")
-    ):
-        goals.setdefault(mobility_id, []).append(number)
-    return keyset.json_rows(response, [_listed(row, goals.get(row["id"], [])) for row in found])
+    # with the mobility's own answer. The page is kept until the next change (keyset.cached_json_rows).
+    def listed(headers: HttpResponse) -> list[dict[str, Any]]:
+        found = keyset.page(request, headers, mobilities.values(*LISTED_FIELDS), rows, ("start_date", "id"))
+        goals: dict[int, list[int]] = {}
+        for mobility_id, number in (
+            Mobility.goals.through.objects.filter(mobility_id__in=[row["id"] for row in found])
+            .order_by("goal__number")
+            .values_list("mobility_id", "goal__number")
+        ):
+            goals.setdefault(mobility_id, []).append(number)
+        return [_listed(row, goals.get(row["id"], [])) for row in found]
+
+    return keyset.cached_json_rows(request, response, "mobilities", (), listed)
 
 
 def _listed(row: dict[str, Any], goals: list[int]) -> dict[str, Any]:

@@ -168,41 +168,46 @@ def report_list(
         raise ValidationError({"status": _("Unknown status.")})
     user = current_user(request)
     today = timezone.localdate()
-    services.open_ended_reports(mobilities_for(user), today)
-    reports = selectors.filtered(
-        selectors.reports_for(user),
-        today,
-        status=filters.status,
-        project_id=filters.project,
-        overdue_only=filters.overdue,
-    ).values(
-        *REPORT_COLUMNS,
-        "mobility__project_id",
-        "mobility__participant_id",
-        "mobility__grant_total",
-        agreed_total=selectors.agreed_total_text(),
-    )
-    # Built in ReportOut's shape from values() and sent as they are (see keyset.json_rows); the tests compare
-    # each row with the report's own answer.
-    found = keyset.page(request, response, reports, rows, ("due_date", "id"))
-    evidence: dict[int, list[dict[str, Any]]] = {}
-    for item in (
-        Evidence.objects.filter(report_id__in=[row["id"] for row in found])
-        .order_by("kind", "pk")
-        .values("id", "report_id", "kind", "original_name", "content_type", "size")
-    ):
-        evidence.setdefault(item["report_id"], []).append(
-            {
-                "id": item["id"],
-                "kind": item["kind"],
-                "name": item["original_name"],
-                "content_type": item["content_type"],
-                "size": item["size"],
-                "url": reverse("api:evidence_file", args=[item["report_id"], item["id"]]),
-            }
+
+    def listed(headers: HttpResponse) -> list[dict[str, Any]]:
+        # Reports of mobilities that ended are opened when the list is read (any change drops the kept page).
+        services.open_ended_reports(mobilities_for(user), today)
+        reports = selectors.filtered(
+            selectors.reports_for(user),
+            today,
+            status=filters.status,
+            project_id=filters.project,
+            overdue_only=filters.overdue,
+        ).values(
+            *REPORT_COLUMNS,
+            "mobility__project_id",
+            "mobility__participant_id",
+            "mobility__grant_total",
+            agreed_total=selectors.agreed_total_text(),
         )
-    labels = {value: str(label) for value, label in ReportStatus.choices}
-    return keyset.json_rows(response, [_listed(row, labels, evidence.get(row["id"], []), today) for row in found])
+        # Built in ReportOut's shape from values() and sent as they are (see keyset.json_rows); the tests compare
+        # each row with the report's own answer. The page is kept until the next change or day.
+        found = keyset.page(request, headers, reports, rows, ("due_date", "id"))
+        evidence: dict[int, list[dict[str, Any]]] = {}
+        for item in (
+            Evidence.objects.filter(report_id__in=[row["id"] for row in found])
+            .order_by("kind", "pk")
+            .values("id", "report_id", "kind", "original_name", "content_type", "size")
+        ):
+            evidence.setdefault(item["report_id"], []).append(
+                {
+                    "id": item["id"],
+                    "kind": item["kind"],
+                    "name": item["original_name"],
+                    "content_type": item["content_type"],
+                    "size": item["size"],
+                    "url": reverse("api:evidence_file", args=[item["report_id"], item["id"]]),
+                }
+            )
+        labels = {value: str(label) for value, label in ReportStatus.choices}
+        return [_listed(row, labels, evidence.get(row["id"], []), today) for row in found]
+
+    return keyset.cached_json_rows(request, response, "reports", (today,), listed)
 
 
 def _listed(

@@ -98,3 +98,28 @@ def test_a_bad_cursor_is_explained_in_latvian(coordinator_client: Client, projec
     )
     assert response.status_code == 422
     assert response.json()["errors"]["cursor"] == ["Šis kursors nav derīgs; sāciet no sākuma bez tā."]
+
+
+def test_a_repeated_page_reads_none_of_the_list_until_something_changes(
+    coordinator_client: Client, member_client: Client, project, member, other_member, goals
+) -> None:
+    """keyset.cached_json_rows: the same page again (body and next-page headers) without reading the list; a
+    change shows at once; another person and another page have their own."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    made = many_mobilities(project, member, goals, 4) + many_mobilities(project, other_member, goals, 2)
+    url = f"/api/v1/projects/{project.pk}/mobilities"
+    first = coordinator_client.get(url, {"limit": 3})
+    with CaptureQueriesContext(connection) as read:
+        again = coordinator_client.get(url, {"limit": 3})
+    assert again.content == first.content and again["X-Next-Cursor"] == first["X-Next-Cursor"]
+    assert again["Link"] == first["Link"]
+    assert not [query for query in read.captured_queries if "mobility_mobility" in query["sql"]]
+    second = coordinator_client.get(url, {"limit": 3, "cursor": first["X-Next-Cursor"]}).json()
+    assert len(second) == 3 and {r["id"] for r in second}.isdisjoint({r["id"] for r in first.json()})
+    own = member_client.get(url, {"limit": 3})  # the member's contact: their institution's rows only
+    assert {row["sending_organisation_id"] for row in own.json()} == {member.pk} and own.content != first.content
+    Mobility.objects.filter(pk=made[0].pk).update(receiving_city="Tartu")  # any write drops the kept pages
+    rows = coordinator_client.get(url, {"limit": 10}).json()
+    assert [row["receiving_city"] for row in rows if row["id"] == made[0].pk] == ["Tartu"]

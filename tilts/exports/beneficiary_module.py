@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tilts.core import dates
@@ -449,6 +450,8 @@ class _Layout:
     headers: dict[str, str]  # key -> its header (likewise)
     notes: tuple[int, ...]  # the columns a note asks to complete when empty
     sources: tuple[tuple[Callable[[Any], Value], Column], ...]  # per column: where its value comes from
+    # per language: the note of each column in ``notes`` (translated once, not for every row of 10,000)
+    note_texts: dict[str | None, dict[int, str]] = field(default_factory=dict, compare=False)
 
 
 NOTED = ("participant_date_of_birth", "participant_gender", "participant_nationality", "receiving_oid")
@@ -627,11 +630,12 @@ def notes(mobility: Mobility | GroupActivity, template: Template, cells: list[st
         raise ValueError("The row's cells do not match the template's columns.")
     layout = _layout(template)
     columns, fixes = template.columns, layout.fixes
-    return [
-        Problem(NOTE, _("%(column)s is empty.") % {"column": columns[i].header}, columns[i].header, fixes[i])
-        for i in layout.notes
-        if not cells[i]
-    ]
+    texts = layout.note_texts.get(language := get_language())
+    if texts is None:
+        texts = layout.note_texts[language] = {
+            i: _("%(column)s is empty.") % {"column": columns[i].header} for i in layout.notes
+        }
+    return [Problem(NOTE, texts[i], columns[i].header, fixes[i]) for i in layout.notes if not cells[i]]
 
 
 def check_rows(

@@ -8,8 +8,9 @@ BENCH_WORKERS workers (3), sends BENCH_REQUESTS requests per page (20) from BENC
 prints p50/p95, the ratio of p95 to /healthz's, the response size, and the queries one request makes (counted
 in this process with Django's test client); BENCH_ONLY=budget,reports measures only the pages whose label has one
 of the words. The request that counts a page's queries comes first, so the timed ones find what the page
-keeps rendered (tilts.core.figures) until the next change: they measure a page visited again. Also: each worker's memory (RSS) right after it booted and after the run, and the seconds
-from starting gunicorn to its first 200. Each page's row is printed as soon as it is measured; a request that
+keeps rendered (tilts.core.figures) until the next change: they measure a page visited again. Also: each
+worker's memory (RSS) right after it booted and after the run, and the seconds from starting gunicorn to its
+first 200. Each page's row is printed as soon as it is measured; a request that
 takes longer than BENCH_TIMEOUT seconds (120) counts as that long with status 0.
 """
 

@@ -151,11 +151,11 @@ def backoffice_nav(context: Any) -> SafeString:
     dashboard = fragments.url("backoffice:dashboard")
     groups = groups_for(request.user, request.path)
     data = {"groups": groups, "dashboard_url": dashboard, "dashboard_current": request.path == dashboard}
-    # The labels are the navigation's own (lazy) texts, the same objects on every request.
+    # The labels as shown (the key carries the language too): the text, never the identity of a lazy object.
     key = (
         data["dashboard_current"],
         tuple(
-            (group.key, id(group.label), tuple((id(link.label), link.url, link.current) for link in group.links))
+            (group.key, str(group.label), tuple((str(link.label), link.url, link.current) for link in group.links))
             for group in groups
         ),
     )

@@ -50,7 +50,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     table = figures.cached_html(
         request,
         "people:list",
-        (request.GET.urlencode(),),
+        (figures.query_of(request),),
         lambda: render_to_string(
             "accounts/_person_table.html", {"page": paginate(request, people), "request": request}
         ),

@@ -173,7 +173,7 @@ def in_process(key: str, compute: Callable[[], T]) -> T:
 
 
 # key: (figures version, time.monotonic() when read, the pickled value); read again after FIGURES_SECONDS at the
-# latest, like a cached figure (a write with .update() bumps no version).
+# latest, like a cached figure (a write made outside Tilts, with psql say, moves no version).
 _in_process: dict[str, tuple[int, float, bytes]] = {}
 
 
@@ -203,9 +203,17 @@ def cached_from(key: str, compute: Callable[[], T], found: dict[str, Any], secon
     return value
 
 
-def hashed(parts: object) -> str:
-    """A short key for what a cached value depends on (its ``repr``), with the active language."""
-    return hashlib.sha256(repr((get_language(), parts)).encode()).hexdigest()[:32]
+def for_person(request: HttpRequest, name: str, parts: object) -> str:
+    """The key of a value kept for the signed-in person (0: not signed in), the active language and ``parts``
+    (hashed, so that any length of query string fits): one person's view never reaches another."""
+    user_pk = getattr(request.user, "pk", None) or 0
+    digest = hashlib.sha256(repr((get_language(), parts)).encode()).hexdigest()[:32]
+    return f"{name}:{user_pk}:{digest}"
+
+
+def query_of(request: HttpRequest) -> list[tuple[str, list[str]]]:
+    """The request's query string in one order, for ``parts`` (a page whose links keep every parameter)."""
+    return sorted(request.GET.lists())
 
 
 def cached_html(request: HttpRequest, name: str, parts: tuple[object, ...], render: Callable[[], str]) -> SafeString:
@@ -215,8 +223,7 @@ def cached_html(request: HttpRequest, name: str, parts: tuple[object, ...], rend
     the active language and ``parts`` (the object shown, the page's filters, sort and page number: everything
     the HTML depends on besides the data). What is cached must be the same on every visit of that person: no
     CSRF token (keep forms outside the cached part), no messages, no time of day."""
-    user_pk = getattr(request.user, "pk", None) or 0
-    html = cached(f"html:{name}:{user_pk}:{hashed(parts)}", render)
+    html = cached(f"html:{for_person(request, name, parts)}", render)
     if "csrfmiddlewaretoken" in html:
         raise ValueError(f"{name}: a form with a CSRF token must stay outside the cached part of the page")
     return mark_safe(html)  # rendered by our own templates, escaped there

@@ -169,9 +169,7 @@ def cached_json_rows(
         body = json.dumps(rows(scratch), cls=NinjaJSONEncoder)
         return body, {header: scratch[header] for header in NEXT_PAGE_HEADERS if header in scratch}
 
-    user_pk = getattr(request.user, "pk", None) or 0
-    query = sorted(request.GET.lists())
-    key = f"api:{name}:{user_pk}:{figures.hashed((request.path, query, parts))}"
+    key = figures.for_person(request, f"api:{name}", (request.path, figures.query_of(request), parts))
     body, headers = figures.cached(key, build)
     response.content = body
     for header, value in headers.items():

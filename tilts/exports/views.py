@@ -105,7 +105,7 @@ def project_exports(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     # The pages' links keep the whole query string, so all of it is part of the key.
-    parts = (project.pk, summaries.scope_of(user), summary_version, sorted(request.GET.lists()))
+    parts = (project.pk, summaries.scope_of(user), summary_version, figures.query_of(request))
     return render(
         request,
         "exports/project_exports.html",

@@ -89,7 +89,7 @@ def project_followups(request: HttpRequest, pk: int) -> HttpResponse:
     # All but the title is rendered once between two changes (tilts.core.figures.cached_html): what is late
     # depends on the day, and the four lists' page links keep the whole query string.
     today = timezone.localdate()
-    parts = (project.pk, today.isoformat(), sorted(request.GET.lists()))
+    parts = (project.pk, today.isoformat(), core_figures.query_of(request))
     rows_html = core_figures.cached_html(request, "followup:project", parts, rows)
     return render(request, "followup/project.html", {"project": project, "rows": rows_html})
 

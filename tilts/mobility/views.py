@@ -79,7 +79,10 @@ def mobility_list(request: HtmxHttpRequest, pk: int) -> HttpResponseBase:
     # this person and language: a second visit reads neither the rows, nor their count, nor the members and goals.
     # The page's links keep the whole query string, so it is part of the key.
     rows = figures.cached_html(
-        request, "mobility:list-rows", (project.pk, query_string), partial(_list_rows, request, user, project, filters)
+        request,
+        "mobility:list-rows",
+        (project.pk, figures.query_of(request)),
+        partial(_list_rows, request, user, project, filters),
     )
     count, table = rows.split(ROWS_MARK, 1)
     context = {

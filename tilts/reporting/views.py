@@ -101,7 +101,7 @@ def report_list(request: HttpRequest, pk: int) -> HttpResponse:
 
     # The rows, counts and notices are rendered once between two changes (tilts.core.figures.cached_html); the
     # pagination links keep the whole query string, so all of it is part of the key.
-    parts = (project.pk, status, today.isoformat(), sorted(request.GET.lists()))
+    parts = (project.pk, status, today.isoformat(), figures.query_of(request))
     return render(
         request,
         "reporting/report_list.html",

@@ -46,6 +46,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate, pre_migrate
 from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -142,6 +143,24 @@ def version() -> int:
     return per_request(VERSION_KEY, _figures_version.read)
 
 
+def versions(*others: Version) -> list[int]:
+    """``others``' current numbers, read in one cache query with the figures' own (then read once for the request,
+    as :func:`version` reads it): a page whose kept part carries another version in its key (the export page's
+    check summaries') pays one query for both."""
+    _settle_before_read(_figures_version)
+    for other in others:
+        _settle_before_read(other)
+    memo = _request_memo.get()
+    keys = [other.key for other in others]
+    if memo is None or VERSION_KEY not in memo:
+        keys.append(VERSION_KEY)
+    found = cache.get_many(keys)
+    if VERSION_KEY in found:
+        per_request(VERSION_KEY, lambda: int(found[VERSION_KEY]))
+    # A number not set yet (or evicted) is started as Version.read starts it.
+    return [int(found[other.key]) if other.key in found else other.read() for other in others]
+
+
 def _uncommitted_changes() -> bool:
     """Whether this thread's open transaction has changed rows the figures depend on (they could roll back)."""
     connection = transaction.get_connection()
@@ -216,16 +235,28 @@ def query_of(request: HttpRequest) -> list[tuple[str, list[str]]]:
     return sorted(request.GET.lists())
 
 
-def cached_html(request: HttpRequest, name: str, parts: tuple[object, ...], render: Callable[[], str]) -> SafeString:
+# What a part kept with its forms (``cached_html(..., forms=True)``) is rendered with as the context's ``csrf_token``:
+# a private-use character pair that no text of the site contains, replaced by each request's own token.
+CSRF_HOLE = "\ue000csrf_token\ue001"
+_KEPT_TOKEN = f'name="csrfmiddlewaretoken" value="{CSRF_HOLE}"'
+
+
+def cached_html(
+    request: HttpRequest, name: str, parts: tuple[object, ...], render: Callable[[], str], *, forms: bool = False
+) -> SafeString:
     """A rendered part of a page (a list's rows, a dashboard's tables), kept like a figure until the next change.
 
     The key carries the signed-in person (so one person's view never reaches another, whatever their rights),
     the active language and ``parts`` (the object shown, the page's filters, sort and page number: everything
     the HTML depends on besides the data). What is cached must be the same on every visit of that person: no
-    CSRF token (keep forms outside the cached part), no messages, no time of day."""
+    CSRF token, no messages, no time of day. A part with forms says ``forms=True`` and renders them with
+    :data:`CSRF_HOLE` as the context's ``csrf_token``: what is kept holds the hole, and each request gets its own
+    token put in (so a whole page body, buttons and all, is one cache read)."""
     html = cached(f"html:{for_person(request, name, parts)}", render)
-    if "csrfmiddlewaretoken" in html:
-        raise ValueError(f"{name}: a form with a CSRF token must stay outside the cached part of the page")
+    if "csrfmiddlewaretoken" in (html.replace(_KEPT_TOKEN, "") if forms else html):
+        raise ValueError(f"{name}: a form in the cached part of a page must be rendered with figures.CSRF_HOLE")
+    if forms:
+        html = html.replace(CSRF_HOLE, get_token(request))  # letters and digits: nothing to escape
     return mark_safe(html)  # rendered by our own templates, escaped there
 
 

@@ -1,7 +1,10 @@
 """Cached figures (tilts.core.figures): kept between requests, dropped by any change to the project's data, at once
 and again when the change commits; the dashboard shows a change on the next visit."""
 
+from typing import Any
+
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -156,3 +159,58 @@ def test_a_rendered_part_with_a_form_token_is_refused(coordinator) -> None:
     request.user = coordinator
     with pytest.raises(ValueError, match="CSRF"):
         figures.cached_html(request, "test", (), lambda: '<input name="csrfmiddlewaretoken" value="x">')
+
+
+def test_a_rendered_part_with_forms_keeps_a_hole_and_each_request_gets_its_own_token(coordinator) -> None:
+    from django.middleware.csrf import _unmask_cipher_token
+    from django.template import engines
+
+    def request_with_token() -> Any:
+        request = RequestFactory().get("/")
+        request.user = coordinator
+        request.META["CSRF_COOKIE"] = "a" * 32  # the session's secret, as CsrfViewMiddleware sets it
+        return request
+
+    form = engines["django"].from_string('<form method="post">{% csrf_token %}</form>')
+    render = Counter()
+
+    def html() -> str:
+        render()
+        return form.render({"csrf_token": figures.CSRF_HOLE})
+
+    first = figures.cached_html(request_with_token(), "test:forms", (), html, forms=True)
+    second = figures.cached_html(request_with_token(), "test:forms", (), html, forms=True)
+    assert render.calls == 1  # the second request read what the first kept
+    kept = cache.get(figures.full_key(f"html:{figures.for_person(request_with_token(), 'test:forms', ())}"))
+    assert figures.CSRF_HOLE in kept and "a" * 32 not in kept
+    tokens = [page.split('value="')[1].split('"')[0] for page in (first, second)]
+    assert tokens[0] != tokens[1]  # each request's own masked token ...
+    assert {_unmask_cipher_token(token) for token in tokens} == {"a" * 32}  # ... of the session's secret
+    assert figures.CSRF_HOLE not in first + second
+
+
+def test_a_part_with_forms_must_hold_the_hole_not_a_token(coordinator) -> None:
+    request = RequestFactory().get("/")
+    request.user = coordinator
+    with pytest.raises(ValueError, match="CSRF_HOLE"):
+        figures.cached_html(request, "test", (), lambda: '<input name="csrfmiddlewaretoken" value="x">', forms=True)
+
+
+def test_another_version_is_read_with_the_figures_own_in_one_query(settings, django_assert_num_queries) -> None:
+    from django.core.management import call_command
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tilts_test_versions"}
+    }
+    call_command("createcachetable", "tilts_test_versions", verbosity=0)
+    other = figures.Version("test:figures:other-version")
+    started = other.read(), figures.version()
+    other.bump()
+    in_request = figures._request_memo.set({})  # what a request reads once (figures connects it to its signals)
+    try:
+        with django_assert_num_queries(1):
+            (read,) = figures.versions(other)
+            assert figures.version() == started[1]  # kept for the request: no second query
+        assert read == started[0] + 1
+    finally:
+        figures._request_memo.reset(in_request)

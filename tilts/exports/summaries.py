@@ -131,8 +131,9 @@ _version = figures.Version(VERSION_KEY)
 
 
 def version() -> int:
-    """The summaries' current version: a page's own cache of what it shows of them carries it in its keys."""
-    return _version.read()
+    """The summaries' current version: a page's own cache of what it shows of them carries it in its keys (read
+    with the figures' version, which that cache's key carries too, in one cache query)."""
+    return figures.versions(_version)[0]
 
 
 def bump() -> None:

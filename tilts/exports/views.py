@@ -57,13 +57,27 @@ class _Head:
 @role_required(*EXPORTERS)
 def project_exports(request: HttpRequest, pk: int) -> HttpResponse:
     """The exports and the module's check. The check's counts and the order of its rows come from a summary
-    cached between changes (tilts.exports.summaries); only the rows of the pages shown are read and checked. What
-    the page shows of them is kept too: the few numbers the buttons need, and the check's rendered sections
-    (tilts.core.figures.cached_html), both dropped when the summary is (its version is in their keys) and on any
-    other change. The buttons' forms (with their CSRF token) and one's recent exports are rendered on each visit."""
+    cached between changes (tilts.exports.summaries); only the rows of the pages shown are read and checked. The
+    page's content, with the buttons' forms and one's recent exports, is kept rendered for the person, language
+    and query string (tilts.core.figures.cached_html, with the forms' CSRF token put in on each visit), dropped
+    when the summary is (its version is in the key) and on any other change (a job's progress too): a second
+    visit reads the project, the two versions (one query) and the kept HTML."""
     user = current_user(request)
     project = _project(request, pk)
     summary_version = summaries.version()
+    # The pages' links keep the whole query string, so all of it is part of the key.
+    parts = (project.pk, summaries.scope_of(user), summary_version, figures.query_of(request))
+    page = partial(_page, request, user, project, summary_version)
+    return render(
+        request,
+        "exports/project_exports.html",
+        {"project": project, "page": figures.cached_html(request, "exports:page", parts, page, forms=True)},
+    )
+
+
+def _page(request: HttpRequest, user: User, project: Project, summary_version: int) -> str:
+    """The export page's content (see :func:`project_exports`). What its head shows of the check is kept apart
+    too, for every query string of the page (the check's pages)."""
     module_summary = cache(partial(services.module_summary, user, project))  # read once, by either part
 
     def head() -> _Head:
@@ -104,20 +118,19 @@ def project_exports(request: HttpRequest, pk: int) -> HttpResponse:
             request,
         )
 
-    # The pages' links keep the whole query string, so all of it is part of the key.
-    parts = (project.pk, summaries.scope_of(user), summary_version, figures.query_of(request))
-    return render(
-        request,
-        "exports/project_exports.html",
+    return render_to_string(
+        "exports/_page.html",
         {
             "project": project,
             "head": figures.cached(f"exports:head:{project.pk}:{summaries.scope_of(user)}:{summary_version}", head),
-            "check_html": figures.cached_html(request, "exports:check", parts, check_sections),
+            "check_html": check_sections(),
             "kinds": ExportKind.choices,
             "sheets": ", ".join(sheet_titles()),
             "limit": services.inline_limit(),
             "jobs": selectors.jobs_for(user).filter(project=project, created_by=user)[:10],
+            "csrf_token": figures.CSRF_HOLE,  # each request's own is put in (cached_html)
         },
+        request,
     )
 
 

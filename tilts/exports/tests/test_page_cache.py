@@ -57,10 +57,10 @@ def test_a_second_visit_reads_no_mobility_and_keeps_the_forms_token(
     second, sql = visit(coordinator_client, url_of(project))
     assert reads_mobilities(first_sql) and not reads_mobilities(sql)
     assert not any("exports_agreementmember" in query for query in sql)
-    assert len(sql) <= 5  # the session, the person, the project, the consortium for the menu, one's recent exports
+    assert len(sql) <= 4  # the session, the person, the project, the consortium for the menu
     for page in (first, second):
         assert HELD_BACK in page and reverse("mobility:detail", args=[held.pk]) in page
-        # The buttons' forms, each with its token, rendered on each visit.
+        # The buttons' forms, each with this request's token (the kept part holds a hole for it).
         assert page.count(f'action="{start}"><input type="hidden" name="csrfmiddlewaretoken"') == 2
 
 
@@ -108,3 +108,23 @@ def test_the_other_language_has_its_own_rendering(coordinator_client, project, m
     latvian = visit(coordinator_client, url_of(project, "lv"))[0]
     assert HELD_BACK in english and "Left out of the module's import" in english
     assert HELD_BACK not in latvian and "Left out of the module's import" not in latvian
+
+
+def test_ones_recent_exports_are_kept_and_a_jobs_progress_shows_on_the_next_visit(
+    coordinator_client, project, member, goals, coordinator
+) -> None:
+    """The recent exports are part of the kept content: a job's progress (an update() of one column by the worker)
+    is a change, so the next visit shows it."""
+    from tilts.exports.models import ExportJob, ExportKind, ExportStatus
+
+    make_mobility(project, member, goals, by=coordinator, transport=None)
+    services.assign_activity_ids(project)
+    assert "No exports prepared in the background yet." in visit(coordinator_client, url_of(project))[0]
+    job = ExportJob.objects.create(
+        created_by=coordinator, project=project, kind=ExportKind.XLSX, status=ExportStatus.RUNNING, progress=40
+    )
+    page = visit(coordinator_client, url_of(project))[0]
+    assert "(40 %)" in page and reverse("exports:job", args=[job.pk]) in page
+    assert "(40 %)" in visit(coordinator_client, url_of(project))[0]
+    ExportJob.objects.filter(pk=job.pk).update(progress=70)
+    assert "(70 %)" in visit(coordinator_client, url_of(project))[0]

@@ -433,41 +433,49 @@ def calendar_month(request: HttpRequest, pk: int) -> HttpResponse:
     month = selectors.int_param(request.GET.get("month")) or today.month
     if not (1 <= month <= 12 and 2000 <= year <= 2100):
         raise Http404
-    first = datetime.date(year, month, 1)
-    previous = first - datetime.timedelta(days=1)
-    following = first + datetime.timedelta(days=32)
-    # The month and the destinations, rendered, are kept until the next change (tilts.core.figures) for this person
-    # and language; the feeds between them, with their form's CSRF token, are not.
-    render_tables = partial(_calendar_tables, request, user, project, year, month)
-    feeds = _feeds(request, user, project)  # first: creating them is a change, which drops what is cached
-    tables = figures.cached_html(request, "mobility:calendar", (project.pk, year, month), render_tables)
-    grid, destinations = tables.split(DESTINATIONS_MARK, 1)
+    # The page's content (the month, the feeds' addresses with their form, the destinations) is kept rendered for
+    # this person and language until the next change (tilts.core.figures), the form's CSRF token put in on each
+    # visit: a second visit reads the project and the kept HTML. The addresses are absolute, so the scheme and host
+    # are part of the key.
+    parts = (project.pk, year, month, request.scheme, request.get_host())
+    page = partial(_calendar_page, request, user, project, year, month)
     return render(
         request,
         "mobility/calendar.html",
-        {
-            "project": project,
-            "grid": mark_safe(grid),  # parts of the cached part
-            "month": first,
-            "previous": previous,
-            "next": following,
-            "feeds": feeds,
-            "destinations": mark_safe(destinations),
-        },
+        {"project": project, "page": figures.cached_html(request, "mobility:calendar", parts, page, forms=True)},
     )
+
+
+def _calendar_page(request: HttpRequest, user: User, project: Project, year: int, month: int) -> str:
+    first = datetime.date(year, month, 1)
+    feeds = _feeds(request, user, project)
+    grid, destinations = _calendar_tables(user, project, year, month).split(DESTINATIONS_MARK, 1)
+    context = {
+        "project": project,
+        "grid": mark_safe(grid),  # parts of the rendered tables
+        "month": first,
+        "previous": first - datetime.timedelta(days=1),
+        "next": first + datetime.timedelta(days=32),
+        "feeds": feeds,
+        "destinations": mark_safe(destinations),
+        "csrf_token": figures.CSRF_HOLE,  # each request's own is put in (cached_html)
+    }
+    return render_to_string("mobility/_calendar_page.html", context, request)
 
 
 DESTINATIONS_MARK = "<!--destinations-->"
 
 
-def _calendar_tables(request: HttpRequest, user: User, project: Project, year: int, month: int) -> str:
+def _calendar_tables(user: User, project: Project, year: int, month: int) -> str:
     mobilities = selectors.mobilities_for(user).filter(project=project)
-    # The month and the destinations read every mobility of the project the person sees: cached for a short time,
-    # dropped on any change (tilts.core.figures), shared by everyone who sees everything.
+    # The month and the destinations read the mobilities of the project the person sees: kept until the next
+    # change (tilts.core.figures), shared by everyone who sees everything; the destinations once for every month.
     scope = "all" if user.can_view_everything else f"user{user.pk}"
-    weeks, destinations = figures.cached(
-        f"mobility:calendar:{project.pk}:{year}-{month}:{scope}",
-        lambda: (selectors.month_grid(mobilities, year, month), payment_selectors.destinations(mobilities)),
+    weeks = figures.cached(
+        f"mobility:calendar:{project.pk}:{year}-{month}:{scope}", partial(selectors.month_grid, mobilities, year, month)
+    )
+    destinations = figures.cached(
+        f"mobility:destinations:{project.pk}:{scope}", partial(payment_selectors.destinations, mobilities)
     )
     # Each day's names as (address, text): plain values render faster than lookups on each mobility.
     detail = url_for("mobility:detail")
@@ -495,7 +503,10 @@ def _feeds(request: HttpRequest, user: User, project: Project) -> list[tuple[str
     scopes.append((_("My mobilities"), {"participant": user}))
     feeds = []
     for label, scope in scopes:
-        feed, _created = CalendarFeed.objects.get_or_create(owner=user, **scope)
+        # A new feed changes nothing kept (tilts.core.figures): no page shows a feed before it exists, and the
+        # calendar creates the person's before it renders. Replacing them deletes them, which is a change.
+        with figures.unwatched():
+            feed, _created = CalendarFeed.objects.get_or_create(owner=user, **scope)
         feeds.append((label, request.build_absolute_uri(reverse("mobility-ical", args=[feed.token]))))
     return feeds
 

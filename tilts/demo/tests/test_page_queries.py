@@ -39,8 +39,8 @@ def none() -> tuple[()]:
 # cache is in memory, so the dashboard's, budget's and calendar's cached figures (tilts.core.figures) cost no
 # query here; with the database's cache each cached figure is one more.
 # The pages kept rendered (figures.cached_html: the dashboard, the reports list, a project's follow-ups, the goals
-# dashboard, the results) have no headroom: a second visit reads only the session, the person, the consortium
-# and the project shown.
+# dashboard, the results, the calendar) have no headroom: a second visit reads only the session, the person, the
+# consortium and the project shown.
 PAGES: list[tuple[str, str, Callable[[], tuple[Any, ...]], int]] = [
     (COORDINATOR, "backoffice:dashboard", none, 3),
     (COORDINATOR, "backoffice:applications", none, 8),
@@ -50,7 +50,7 @@ PAGES: list[tuple[str, str, Callable[[], tuple[Any, ...]], int]] = [
     (COORDINATOR, "projects:list", none, 6),
     (COORDINATOR, "mobility:list", project, 13),
     (COORDINATOR, "mobility:budget", project, 6),
-    (COORDINATOR, "mobility:calendar", project, 10),
+    (COORDINATOR, "mobility:calendar", project, 4),
     (COORDINATOR, "reporting:list", project, 4),
     (COORDINATOR, "payments:project", project, 9),
     (COORDINATOR, "exports:agreement_members", project, 10),
@@ -69,6 +69,7 @@ PAGES: list[tuple[str, str, Callable[[], tuple[Any, ...]], int]] = [
     (CONTACT, "people:list", none, 6),
     (CONTACT, "projects:list", none, 6),
     (CONTACT, "mobility:list", project, 13),
+    (CONTACT, "mobility:calendar", project, 4),
     (CONTACT, "reporting:list", project, 4),
     (CONTACT, "followup:index", none, 8),
     (PARTICIPANT, "backoffice:dashboard", none, 3),

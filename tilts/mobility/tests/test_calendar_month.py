@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tilts.consortium.models import Goal, Organisation
+from tilts.core import figures
 from tilts.mobility import selectors, services
 from tilts.mobility.models import Mobility
 from tilts.mobility.tests.factories import (
@@ -102,3 +103,40 @@ def test_the_cached_month_and_budget_follow_a_change(
     services.transition(first, "cancelled", by=coordinator, reason="Ill")
     assert named() == 15
     assert total() == before
+
+
+def test_a_second_visit_reads_the_kept_page_with_its_own_token_and_a_new_address_shows(
+    coordinator_client: Client, consortium, member, goals, settings
+) -> None:
+    """The content is kept rendered (tilts.core.figures.cached_html) with the feeds' addresses and a hole for the
+    form's CSRF token: a second visit reads neither mobilities nor feeds; replacing the addresses shows at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tilts.mobility.models import CalendarFeed
+
+    settings.ALLOWED_HOSTS = ["testserver", "other.example"]
+    project = make_project(consortium)
+    plan(project, member, goals)
+    url = reverse("mobility:calendar", args=[project.pk])
+    replace = reverse("mobility:calendar_replace", args=[project.pk])
+
+    def visit(**extra: str) -> tuple[str, list[str]]:
+        with CaptureQueriesContext(connection) as captured:
+            page = coordinator_client.get(url, {"year": 2025, "month": 10}, **extra).text
+        return page, [query["sql"] for query in captured.captured_queries]
+
+    first, _ = visit()
+    token = CalendarFeed.objects.get(project=project).token
+    second, sql = visit()
+    assert not any("mobility_mobility" in query or "mobility_calendarfeed" in query for query in sql)
+    assert len(sql) <= 4  # the session, the person, the project, the consortium for the menu
+    for page in (first, second):
+        assert page.count("Brussels</small></a>") == 15 and f"http://testserver/calendar/{token}.ics" in page
+        assert f'action="{replace}"><input type="hidden" name="csrfmiddlewaretoken" value="' in page
+        assert figures.CSRF_HOLE not in page
+    assert f"http://other.example/calendar/{token}.ics" in visit(HTTP_HOST="other.example")[0]
+    coordinator_client.post(replace)
+    after = visit()[0]
+    new = CalendarFeed.objects.get(project=project).token
+    assert new != token and f"/calendar/{new}.ics" in after and f"/calendar/{token}.ics" not in after

@@ -14,7 +14,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, Count, DecimalField, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 from django_countries import countries
@@ -375,33 +388,38 @@ class Destination:
 
 def destinations(mobilities: QuerySet[Mobility]) -> list[Destination]:
     """Per receiving country: mobilities, participants, and the agreed, final and paid amounts (the rule of
-    :func:`amounts`, summed in the database), most mobilities first."""
+    :func:`amounts`, summed in the database), most mobilities first.
+
+    Three grouped queries, none asking anything per mobility: the mobilities (counts, final amounts, the grant of
+    those without an agreement's total in force), the agreements in force and the payments. One query with a
+    subquery per mobility for the agreement and the payments took PostgreSQL's estimate over its JIT threshold on
+    a large project (0.8 s of compiling for 35,000 mobilities, 0.2 s of work)."""
     money: DecimalField[Decimal, Decimal] = DecimalField(max_digits=12, decimal_places=2)
+    shown = mobilities.exclude(status=MobilityStatus.CANCELLED).select_related(None)
     # Agreed: the total of the grant agreement in force (its highest version not superseded), else the grant.
+    grant_agreements = Agreement.objects.filter(kind=AgreementKind.GRANT).exclude(status=AgreementStatus.SUPERSEDED)
+    newer = grant_agreements.filter(mobility=OuterRef("mobility"), number__gt=OuterRef("number"))
     in_force = (
-        Agreement.objects.filter(mobility=OuterRef("pk"), kind=AgreementKind.GRANT)
-        .exclude(status=AgreementStatus.SUPERSEDED)
-        .order_by("-number")
+        grant_agreements.filter(mobility__in=shown.values("pk"))
+        .exclude(Exists(newer))
         .annotate(total=Cast(KT("snapshot__grant__total"), money))
-        .values("total")[:1]
+        .filter(total__isnull=False)
     )
-    paid = Payment.objects.filter(mobility=OuterRef("pk")).values("mobility").annotate(t=Sum("amount")).values("t")
     rows = (
-        mobilities.exclude(status=MobilityStatus.CANCELLED)
-        .select_related(None)
-        .annotate(
-            agreed_amount=Coalesce(Subquery(in_force, output_field=money), "grant_total", output_field=money),
-            final_amount=Case(When(report__status=ReportStatus.ACCEPTED, then="report__final_grant_total")),
-            paid_amount=Subquery(paid, output_field=money),
-        )
-        .values("receiving_country")
+        shown.values("receiving_country")
         .annotate(
             n=Count("pk", distinct=True),
             people=Count("participant_id", distinct=True),
-            agreed=Sum("agreed_amount", default=ZERO),
-            final=Sum("final_amount", default=ZERO),
-            paid=Sum("paid_amount", default=ZERO),
+            grant=Sum("grant_total", filter=~Q(pk__in=in_force.values("mobility_id")), default=ZERO),
+            final=Sum(Case(When(report__status=ReportStatus.ACCEPTED, then="report__final_grant_total")), default=ZERO),
         )
+        .order_by()
+    )
+    agreed = dict(in_force.values_list("mobility__receiving_country").annotate(t=Sum("total", default=ZERO)).order_by())
+    paid = dict(
+        Payment.objects.filter(mobility__in=shown.values("pk"))
+        .values_list("mobility__receiving_country")
+        .annotate(t=Sum("amount", default=ZERO))
         .order_by()
     )
     cent = Decimal("0.01")
@@ -410,9 +428,9 @@ def destinations(mobilities: QuerySet[Mobility]) -> list[Destination]:
             str(row["receiving_country"]),
             row["n"],
             row["people"],
-            Decimal(row["agreed"]).quantize(cent),
+            (Decimal(row["grant"]) + Decimal(agreed.get(row["receiving_country"], ZERO))).quantize(cent),
             Decimal(row["final"]).quantize(cent),
-            Decimal(row["paid"]).quantize(cent),
+            Decimal(paid.get(row["receiving_country"], ZERO)).quantize(cent),
         )
         for row in rows
     ]

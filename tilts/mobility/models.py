@@ -141,9 +141,14 @@ class Mobility(models.Model):
             models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="mobility_ends_after_start"),
         ]
         indexes = [
-            # A project's mobilities by start date, a page at a time (the API's keyset pagination), and how many
-            # there are of a status (a page's count), read from the index alone on PostgreSQL.
-            models.Index(fields=["project", "start_date", "id"], include=["status"], name="mobility_project_start_id"),
+            # A project's mobilities by start date, a page at a time (the API's keyset pagination), how many there
+            # are of a status (a page's count), and those under way in a month (the calendar: started by its last
+            # day, ended by its first), read from the index alone on PostgreSQL.
+            models.Index(
+                fields=["project", "start_date", "id"],
+                include=["status", "end_date"],
+                name="mobility_project_start_id",
+            ),
             # The confirmed mobilities by end date: those that have ended get their report when a page looks
             # (tilts.reporting.services.open_ended_reports); they are few next to the completed ones.
             models.Index(fields=["end_date"], condition=Q(status="confirmed"), name="mobility_confirmed_end"),

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -494,19 +495,30 @@ def _calendar_tables(user: User, project: Project, year: int, month: int) -> str
 
 
 def _feeds(request: HttpRequest, user: User, project: Project) -> list[tuple[str, str]]:
-    """The iCal feeds this user may subscribe to, created on first view."""
-    scopes: list[tuple[str, dict[str, Any]]] = []
+    """The iCal feeds this user may subscribe to, read in one query and created on first view."""
+    scopes: list[tuple[str, str, Any]] = []
     if user.can_view_everything:
-        scopes.append((_("The whole project"), {"project": project}))
+        scopes.append((_("The whole project"), "project", project))
     if user.is_member_contact and user.organisation:
-        scopes.append((str(user.organisation), {"organisation": user.organisation}))
-    scopes.append((_("My mobilities"), {"participant": user}))
+        scopes.append((str(user.organisation), "organisation", user.organisation))
+    scopes.append((_("My mobilities"), "participant", user))
+    wanted = Q()
+    for _label, field, value in scopes:
+        wanted |= Q(**{field: value})
+    found: dict[tuple[str, int], CalendarFeed] = {}
+    for feed in CalendarFeed.objects.filter(wanted, owner=user).order_by("-pk"):  # the oldest of each scope last
+        for field in ("project", "organisation", "participant"):  # one of them is set
+            if (pk := getattr(feed, f"{field}_id")) is not None:
+                found[(field, pk)] = feed
     feeds = []
-    for label, scope in scopes:
-        # A new feed changes nothing kept (tilts.core.figures): no page shows a feed before it exists, and the
-        # calendar creates the person's before it renders. Replacing them deletes them, which is a change.
-        with figures.unwatched():
-            feed, _created = CalendarFeed.objects.get_or_create(owner=user, **scope)
+    for label, field, value in scopes:
+        feed = found.get((field, value.pk))
+        if feed is None:
+            # A new feed changes nothing kept (tilts.core.figures): no page shows a feed before it exists, and the
+            # calendar creates the person's before it renders. Replacing them deletes them, which is a change. (Two
+            # first visits at once may each create one: the oldest is shown from then on.)
+            with figures.unwatched():
+                feed = CalendarFeed.objects.create(owner=user, **{field: value})
         feeds.append((label, request.build_absolute_uri(reverse("mobility-ical", args=[feed.token]))))
     return feeds
 

@@ -343,23 +343,23 @@ def month_grid(mobilities: QuerySet[Mobility], year: int, month: int) -> list[li
     # The first day from d on whose names are not yet complete (days + 1: none), followed with path halving.
     open_from = list(range(days + 2))
 
-    def first_open(day: int) -> int:
-        while open_from[day] != day:
-            open_from[day] = open_from[open_from[day]]
-            day = open_from[day]
-        return day
+    def first_open(number: int) -> int:
+        while open_from[number] != number:
+            open_from[number] = open_from[open_from[number]]
+            number = open_from[number]
+        return number
 
     for pk, start, end in spans:  # in the order they are named
         low = 1 if start < first else start.day
         high = days if end > last else end.day
         steps[low] += 1
         steps[high + 1] -= 1
-        day = first_open(low)
-        while day <= high:
-            named_on[day].append(pk)
-            if len(named_on[day]) == CALENDAR_DAY_LIMIT:
-                open_from[day] = day + 1
-            day = first_open(day + 1)
+        number = first_open(low)
+        while number <= high:
+            named_on[number].append(pk)
+            if len(named_on[number]) == CALENDAR_DAY_LIMIT:
+                open_from[number] = number + 1
+            number = first_open(number + 1)
     named: dict[datetime.date, list[int]] = {}
     counts: dict[datetime.date, int] = {}
     under_way = 0

@@ -506,10 +506,10 @@ def _feeds(request: HttpRequest, user: User, project: Project) -> list[tuple[str
     for _label, field, value in scopes:
         wanted |= Q(**{field: value})
     found: dict[tuple[str, int], CalendarFeed] = {}
-    for feed in CalendarFeed.objects.filter(wanted, owner=user).order_by("-pk"):  # the oldest of each scope last
+    for kept in CalendarFeed.objects.filter(wanted, owner=user).order_by("-pk"):  # the oldest of each scope last
         for field in ("project", "organisation", "participant"):  # one of them is set
-            if (pk := getattr(feed, f"{field}_id")) is not None:
-                found[(field, pk)] = feed
+            if (pk := getattr(kept, f"{field}_id")) is not None:
+                found[(field, pk)] = kept
     feeds = []
     for label, field, value in scopes:
         feed = found.get((field, value.pk))

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -436,20 +437,25 @@ def calendar_month(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     # The page's content (the month, the feeds' addresses with their form, the destinations) is kept rendered for
     # this person and language until the next change (tilts.core.figures), the form's CSRF token put in on each
-    # visit: a second visit reads the project and the kept HTML. The addresses are absolute, so the scheme and host
-    # are part of the key.
-    parts = (project.pk, year, month, request.scheme, request.get_host())
+    # visit: a second visit reads the project and the kept HTML. The feeds' addresses are absolute: what is kept
+    # holds _ORIGIN where this request's scheme and host go (as build_absolute_uri would give them).
     page = partial(_calendar_page, request, user, project, year, month)
+    kept = figures.cached_html(request, "mobility:calendar", (project.pk, year, month), page, forms=True)
+    origin = str(escape(request.build_absolute_uri("/")[:-1]))
     return render(
         request,
         "mobility/calendar.html",
-        {"project": project, "page": figures.cached_html(request, "mobility:calendar", parts, page, forms=True)},
+        {"project": project, "page": mark_safe(kept.replace(_ORIGIN, origin))},  # escaped here and in the template
     )
+
+
+# Private-use characters (no text of the site contains them): where a kept calendar has the scheme and host.
+_ORIGIN = "\ue000origin\ue001"
 
 
 def _calendar_page(request: HttpRequest, user: User, project: Project, year: int, month: int) -> str:
     first = datetime.date(year, month, 1)
-    feeds = _feeds(request, user, project)
+    feeds = _feeds(user, project)
     grid, destinations = _calendar_tables(user, project, year, month).split(DESTINATIONS_MARK, 1)
     context = {
         "project": project,
@@ -494,8 +500,9 @@ def _calendar_tables(user: User, project: Project, year: int, month: int) -> str
     return render_to_string("mobility/_calendar_tables.html", context)
 
 
-def _feeds(request: HttpRequest, user: User, project: Project) -> list[tuple[str, str]]:
-    """The iCal feeds this user may subscribe to, read in one query and created on first view."""
+def _feeds(user: User, project: Project) -> list[tuple[str, str]]:
+    """The iCal feeds this user may subscribe to, read in one query and created on first view; their addresses
+    start with _ORIGIN, for the calendar to put in the request's scheme and host."""
     scopes: list[tuple[str, str, Any]] = []
     if user.can_view_everything:
         scopes.append((_("The whole project"), "project", project))
@@ -519,7 +526,7 @@ def _feeds(request: HttpRequest, user: User, project: Project) -> list[tuple[str
             # first visits at once may each create one: the oldest is shown from then on.)
             with figures.unwatched():
                 feed = CalendarFeed.objects.create(owner=user, **{field: value})
-        feeds.append((label, request.build_absolute_uri(reverse("mobility-ical", args=[feed.token]))))
+        feeds.append((label, f"{_ORIGIN}{reverse('mobility-ical', args=[feed.token])}"))
     return feeds
 
 

@@ -438,9 +438,10 @@ def calendar_month(request: HttpRequest, pk: int) -> HttpResponse:
     # The page's content (the month, the feeds' addresses with their form, the destinations) is kept rendered for
     # this person and language until the next change (tilts.core.figures), the form's CSRF token put in on each
     # visit: a second visit reads the project and the kept HTML. The feeds' addresses are absolute: what is kept
-    # holds _ORIGIN where this request's scheme and host go (as build_absolute_uri would give them).
+    # holds _ORIGIN where this request's scheme and host go (as build_absolute_uri would give them). Its name is
+    # new: workers of the previous release kept the tables alone under "mobility:calendar" while both run.
     page = partial(_calendar_page, request, user, project, year, month)
-    kept = figures.cached_html(request, "mobility:calendar", (project.pk, year, month), page, forms=True)
+    kept = figures.cached_html(request, "mobility:calendar-page", (project.pk, year, month), page, forms=True)
     origin = str(escape(request.build_absolute_uri("/")[:-1]))
     return render(
         request,
@@ -477,9 +478,10 @@ def _calendar_tables(user: User, project: Project, year: int, month: int) -> str
     mobilities = selectors.mobilities_for(user).filter(project=project)
     # The month and the destinations read the mobilities of the project the person sees: kept until the next
     # change (tilts.core.figures), shared by everyone who sees everything; the destinations once for every month.
+    # ("mobility:month": the previous release kept the month with the destinations under another name.)
     scope = "all" if user.can_view_everything else f"user{user.pk}"
     weeks = figures.cached(
-        f"mobility:calendar:{project.pk}:{year}-{month}:{scope}", partial(selectors.month_grid, mobilities, year, month)
+        f"mobility:month:{project.pk}:{year}-{month}:{scope}", partial(selectors.month_grid, mobilities, year, month)
     )
     destinations = figures.cached(
         f"mobility:destinations:{project.pk}:{scope}", partial(payment_selectors.destinations, mobilities)

@@ -403,38 +403,45 @@ class DeliveredRow:
     colleagues: int
 
 
-def _per_followup(rows: QuerySet[Any], key: Any) -> QuerySet[Any]:
-    """``rows`` (links of follow-ups to something: a goal, a mobility) as one row per (key, follow-up) with what is
-    summed of it, under the column names :func:`_grouped_once` reads."""
-    per_followup: QuerySet[Any] = (
-        rows.annotate(
-            row_key=key,
-            row_followup=F("followup_id"),
-            row_year=ExtractYear("followup__date"),
-            row_quarter=ExtractQuarter("followup__date"),
-            row_kind=F("followup__type"),
-            row_attendees=F("followup__attendees"),
+def _links(rows: QuerySet[Any], key: Any) -> QuerySet[Any]:
+    """``rows`` (links of follow-ups to something: a goal, a mobility) as (follow-up, ``key``) under the column
+    names :func:`_grouped_once` reads."""
+    links: QuerySet[Any] = (
+        rows.annotate(row_followup=F("followup_id"), row_key=key).values_list("row_followup", "row_key").order_by()
+    )
+    return links
+
+
+def _grouped_once(followups: QuerySet[FollowUp], links: QuerySet[Any]) -> list[DeliveredRow]:
+    """The ``followups`` joined to their ``links`` (:func:`_links`), a follow-up counted once per key however many
+    of its links lead there, counted and summed per key, period and type: one query.
+
+    Django cannot aggregate over a distinct set of joined rows (a follow-up's attendees summed once per key:
+    ``Sum(distinct=True)`` would merge two follow-ups of the same size), so the ORM's own SQL for both sides is
+    joined and grouped in plain SQL that PostgreSQL and SQLite both run. The follow-ups are a subquery of it once
+    (their conditions are the costly part), however many kinds of link lead from them."""
+    facts = (
+        followups.annotate(
+            row_followup=F("pk"),
+            row_year=ExtractYear("date"),
+            row_quarter=ExtractQuarter("date"),
+            row_kind=F("type"),
+            row_attendees=F("attendees"),
         )
-        .values_list("row_key", "row_followup", "row_year", "row_quarter", "row_kind", "row_attendees")
+        .values_list("row_followup", "row_year", "row_quarter", "row_kind", "row_attendees")
         .order_by()
     )
-    return per_followup
-
-
-def _grouped_once(rows: QuerySet[Any]) -> list[DeliveredRow]:
-    """The rows of :func:`_per_followup` (a union of them, say) made distinct, so that a follow-up counts once per
-    key however many of its links lead there, then counted and summed per key, period and kind, in one query.
-
-    Django cannot aggregate over a distinct set of rows (a follow-up's attendees summed once per key however many
-    links lead to it: ``Sum(distinct=True)`` would merge two follow-ups of the same size), so the ORM's own SQL is
-    wrapped in a GROUP BY: plain SQL that PostgreSQL and SQLite both run."""
-    sql, params = rows.query.get_compiler(using=rows.db).as_sql()
+    facts_sql, facts_params = facts.query.get_compiler(using=facts.db).as_sql()
+    links_sql, links_params = links.query.get_compiler(using=facts.db).as_sql()
     grouped = (
-        "SELECT row_key, row_year, row_quarter, row_kind, COUNT(*), SUM(row_attendees) "
-        f"FROM (SELECT DISTINCT * FROM ({sql}) AS links) AS once GROUP BY row_key, row_year, row_quarter, row_kind"
+        "SELECT row_key, row_year, row_quarter, row_kind, COUNT(*), SUM(row_attendees) FROM ("
+        "SELECT DISTINCT links.row_key, facts.row_followup, facts.row_year, facts.row_quarter, facts.row_kind, "
+        f"facts.row_attendees FROM ({facts_sql}) AS facts INNER JOIN ({links_sql}) AS links "
+        "ON links.row_followup = facts.row_followup"
+        ") AS once GROUP BY row_key, row_year, row_quarter, row_kind"
     )
-    with connections[rows.db].cursor() as cursor:
-        cursor.execute(grouped, params)
+    with connections[facts.db].cursor() as cursor:
+        cursor.execute(grouped, (*facts_params, *links_params))
         return [
             DeliveredRow(key, (int(year), int(quarter)), kind, count, int(colleagues))
             for key, year, quarter, kind, count, colleagues in cursor.fetchall()
@@ -503,14 +510,14 @@ class MemberReach:
     reach: Reach
 
 
-def _member_links(scope: Scope) -> QuerySet[Any]:
-    """(sending institution, counted follow-up) for each link of a counted follow-up to a counted mobility. A
-    delivered follow-up with a link to a counted mobility is counted (counted_followups) by that link itself, so
-    no subquery over every counted follow-up is needed."""
-    through = FollowUp.mobilities.through.objects.filter(
-        _delivered(scope, "followup__"), mobility__in=counted_mobilities(scope)
+def _member_delivered(scope: Scope) -> list[DeliveredRow]:
+    """The counted follow-ups per sending institution of the counted mobilities they draw on. A delivered
+    follow-up with a link to a counted mobility is counted (counted_followups) by that link itself, so the links
+    to counted mobilities are joined to the delivered follow-ups, with no subquery over every counted one."""
+    through = FollowUp.mobilities.through.objects.filter(mobility__in=counted_mobilities(scope))
+    return _grouped_once(
+        FollowUp.objects.filter(_delivered(scope)), _links(through, F("mobility__sending_organisation_id"))
     )
-    return _per_followup(through, F("mobility__sending_organisation_id"))
 
 
 def _member_rows(figures: dict[int, dict[str, Any]], delivered: dict[int, Delivered]) -> list[MemberReach]:
@@ -526,7 +533,7 @@ def reach_by_member(scope: Scope) -> list[MemberReach]:
     follow-ups drawing on its mobilities (each follow-up once per member), in Latvian order. Three queries
     however many members there are."""
     figures = _mobility_figures_by(counted_mobilities(scope), "sending_organisation_id")
-    return _member_rows(figures, _delivered_by(_grouped_once(_member_links(scope))))
+    return _member_rows(figures, _delivered_by(_member_delivered(scope)))
 
 
 @dataclass(frozen=True)
@@ -541,16 +548,15 @@ class GoalReach:
         return [(value, str(label), self.by_type.get(value, 0)) for value, label in FollowUpType.choices]
 
 
-def serving_goals(followups: QuerySet[FollowUp]) -> QuerySet[Any]:
-    """(goal, follow-up, year, quarter, type, attendees) for each goal each follow-up counts for, as rows for
-    :func:`_grouped_once`: the one definition of "a follow-up serves a goal", used by every per-goal figure. A
-    follow-up counts for a goal when it is tagged with the goal or draws on a mobility tagged with it (the
+def serving_goals() -> QuerySet[Any]:
+    """(follow-up, goal) for each goal a follow-up counts for, as links for :func:`_grouped_once` (which joins
+    them to the follow-ups counted): the one definition of "a follow-up serves a goal", used by every per-goal
+    figure. A follow-up counts for a goal when it is tagged with the goal or draws on a mobility tagged with it (the
     mobility's goals carry over to what it leads to); it counts once per goal however many of its mobilities serve
-    that goal (:func:`_grouped_once` makes the rows distinct)."""
-    tagged = _per_followup(FollowUp.goals.through.objects.filter(followup__in=followups), F("goal_id"))
-    through_mobility = _per_followup(
-        FollowUp.mobilities.through.objects.filter(followup__in=followups, mobility__goals__isnull=False),
-        F("mobility__goals"),
+    that goal (:func:`_grouped_once` counts each follow-up once per key)."""
+    tagged = _links(FollowUp.goals.through.objects.all(), F("goal_id"))
+    through_mobility = _links(
+        FollowUp.mobilities.through.objects.filter(mobility__goals__isnull=False), F("mobility__goals")
     )
     return tagged.union(through_mobility, all=True)
 
@@ -569,7 +575,7 @@ def reach_by_goal(scope: Scope) -> list[GoalReach]:
     type and the colleagues they reached (a follow-up serving two goals counts for each). Three queries however
     many goals there are."""
     figures = _mobility_figures_by(counted_mobilities(scope), "goals")
-    return _goal_rows(scope, figures, _grouped_once(serving_goals(counted_followups(scope))))
+    return _goal_rows(scope, figures, _grouped_once(counted_followups(scope), serving_goals()))
 
 
 @dataclass
@@ -629,7 +635,7 @@ def reach_over_time(scope: Scope, by: str = "year") -> list[PeriodRow]:
     # Summed in the database by year, quarter and type, not by walking every follow-up. Per goal, a follow-up
     # counts once for each goal it serves (serving_goals: its own or its mobilities'), which a grouped sum over
     # either link alone would miss or count twice.
-    served = _grouped_once(serving_goals(counted_followups(scope)))
+    served = _grouped_once(counted_followups(scope), serving_goals())
     return _periods(scope, by, _delivered_per_period(scope), served)
 
 
@@ -649,7 +655,7 @@ def dashboard(scope: Scope, by: str = "year") -> Dashboard:
     goals they serve are counted once and summed for each table."""
     mobilities = counted_mobilities(scope)
     per_period = _delivered_per_period(scope)
-    served = _grouped_once(serving_goals(counted_followups(scope)))
+    served = _grouped_once(counted_followups(scope), serving_goals())
     figures = mobilities.aggregate(**MOBILITY_FIGURES)
     total = _make_reach(
         figures, Delivered(sum(row.followups for row in per_period), sum(row.colleagues for row in per_period))
@@ -660,7 +666,7 @@ def dashboard(scope: Scope, by: str = "year") -> Dashboard:
     members = []
     if scope.organisation is None:
         by_member = _mobility_figures_by(mobilities, "sending_organisation_id")
-        members = _member_rows(by_member, _delivered_by(_grouped_once(_member_links(scope))))
+        members = _member_rows(by_member, _delivered_by(_member_delivered(scope)))
     return Dashboard(
         total=total,
         goals=_goal_rows(scope, _mobility_figures_by(mobilities, "goals"), served),

@@ -174,7 +174,7 @@ def test_the_summary_in_chunks_keeps_the_file_problems(consortium, member, goals
 
 
 def _varied(project, member, other_member, goals, coordinator) -> None:
-    """Mobilities that between them give every column a value and an empty cell, and every problem of the three
+    """Mobilities that between them give most columns a value and an empty cell, and most problems of the three
     stages: realised data, module details with and without justifications, odd organisations and people."""
     from tilts.reporting import services as reporting
     from tilts.reporting.tests.helpers import submitted_report

@@ -21,7 +21,7 @@ def report_summary(user: User) -> dict[str, Any]:
         scope = "all" if user.can_view_everything else f"user{user.pk}"
         context["projects"], context["counts"] = figures.cached(
             f"reporting:summary:{scope}:{today.isoformat()}",
-            lambda: (selectors.by_project(user, today), selectors.counts(user, today)),
+            lambda: selectors.summary(user, today),
         )
     own = selectors.reports_for(user).filter(mobility__participant=user)
     context["own_open"] = figures.cached(

@@ -203,6 +203,16 @@ def summary(user: User, today: datetime.date) -> tuple[list[ProjectReports], Rep
     return projects, total
 
 
+def kept_summary(user: User, today: datetime.date) -> tuple[list[ProjectReports], ReportCounts]:
+    """:func:`summary`, kept with the figures (tilts.core.figures) until the next change, shared by everyone who
+    sees every report: the dashboard's report block and the coordinator's reports to review (tilts.core.waiting)
+    read it once between them."""
+    from tilts.core import figures
+
+    scope = "all" if user.can_view_everything else f"user{user.pk}"
+    return figures.cached(f"reporting:summary:{scope}:{today.isoformat()}", lambda: summary(user, today))
+
+
 def counts_of(reports: QuerySet[ParticipantReport], today: datetime.date) -> ReportCounts:
     reports = reports.exclude(mobility__status=MobilityStatus.CANCELLED)
     return ReportCounts(

@@ -5,6 +5,7 @@ import datetime
 import itertools
 
 import pytest
+from django.urls import reverse
 
 from tilts.accounts.models import Role
 from tilts.accounts.tests.factories import UserFactory
@@ -13,6 +14,7 @@ from tilts.mobility.tests.factories import make_project, many_mobilities
 from tilts.reporting import selectors
 from tilts.reporting.models import EDITABLE, ParticipantReport, ReportStatus
 from tilts.reporting.selectors import ProjectReports, ReportCounts
+from tilts.reporting.waiting import reports_to_review
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +72,12 @@ def test_the_summary_is_the_straightforward_count(consortium, member, other_memb
         assert selectors.counts(user, TODAY) == expected[1]
     projects_listed, totals = selectors.summary(coordinator, TODAY)
     assert len(projects_listed) == 3 and totals.overdue and totals.to_review and totals.open  # the data varies
+    # The coordinator's reports to review (what waits for them) are read from the same summary.
+    submitted: dict[int, int] = {}
+    for report in ParticipantReport.objects.filter(status=ReportStatus.SUBMITTED).select_related("mobility"):
+        if report.mobility.status != MobilityStatus.CANCELLED:
+            submitted[report.mobility.project_id] = submitted.get(report.mobility.project_id, 0) + 1
+    items = reports_to_review(coordinator, TODAY)
+    assert [(item.url, item.count) for item in items] == [
+        (reverse("reporting:list", args=[pk]) + "?status=submitted", n) for pk, n in sorted(submitted.items())
+    ]

@@ -60,6 +60,10 @@ DATABASE_SPECIFIC = {
     "tilts/mobility/tests/test_mobility_scale.py": "per-category costs summed per project",
     "tilts/exports/tests/test_realised.py": "realised amounts summed for the export",
     "tilts/core/tests/test_waiting.py": "counts per project and call",
+    "tilts/mobility/tests/test_budget_sums.py": "the budget's sums per member and category against a plain walk",
+    "tilts/reporting/tests/test_summary.py": "report counts per project (FILTER) against a plain count",
+    "tilts/payments/tests/test_waiting.py": "balances to pay counted per project against a plain walk",
+    "tilts/followup/tests/test_approval.py": "the follow-ups to approve: the first ids with a window count",
 }
 
 

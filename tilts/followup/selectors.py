@@ -22,6 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Case, Count, DecimalField, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractQuarter, ExtractYear
@@ -431,8 +432,11 @@ def _grouped_once(followups: QuerySet[FollowUp], links: QuerySet[Any]) -> list[D
         .values_list("row_followup", "row_year", "row_quarter", "row_kind", "row_attendees")
         .order_by()
     )
-    facts_sql, facts_params = facts.query.get_compiler(using=facts.db).as_sql()
-    links_sql, links_params = links.query.get_compiler(using=facts.db).as_sql()
+    try:
+        facts_sql, facts_params = facts.query.get_compiler(using=facts.db).as_sql()
+        links_sql, links_params = links.query.get_compiler(using=facts.db).as_sql()
+    except EmptyResultSet:  # a side that can match nothing (e.g. ``__in`` an empty list: no project yet)
+        return []
     grouped = (
         "SELECT row_key, row_year, row_quarter, row_kind, COUNT(*), SUM(row_attendees) FROM ("
         "SELECT DISTINCT links.row_key, facts.row_followup, facts.row_year, facts.row_quarter, facts.row_kind, "

@@ -235,3 +235,16 @@ def test_every_figure_matches_the_plain_computation(consortium: Consortium, vari
             members = plain.by_member() if scope.organisation is None else []
             assert [(row.organisation.pk, row.reach) for row in shown.members] == members
             assert shown.by_type == plain.by_type()
+
+
+def test_a_consortium_without_projects_has_nothing_to_count(consortium: Consortium, goals: list[Goal]) -> None:
+    """No project yet (a new consortium, the public results page): the project ids are an empty list, which the
+    ORM compiles to no SQL at all; every figure is zero or empty instead of an error."""
+    scope = Scope(consortium)
+    assert scope.project_ids == []
+    assert selectors.total_reach(scope).followups == 0
+    assert [row.reach.followups for row in selectors.reach_by_goal(scope)] == [0] * len(goals)
+    assert selectors.reach_by_member(scope) == []
+    assert selectors.reach_over_time(scope, "year") == []
+    shown = selectors.dashboard(scope, "quarter")
+    assert shown.total.followups == 0 and shown.periods == [] and shown.members == []

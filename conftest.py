@@ -57,9 +57,14 @@ DATABASE_SPECIFIC = {
     "tilts/payments/tests/test_schedule.py": "sums and Coalesce of amounts paid",
     "tilts/payments/tests/test_payment_pages.py": "sums of amounts per member and project",
     "tilts/followup/tests/test_dashboard.py": "reach and goal figures aggregated per year",
+    "tilts/followup/tests/test_reach_reference.py": "reach figures from plain SQL grouped over a distinct join",
     "tilts/mobility/tests/test_mobility_scale.py": "per-category costs summed per project",
     "tilts/exports/tests/test_realised.py": "realised amounts summed for the export",
     "tilts/core/tests/test_waiting.py": "counts per project and call",
+    "tilts/mobility/tests/test_budget_sums.py": "the budget's sums per member and category against a plain walk",
+    "tilts/reporting/tests/test_summary.py": "report counts per project (FILTER) against a plain count",
+    "tilts/payments/tests/test_waiting.py": "balances to pay counted per project against a plain walk",
+    "tilts/followup/tests/test_approval.py": "the follow-ups to approve: the first ids with a window count",
 }
 
 

@@ -4,14 +4,23 @@
 
 or ``make bench``. Uses the database of DATABASE_URL (PostgreSQL; the dataset is built there once by
 ``seed_demo --size``, BENCH_SIZE=large by default, and reused on the next run), starts gunicorn with
-BENCH_WORKERS workers (3), sends BENCH_REQUESTS requests per page (20) from BENCH_CONCURRENCY clients (4), and
-prints p50/p95, the ratio of p95 to /healthz's, the response size, and the queries one request makes (counted
-in this process with Django's test client); BENCH_ONLY=budget,reports measures only the pages whose label has one
-of the words. The request that counts a page's queries comes first, so the timed ones find what the page
-keeps rendered (tilts.core.figures) until the next change: they measure a page visited again. Also: each
-worker's memory (RSS) right after it booted and after the run, and the seconds from starting gunicorn to its
-first 200. Each page's row is printed as soon as it is measured; a request that
-takes longer than BENCH_TIMEOUT seconds (120) counts as that long with status 0.
+BENCH_WORKERS workers (3) and measures each page twice:
+
+- visited again ("warm"): BENCH_REQUESTS requests (20) from BENCH_CONCURRENCY clients (4), after a few that warm
+  the workers, so the timed ones find what the page keeps rendered (tilts.core.figures) until the next change;
+- first visit after a change ("cold"): BENCH_COLD requests (10; 0 leaves it out), one at a time, each after this
+  process has dropped what figures keeps (``figures.invalidate()``: it moves the version in the cache the workers
+  share, the database's by default, so their cached parts and their in-process copies are read again). "missed"
+  says how many of them really computed the page anew: the cache holds a value kept under the version moved to
+  just before the request (0 for a page that keeps nothing, such as /healthz; "?" with a cache other than the
+  database's, which this process cannot count).
+
+Each row prints p50/p95 of both, the ratio of each p95 to /healthz's warm p95, the response size, and the queries
+one request makes, counted in this process with Django's test client once visited again and once after a change;
+BENCH_ONLY=budget,reports measures only the pages whose label has one of the words. Also: each worker's memory
+(RSS) right after it booted and after the run, and the seconds from starting gunicorn to its first 200. Each
+page's row is printed as soon as it is measured; a request that takes longer than BENCH_TIMEOUT seconds (120)
+counts as that long with status 0.
 """
 
 import http.client
@@ -30,6 +39,7 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "20"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "4"))
 TIMEOUT = float(os.environ.get("BENCH_TIMEOUT", "120"))
+COLD = int(os.environ.get("BENCH_COLD", "10"))
 ONLY = [word for word in os.environ.get("BENCH_ONLY", "").split(",") if word]  # e.g. "budget,reports"
 
 if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
@@ -128,7 +138,11 @@ QUOTE_BODY = (
 )
 
 
-def queries(path: str, signed_in: bool, session_key: str) -> int:
+def queries(path: str, signed_in: bool, session_key: str, cold: bool = False) -> int:
+    """The queries of one request in this process (after dropping what figures keeps, if ``cold``); minus the
+    status when it is not 200."""
+    if cold:
+        drop_kept()
     client = Client(HTTP_HOST="127.0.0.1")
     if signed_in:
         client.cookies[settings.SESSION_COOKIE_NAME] = session_key
@@ -155,6 +169,50 @@ def fetch(port: int, path: str, cookie: str) -> tuple[float, int, int]:
     finally:
         conn.close()
     return time.perf_counter() - start, len(body), response.status
+
+
+def drop_kept() -> int:
+    """What a change does to every page: the figures' version moves (in the cache the workers share), so each
+    worker computes its cached parts and its in-process copies again. Returns the new version."""
+    from tilts.core import figures
+
+    figures.invalidate()  # outside a transaction: moved at once
+    figures.flush()
+    return figures.version()
+
+
+def kept_under(version: int) -> int | None:
+    """How many values the cache keeps under this figures version (None when the cache cannot be counted: only
+    the database cache, the default, is)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
+
+    backend = caches["default"]
+    if not isinstance(backend, DatabaseCache):
+        return None
+    table = connection.ops.quote_name(backend._table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE cache_key LIKE %s", [f"%:core:figures:%:{version}"])
+        return int(cursor.fetchone()[0])
+
+
+def cold_run(port: int, path: str, cookie: str) -> tuple[list[float], set[int], int | None]:
+    """BENCH_COLD requests one at a time, each the first after a change: their times, statuses, and how many of
+    them kept something under the version moved to just before (None if the cache cannot be counted; 0 for a
+    page that keeps nothing)."""
+    times, statuses, missed = [], set(), 0
+    countable = True
+    for _ in range(COLD):
+        version = drop_kept()
+        took, _size, status = fetch(port, path, cookie)
+        times.append(took)
+        statuses.add(status)
+        found = kept_under(version)
+        if found is None:
+            countable = False
+        elif found:
+            missed += 1
+    return times, statuses, missed if countable else None
 
 
 def rss_of_workers(master: int) -> list[float]:
@@ -222,8 +280,15 @@ def main() -> None:
             time.sleep(0.05)
         first_search = time.perf_counter() - launch
         booted = settled_rss(server.pid)
-        print(f"\n{REQUESTS} requests per page, {CONCURRENCY} at a time, gunicorn with {WORKERS} workers")
-        print(f"{'page':<38} {'p50 ms':>8} {'p95 ms':>8} {'× healthz':>10} {'KB':>8} {'queries':>8}  status")
+        print(
+            f"\nVisited again: {REQUESTS} requests per page, {CONCURRENCY} at a time; after a change: {COLD} one at "
+            f"a time, each after figures.invalidate(); gunicorn with {WORKERS} workers"
+        )
+        print(
+            f"{'':<38} {'visited again':^28} | {'first visit after a change':^37} |"
+            f"\n{'page':<38} {'p50 ms':>8} {'p95 ms':>8} {'×healthz':>9}  | {'p50 ms':>8} {'p95 ms':>8} "
+            f"{'×healthz':>9} {'missed':>8}  | {'KB':>7} {'queries':>7} {'cold q':>7}  status"
+        )
         base = 0.0
         for label, path, signed_in in measured:
             if ONLY and label != "/healthz" and not any(word in label for word in ONLY):
@@ -237,9 +302,19 @@ def main() -> None:
             statuses = {r[2] for r in results}
             p50, p95, size = percentile(times, 0.5), percentile(times, 0.95), results[-1][1]
             base = base or p95  # /healthz comes first
+            warm_queries = queries(path, signed_in, session_key)
+            cold = f"{'-':>8} {'-':>8} {'-':>9} {'-':>8}"
+            cold_queries = "-"
+            if COLD:
+                cold_times, cold_statuses, missed = cold_run(port, path, sent)
+                statuses |= cold_statuses
+                c50, c95 = percentile(cold_times, 0.5), percentile(cold_times, 0.95)
+                shown = "?" if missed is None else f"{missed}/{COLD}"
+                cold = f"{c50 * 1000:8.1f} {c95 * 1000:8.1f} {c95 / base:9.1f} {shown:>8}"
+                cold_queries = str(queries(path, signed_in, session_key, cold=True))
             print(
-                f"{label:<38} {p50 * 1000:8.1f} {p95 * 1000:8.1f} {p95 / base:10.1f} {size / 1024:8.1f} "
-                f"{queries(path, signed_in, session_key):8d}  {','.join(map(str, sorted(statuses)))}",
+                f"{label:<38} {p50 * 1000:8.1f} {p95 * 1000:8.1f} {p95 / base:9.1f}  | {cold}  | "
+                f"{size / 1024:7.1f} {warm_queries:7d} {cold_queries:>7}  {','.join(map(str, sorted(statuses)))}",
                 flush=True,
             )
         print(f"\nFirst 200 after starting gunicorn: /healthz {first_200:.1f} s, a place search {first_search:.1f} s")

@@ -17,4 +17,5 @@ def safe_cell(value: object) -> object:
 
 
 def safe_row(values: list[object]) -> list[object]:
-    return [safe_cell(value) for value in values]
+    """:func:`safe_cell` of each value, written out here: a file of 10,000 rows has 300,000 cells."""
+    return ["'" + value if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) else value for value in values]

@@ -218,8 +218,9 @@ def template_for(project: Project, section: str = MOBILITIES) -> Template | None
 def module_of(mobility: Mobility | GroupActivity) -> ModuleMobility | None:
     """The mobility's module record (activity ID, transport, expensive travel, inclusion), ``None`` before one.
 
-    A group activity holds its module inputs itself: ``None``."""
-    if not isinstance(mobility, Mobility):
+    A group activity holds its module inputs itself: ``None``. A mobility read as values (the module's check in
+    chunks) carries ``None`` when it has no record."""
+    if isinstance(mobility, GroupActivity):
         return None
     try:
         return mobility.module
@@ -236,6 +237,8 @@ def _module(attribute: str) -> Callable[[Mobility], Value]:
 
 
 def distance_band(mobility: Mobility | GroupActivity) -> str:
+    """The band of the grant's breakdown (the module's check in chunks reads this key alone of the breakdown:
+    ``selectors._rows_read``)."""
     band = (mobility.grant_breakdown or {}).get("band") or ""
     return str(band).replace("–", "-")
 
@@ -253,10 +256,11 @@ def _expensive(mobility: Mobility) -> bool:
 
 
 def _country_text(instance: Any, name: str) -> str:
-    """``str()`` of a country field (its code), without building a Country object for every row."""
+    """``str()`` of a country field (its code), without building a Country object for every row. ``instance``: a
+    model instance, or a row read as values that names its ``model``."""
     code = instance.__dict__.get(name)
     if isinstance(code, str) and code:
-        model: Any = type(instance)
+        model: Any = getattr(type(instance), "model", None) or type(instance)
         return _country_of_code(model, name, code)
     return str(getattr(instance, name) or "")
 
@@ -624,18 +628,30 @@ def rule_problems(
     return problems
 
 
-def notes(mobility: Mobility | GroupActivity, template: Template, cells: list[str]) -> list[Problem]:
-    """What the module asks for but does not require: empty optional columns worth completing."""
+def notes(
+    mobility: Mobility | GroupActivity, template: Template, cells: list[str], texts: dict[int, str] | None = None
+) -> list[Problem]:
+    """What the module asks for but does not require: empty optional columns worth completing. ``texts``: the
+    notes' texts in the current language (:func:`_note_texts`), for a caller that checks many rows."""
     if len(cells) != len(template.columns):
         raise ValueError("The row's cells do not match the template's columns.")
     layout = _layout(template)
     columns, fixes = template.columns, layout.fixes
+    if texts is None:
+        texts = _note_texts(template)
+    return [Problem(NOTE, texts[i], columns[i].header, fixes[i]) for i in layout.notes if not cells[i]]
+
+
+def _note_texts(template: Template) -> dict[int, str]:
+    """The note of each column a note asks to complete, in the current language: translated once per template and
+    language, and the language read once per file, not for every row of 10,000."""
+    layout = _layout(template)
     texts = layout.note_texts.get(language := get_language())
     if texts is None:
         texts = layout.note_texts[language] = {
-            i: _("%(column)s is empty.") % {"column": columns[i].header} for i in layout.notes
+            i: _("%(column)s is empty.") % {"column": template.columns[i].header} for i in layout.notes
         }
-    return [Problem(NOTE, texts[i], columns[i].header, fixes[i]) for i in layout.notes if not cells[i]]
+    return texts
 
 
 def check_rows(
@@ -650,12 +666,13 @@ def check_rows(
     checked = []
     seen: dict[str, int] = {}
     id_index = template.headers.index(_header(template, "activity_id")) if _header(template, "activity_id") else None
+    note_texts = _note_texts(template)
     for mobility in mobilities:
         cells = row(mobility, template)
         result = CheckedRow(mobility, cells)
         result.problems += field_problems(mobility, template, cells, codes)
         result.problems += rule_problems(mobility, template, cells, project)
-        result.problems += notes(mobility, template, cells)
+        result.problems += notes(mobility, template, cells, note_texts)
         if id_index is not None and cells[id_index]:
             seen[cells[id_index]] = seen.get(cells[id_index], 0) + 1
         checked.append(result)

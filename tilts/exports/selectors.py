@@ -5,9 +5,11 @@ import datetime
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import accumulate
+from typing import Any, ClassVar
 
 from django.conf import settings
-from django.db.models import F, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Model, Q, QuerySet
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -19,7 +21,7 @@ from tilts.consortium.models import MembershipStatus, Organisation
 from tilts.core.access import access
 from tilts.core.collation import latvian_sort_key
 from tilts.exports import beneficiary_module as bm
-from tilts.exports.models import EUReportStatus, ExportJob, ModuleImport, ModuleImportRow, RowKind
+from tilts.exports.models import EUReportStatus, ExportJob, ModuleImport, ModuleImportRow, ModuleMobility, RowKind
 from tilts.mobility.models import Mobility, MobilityStatus
 from tilts.mobility.selectors import ProjectBudget, mobilities_for, project_budget
 from tilts.projects.models import BudgetCategory, Project
@@ -177,13 +179,16 @@ CHUNK = 500
 
 def checked_in_chunks(user: User, project: Project, outline: ModuleOutline) -> Iterator[list[bm.CheckedRow]]:
     """The rows of :func:`module_check`, in its order and with its problems, a chunk at a time, so that a large
-    project's mobilities are not all held at once (the duplicate IDs come from ``outline``)."""
+    project's mobilities are not all held at once (the duplicate IDs come from ``outline``).
+
+    The mobilities are read as values (:class:`_Row`), not model instances: building a mobility with its person,
+    member, module record and report was half the time of the module's CSV of 10,000. The checks themselves are
+    the same functions the full check runs on model instances (``bm.check_rows``, :func:`as_exported`)."""
     if outline.template is None:
         return
     codes = bm.load_codes()
-    mobilities = checked_mobilities(user, project).filter(status__in=EXPORTED).iterator(chunk_size=CHUNK)
-    chunk: list[Mobility] = []
-    for mobility in as_exported(mobilities, project):
+    chunk: list[Any] = []
+    for mobility in as_exported(_rows_read(checked_mobilities(user, project).filter(status__in=EXPORTED)), project):
         if left_out_reason(mobility, codes) is not None:
             continue
         chunk.append(mobility)
@@ -192,6 +197,132 @@ def checked_in_chunks(user: User, project: Project, outline: ModuleOutline) -> I
             chunk = []
     if chunk:
         yield check_exported(chunk, outline.template, project, outline.register, outline.duplicates)
+
+
+class _Row:
+    """A row of a model read as values, with the attributes the module's check reads of its model instance and
+    the model's own properties it needs; reading any other attribute fails (AttributeError) instead of guessing.
+    ``model``: the model it stands for (a country field's names come from the model's field)."""
+
+    model: ClassVar[type[Model]]
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__ = values
+
+
+class _MobilityRow(_Row):
+    model = Mobility
+    activity_type_label = Mobility.activity_type_label
+
+
+class _PersonRow(_Row):
+    model = User
+
+
+class _OrganisationRow(_Row):
+    model = Organisation
+    __str__ = Organisation.__str__
+
+
+class _ModuleRow(_Row):
+    model = ModuleMobility
+
+
+class _ReportRow(_Row):
+    model = ParticipantReport
+
+
+# What the check reads of a mobility (bm.SOURCES, the three stages, as_reported, the member register) and of its
+# person, sending member, module record and report.
+_MOBILITY_VALUES = (
+    "id",
+    "status",
+    "activity_type",
+    "participant_kind",
+    "receiving_name",
+    "receiving_oid",
+    "receiving_country",
+    "receiving_city",
+    "start_date",
+    "end_date",
+    "travel_days",
+    "green_travel",
+    "fewer_opportunities",
+    "zero_grant",
+    "force_majeure",
+    "sending_organisation_id",
+    "participant_id",
+)
+_PERSON_VALUES = ("first_name", "last_name", "email", "date_of_birth", "gender", "nationality")
+_ORGANISATION_VALUES = ("oid", "short_name", "legal_name")
+_MODULE_VALUES = (
+    "id",
+    "activity_id",
+    "means_of_transport",
+    "transport_description",
+    "expensive_travel_cost",
+    "expensive_travel_justification",
+    "inclusion_support_amount",
+    "inclusion_support_justification",
+)
+_REPORT_VALUES = (
+    "id",
+    "status",
+    "actual_start",
+    "actual_end",
+    "actual_travel_days",
+    "actual_green_travel",
+    "final_grant_total",
+)
+
+
+def _rows_read(mobilities: QuerySet[Mobility]) -> Iterator[Any]:
+    """``mobilities`` in their order as :class:`_Row` objects, read :data:`CHUNK` rows at a time. A person or a
+    member of several mobilities is one object (the check does not change them)."""
+    parts = (
+        ("", _MOBILITY_VALUES),
+        ("participant__", _PERSON_VALUES),
+        ("sending_organisation__", _ORGANISATION_VALUES),
+        ("module__", _MODULE_VALUES),
+        ("report__", _REPORT_VALUES),
+    )
+    lookups: list[Any] = [prefix + name for prefix, names in parts for name in names]
+    # Of the grant breakdowns (a JSON text of 1 kB each) the check reads the distance band alone (bm.distance_band):
+    # the band, and whether there is a breakdown at all (as_reported), instead of 20,000 JSON texts decoded.
+    lookups += [
+        "grant_breakdown__band",
+        ExpressionWrapper(Q(grant_breakdown__isnull=False), output_field=BooleanField()),
+        "report__final_grant_breakdown__band",
+        ExpressionWrapper(Q(report__final_grant_breakdown__isnull=False), output_field=BooleanField()),
+    ]
+    ends = list(accumulate(len(names) for _prefix, names in parts))
+    of_mobility, of_person, of_organisation, of_module, of_report = (
+        slice(start, end) for start, end in zip([0, *ends], ends, strict=False)
+    )
+    people: dict[int, _PersonRow] = {}
+    organisations: dict[int, _OrganisationRow] = {}
+    for values in mobilities.values_list(*lookups).iterator(chunk_size=CHUNK):
+        fields = dict(zip(_MOBILITY_VALUES, values[of_mobility], strict=True))
+        fields["pk"] = fields["id"]
+        person_id, organisation_id = fields["participant_id"], fields["sending_organisation_id"]
+        if person_id not in people:
+            people[person_id] = _PersonRow(dict(zip(_PERSON_VALUES, values[of_person], strict=True)))
+        fields["participant"] = people[person_id]
+        if organisation_id not in organisations:
+            organisation = dict(zip(_ORGANISATION_VALUES, values[of_organisation], strict=True))
+            organisations[organisation_id] = _OrganisationRow(organisation)
+        fields["sending_organisation"] = organisations[organisation_id]
+        band, planned, final_band, final = values[-4:]
+        fields["grant_breakdown"] = {"band": band} if planned else None
+        # A mobility without a module record or a report: None, as bm.module_of and report_of give then.
+        module, report = values[of_module], values[of_report]
+        fields["module"] = _ModuleRow(dict(zip(_MODULE_VALUES, module, strict=True))) if module[0] is not None else None
+        fields["report"] = None
+        if report[0] is not None:
+            reported = dict(zip(_REPORT_VALUES, report, strict=True))
+            reported["final_grant_breakdown"] = {"band": final_band} if final else None
+            fields["report"] = _ReportRow(reported)
+        yield _MobilityRow(fields)
 
 
 def checked_mobilities(user: User, project: Project) -> QuerySet[Mobility]:

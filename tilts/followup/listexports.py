@@ -53,17 +53,16 @@ def dashboard_key(found: Consortium, project: Project | None, by: str, scope: se
     return f"{found.pk}:{project.pk if project else 0}:{organisation}:{by}"
 
 
+def _dashboard_tuple(found: selectors.Dashboard) -> tuple[Any, ...]:
+    # The shape kept under the "dashboard:" keys.
+    return found.total, found.goals, found.periods, found.members, found.by_type
+
+
 def reach_numbers(found: Consortium, project: Project | None, by: str, scope: selectors.Scope) -> dict[str, Any]:
     """The dashboard's figures for the scope and grouping (cached a short time; they pickle, no querysets)."""
     total, goals, periods, members, by_type = figures.cached(
         f"dashboard:{dashboard_key(found, project, by, scope)}",
-        lambda: (
-            selectors.total_reach(scope),
-            selectors.reach_by_goal(scope),
-            selectors.reach_over_time(scope, by),
-            selectors.reach_by_member(scope) if scope.organisation is None else [],
-            selectors.followups_by_type(scope),
-        ),
+        lambda: _dashboard_tuple(selectors.dashboard(scope, by)),
     )
     return {
         "by": by,

@@ -1,6 +1,7 @@
 """The follow-up cascade in the browser: recording follow-ups, their evidence, flags, the goals dashboard and
 the public results page."""
 
+import functools
 from typing import Any
 from urllib.parse import urlencode
 
@@ -10,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -228,11 +230,9 @@ def materials(request: HttpRequest, pk: int) -> FileResponse:
 # Goals dashboard ---------------------------------------------------------------------------------------------
 
 
-def _numbers_shown(
-    found: Any, project: Project | None, by: str, scope: selectors.Scope
-) -> tuple[dict[str, Any], str, str]:
-    """The numbers, the page's head (whose numbers, the choice of project and grouping) and the numbers' tables
-    and charts as HTML (the part of the page that grows with the members)."""
+def _shown(found: Any, project: Project | None, by: str, scope: selectors.Scope) -> tuple[str, str]:
+    """The page's head (whose numbers, the choice of project and grouping) and the numbers' tables and charts, as
+    HTML (the part of the page that grows with the members)."""
     numbers = reach_numbers(found, project, by, scope)
     goal_label = _("Goal %(number)s")
     charts_ = {
@@ -257,7 +257,20 @@ def _numbers_shown(
         "followup/_dashboard_head.html",
         {"scope": scope, "project": project, "by": by, "projects": found.projects.order_by("-call_year")},
     )
-    return numbers, head, render_to_string("followup/_dashboard_numbers.html", {**numbers, "charts": charts_})
+    return head, render_to_string("followup/_dashboard_numbers.html", {**numbers, "charts": charts_})
+
+
+def _numbers_when_read(found: Any, project: Project | None, by: str, scope: selectors.Scope) -> dict[str, Any]:
+    """The figures under the names the numbers' template gives them, each read (from the figures' cache) only if
+    something asks for it. The page shows them through the HTML kept by figures.cached, so a visit again reads
+    and unpickles only that HTML, not the goals and members the figures hold; whoever reads the context (a test,
+    a template that would show a figure itself) still finds them."""
+    read = functools.cache(lambda: reach_numbers(found, project, by, scope))
+    return {name: SimpleLazyObject(functools.partial(lambda name: read()[name], name)) for name in _NUMBER_NAMES}
+
+
+# What reach_numbers gives.
+_NUMBER_NAMES = ("by", "total", "goals", "periods", "period_rows", "members", "by_type", "types")
 
 
 @role_required(*DASHBOARD_READERS)
@@ -266,12 +279,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # The head, tables and charts are rendered once per scope and language and cached like the figures (dropped on
     # the same changes): with 60 members they were most of the request. They show nothing of the person but the
     # scope (the institution a member contact sees); the list export's form, with its CSRF token, is not kept.
-    numbers, head, shown = figures.cached(
-        f"dashboard-view:{dashboard_key(found, project, by, scope)}:{get_language()}",
-        lambda: _numbers_shown(found, project, by, scope),
+    # Only the HTML is kept under this key (not the "dashboard-view:" key of before, which also held the figures):
+    # a visit again reads two strings.
+    head, shown = figures.cached(
+        f"dashboard-html:{dashboard_key(found, project, by, scope)}:{get_language()}",
+        lambda: _shown(found, project, by, scope),
     )
     context = {
-        **numbers,
+        **_numbers_when_read(found, project, by, scope),
         "consortium": found,
         "project": project,
         "scope": scope,

@@ -270,7 +270,10 @@ def project_budget(project: Project) -> ProjectBudget:
         members[organisation_id].mobilities = n
     completed = Q(mobility__status=MobilityStatus.COMPLETED)
     sums = (
-        MobilityCost.objects.filter(mobility__in=mobilities)
+        # The project's rows joined to their mobilities once (a subquery of the project's mobilities joined them a
+        # second time, scanning every mobility of every project for the member and status).
+        MobilityCost.objects.filter(mobility__project=project)
+        .exclude(mobility__status=MobilityStatus.CANCELLED)
         .values("mobility__sending_organisation_id", "category")
         .annotate(
             planned=Sum("amount", filter=~completed, default=ZERO),

@@ -28,9 +28,12 @@ def payments_due(user: User, today: datetime.date) -> list[WaitingItem]:
     )
     accepted = unpaid(PaymentKind.BALANCE).filter(report__status=ReportStatus.ACCEPTED)
     items = []
-    for mobilities, text in (
+    # A mobility has several grant agreements (its versions), so the pre-financings count each mobility once; it
+    # has at most one report, so the balances need no DISTINCT (which sorted every accepted report's mobility).
+    for mobilities, distinct, text in (
         (
             signed,
+            True,
             lambda n, project: (
                 ngettext(
                     "%(project)s: %(n)d pre-financing to pay",
@@ -42,6 +45,7 @@ def payments_due(user: User, today: datetime.date) -> list[WaitingItem]:
         ),
         (
             accepted,
+            False,
             lambda n, project: (
                 ngettext(
                     "%(project)s: %(n)d balance to pay",
@@ -52,6 +56,6 @@ def payments_due(user: User, today: datetime.date) -> list[WaitingItem]:
             ),
         ),
     ):
-        rows = mobilities.values("project_id", "project__title").annotate(n=Count("pk", distinct=True))
+        rows = mobilities.values("project_id", "project__title").annotate(n=Count("pk", distinct=distinct))
         items += per_project(list(rows.order_by("project_id")), text, "payments:project", "", "payments_due")
     return items

@@ -18,7 +18,7 @@ from tilts.core.access import require
 from tilts.core.api import ObjectId
 from tilts.core.keyset import PageQuery
 from tilts.core.limits import CODE_MAX, Code, LongText
-from tilts.mobility.selectors import mobilities_for
+from tilts.mobility.models import Mobility
 from tilts.reporting import downloads, selectors, services
 from tilts.reporting.models import Evidence, EvidenceKind, ParticipantReport, ReportStatus, days_overdue
 
@@ -169,9 +169,14 @@ def report_list(
     user = current_user(request)
     today = timezone.localdate()
 
+    if not (user.can_view_everything or user.is_member_contact):
+        # A participant's list is their own reports (their "My reports"): the report of a mobility that has ended
+        # opens when they look, before the page is built, so the page kept is built from it. Other readers' lists
+        # open nothing: a write while building would leave the page kept stale at once (it moves the figures'
+        # version); the hourly run (run_reminders) opens those reports.
+        services.open_ended_reports(Mobility.objects.filter(participant=user), today)
+
     def listed(headers: HttpResponse) -> list[dict[str, Any]]:
-        # Reports of mobilities that ended are opened when the list is read (any change drops the kept page).
-        services.open_ended_reports(mobilities_for(user), today)
         reports = selectors.filtered(
             selectors.reports_for(user),
             today,

@@ -112,9 +112,11 @@ def open_report(mobility: Mobility, *, notify: bool = True) -> ParticipantReport
 def open_ended_reports(
     mobilities: QuerySet[Mobility], today: datetime.date, statuses: Sequence[str] = (MobilityStatus.CONFIRMED,)
 ) -> int:
-    """Open the report of each of ``mobilities`` that is confirmed and has ended; returns how many opened. Pages
-    call it for the mobilities they show, so a report opens when it is looked for, without waiting for the
-    hourly run. Safe to repeat: a mobility has at most one report.
+    """Open the report of each of ``mobilities`` that is confirmed and has ended; returns how many opened. The
+    participant's own pages (My reports, the mobility's page, their reports in the API) call it for their
+    mobilities before anything is built, so their report opens when they look, without waiting for the hourly
+    run. Lists built for the staff do not: the write would move the figures' version and leave the page they just
+    kept stale. Safe to repeat: a mobility has at most one report.
 
     A completed mobility already has its report (it opens on completion, and accepting it completes the
     mobility), so pages look only at the confirmed ones, which an index keeps quick however many have been

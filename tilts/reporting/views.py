@@ -20,7 +20,6 @@ from tilts.core.feedback import report_errors, show_on_form
 from tilts.core.htmx import HtmxHttpRequest
 from tilts.core.pagination import paginate
 from tilts.mobility.models import Mobility
-from tilts.mobility.selectors import mobilities_for
 from tilts.projects.selectors import access_project
 from tilts.reporting import downloads, selectors, services
 from tilts.reporting.forms import EvidenceForm, ReportForm, ReviewForm
@@ -69,10 +68,11 @@ def report_list(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
 
     def rows() -> str:
-        # Opening the reports of ended mobilities is part of the cached rendering: a visit served from the cache
-        # has nothing to open, since no mobility changed since the last one (a change drops the cache) and the
-        # day is part of the key.
-        services.open_ended_reports(mobilities_for(user).filter(project=project), today)
+        # This list opens no report: opening one is a write, which moves the figures' version, so the rows kept
+        # here (and every other page's kept parts) would be stale at once and the next visit would build them
+        # again. The hourly run (run_reminders) opens the reports of mobilities that have ended, and the
+        # participant's own pages (My reports, the mobility's page, the reports API they read) open theirs when
+        # they look, so nobody who has to write a report waits for it; the coordinator sees it here once it is open.
         reports = selectors.listed(selectors.reports_for(user).filter(mobility__project=project), today, status)
         page = paginate(request, reports.values_list("pk", flat=True))  # the ids sorted, then the page's rows read
         shown = (

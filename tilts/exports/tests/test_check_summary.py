@@ -2,6 +2,10 @@
 with the project, its counts and problems are the full check's, and a change is seen at once."""
 
 import dataclasses
+import datetime
+import functools
+import itertools
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
@@ -13,7 +17,9 @@ from django.utils import translation
 from tilts.exports import selectors, services, summaries
 from tilts.exports.models import ModuleMobility
 from tilts.exports.tests.helpers import awarded, make_mobility, with_details
+from tilts.mobility.models import Mobility
 from tilts.mobility.tests.factories import make_participant, make_project
+from tilts.reporting.models import ParticipantReport
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +171,102 @@ def test_the_summary_in_chunks_keeps_the_file_problems(consortium, member, goals
         shown = services.module_summary(coordinator, project)
     assert shown == summaries.summarise(selectors.bm.MOBILITIES, full, full.left_out)
     assert shown.file_problems and shown.ready_count == 0 and shown.row_count == 3
+
+
+def _varied(project, member, other_member, goals, coordinator) -> None:
+    """Mobilities that between them give most columns a value and an empty cell, and most problems of the three
+    stages: realised data, module details with and without justifications, odd organisations and people."""
+    from tilts.reporting import services as reporting
+    from tilts.reporting.tests.helpers import submitted_report
+
+    add = functools.partial(make_mobility, project, member, goals, by=coordinator)
+    add(participant=with_details(make_participant(member), nationality="ee", first_name="=SUM(A1)"))
+    add(participant=with_details(make_participant(member), gender="undisclosed", last_name="x" * 80))
+    add(transport=None)
+    add(green_travel=True, travel_days=4, transport="bus")
+    add(green_travel=True, travel_days=7, transport="train")
+    add(green_travel=True, transport="plane")
+    add(travel_days=3, transport="other")
+    add(receiving_oid=member.oid)
+    for odd in (
+        {"receiving_oid": "X1"},
+        {"receiving_oid": "", "receiving_city": ""},
+        {"receiving_country": "gb"},
+        {"start_date": datetime.date(2025, 5, 1)},  # before the project
+    ):
+        Mobility.objects.filter(pk=add().pk).update(**odd)  # what the forms refuse, written before they did
+    add(activity_type="individual_learning", participant_kind="accompanying", fewer_opportunities=True)
+    add(force_majeure=True, zero_grant=True)
+    add(status="confirmed")
+    make_mobility(project, other_member, goals, by=coordinator, in_agreement=False)  # an amendment
+    add(status="draft")
+    add(activity_type="preparatory_visit")  # left out
+    no_grant = add()
+    Mobility.objects.filter(pk=no_grant.pk).update(grant_breakdown=None)  # no distance band
+    for details in (
+        {"expensive_travel_cost": Decimal("812.50"), "expensive_travel_justification": "A remote island."},
+        {"expensive_travel_cost": Decimal("700"), "expensive_travel_justification": "  "},
+        {"inclusion_support_amount": Decimal("150.257"), "inclusion_support_justification": "An assistant."},
+        {"inclusion_support_amount": Decimal("0"), "inclusion_support_justification": ""},
+        {"transport_description": "+ferry, then a bus", "means_of_transport": "boat"},
+        {"means_of_transport": "not-a-code"},
+    ):
+        # Written as they are (save_module_details refuses an amount without its justification, as the form does).
+        ModuleMobility.objects.create(project=project, mobility=add(transport=None), **details)
+    realised = {
+        "actual_start": datetime.date(2025, 10, 7),
+        "actual_end": datetime.date(2025, 10, 17),
+        "actual_travel_days": 4,
+        "actual_green_travel": True,
+    }
+    for accept in (True, False):
+        report = submitted_report(reporting.open_report(add(status="confirmed")), **realised)
+        if accept:
+            reporting.accept(report, by=coordinator)
+    accepted = submitted_report(reporting.open_report(add(status="confirmed")), **realised)
+    reporting.accept(accepted, by=coordinator)
+    ParticipantReport.objects.filter(pk=accepted.pk).update(final_grant_breakdown=None)  # accepted, not priced
+
+
+@pytest.mark.db_specific  # the grant breakdowns' distance band is read with a JSON key lookup
+def test_the_rows_checked_in_chunks_are_the_full_checks_rows(
+    project, member, other_member, goals, coordinator, member_contact, monkeypatch
+):
+    """The check in chunks reads the mobilities as values, not model instances: its rows, cells and problems (in
+    their order, in both languages) and the CSV it writes are those of the full check on model instances."""
+    monkeypatch.setattr(selectors, "CHUNK", 2)
+    _varied(project, member, other_member, goals, coordinator)
+    for assigned in (False, True):  # before the IDs are given, some mobilities have no module record yet
+        if assigned:
+            services.assign_activity_ids(project)
+        for user, language in itertools.product((coordinator, member_contact), ("lv", "en")):
+            with translation.override(language):
+                full = selectors.module_check(user, project)
+                outline = selectors.module_outline(user, project)
+                chunked = [row for chunk in selectors.checked_in_chunks(user, project, outline) for row in chunk]
+                assert [(r.mobility.pk, r.cells, r.problems) for r in chunked] == [
+                    (r.mobility.pk, r.cells, r.problems) for r in full.rows
+                ]
+                expected_csv = services._csv_bytes([full.template.headers, *(row.cells for row in full.ready)])
+                if assigned:
+                    assert services.build_csv(user, project) == expected_csv
+    with translation.override("en"):
+        full = selectors.module_check(coordinator, project)
+    problems = {problem.message.split(":")[0] for row in full.rows for problem in row.problems}
+    assert problems >= {
+        "Main Means of Transport is missing.",
+        "Receiving Organisation OID is not an OID (E and eight digits).",
+        "The dates are outside the project (01/06/2025 to 31/08/2026).",
+        "Up to 2 travel days without green travel (up to 6 with it).",
+        "Up to 6 travel days with green travel.",
+        "The means of transport and the mobility's green travel disagree",
+        "The sending and the receiving organisation are the same.",
+        "Give the receiving organisation's OID, or its name and city.",
+        "Expensive travel needs a justification.",
+        "Inclusion support needs a justification.",
+        "Amendment needed",
+        "Distance Band is missing.",
+        "Nationality is empty.",
+    }
+    assert len(full.ready) > 5 and len(full.left_out) == 2
+    assert any(row.cells[full.template.headers.index("Start Date")] == "2025-10-07" for row in full.rows)  # realised

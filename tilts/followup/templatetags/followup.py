@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django import template
+from django.db.models import Count, Window
 from django.utils import timezone
 
 from tilts.accounts.models import User
@@ -42,8 +43,12 @@ def followups_to_approve(user: User, shown: int = 10) -> ToApprove:
 
     def compute() -> ToApprove:
         waiting = selectors.awaiting_approval(user)
-        first = list(waiting[:shown])
-        return ToApprove(len(first) if len(first) < shown else waiting.count(), first)
+        # The earliest ids and how many there are, from the follow-ups alone, then those rows with what the list
+        # shows: sorting every waiting follow-up joined to its project and organiser, then counting them again,
+        # cost 75 ms at 40,000 waiting follow-ups.
+        earliest = list(waiting.annotate(total=Window(Count("pk"))).values_list("pk", "total")[:shown])
+        by_pk = waiting.in_bulk([pk for pk, _total in earliest])
+        return ToApprove(earliest[0][1] if earliest else 0, [by_pk[pk] for pk, _total in earliest])
 
     if not user.is_coordinator:
         return compute()

@@ -119,8 +119,9 @@ def test_reach_over_time_takes_four_queries_however_many_follow_ups(
     done = mobility(project, member, goals=goals[:2])
     for month in (1, 4, 11):
         followup([done], goals[:2], attendees=10, date=D(2026, month, 5))
-    # counted_followups is a subquery of each: one query for the totals, one for the consortium's goal numbers,
-    # two for the goals each follow-up serves (its own and its mobilities', selectors.serving_goals)
+    # counted_followups is a subquery of each: one query for the consortium's projects (Scope.project_ids), one
+    # for the totals per period, one for the consortium's goal numbers, one for the goals each follow-up serves
+    # (its own and its mobilities', selectors.serving_goals, as one union summed in the database)
     with django_assert_num_queries(4):
         quarters = selectors.reach_over_time(selectors.Scope(consortium), "quarter")
     assert [(q.label, q.total, q.by_goal) for q in quarters] == [

@@ -18,11 +18,7 @@ def report_summary(user: User) -> dict[str, Any]:
     if user.can_view_everything or user.is_member_contact:
         # Counted over every report the user sees: cached for a short time (tilts.core.figures), shared by everyone
         # who sees everything.
-        scope = "all" if user.can_view_everything else f"user{user.pk}"
-        context["projects"], context["counts"] = figures.cached(
-            f"reporting:summary:{scope}:{today.isoformat()}",
-            lambda: (selectors.by_project(user, today), selectors.counts(user, today)),
-        )
+        context["projects"], context["counts"] = selectors.kept_summary(user, today)
     own = selectors.reports_for(user).filter(mobility__participant=user)
     context["own_open"] = figures.cached(
         f"reporting:own:{user.pk}:{today.isoformat()}", lambda: selectors.counts_of(own, today)

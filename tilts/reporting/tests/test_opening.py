@@ -1,11 +1,15 @@
-"""Reports open when a confirmed or completed mobility has ended (on the transition, when a page shows it, or on the
-hourly run), or when a mobility is completed; never twice, and the participant is e-mailed when one opens."""
+"""Reports open when a confirmed or completed mobility has ended (on the transition, when the participant looks at
+their reports or the mobility's page, or on the hourly run), or when a mobility is completed; never twice, and the
+participant is e-mailed when one opens. Lists built for the staff open none (a write would leave them stale)."""
 
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tilts.core import figures
 from tilts.mobility import services as mobility_services
 from tilts.mobility.models import Mobility
 from tilts.mobility.tests.factories import MobilityFactory, make_participant
@@ -110,3 +114,54 @@ def test_a_mobility_not_yet_ended_opens_nothing_when_viewed(project, member, par
     mobility.save(update_fields=["end_date"])
     assert services.open_ended_reports(Mobility.objects.all(), datetime.date.today()) == 0
     assert not ParticipantReport.objects.exists()
+
+
+def _visit_twice(client, url: str) -> tuple[int, int, list[str]]:
+    """The figures' version before and after a first visit, and the second visit's queries."""
+    before = figures.version()
+    assert client.get(url).status_code == 200
+    after = figures.version()
+    with CaptureQueriesContext(connection) as second:
+        assert client.get(url).status_code == 200
+    return before, after, [query["sql"] for query in second.captured_queries]
+
+
+def test_the_projects_reports_list_opens_nothing_so_the_page_kept_stays_valid(
+    mobility, project, coordinator_client, participant_client, mailoutbox, django_capture_on_commit_callbacks
+) -> None:
+    """Opening a report while the list is built would move the figures' version and leave the rows just kept
+    stale (the next visit built them again): the list writes nothing; the hourly run opens the report."""
+    url = reverse("reporting:list", args=[project.pk])
+    before, after, second = _visit_twice(coordinator_client, url)
+    assert not ParticipantReport.objects.exists()
+    assert before == after
+    assert not any("reporting_participantreport" in sql for sql in second)  # the rows kept were read back
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.run_reminders(datetime.date.today()).opened == 1
+    report = ParticipantReport.objects.get(mobility=mobility)
+    assert reverse("reporting:detail", args=[report.pk]) in coordinator_client.get(url).text
+    assert [m.to for m in mailoutbox if m.subject == "Jūsu mobilitātes atskaite ir atvērta"] == [
+        [mobility.participant.email]
+    ]
+
+
+def test_the_staffs_reports_api_opens_nothing(mobility, coordinator_client) -> None:
+    before, after, second = _visit_twice(coordinator_client, "/api/v1/reports")
+    assert not ParticipantReport.objects.exists()
+    assert before == after
+    assert not any("reporting_participantreport" in sql for sql in second)
+
+
+def test_a_participant_finds_their_report_open_in_the_api(
+    mobility, participant_client, mailoutbox, django_capture_on_commit_callbacks
+) -> None:
+    """The participant's list is their own reports: a mobility that has ended gets its report when they look,
+    before the page is built, so the page kept already holds it and stays valid."""
+    with django_capture_on_commit_callbacks(execute=True):
+        rows = participant_client.get("/api/v1/reports").json()
+    report = ParticipantReport.objects.get(mobility=mobility)
+    assert [row["id"] for row in rows] == [report.pk]
+    assert len(mailoutbox) == 1
+    before, after, second = _visit_twice(participant_client, "/api/v1/reports")
+    assert before == after
+    assert not any("reporting_participantreport" in sql and "ORDER BY" in sql for sql in second)

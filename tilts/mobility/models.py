@@ -149,8 +149,9 @@ class Mobility(models.Model):
                 include=["status", "end_date"],
                 name="mobility_project_start_id",
             ),
-            # The confirmed mobilities by end date: those that have ended get their report when a page looks
-            # (tilts.reporting.services.open_ended_reports); they are few next to the completed ones.
+            # The confirmed mobilities by end date: those that have ended get their report on the hourly run or
+            # when their participant looks (tilts.reporting.services.open_ended_reports); they are few next to the
+            # completed ones.
             models.Index(fields=["end_date"], condition=Q(status="confirmed"), name="mobility_confirmed_end"),
             # What waits for the coordinator, counted per project on every first visit of the dashboard after a
             # change: the mobilities of one status (submitted: to approve), and of one status ended before a day

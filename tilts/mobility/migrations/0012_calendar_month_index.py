@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('consortium', '0002_text_length_limits'),
-        ('mobility', '0009_list_indexes'),
+        ('mobility', '0011_took_place_index'),
         ('projects', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -307,20 +307,26 @@ def results(request: HttpRequest) -> HttpResponse:
     consortium = _consortium()
     page_asked = request.GET.get("page")
 
-    def body() -> str:
-        results = figures.public_results(consortium, page_asked)
+    def body(results: figures.PublicResults | None = None) -> str:
+        results = results or figures.public_results(consortium, page_asked)
         page = results.page
         page.param = "page"  # type: ignore[attr-defined]  # read by the page_query template tag, as paginate() sets it
         return render_to_string(
             "followup/_results_body.html", {"total": results.total, "goals": results.goals, "page": page}, request
         )
 
-    # Anyone may open the page, so it is rendered once per page number and language between two changes
+    # Anyone may open the page, so it is rendered once per page and language between two changes
     # (tilts.core.figures.cached_html; every visitor who is not signed in shares it). Only the query strings the
-    # page's own links make are kept: anything else is rendered each time, so no one can fill the cache.
+    # page's own links make are kept: anything else is rendered each time. A page number past the last shows the
+    # last page and is kept as that page, so no one can fill the cache with numbers: beyond the first page, the
+    # numbers are read first (they are kept too) to know which page is shown.
     number = page_asked or "1"
-    if set(request.GET) <= {"page"} and number.isdigit() and 0 < int(number) < 10_000:
-        shown = core_figures.cached_html(request, "followup:results", (consortium.pk, int(number)), body)
+    if set(request.GET) <= {"page"} and number == "1":
+        shown = core_figures.cached_html(request, "followup:results", (consortium.pk, 1), body)
+    elif set(request.GET) <= {"page"} and number.isdigit():
+        results = figures.public_results(consortium, page_asked)
+        parts = (consortium.pk, results.page.number)
+        shown = core_figures.cached_html(request, "followup:results", parts, lambda: body(results))
     else:
         shown = mark_safe(body())  # rendered by the template engine, which escaped what it showed
     return render(request, "followup/results.html", {"body": shown})

@@ -131,6 +131,27 @@ def test_the_public_results_in_each_language_and_only_for_their_own_links(
     assert len(rendered) == 2  # not kept: any query string would otherwise fill the cache
 
 
+def test_the_public_results_past_the_last_page_are_kept_as_the_last_page(
+    client: Client, project: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Any page number shows a page (the last one past the end) but only real pages are kept: numbers made up by
+    a visitor cannot fill the cache."""
+    kept: list[tuple[object, ...]] = []
+    original = views.core_figures.cached_html
+    monkeypatch.setattr(
+        views.core_figures,
+        "cached_html",
+        lambda request, name, parts, render: kept.append(parts) or original(request, name, parts, render),
+    )
+    visit(client, url_of("followup:results"))
+    for number in ("7", "9999", "123456789"):
+        assert (
+            "Results: what our mobilities passed on"
+            in visit(client, url_of("followup:results", query=f"?page={number}"))[0]
+        )
+    assert set(kept) == {(project.consortium_id, 1)}
+
+
 def test_the_goals_dashboard_second_visit_reads_no_follow_up_nor_project_list(
     coordinator_client: Client, project: Any
 ) -> None:

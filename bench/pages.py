@@ -59,6 +59,9 @@ SERVER_ENV = {
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tilts.settings")
 os.environ["TILTS_WARM_GAZETTEER"] = "0"
 os.environ["SECRET_KEY"] = SERVER_ENV["SECRET_KEY"]  # the session made here must be valid in the server
+# The queries are counted in this process with the same rate limits as the server's: two runs in a minute would
+# otherwise be refused the quote API here (429).
+os.environ["API_ANON_RATE"], os.environ["API_USER_RATE"] = SERVER_ENV["API_ANON_RATE"], SERVER_ENV["API_USER_RATE"]
 
 
 def ensure_database() -> None:

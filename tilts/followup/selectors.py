@@ -660,23 +660,13 @@ def dashboard(scope: Scope, by: str = "year") -> Dashboard:
     mobilities = counted_mobilities(scope)
     per_period = _delivered_per_period(scope)
     served = _grouped_once(counted_followups(scope), serving_goals())
-    figures = mobilities.aggregate(**MOBILITY_FIGURES)
-    total = _make_reach(
-        figures, Delivered(sum(row.followups for row in per_period), sum(row.colleagues for row in per_period))
-    )
-    by_type: dict[str, int] = {}
-    for row in per_period:
-        by_type[row.kind] = by_type.get(row.kind, 0) + row.followups
-    members = []
-    if scope.organisation is None:
-        by_member = _mobility_figures_by(mobilities, "sending_organisation_id")
-        members = _member_rows(by_member, _delivered_by(_member_delivered(scope)))
+    whole = _delivered_by(per_period).get(0, Delivered())  # the periods' rows summed: the scope's follow-ups
     return Dashboard(
-        total=total,
+        total=_make_reach(mobilities.aggregate(**MOBILITY_FIGURES), whole),
         goals=_goal_rows(scope, _mobility_figures_by(mobilities, "goals"), served),
         periods=_periods(scope, by, per_period, served),
-        members=members,
-        by_type=by_type,
+        members=reach_by_member(scope) if scope.organisation is None else [],
+        by_type=whole.by_type,
     )
 
 

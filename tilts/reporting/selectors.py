@@ -161,10 +161,6 @@ class ReportCounts:
     open: int
 
 
-def counts(user: User, today: datetime.date) -> ReportCounts:
-    return counts_of(reports_for(user), today)
-
-
 @dataclass(frozen=True)
 class ProjectReports:
     project_id: int
@@ -175,8 +171,9 @@ class ProjectReports:
 
 def summary(user: User, today: datetime.date) -> tuple[list[ProjectReports], ReportCounts]:
     """Per project, how many reports are overdue and how many wait for review (projects with neither left out),
-    and :func:`counts` (what the dashboard shows), from one pass over the reports: the counts are the sums of the
-    per-project ones, so one grouped query instead of four, each of which joined every report to its mobility."""
+    and the counts :func:`counts_of` gives of every report the user sees (what the dashboard shows), from one pass
+    over the reports: the counts are the sums of the per-project ones, so one grouped query instead of four, each
+    of which joined every report to its mobility."""
     from django.db.models import Count
 
     rows = (

@@ -150,6 +150,9 @@ def _fresh_cache(settings: pytest.FixtureRequest) -> None:
     """
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}  # type: ignore[attr-defined]
     cache.clear()
+    from tilts.core import figures
+
+    figures.forget_in_process()  # and what each process keeps of it
 
 
 pytest_plugins = ["tilts.core.tests.fixtures"]

@@ -143,13 +143,16 @@ QUOTE_BODY = (
 
 
 def queries(path: str, signed_in: bool, session_key: str, cold: bool = False) -> int:
-    """The queries of one request in this process (after dropping what figures keeps, if ``cold``); minus the
-    status when it is not 200."""
-    if cold:
-        drop_kept()
+    """The queries of one request in this process, as a worker that has served the page before makes them (one
+    request first: what this process keeps of the page is then there), or, with ``cold``, of a first visit after a
+    change (what figures keeps dropped first); minus the status when it is not 200."""
     client = Client(HTTP_HOST="127.0.0.1")
     if signed_in:
         client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+    if cold:
+        drop_kept()
+    elif path != QUOTE_PATH:
+        client.get(path, secure=False)
     with CaptureQueriesContext(connection) as captured:
         if path == QUOTE_PATH:
             response = client.post(path, QUOTE_BODY, content_type="application/json", secure=False)

@@ -139,8 +139,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "tilts.accounts.backends.ModelBackend",
+    "tilts.accounts.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -261,6 +261,9 @@ elif CACHE_URL.startswith("locmem://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tilts_cache"}}
+# Each worker also keeps a copy of the kept figures and page parts it has read, and of the signed-in person and the
+# objects whose access it checked, until the next change (tilts.core.figures.in_process): this many MB at most.
+FIGURES_LOCAL_BYTES = int(float(os.environ.get("FIGURES_LOCAL_MB", "8")) * 2**20)
 
 # How many trusted reverse proxies stand in front of the app: rate limits then take the client's address from
 # X-Forwarded-For (the address the outermost trusted proxy saw). 0 trusts nobody and uses REMOTE_ADDR.

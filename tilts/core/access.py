@@ -14,11 +14,14 @@ for ``Http404`` and ``PermissionDenied`` (``tilts/api.py``) answer 404 and 403 i
 """
 
 from collections.abc import Callable
+from functools import partial
 from typing import TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
+
+from tilts.core import figures
 
 ModelT = TypeVar("ModelT", bound=Model)
 
@@ -37,13 +40,23 @@ def access(
     *,
     for_write: bool = False,
     may_change: Callable[[ModelT], bool] | None = None,
+    kept: str | None = None,
 ) -> ModelT:
     """The object ``object_id`` of ``visible``; with ``for_write``, only if ``may_change(obj)`` (else Forbidden).
 
     ``may_change=None`` means nobody may change it this way: ``for_write`` then always refuses with 403.
+
+    ``kept`` names the look-up and the person it is made for (``f"projects:{user.pk}"``): the object found is kept
+    in this process until the next change (tilts.core.figures.in_process; each request gets its own copy), so a
+    page visited again finds it without a query. Who sees what depends only on rows of Tilts' own tables, and any
+    write to them is a change, so the answer kept is the one the query would give. A refusal is never kept. Not
+    for a query that locks rows (``select_for_update``).
     """
     try:
-        found = visible.get(pk=object_id)
+        if kept is None:
+            found = visible.get(pk=object_id)
+        else:
+            found = figures.in_process(f"access:{kept}:{object_id}", partial(visible.get, pk=object_id))
     except (ObjectDoesNotExist, ValueError, TypeError):
         raise NotFound from None
     if for_write and (may_change is None or not may_change(found)):

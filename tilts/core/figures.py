@@ -24,6 +24,10 @@ request or background task, so nothing computed from rows that never existed is 
 A model whose rows change on reading pages and count in no figure (the access log) is left out with
 :func:`ignore_changes_of`. Within one request the version is read once, and so is what :func:`per_request` is
 given (the consortium every page shows).
+
+Each process also keeps a copy of what it has read or computed under the current version (:func:`in_process`, and
+every :func:`cached` value), bounded by ``FIGURES_LOCAL_BYTES``: a page visited again then costs the one cache read
+of the version, whatever it keeps. The version in each key is what keeps the copies right, across processes too.
 """
 
 import contextlib
@@ -35,9 +39,12 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from cachetools import TLRUCache
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.base import BaseCache
 from django.core.signals import request_finished, request_started
@@ -90,6 +97,10 @@ def _forget_request_memo(*versions: "Version") -> None:
         memo.pop(moved.key, None)
 
 
+# Every Version made (a few, at import: the figures' own and each app's with narrower reasons to drop).
+_known: dict[str, "Version"] = {}
+
+
 class Version:
     """A number in the cache that every key of one kind of cached value carries; bumping it makes all of them stale
     at once. It never expires, and when it is missing (never set, or evicted) it starts again from the clock, so a
@@ -99,6 +110,7 @@ class Version:
 
     def __init__(self, key: str) -> None:
         self.key = key
+        _known[key] = self
 
     def read(self) -> int:
         """The current number, moved on first if this thread changed something since it last read it."""
@@ -139,26 +151,33 @@ _figures_version = Version(VERSION_KEY)
 
 def version() -> int:
     """The figures' current version (read once per request)."""
-    _settle_before_read(_figures_version)
-    return per_request(VERSION_KEY, _figures_version.read)
+    return _numbers((_figures_version,))[0]
 
 
 def versions(*others: Version) -> list[int]:
-    """``others``' current numbers, read in one cache query with the figures' own (then read once for the request,
-    as :func:`version` reads it): a page whose kept part carries another version in its key (the export page's
-    check summaries') pays one query for both."""
-    _settle_before_read(_figures_version)
-    for other in others:
-        _settle_before_read(other)
+    """``others``' current numbers (a page whose kept part carries another version in its key: the export page's
+    check summaries'), read with the figures' own in one cache query."""
+    return _numbers((_figures_version, *others))[1:]
+
+
+def _numbers(asked: tuple[Version, ...]) -> list[int]:
+    """Read once per request: the first read in a request reads every version this process knows in one query."""
     memo = _request_memo.get()
-    keys = [other.key for other in others]
-    if memo is None or VERSION_KEY not in memo:
-        keys.append(VERSION_KEY)
-    found = cache.get_many(keys)
-    if VERSION_KEY in found:
-        per_request(VERSION_KEY, lambda: int(found[VERSION_KEY]))
+    for each in _known.values() if memo is not None else asked:
+        _settle_before_read(each)  # moved first if this thread changed what it counts (and dropped from memo)
+    if memo is None:
+        return _read(asked)
+    missing = [each for each in {**_known, **{each.key: each for each in asked}}.values() if each.key not in memo]
+    if missing:
+        memo.update(zip((each.key for each in missing), _read(missing), strict=True))
+    return [int(memo[each.key]) for each in asked]
+
+
+def _read(wanted: Iterable[Version]) -> list[int]:
+    wanted = list(wanted)
+    found = cache.get_many([each.key for each in wanted])
     # A number not set yet (or evicted) is started as Version.read starts it.
-    return [int(found[other.key]) if other.key in found else other.read() for other in others]
+    return [int(found[each.key]) if each.key in found else each.read() for each in wanted]
 
 
 def _uncommitted_changes() -> bool:
@@ -168,32 +187,65 @@ def _uncommitted_changes() -> bool:
     return connection.in_atomic_block and _pending.hook is not None
 
 
-def in_process(key: str, compute: Callable[[], T]) -> T:
-    """``compute()`` once per figures version in this process (and at least every ``FIGURES_SECONDS``), for a few
-    small values every page shows (the consortium): no query and no cache read beyond the version's, which a page
-    with figures reads anyway.
+def in_process(key: str, compute: Callable[[], T], seconds: int = FIGURES_SECONDS) -> T:
+    """``compute()`` once per figures version in this process (and at least every ``seconds``), for values that
+    are cheap to keep and asked for on many requests (the consortium every page shows, the signed-in person, an
+    object a page checks access to): no query and no cache read beyond the version's, which a page reads anyway.
 
-    Each request gets its own copy (unpickled), so one that changes the object changes nobody else's. A value read
-    by a transaction that has changed rows itself is not kept (it may still roll back). Keys are few and fixed: a
-    key per person or per object belongs in :func:`cached`."""
+    Each request gets its own copy (unpickled), so one that changes the object changes nobody else's. What this
+    process keeps is bounded (:data:`_local`): the least recently read goes first. A value read by a transaction
+    that has changed rows itself is not kept (it may still roll back)."""
 
     def load() -> T:
-        current, now = version(), time.monotonic()
-        kept = _in_process.get(key)
-        if kept is not None and kept[0] == current and now - kept[1] < FIGURES_SECONDS:
-            value: T = pickle.loads(kept[2])
-            return value
-        value = compute()
-        if not _uncommitted_changes():
-            _in_process[key] = (current, now, pickle.dumps(value))
-        return value
+        kept_under = f"{key}:{version()}"
+        found, value = _local_get(kept_under)
+        if not found:
+            value = compute()
+            _local_keep(kept_under, value, seconds)
+        return value  # type: ignore[no-any-return]
 
     return per_request(key, load)
 
 
-# key: (figures version, time.monotonic() when read, the pickled value); read again after FIGURES_SECONDS at the
-# latest, like a cached figure (a write made outside Tilts, with psql say, moves no version).
-_in_process: dict[str, tuple[int, float, bytes]] = {}
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    seconds: float  # kept this long at most (a write made outside Tilts, with psql say, moves no version)
+    pickled: bytes  # unpickled on each read: every request gets its own copy
+
+
+# What this process keeps: in_process() values, and a copy of each value cached() read from the shared cache or
+# computed, under the same key (the figures version in it), so a page visited again reads nothing but the version.
+# A key carries the version, so no copy is ever out of date; the least recently read are dropped beyond
+# FIGURES_LOCAL_BYTES (settings), and each expires as its shared copy does.
+_local: TLRUCache[str, _Kept] = TLRUCache(
+    maxsize=getattr(settings, "FIGURES_LOCAL_BYTES", 8 * 2**20),
+    ttu=lambda _key, kept, now: now + kept.seconds,
+    timer=lambda: time.monotonic(),
+    getsizeof=lambda kept: len(kept.pickled) + 200,  # with the key and the entry's own objects, roughly
+)
+_local_lock = threading.Lock()  # cachetools' caches are not thread-safe (runserver and the tests use threads)
+
+
+def _local_get(key: str) -> tuple[bool, Any]:
+    with _local_lock:
+        kept = _local.get(key)
+    if kept is None:
+        return False, None
+    return True, pickle.loads(kept.pickled)
+
+
+def _local_keep(key: str, value: object, seconds: float) -> None:
+    if _uncommitted_changes():
+        return
+    kept = _Kept(seconds, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+    with _local_lock, contextlib.suppress(ValueError):  # larger than the whole store: not kept
+        _local[key] = kept
+
+
+def forget_in_process() -> None:
+    """Drop everything this process keeps (each test starts with nothing kept)."""
+    with _local_lock:
+        _local.clear()
 
 
 def invalidate(**_kwargs: Any) -> None:
@@ -215,11 +267,15 @@ def full_key(key: str) -> str:
 def cached_from(key: str, compute: Callable[[], T], found: dict[str, Any], seconds: int = FIGURES_SECONDS) -> T:
     """As :func:`cached`, with ``found``: values already read by ``cache.get_many([full_key(...), ...])``."""
     kept_under = full_key(key)
-    value: T | None = found[kept_under] if kept_under in found else cache.get(kept_under)
+    here, value = _local_get(kept_under)
+    if here:
+        return value  # type: ignore[no-any-return]
+    value = found[kept_under] if kept_under in found else cache.get(kept_under)
     if value is None:
         value = compute()
         cache.set(kept_under, value, seconds)
-    return value
+    _local_keep(kept_under, value, seconds)
+    return value  # type: ignore[no-any-return]
 
 
 def for_person(request: HttpRequest, name: str, parts: object) -> str:

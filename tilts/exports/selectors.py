@@ -42,7 +42,13 @@ def exportable_projects(user: User) -> QuerySet[Project]:
 def access_export_project(user: User, project_id: int, *, for_write: bool = False) -> Project:
     """A project the user exports (404 otherwise); ``for_write`` (the grant agreement's members): the
     coordinator (403)."""
-    return access(exportable_projects(user), project_id, for_write=for_write, may_change=lambda _: user.is_coordinator)
+    return access(
+        exportable_projects(user),
+        project_id,
+        for_write=for_write,
+        may_change=lambda _: user.is_coordinator,
+        kept=f"export-project:{user.pk}",
+    )
 
 
 def project_mobilities(user: User, project: Project) -> QuerySet[Mobility]:

@@ -72,7 +72,13 @@ def can_edit(user: User, mobility: Mobility) -> bool:
 
 def access_mobility(user: User, mobility_id: int, *, for_write: bool = False) -> Mobility:
     """A mobility the user sees (404 otherwise); ``for_write``: only if they may edit it now (403)."""
-    return access(mobilities_for(user), mobility_id, for_write=for_write, may_change=lambda m: can_edit(user, m))
+    return access(
+        mobilities_for(user),
+        mobility_id,
+        for_write=for_write,
+        may_change=lambda m: can_edit(user, m),
+        kept=f"mobility:{user.pk}",
+    )
 
 
 def access_mobility_project(user: User, project_id: int) -> Project:
@@ -82,7 +88,7 @@ def access_mobility_project(user: User, project_id: int) -> Project:
         visible = Project.objects.select_related("rate_table")
     else:
         visible = Project.objects.filter(mobilities__participant=user).distinct()
-    return access(visible, project_id)
+    return access(visible, project_id, kept=f"mobility-project:{user.pk}")
 
 
 def access_trip(user: User, trip_id: int) -> JointTrip:

@@ -44,7 +44,13 @@ def projects_for(user: User) -> QuerySet[Project]:
 
 def access_project(user: User, project_id: int, *, for_write: bool = False) -> Project:
     """A project the user sees (404 otherwise); ``for_write``: only the coordinator changes it (403)."""
-    return access(projects_for(user), project_id, for_write=for_write, may_change=lambda _: user.is_coordinator)
+    return access(
+        projects_for(user),
+        project_id,
+        for_write=for_write,
+        may_change=lambda _: user.is_coordinator,
+        kept=f"project:{user.pk}",
+    )
 
 
 def budget_summary(project: Project) -> BudgetSummary:

@@ -1,0 +1,113 @@
+"""What each process keeps until the next change (tilts.core.figures.in_process and the copy of every cached value):
+a page visited again reads nothing but the session and the version, and yet a change of data, rights or person shows
+on the very next request, in every process, and one person's copy never serves another.
+
+The tests commit (``transaction=True``): a test inside a transaction that has written rows keeps nothing in the
+process (it could still roll back), which is how every other test runs.
+"""
+
+from unittest import mock
+
+import pytest
+from cachetools import TLRUCache
+from django.contrib.auth.hashers import make_password
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tilts.accounts.models import Role, User
+from tilts.accounts.tests.factories import UserFactory
+from tilts.core import figures
+from tilts.core.tests.fixtures import client_for
+from tilts.exports.tests.helpers import make_mobility
+from tilts.mobility.tests.factories import make_project
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class Counter:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self) -> int:
+        self.calls += 1
+        return self.calls
+
+
+def tables_read(queries: CaptureQueriesContext) -> str:
+    return " ".join(query["sql"] for query in queries.captured_queries)
+
+
+def test_a_cached_value_is_read_again_from_the_process_until_a_change(consortium) -> None:
+    compute = Counter()
+    assert figures.cached("test:kept", compute) == 1
+    cache.delete(figures.full_key("test:kept"))  # gone from the shared cache: only the process still has it
+    assert figures.cached("test:kept", compute) == 1
+    make_project(consortium)  # a change, committed: the version moves for every process
+    assert figures.cached("test:kept", compute) == 2
+    figures.forget_in_process()
+    assert figures.cached("test:kept", compute) == 2  # from the shared cache again
+
+
+def test_each_read_gets_its_own_copy() -> None:
+    first = figures.cached("test:list", lambda: [1, 2])
+    first.append(3)
+    assert figures.cached("test:list", lambda: [0]) == [1, 2]
+
+
+def test_a_value_larger_than_the_process_keeps_is_still_given_and_shared(settings) -> None:
+    small = TLRUCache(maxsize=1000, ttu=lambda _key, kept, now: now + kept.seconds, getsizeof=lambda k: len(k.pickled))
+    with mock.patch.object(figures, "_local", small):
+        assert figures.cached("test:big", lambda: "x" * 5000) == "x" * 5000
+        assert len(small) == 0
+        assert figures.cached("test:big", lambda: "not read") == "x" * 5000  # from the shared cache
+        assert figures.cached("test:small", lambda: "y") == "y"
+        assert len(small) == 1
+
+
+def test_a_page_visited_again_reads_only_the_session_and_the_version(consortium, member, goals, coordinator) -> None:
+    project = make_project(consortium)
+    make_mobility(project, member, goals, by=coordinator)
+    client = client_for(coordinator)
+    url = reverse("mobility:list", args=[project.pk])
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    read = tables_read(queries)
+    assert "accounts_user" not in read and "projects_project" not in read and "mobility_mobility" not in read
+    assert "django_session" in read
+
+
+def test_a_kept_access_is_the_person_s_own_and_ends_with_the_change(consortium, member, goals, coordinator) -> None:
+    project = make_project(consortium)
+    traveller = UserFactory(role=Role.PARTICIPANT, organisation=member)
+    mobility = make_mobility(project, member, goals, by=coordinator, participant=traveller, status="draft")
+    url = reverse("mobility:list", args=[project.pk])
+    traveller_client = client_for(traveller)
+    assert traveller_client.get(url).status_code == 200  # the project is now kept for the traveller
+    stranger = UserFactory(role=Role.PARTICIPANT, organisation=member)
+    assert client_for(stranger).get(url).status_code == 404  # not for anybody else
+    mobility.delete()  # no longer travels in the project
+    assert traveller_client.get(url).status_code == 404
+
+
+def test_the_person_is_read_again_after_any_change_to_them(consortium, member) -> None:
+    contact = UserFactory(role=Role.MEMBER_CONTACT, organisation=member)
+    client = client_for(contact)
+    dashboard = reverse("backoffice:dashboard")
+    assert client.get(dashboard).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(dashboard).status_code == 200
+    assert "accounts_user" not in tables_read(queries)  # kept in the process
+    User.objects.filter(pk=contact.pk).update(is_active=False)  # by another process, say
+    assert client.get(dashboard).status_code == 302  # signed out on the very next request
+
+
+def test_a_new_password_signs_out_the_other_sessions_at_once(consortium, member) -> None:
+    person = UserFactory(role=Role.MEMBER_CONTACT, organisation=member)
+    client = client_for(person)
+    dashboard = reverse("backoffice:dashboard")
+    assert client.get(dashboard).status_code == 200
+    User.objects.filter(pk=person.pk).update(password=make_password("a new passphrase 2026"))
+    assert client.get(dashboard).status_code == 302  # the session's hash no longer matches the person read again

@@ -47,6 +47,7 @@ DATABASE_SPECIFIC = {
     "tilts/projects/tests/test_projects.py": "optimistic lock (EditConflict)",
     "tilts/mobility/tests/test_mobility_services.py": "status changes under select_for_update and the version lock",
     "tilts/core/tests/test_security.py": "rate limits counted in the database cache",
+    "tilts/core/tests/test_database_cache.py": "the cache's set as one INSERT ... ON CONFLICT statement",
     # Migrations and the database as a whole.
     "tilts/core/tests/test_cache_table.py": "migrate creates the cache table",
     "tilts/quality/tests/test_standards.py": "the standards come from a data migration",

@@ -255,12 +255,20 @@ WORKER_HEARTBEAT_MAX_AGE_MINUTES = int(os.environ.get("WORKER_HEARTBEAT_MAX_AGE_
 # The cache holds rate-limit counters, so every worker must see the same one: the database by default (the table
 # is created by ``migrate``), Redis or Valkey when CACHE_URL is redis://...; locmem:// only for a single process.
 CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES: dict[str, dict[str, Any]]
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 elif CACHE_URL.startswith("locmem://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tilts_cache"}}
+    # Django's database cache with a one-statement set (tilts.core.cache); culled past CACHE_MAX_ENTRIES values.
+    CACHES = {
+        "default": {
+            "BACKEND": "tilts.core.cache.DatabaseCache",
+            "LOCATION": "tilts_cache",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "5000"))},
+        }
+    }
 # Each worker also keeps a copy of the kept figures and page parts it has read, and of the signed-in person and the
 # objects whose access it checked, until the next change (tilts.core.figures.in_process): this many MB at most.
 FIGURES_LOCAL_BYTES = int(float(os.environ.get("FIGURES_LOCAL_MB", "8")) * 2**20)

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-DATABASE_CACHE = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tilts_cache"}
+DATABASE_CACHE = {"BACKEND": "tilts.core.cache.DatabaseCache", "LOCATION": "tilts_cache"}
 
 
 @pytest.mark.django_db(transaction=True)

@@ -125,9 +125,7 @@ def test_a_bumped_version_does_not_expire_in_the_database_cache(settings) -> Non
     from django.core.management import call_command
     from django.db import connection
 
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tilts_test_versions"}
-    }
+    settings.CACHES = {"default": {"BACKEND": "tilts.core.cache.DatabaseCache", "LOCATION": "tilts_test_versions"}}
     call_command("createcachetable", "tilts_test_versions", verbosity=0)
     version = figures.Version("test:figures:db-version")
     version.read()
@@ -199,9 +197,7 @@ def test_a_part_with_forms_must_hold_the_hole_not_a_token(coordinator) -> None:
 def test_another_version_is_read_with_the_figures_own_in_one_query(settings, django_assert_num_queries) -> None:
     from django.core.management import call_command
 
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tilts_test_versions"}
-    }
+    settings.CACHES = {"default": {"BACKEND": "tilts.core.cache.DatabaseCache", "LOCATION": "tilts_test_versions"}}
     call_command("createcachetable", "tilts_test_versions", verbosity=0)
     other = figures.Version("test:figures:other-version")
     started = other.read(), figures.version()

@@ -40,7 +40,7 @@ T = TypeVar("T")
 def database_cache(settings: Any) -> Iterator[None]:
     """The deployment's default backend, whose values (and version) are written in the database's transactions;
     the other tests count in process memory."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tilts_cache"}}
+    settings.CACHES = {"default": {"BACKEND": "tilts.core.cache.DatabaseCache", "LOCATION": "tilts_cache"}}
     cache.clear()
     yield
     cache.clear()

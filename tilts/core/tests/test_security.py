@@ -16,7 +16,7 @@ from tilts.consortium.models import Consortium, Goal, JoinApplication
 from tilts.consortium.services import JOIN_ATTEMPTS_PER_HOUR
 from tilts.consortium.tests.forms import join_payload
 
-DATABASE_CACHE = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tilts_cache"}}
+DATABASE_CACHE = {"default": {"BACKEND": "tilts.core.cache.DatabaseCache", "LOCATION": "tilts_cache"}}
 
 
 def test_a_deployment_counts_limits_in_the_database_not_in_one_process() -> None:
@@ -29,7 +29,7 @@ def test_a_deployment_counts_limits_in_the_database_not_in_one_process() -> None
         text=True,
         check=True,
     )
-    assert result.stdout.strip() == "django.core.cache.backends.db.DatabaseCache"
+    assert result.stdout.strip() == "tilts.core.cache.DatabaseCache"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -126,3 +126,11 @@ def test_anonymous_use_is_rate_limited(client: Client, settings) -> None:
     cache.clear()
     statuses = [client.get("/api/v1/grants/rates/2025").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
+
+
+def test_anonymous_use_counts_against_the_anonymous_rate_only(client: Client, settings, coordinator) -> None:
+    settings.API_ANON_RATE, settings.API_USER_RATE = "5/m", "2/m"
+    cache.clear()
+    assert [client.get("/api/v1/grants/rates/2025").status_code for _ in range(3)] == [200, 200, 200]
+    client.force_login(coordinator)
+    assert [client.get("/api/v1/grants/rates/2025").status_code for _ in range(3)] == [200, 200, 429]

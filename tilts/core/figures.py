@@ -177,7 +177,10 @@ def _read(wanted: Iterable[Version]) -> list[int]:
     wanted = list(wanted)
     found = cache.get_many([each.key for each in wanted])
     # A number not set yet (or evicted) is started as Version.read starts it.
-    return [int(found[each.key]) if each.key in found else each.read() for each in wanted]
+    numbers = [int(found[each.key]) if each.key in found else each.read() for each in wanted]
+    if _figures_version in wanted:
+        _local_seen(numbers[wanted.index(_figures_version)])
+    return numbers
 
 
 def _uncommitted_changes() -> bool:
@@ -240,6 +243,20 @@ def _local_keep(key: str, value: object, seconds: float) -> None:
     kept = _Kept(seconds, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
     with _local_lock, contextlib.suppress(ValueError):  # larger than the whole store: not kept
         _local[key] = kept
+
+
+_local_version = 0  # the highest figures version this process has read
+
+
+def _local_seen(current: int) -> None:
+    """Every key this process keeps carries the figures version: once a later one is read, none of them will be
+    read again, so they go at once rather than when they expire or are pushed out."""
+    global _local_version
+    if current > _local_version:
+        with _local_lock:
+            if current > _local_version:
+                _local.clear()
+                _local_version = current
 
 
 def forget_in_process() -> None:

@@ -111,3 +111,12 @@ def test_a_new_password_signs_out_the_other_sessions_at_once(consortium, member)
     assert client.get(dashboard).status_code == 200
     User.objects.filter(pk=person.pk).update(password=make_password("a new passphrase 2026"))
     assert client.get(dashboard).status_code == 302  # the session's hash no longer matches the person read again
+
+
+def test_what_was_kept_under_an_earlier_version_goes_once_a_later_one_is_read(consortium) -> None:
+    figures.cached("test:one", lambda: "x" * 1000)
+    figures.in_process("test:two", lambda: 2)
+    assert len(figures._local) == 2
+    make_project(consortium)  # committed: the version moves
+    assert figures.cached("test:one", lambda: "y") == "y"
+    assert len(figures._local) == 1  # the new value only

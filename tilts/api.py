@@ -48,13 +48,15 @@ class AnonymousThrottle(SettingsRateMixin, AnonRateThrottle):
 
 
 class UserThrottle(SettingsRateMixin, AuthRateThrottle):
-    """Signed-in use only: ninja's would count an anonymous request a second time, by its address, against the
-    higher rate (two more cache round trips for nothing; the anonymous rate is the lower one)."""
+    """Signed-in use only, per person: ninja's would count an anonymous request a second time, by its address,
+    against the higher rate (two more cache round trips for nothing; the anonymous rate is the lower one)."""
 
     setting = "API_USER_RATE"
 
     def get_cache_key(self, request: HttpRequest) -> str | None:  # type: ignore[override]
-        return super().get_cache_key(request) if getattr(request, "auth", None) is not None else None
+        # Per person (ninja's key is the text of request.auth, the person's name: namesakes shared one limit).
+        person = getattr(request, "auth", None)
+        return None if person is None else self.cache_format % {"scope": self.scope, "ident": person.pk}
 
 
 api = NinjaAPI(

@@ -2,31 +2,48 @@
 what this process keeps until the next change (tilts.core.figures.in_process) instead of from the database on
 every request. A change to any person (a role, a deactivation, a new password) is a change, so the next request
 reads them again; the session itself is still read and checked on every request. Both backends keep the person
-under the same key: their ``get_user`` is the same (allauth's is Django's)."""
+under the same key: their ``get_user`` is the same (allauth's is Django's).
 
-from functools import partial
+The time of the last sign-in is written without moving the version (tilts.accounts.apps: every sign-in would
+otherwise drop everybody's kept pages), so a kept person may hold an earlier one. It is left out of what is read
+(deferred): ``save()`` then writes only the fields read, never an old time back over a newer one (password reset
+links are checked against it), and reading it asks the database.
+"""
 
-from allauth.account import auth_backends as allauth_backends
-from django.contrib.auth import backends as django_backends
+from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.contrib.auth.base_user import AbstractBaseUser
 
 from tilts.core import figures
 
+# The person is read again at least this often, even if no version moved (a move that failed, a write made
+# outside Tilts): a minute, not the figures' five.
+PERSON_SECONDS = 60
 
-def _key(user_id: object) -> str:
-    return f"accounts:user:{user_id}"
+
+def kept_user(backend: DjangoModelBackend, user_id: object) -> AbstractBaseUser | None:
+    def read() -> AbstractBaseUser | None:
+        model = get_user_model()
+        try:
+            user = model._default_manager.defer("last_login").get(pk=user_id)
+        except (model.DoesNotExist, ValueError, TypeError):
+            return None
+        # None too (one who may no longer sign in): kept until the next change like the rest.
+        return user if backend.user_can_authenticate(user) else None
+
+    return figures.in_process(f"accounts:user:{user_id}", read, PERSON_SECONDS)
 
 
-class ModelBackend(django_backends.ModelBackend):
+class ModelBackend(DjangoModelBackend):
     """Django's (the admin's sign-in, ``force_login`` in tests)."""
 
     def get_user(self, user_id: int) -> AbstractBaseUser | None:
-        # None too (no such person, or one who may no longer sign in): kept until the next change like the rest.
-        return figures.in_process(_key(user_id), partial(super().get_user, user_id))
+        return kept_user(self, user_id)
 
 
-class AuthenticationBackend(allauth_backends.AuthenticationBackend):
+class AuthenticationBackend(AllauthBackend):
     """allauth's (the site's own sign-in pages)."""
 
     def get_user(self, user_id: int) -> AbstractBaseUser | None:
-        return figures.in_process(_key(user_id), partial(super().get_user, user_id))
+        return kept_user(self, user_id)

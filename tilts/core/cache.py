@@ -4,22 +4,26 @@ Django's database cache makes each ``set`` five statements: a ``COUNT(*)`` of th
 holds more than ``MAX_ENTRIES``), then a transaction that reads the key and updates or inserts it. Tilts sets a
 value on every API request (the rate limits' history) and for every part a page keeps after a change, so here
 ``set`` is one statement, an insert that updates the row when the key is there (``INSERT ... ON CONFLICT``, which
-PostgreSQL and SQLite both have; other databases keep Django's), and the table is counted and culled (expired
-rows first, as Django does) on one ``set`` in :data:`CULL_EVERY` of each process. ``get``, ``add``, ``incr`` and
-the rest are Django's.
+PostgreSQL and SQLite both have; other databases keep Django's), and on one ``set`` in :data:`CULL_EVERY` of each
+process the table is counted and, past ``MAX_ENTRIES``, culled as Django culls it (else its expired rows are
+deleted). ``get``, ``add``, ``incr`` and the rest are Django's.
 """
 
 import base64
 import itertools
+import logging
 import pickle
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.cache.backends import db
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.db import connections, router
+from django.db import DatabaseError, connections, router, transaction
 from django.utils.timezone import now as tz_now
+
+logger = logging.getLogger(__name__)
 
 CULL_EVERY = 100
 _sets = itertools.count()  # this process's sets (next() is atomic: the worker's threads share it)
@@ -40,16 +44,31 @@ class DatabaseCache(db.DatabaseCache):
             else datetime.fromtimestamp(backend_timeout, tz=UTC if settings.USE_TZ else None)
         ).replace(microsecond=0)
         encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
+        try:
+            # As Django's set: one that cannot be made (a locked SQLite file, say) is given up, not raised, and
+            # inside a transaction it is made in a savepoint so that its failure leaves the transaction usable.
+            with transaction.atomic(using=alias) if connection.in_atomic_block else nullcontext():
+                self._upsert(connection, alias, key, encoded, expires)
+        except DatabaseError:
+            logger.warning("The cache could not keep %s", key, exc_info=True)
+        return None
+
+    def _upsert(self, connection: Any, alias: str, key: str, encoded: str, expires: datetime) -> None:
         quote = connection.ops.quote_name
         names = (self._table, "cache_key", "value", "expires")  # type: ignore[attr-defined]
         table, cache_key, stored, expiry = (quote(name) for name in names)
         with connection.cursor() as cursor:
             if next(_sets) % CULL_EVERY == 0:
+                now = connection.ops.adapt_datetimefield_value(tz_now().replace(microsecond=0))
                 cursor.execute(f"SELECT COUNT(*) FROM {table}")
-                self._cull(alias, cursor, tz_now().replace(microsecond=0), cursor.fetchone()[0])  # type: ignore[attr-defined]
+                count = cursor.fetchone()[0]
+                if count > self._max_entries:
+                    # Django's cull: the expired rows, then a share of the rest (all of it with CULL_FREQUENCY 0).
+                    self._cull(alias, cursor, tz_now().replace(microsecond=0), count)  # type: ignore[attr-defined]
+                else:
+                    cursor.execute(f"DELETE FROM {table} WHERE {expiry} < %s", [now])
             cursor.execute(
                 f"INSERT INTO {table} ({cache_key}, {stored}, {expiry}) VALUES (%s, %s, %s) "
                 f"ON CONFLICT ({cache_key}) DO UPDATE SET {stored} = EXCLUDED.{stored}, {expiry} = EXCLUDED.{expiry}",
                 [key, encoded, connection.ops.adapt_datetimefield_value(expires)],
             )
-        return None

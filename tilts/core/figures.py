@@ -479,6 +479,7 @@ def _move(versions: Iterable[Version]) -> None:
             if transaction.get_connection().in_atomic_block:
                 raise
             logger.warning("Could not move the cached values' version %s on", moved.key, exc_info=True)
+            forget_in_process()  # this process at least reads everything again (the others: within a minute)
 
 
 def flush() -> None:

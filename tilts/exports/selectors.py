@@ -47,7 +47,7 @@ def access_export_project(user: User, project_id: int, *, for_write: bool = Fals
         project_id,
         for_write=for_write,
         may_change=lambda _: user.is_coordinator,
-        kept=f"export-project:{user.pk}",
+        kept=("export-project", user),
     )
 
 

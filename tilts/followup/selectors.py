@@ -89,7 +89,7 @@ def access_followup(user: User, followup_id: int, *, for_write: bool = False) ->
 def access_followup_project(user: User, project_id: int) -> Project:
     """A project in which the user sees mobilities (any project for the coordinator and auditors; 404 otherwise)."""
     projects = Project.objects.all() if user.can_view_everything else projects_with_followups_for(user)
-    return access(projects.select_related("consortium"), project_id, kept=f"followup-project:{user.pk}")
+    return access(projects.select_related("consortium"), project_id, kept=("followup-project", user))
 
 
 def keep_out_of_reach(user: User, followup: FollowUp, chosen: list[Mobility]) -> list[Mobility]:

@@ -77,7 +77,7 @@ def access_mobility(user: User, mobility_id: int, *, for_write: bool = False) ->
         mobility_id,
         for_write=for_write,
         may_change=lambda m: can_edit(user, m),
-        kept=f"mobility:{user.pk}",
+        kept=("mobility", user),
     )
 
 
@@ -88,7 +88,7 @@ def access_mobility_project(user: User, project_id: int) -> Project:
         visible = Project.objects.select_related("rate_table")
     else:
         visible = Project.objects.filter(mobilities__participant=user).distinct()
-    return access(visible, project_id, kept=f"mobility-project:{user.pk}")
+    return access(visible, project_id, kept=("mobility-project", user))
 
 
 def access_trip(user: User, trip_id: int) -> JointTrip:

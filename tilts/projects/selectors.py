@@ -49,7 +49,7 @@ def access_project(user: User, project_id: int, *, for_write: bool = False) -> P
         project_id,
         for_write=for_write,
         may_change=lambda _: user.is_coordinator,
-        kept=f"project:{user.pk}",
+        kept=("project", user),
     )
 
 

@@ -54,3 +54,28 @@ def test_the_table_is_culled_on_one_set_in_cull_every(settings) -> None:
     kept = sum(cache.get(f"key-{number:02}") is not None for number in range(30))
     assert kept == 15  # 30 > 10: Django's cull dropped half (CULL_FREQUENCY 2) before the set
     assert cache.get("the-last") == "x"
+
+
+def test_below_max_entries_only_the_expired_rows_go(settings) -> None:
+    settings.CACHES = {"default": {**DATABASE_CACHE, "OPTIONS": {"MAX_ENTRIES": 100, "CULL_FREQUENCY": 0}}}
+    with mock.patch.object(database_cache, "_sets", iter(range(1, 100))):
+        cache.set("kept-one", 1)
+        cache.set("expired-one", 2, timeout=-1)
+    with mock.patch.object(database_cache, "_sets", iter([database_cache.CULL_EVERY])):
+        cache.set("the-last", 3)  # CULL_FREQUENCY 0 would clear the whole table on a cull: there is none
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM tilts_cache ORDER BY cache_key")
+        assert [row[0] for row in cursor.fetchall()] == [":1:kept-one", ":1:the-last"]
+
+
+def test_a_set_that_fails_is_given_up_and_leaves_the_transaction_usable(django_assert_num_queries) -> None:
+    from django.db import DatabaseError, transaction
+
+    from tilts.accounts.models import User
+
+    with mock.patch.object(database_cache.DatabaseCache, "_upsert", side_effect=DatabaseError("locked")):
+        cache.set("not-kept", 1)  # as Django's set: nothing raised
+        with transaction.atomic():
+            cache.set("not-kept", 1)
+            assert User.objects.count() == 0  # the transaction still answers
+    assert cache.get("not-kept") is None

@@ -120,3 +120,36 @@ def test_what_was_kept_under_an_earlier_version_goes_once_a_later_one_is_read(co
     make_project(consortium)  # committed: the version moves
     assert figures.cached("test:one", lambda: "y") == "y"
     assert len(figures._local) == 1  # the new value only
+
+
+def test_a_kept_person_never_writes_an_earlier_sign_in_time_back(consortium, member) -> None:
+    """The sign-in time is written without moving the version, so a kept person may be from before the last sign-in;
+    saving it (their profile) must not put the earlier time back: password reset links are checked against it."""
+    from tilts.accounts.forms import ProfileForm
+
+    person = UserFactory(role=Role.MEMBER_CONTACT, organisation=member)
+    first = client_for(person)
+    assert first.get(reverse("people:profile")).status_code == 200  # kept in this process
+    client_for(person)  # a second sign-in elsewhere
+    signed_in_last = User.objects.get(pk=person.pk).last_login
+    form = ProfileForm(instance=person)
+    data = {name: "" if value is None else value for name, value in form.initial.items() if name in form.fields}
+    data["first_name"] = "Renamed"
+    assert first.post(reverse("people:profile"), data).status_code == 302
+    saved = User.objects.get(pk=person.pk)
+    assert saved.first_name == "Renamed" and saved.last_login == signed_in_last
+
+
+def test_a_person_object_read_before_a_change_never_leaves_its_answer_for_a_fresh_one(consortium, member) -> None:
+    """Outside a request (a background export, say) the person may be read before a change and the version after
+    it: what that object was shown is kept under its own state, not for the person as they are now."""
+    from tilts.core.access import NotFound
+    from tilts.projects.selectors import access_project
+
+    project = make_project(consortium)
+    contact = UserFactory(role=Role.MEMBER_CONTACT, organisation=member)
+    stale = User.objects.get(pk=contact.pk)
+    User.objects.filter(pk=contact.pk).update(role=Role.PARTICIPANT)  # no longer sees every project
+    assert access_project(stale, project.pk) == project  # what the query gives for the object as it was read
+    with pytest.raises(NotFound):
+        access_project(User.objects.get(pk=contact.pk), project.pk)

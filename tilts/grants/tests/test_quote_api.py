@@ -128,9 +128,23 @@ def test_anonymous_use_is_rate_limited(client: Client, settings) -> None:
     assert statuses == [200, 200, 200, 429]
 
 
-def test_anonymous_use_counts_against_the_anonymous_rate_only(client: Client, settings, coordinator) -> None:
-    settings.API_ANON_RATE, settings.API_USER_RATE = "5/m", "2/m"
+def test_anonymous_use_counts_against_the_anonymous_rate_only(client: Client, settings) -> None:
+    settings.API_ANON_RATE, settings.API_USER_RATE = "3/m", "2/m"
     cache.clear()
-    assert [client.get("/api/v1/grants/rates/2025").status_code for _ in range(3)] == [200, 200, 200]
-    client.force_login(coordinator)
-    assert [client.get("/api/v1/grants/rates/2025").status_code for _ in range(3)] == [200, 200, 429]
+    assert [client.get("/api/v1/grants/rates/2025").status_code for _ in range(4)] == [200, 200, 200, 429]
+
+
+def test_the_signed_in_limit_is_per_person_not_per_name(settings, member) -> None:
+    from tilts.accounts.models import Role
+    from tilts.accounts.tests.factories import UserFactory
+    from tilts.core.tests.fixtures import client_for
+
+    settings.API_ANON_RATE, settings.API_USER_RATE = "1000/m", "2/m"
+    cache.clear()
+    one, other = (
+        UserFactory(role=Role.MEMBER_CONTACT, organisation=member, first_name="Anna", last_name="Bērziņa")
+        for _ in range(2)
+    )
+    first, second = client_for(one), client_for(other)
+    assert [first.get("/api/v1/projects").status_code for _ in range(3)] == [200, 200, 429]
+    assert second.get("/api/v1/projects").status_code == 200  # a namesake has a limit of their own

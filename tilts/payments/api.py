@@ -23,6 +23,10 @@ class InstalmentOut(Schema):
     due: Decimal | None
     due_on: datetime.date | None
     waiting_for: str
+    recovery: bool = Field(
+        description="A balance below zero: the final grant is less than the pre-financing, the difference is paid "
+        "back and recorded as a negative balance."
+    )
     paid: Decimal | None
     paid_on: datetime.date | None
     paid_to: str | None
@@ -40,7 +44,11 @@ class MobilityPaymentsOut(Schema):
 
 
 class PaymentIn(Schema):
-    amount: Decimal = Field(max_digits=10, decimal_places=2)
+    amount: Decimal = Field(
+        max_digits=10,
+        decimal_places=2,
+        description="More than zero; for a recovery (the instalment's `recovery`), the negative of what was paid back.",
+    )
     paid_on: datetime.date
     paid_to: PaidTo = PaidTo.PARTICIPANT
     reference: str = Field("", max_length=100)
@@ -69,6 +77,7 @@ def _out(mobility: Mobility) -> MobilityPaymentsOut:
                 due=item.due,
                 due_on=item.due_on,
                 waiting_for=item.waiting_for,
+                recovery=item.recovery,
                 paid=payment.amount if payment else None,
                 paid_on=payment.paid_on if payment else None,
                 paid_to=payment.paid_to if payment else None,

@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -23,3 +24,18 @@ class PaymentForm(forms.Form):
     paid_to = forms.ChoiceField(label=_("Paid to"), choices=PaidTo.choices, initial=PaidTo.PARTICIPANT)
     reference = forms.CharField(label=_("Payment reference"), max_length=100, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, recovery: bool = False, **kwargs: Any) -> None:
+        """``recovery``: the balance is paid back (selectors.Instalment.recovery): the amount is entered as received,
+        more than zero, and recorded as a negative balance."""
+        super().__init__(*args, **kwargs)
+        self.recovery = recovery
+        if recovery:
+            self.fields["amount"].label = _("Amount paid back, EUR")
+            self.fields["paid_on"].label = _("Paid back on")
+            self.fields["paid_to"].label = _("Paid back by")
+
+    def signed_amount(self) -> Decimal:
+        """The amount as recorded: negative for a recovery."""
+        amount: Decimal = self.cleaned_data["amount"]
+        return -amount if self.recovery else amount

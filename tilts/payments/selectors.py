@@ -3,7 +3,9 @@
 - **Agreed**: the total of the grant agreement in force (frozen when it was issued); before an agreement, the
   grant fixed at approval; before approval, the planned grant (``agreed_is_planned``).
 - **Final**: the final grant of the accepted participant report; none before.
-- **Paid**: what the coordinator has recorded as paid (pre-financing plus balance).
+- **Paid**: what the coordinator has recorded as paid (pre-financing plus balance). A final grant below the
+  pre-financing makes the balance negative: the participant (or member) pays the difference back, and the
+  coordinator records what was received as a negative balance (a recovery), so paid is still the net amount.
 
 Every page, export and API answer that shows an amount of a mobility uses :func:`amounts`, and labels it.
 """
@@ -30,6 +32,7 @@ from django.db.models import (
 )
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
+from django.utils.translation import pgettext_lazy
 from django_countries import countries
 
 from tilts.accounts.models import User
@@ -130,6 +133,23 @@ class Instalment:
             return None
         return self.payment.amount - self.due
 
+    @property
+    def recovery(self) -> bool:
+        """A balance below zero: the final grant is less than the pre-financing, and the difference is paid back to
+        the consortium (recorded as a negative balance, so that what was paid always sums to the final grant)."""
+        amount = self.due if self.due is not None else (self.payment.amount if self.payment is not None else None)
+        return self.kind == PaymentKind.BALANCE and amount is not None and amount < 0
+
+    @property
+    def paid_back(self) -> Decimal | None:
+        """What was recorded as paid back (more than zero), for a recovery."""
+        return -self.payment.amount if self.recovery and self.payment is not None else None
+
+    @property
+    def to_recover(self) -> Decimal | None:
+        """What is to be paid back (more than zero), for a recovery whose amount is known."""
+        return -self.due if self.recovery and self.due is not None else None
+
 
 def prefinancing_due(agreement: Agreement) -> Decimal:
     """The agreement's percentage of its total, rounded half up, as its PDF prints it."""
@@ -139,6 +159,8 @@ def prefinancing_due(agreement: Agreement) -> Decimal:
 
 
 KIND_LABELS = dict(PaymentKind.choices)  # lazy: translated when a schedule is made
+# The balance when it is below zero (Instalment.recovery).
+RECOVERY_LABEL = pgettext_lazy("instalment", "Recovery (paid back)")
 
 
 def schedule(mobility: Mobility) -> list[Instalment]:
@@ -177,10 +199,11 @@ def schedule(mobility: Mobility) -> list[Instalment]:
         and report.accepted_at is not None
     ):
         already = first.payment.amount if first.payment is not None else first.due or ZERO
+        balance = report.final_grant_total - already
         second = Instalment(
             PaymentKind.BALANCE,
-            str(labels[PaymentKind.BALANCE]),
-            report.final_grant_total - already,
+            str(RECOVERY_LABEL if balance < 0 else labels[PaymentKind.BALANCE]),
+            balance,
             timezone.localdate(report.accepted_at) + datetime.timedelta(days=BALANCE_DAYS_AFTER_REPORT),
             payments.get(PaymentKind.BALANCE),
         )

@@ -35,15 +35,18 @@ def _forms(mobility: Mobility, schedule: list[selectors.Instalment]) -> dict[str
         payment = instalment.payment
         if payment is not None:
             initial: dict[str, Any] = {
-                "amount": payment.amount,
+                "amount": abs(payment.amount),
                 "paid_on": payment.paid_on,
                 "paid_to": payment.paid_to,
                 "reference": payment.reference,
                 "version": payment.version,
             }
         else:
-            initial = {"amount": instalment.due, "paid_on": timezone.localdate()}
-        forms[instalment.kind] = PaymentForm(initial=initial, prefix=instalment.kind)
+            initial = {
+                "amount": abs(instalment.due) if instalment.due is not None else None,
+                "paid_on": timezone.localdate(),
+            }
+        forms[instalment.kind] = PaymentForm(initial=initial, prefix=instalment.kind, recovery=instalment.recovery)
     return forms
 
 
@@ -76,14 +79,15 @@ def record(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     mobility = _mobility(request, pk, for_write=True)
     if kind not in PaymentKind.values:
         raise Http404
-    form = PaymentForm(request.POST, prefix=kind)
+    recovery = any(item.kind == kind and item.recovery for item in selectors.schedule(mobility))
+    form = PaymentForm(request.POST, prefix=kind, recovery=recovery)
     if form.is_valid():
         data = form.cleaned_data
         try:
             services.record_payment(
                 mobility,
                 kind=kind,
-                amount=data["amount"],
+                amount=form.signed_amount(),
                 paid_on=data["paid_on"],
                 paid_to=data["paid_to"],
                 reference=data["reference"],

@@ -1,9 +1,10 @@
-"""What waits on payments: pre-financing and balances to pay, for the coordinator (see tilts.core.waiting)."""
+"""What waits on payments: pre-financing and balances to pay, amounts to be paid back, for the coordinator (see
+tilts.core.waiting)."""
 
 import datetime
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils.translation import ngettext
 
 from tilts.accounts.models import User
@@ -26,7 +27,20 @@ def payments_due(user: User, today: datetime.date) -> list[WaitingItem]:
     signed = unpaid(PaymentKind.PREFINANCING).filter(
         agreements__kind=AgreementKind.GRANT, agreements__status=AgreementStatus.SIGNED
     )
-    accepted = unpaid(PaymentKind.BALANCE).filter(report__status=ReportStatus.ACCEPTED)
+    # A balance below zero is a recovery (the final grant is less than the pre-financing paid): it is collected,
+    # not paid. A pre-financing not recorded yet is waited for first, so its balance counts as one to pay.
+    prefinanced = Payment.objects.filter(mobility=OuterRef("pk"), kind=PaymentKind.PREFINANCING).values("amount")[:1]
+    accepted = (
+        unpaid(PaymentKind.BALANCE)
+        .filter(report__status=ReportStatus.ACCEPTED)
+        .annotate(prefinanced=Subquery(prefinanced))
+    )
+    recoveries = accepted.filter(report__final_grant_total__lt=F("prefinanced"))
+    balances = accepted.filter(
+        Q(prefinanced__isnull=True)
+        | Q(report__final_grant_total__isnull=True)
+        | Q(report__final_grant_total__gte=F("prefinanced"))
+    )
     items = []
     # A mobility has several grant agreements (its versions), so the pre-financings count each mobility once; it
     # has at most one report, so the balances need no DISTINCT (which sorted every accepted report's mobility).
@@ -44,12 +58,24 @@ def payments_due(user: User, today: datetime.date) -> list[WaitingItem]:
             ),
         ),
         (
-            accepted,
+            balances,
             False,
             lambda n, project: (
                 ngettext(
                     "%(project)s: %(n)d balance to pay",
                     "%(project)s: %(n)d balances to pay",
+                    n,
+                )
+                % {"n": n, "project": project}
+            ),
+        ),
+        (
+            recoveries,
+            False,
+            lambda n, project: (
+                ngettext(
+                    "%(project)s: %(n)d amount to be paid back",
+                    "%(project)s: %(n)d amounts to be paid back",
                     n,
                 )
                 % {"n": n, "project": project}

@@ -31,6 +31,7 @@ def test_the_balances_to_pay_are_the_straightforward_count(
             actual_end=mobility.end_date,
             actual_travel_days=mobility.travel_days,
             actual_green_travel=mobility.green_travel,
+            final_grant_total=Decimal("100.00") if i % 2 else None,
         )
         for i, mobility in enumerate(mobilities)
     )
@@ -38,16 +39,30 @@ def test_the_balances_to_pay_are_the_straightforward_count(
     for mobility in mobilities[1::4]:
         Payment.objects.create(mobility=mobility, kind=PaymentKind.BALANCE, amount=Decimal("10.00"), paid_on=today)
     Payment.objects.create(mobility=mobilities[2], kind=PaymentKind.PREFINANCING, amount=Decimal("5"), paid_on=today)
+    for mobility in (mobilities[7], mobilities[11]):  # more paid in advance than the final grant: to be paid back
+        Payment.objects.create(mobility=mobility, kind=PaymentKind.PREFINANCING, amount=Decimal("500"), paid_on=today)
     Mobility.objects.filter(pk=mobilities[5].pk).update(status=MobilityStatus.CANCELLED)
 
     expected: dict[int, int] = {}
+    expected_back: dict[int, int] = {}
     for mobility in Mobility.objects.exclude(status=MobilityStatus.CANCELLED):
         report = ParticipantReport.objects.filter(mobility=mobility).first()
         paid = Payment.objects.filter(mobility=mobility, kind=PaymentKind.BALANCE).exists()
         if report is not None and report.status == ReportStatus.ACCEPTED and not paid:
-            expected[mobility.project_id] = expected.get(mobility.project_id, 0) + 1
+            advance = Payment.objects.filter(mobility=mobility, kind=PaymentKind.PREFINANCING).first()
+            back = (
+                advance is not None
+                and report.final_grant_total is not None
+                and report.final_grant_total < advance.amount
+            )
+            counted = expected_back if back else expected
+            counted[mobility.project_id] = counted.get(mobility.project_id, 0) + 1
 
     with translation.override("en"):
         items = payments_due(coordinator, today)
-    balances = {int(item.url.rstrip("/").split("/")[-1]): item.count for item in items if "balance" in item.text}
-    assert balances == expected and len(expected) == 2
+
+    def counts(word: str) -> dict[int, int]:
+        return {int(item.url.rstrip("/").split("/")[-1]): item.count for item in items if word in item.text}
+
+    assert counts("balance") == expected and len(expected) == 2
+    assert counts("paid back") == expected_back and sum(expected_back.values()) == 2

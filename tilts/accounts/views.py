@@ -30,6 +30,7 @@ from tilts.core.pagination import paginate
 
 
 @role_required(Role.COORDINATOR, Role.AUDITOR, Role.MEMBER_CONTACT)
+@figures.kept_page
 def person_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     people = people_visible_to(user).select_related("organisation")

@@ -56,6 +56,7 @@ def _consortium() -> Consortium:
 
 
 @role_required()
+@figures.kept_page
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Everyone lands here: the page below the menu is rendered once per person, language and day between two
     changes (tilts.core.figures.cached_html), and its costly figures are cached for everyone who shares them."""

@@ -13,7 +13,6 @@ Both subclass Django's own exceptions, so views need nothing (Django answers 404
 for ``Http404`` and ``PermissionDenied`` (``tilts/api.py``) answer 404 and 403 in the API's error shape.
 """
 
-import hashlib
 from collections.abc import Callable
 from functools import partial
 from typing import TypeVar
@@ -51,16 +50,16 @@ def access(
     is kept in this process until the next change (tilts.core.figures.in_process; each request gets its own copy),
     for a minute at most, so a page visited again finds it without a query. Who sees what depends only on rows of
     Tilts' own tables, any write to which is a change, and on the person object the query was built from: its key
-    carries every field loaded on that object (:func:`_state_of`), so a person changed in memory, or read before a
-    change, never finds an answer kept for another. The answer kept is thus the one the query would give. A refusal
-    is never kept. Not for a query that locks rows (``select_for_update``).
+    carries every field loaded on that object (tilts.core.figures.state_of), so a person changed in memory, or read
+    before a change, never finds an answer kept for another. The answer kept is thus the one the query would give.
+    A refusal is never kept. Not for a query that locks rows (``select_for_update``).
     """
     try:
         if kept is None:
             found = visible.get(pk=object_id)
         else:
             name, person = kept
-            key = f"access:{name}:{person.pk}:{_state_of(person)}:{object_id}"
+            key = f"access:{name}:{person.pk}:{figures.state_of(person)}:{object_id}"
             found = figures.in_process(key, partial(visible.get, pk=object_id), ACCESS_SECONDS)
     except (ObjectDoesNotExist, ValueError, TypeError):
         raise NotFound from None
@@ -72,13 +71,6 @@ def access(
 # An access kept is checked again at least this often, even if no version moved (a move that failed, a write made
 # outside Tilts).
 ACCESS_SECONDS = 60
-
-
-def _state_of(person: Model) -> str:
-    """The fields loaded on ``person`` (its role, institution, whether active...), as a short digest."""
-    deferred = person.get_deferred_fields()
-    values = [getattr(person, field.attname) for field in person._meta.concrete_fields if field.attname not in deferred]
-    return hashlib.sha256(repr(values).encode()).hexdigest()[:24]
 
 
 def require(allowed: bool) -> None:

@@ -40,11 +40,13 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any, TypeVar
 
 from cachetools import TLRUCache
 from django.apps import apps
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.base import BaseCache
 from django.core.signals import request_finished, request_started
@@ -52,8 +54,10 @@ from django.db import DatabaseError, connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate, pre_migrate
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.middleware.csrf import get_token
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -331,6 +335,75 @@ def cached_html(
     if forms:
         html = html.replace(CSRF_HOLE, get_token(request))  # letters and digits: nothing to escape
     return mark_safe(html)  # rendered by our own templates, escaped there
+
+
+def state_of(person: models.Model) -> str:
+    """The fields loaded on ``person`` (a role, an institution, whether active...), as a short digest: what a value
+    kept for a person carries in its key, so that an object changed in memory, or read before a change, never
+    finds what was kept for the person in another state."""
+    deferred = person.get_deferred_fields()
+    values = [getattr(person, field.attname) for field in person._meta.concrete_fields if field.attname not in deferred]
+    return hashlib.sha256(repr(values).encode()).hexdigest()[:24]
+
+
+# The CSRF tokens Django renders into a page (a form's hidden field, the htmx header of base.html): in a page kept
+# whole, each is replaced by CSRF_HOLE, and each visit gets its own token put in.
+_TOKENS_IN_PAGE = re.compile(
+    r'(?<=name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{64}(?=")|(?<="X-CSRFToken": ")[A-Za-z0-9]{64}(?=")'
+)
+ViewT = TypeVar("ViewT", bound=Callable[..., HttpResponseBase])
+
+
+def kept_page(view: ViewT) -> ViewT:
+    """A signed-in person's page (GET) kept whole until the next change: a visit again reads the session and the
+    version and sends the page, with this request's CSRF token put in, without running the view.
+
+    The key carries the person as they are (:func:`state_of`), the address with its scheme, host and query string,
+    the language and the day. So the view must depend on nothing else: no time of day, nothing of the session but
+    the messages (a request with messages to show runs the view: they are shown once). Not kept: other methods,
+    htmx requests, an answer other than a plain 200 without cookies, a view that changed data. The view's access
+    check is not made again on a visit again: its answer for this person at this version is the one kept, as for
+    ``access(kept=...)``; the role check of ``role_required``, outside, still runs."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        user = request.user
+        if (
+            request.method != "GET"
+            or "HX-Request" in request.headers
+            or not user.is_authenticated
+            or len(get_messages(request))
+        ):
+            return view(request, *args, **kwargs)
+        before = version()
+        parts = (request.build_absolute_uri(), timezone.localdate().isoformat(), state_of(user))
+        key = full_key(f"page:{for_person(request, view.__module__ + '.' + view.__name__, parts)}")
+        here, kept = _local_get(key)
+        if not here:
+            kept = cache.get(key)
+            if kept is not None:
+                _local_keep(key, kept, FIGURES_SECONDS)
+        if kept is not None:
+            headers, body = kept
+            again = HttpResponse(body.replace(CSRF_HOLE, get_token(request)))
+            for name, value in headers:
+                again[name] = value
+            return again
+        response = view(request, *args, **kwargs)
+        if (
+            isinstance(response, HttpResponse)
+            and response.status_code == 200
+            and not response.cookies
+            and version() == before
+            and not _uncommitted_changes()
+        ):
+            body = _TOKENS_IN_PAGE.sub(CSRF_HOLE, response.content.decode(response.charset))
+            kept = (list(response.items()), body)
+            cache.set(key, kept, FIGURES_SECONDS)
+            _local_keep(key, kept, FIGURES_SECONDS)
+        return response
+
+    return wrapper  # type: ignore[return-value]
 
 
 # --- Which writes concern which version ------------------------------------------------------------------------

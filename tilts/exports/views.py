@@ -55,6 +55,7 @@ class _Head:
 
 
 @role_required(*EXPORTERS)
+@figures.kept_page
 def project_exports(request: HttpRequest, pk: int) -> HttpResponse:
     """The exports and the module's check. The check's counts and the order of its rows come from a summary
     cached between changes (tilts.exports.summaries); only the rows of the pages shown are read and checked. The

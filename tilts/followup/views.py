@@ -57,6 +57,7 @@ def _can_dash(user: User) -> bool:
 
 
 @role_required()
+@core_figures.kept_page
 def project_followups(request: HttpRequest, pk: int) -> HttpResponse:
     """A project's follow-ups, what needs attention, and the colleagues reached per mobility."""
     user = current_user(request)
@@ -274,6 +275,7 @@ _NUMBER_NAMES = ("by", "total", "goals", "periods", "period_rows", "members", "b
 
 
 @role_required(*DASHBOARD_READERS)
+@core_figures.kept_page
 def dashboard(request: HttpRequest) -> HttpResponse:
     found, project, by, scope = dashboard_choice(current_user(request), request.GET)
     # The head, tables and charts are rendered once per scope and language and cached like the figures (dropped on

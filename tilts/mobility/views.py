@@ -72,6 +72,7 @@ LIST_COLUMNS = (
 
 
 @role_required()
+@figures.kept_page
 def mobility_list(request: HtmxHttpRequest, pk: int) -> HttpResponseBase:
     user = current_user(request)
     project = _project(request, pk)
@@ -411,6 +412,7 @@ def recalculations(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR, Role.AUDITOR)
+@figures.kept_page
 def budget(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     # Summed over every mobility of the project: the sums and the rendered tables are cached for a short time,
@@ -427,6 +429,7 @@ def _budget_tables(request: HttpRequest, project: Project) -> str:
 
 
 @role_required()
+@figures.kept_page
 def calendar_month(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     project = _project(request, pk)

@@ -59,6 +59,7 @@ UNCONFIRMED_SHOWN = 20
 
 
 @role_required(Role.COORDINATOR, Role.AUDITOR, Role.MEMBER_CONTACT)
+@figures.kept_page
 def report_list(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     project = access_project(user, pk)

@@ -6,6 +6,7 @@ The tests commit (``transaction=True``): a test inside a transaction that has wr
 process (it could still roll back), which is how every other test runs.
 """
 
+import re
 from unittest import mock
 
 import pytest
@@ -13,8 +14,10 @@ from cachetools import TLRUCache
 from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from tilts.accounts.models import Role, User
 from tilts.accounts.tests.factories import UserFactory
@@ -153,3 +156,89 @@ def test_a_person_object_read_before_a_change_never_leaves_its_answer_for_a_fres
     assert access_project(stale, project.pk) == project  # what the query gives for the object as it was read
     with pytest.raises(NotFound):
         access_project(User.objects.get(pk=contact.pk), project.pk)
+
+
+# --- Pages kept whole (figures.kept_page) ---------------------------------------------------------------------------
+
+
+def test_a_page_kept_whole_runs_no_view_and_gets_this_requests_token(consortium, member, goals, coordinator) -> None:
+    project = make_project(consortium)
+    make_mobility(project, member, goals, by=coordinator)
+    client = client_for(coordinator)
+    url = reverse("mobility:list", args=[project.pk])
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(url)
+    assert len(queries) == 1  # the session (the version is in the tests' process-memory cache), nothing of the view
+    token = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"')
+    tokens = figures._TOKENS_IN_PAGE
+    assert tokens.sub("", first.text) == tokens.sub("", second.text)  # the same page but for the tokens
+    assert figures.CSRF_HOLE not in second.text
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(coordinator)
+    client.get(url)
+    kept = client.get(url).text
+    request_export = {"csrfmiddlewaretoken": token.search(kept)[1], "kind": "mobilities", "target": project.pk}
+    assert client.post(reverse("listexports:request"), {**request_export, "format": "csv"}).status_code != 403
+
+
+def test_a_kept_page_is_the_persons_own_in_their_language_and_for_this_address(consortium, member) -> None:
+    coordinator = UserFactory(role=Role.COORDINATOR)
+    contact = UserFactory(role=Role.MEMBER_CONTACT, organisation=member)
+    coordinators, contacts = client_for(coordinator), client_for(contact)
+    dashboard = reverse("backoffice:dashboard")
+    for client in (coordinators, contacts):
+        client.get(dashboard)
+    assert (
+        coordinator.email in coordinators.get(dashboard).text and contact.email not in coordinators.get(dashboard).text
+    )
+    assert contact.email in contacts.get(dashboard).text
+    with translation.override("en"):
+        english = reverse("backoffice:dashboard")
+    assert english != dashboard and 'lang="en"' in coordinators.get(english).text
+    people = reverse("people:list")
+    coordinators.get(people)
+    assert coordinators.get(people + "?q=zzz").text != coordinators.get(people).text
+
+
+def test_messages_are_shown_once_and_never_kept(coordinator) -> None:
+    from django.contrib import messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.http import HttpRequest, HttpResponse
+    from django.test import RequestFactory
+
+    calls = []
+
+    @figures.kept_page
+    def page(request: HttpRequest) -> HttpResponse:
+        calls.append(request)
+        return HttpResponse(", ".join(str(message) for message in messages.get_messages(request)) or "none")
+
+    def request_with(*texts: str) -> HttpRequest:
+        request = RequestFactory().get("/a-page/")
+        request.user = coordinator
+        request.session = SessionStore()
+        request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
+        for text in texts:
+            messages.success(request, text)
+        return request
+
+    assert page(request_with()).content == b"none"  # kept
+    assert (
+        page(request_with("Saglabāts!")).content.decode() == "Saglabāts!"
+    )  # the view runs: its messages are shown once
+    assert page(request_with()).content == b"none"
+    assert len(calls) == 2  # the page without messages came from what was kept, not the one with them
+
+
+def test_a_refusal_is_not_kept_and_a_change_of_role_shows_at_once(consortium, member, goals, coordinator) -> None:
+    project = make_project(consortium)
+    contact = UserFactory(role=Role.MEMBER_CONTACT, organisation=member)
+    client = client_for(contact)
+    reports = reverse("reporting:list", args=[project.pk])
+    assert client.get(reports).status_code == 200
+    assert client.get(reports).status_code == 200  # kept
+    User.objects.filter(pk=contact.pk).update(role=Role.PARTICIPANT)
+    assert client.get(reports).status_code == 403  # role_required runs on every visit, with the person read again
+    assert client_for(UserFactory(role=Role.PARTICIPANT, organisation=member)).get(reports).status_code == 403

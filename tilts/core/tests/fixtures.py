@@ -107,3 +107,14 @@ def log_in(page: Any, live_server: Any) -> Callable[[User], None]:
         log_in_as(page, live_server.url, user)
 
     return log_in
+
+
+class Counter:
+    """A figure's compute function that counts its calls (and returns the count): how often it really ran."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self) -> int:
+        self.calls += 1
+        return self.calls

@@ -13,19 +13,11 @@ from django.utils import translation
 from tilts.accounts.models import AccessRecord
 from tilts.consortium.models import JoinApplication, JoinApplicationStatus
 from tilts.core import figures
+from tilts.core.tests.fixtures import Counter
 from tilts.exports.tests.helpers import make_mobility
 from tilts.mobility.tests.factories import make_project
 
 pytestmark = pytest.mark.django_db
-
-
-class Counter:
-    def __init__(self) -> None:
-        self.calls = 0
-
-    def __call__(self) -> int:
-        self.calls += 1
-        return self.calls
 
 
 def test_a_figure_is_computed_once_until_something_changes(consortium, member, goals, coordinator) -> None:

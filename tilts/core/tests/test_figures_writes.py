@@ -25,6 +25,7 @@ from tilts.accounts.models import AccessRecord
 from tilts.consortium.models import Goal, Organisation
 from tilts.core import cache as core_cache
 from tilts.core import figures
+from tilts.core.tests.fixtures import Counter
 from tilts.exports import services as export_services
 from tilts.exports import summaries
 from tilts.exports.models import ModuleMobility
@@ -73,15 +74,6 @@ def in_another_worker(function: Callable[[], T]) -> T:
 def city_of(organisation: Organisation) -> Callable[[], str]:
     """A figure: the institution's city as stored."""
     return lambda: str(Organisation.objects.values_list("city", flat=True).get(pk=organisation.pk))
-
-
-class Counter:
-    def __init__(self) -> None:
-        self.calls = 0
-
-    def __call__(self) -> int:
-        self.calls += 1
-        return self.calls
 
 
 @pytest.mark.django_db(transaction=True)

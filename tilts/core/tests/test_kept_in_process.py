@@ -22,20 +22,11 @@ from django.utils import translation
 from tilts.accounts.models import Role, User
 from tilts.accounts.tests.factories import UserFactory
 from tilts.core import figures
-from tilts.core.tests.fixtures import client_for
+from tilts.core.tests.fixtures import Counter, client_for
 from tilts.exports.tests.helpers import make_mobility
 from tilts.mobility.tests.factories import make_project
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-class Counter:
-    def __init__(self) -> None:
-        self.calls = 0
-
-    def __call__(self) -> int:
-        self.calls += 1
-        return self.calls
 
 
 def tables_read(queries: CaptureQueriesContext) -> str:

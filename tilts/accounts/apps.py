@@ -42,3 +42,5 @@ class AccountsConfig(AppConfig):
 
         # Written when personal data is looked at; no cached figure counts it.
         figures.ignore_changes_of(AccessRecord)
+        # The banner asking to set up two-factor authentication (base.html) comes from the session.
+        figures.pages_show_from_session(mfa.SESSION_KEY)

@@ -352,6 +352,13 @@ _TOKENS_IN_PAGE = re.compile(
     r'(?<=name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{64}(?=")|(?<="X-CSRFToken": ")[A-Za-z0-9]{64}(?=")'
 )
 ViewT = TypeVar("ViewT", bound=Callable[..., HttpResponseBase])
+# What of the session the pages show (tilts.accounts.mfa's deadline banner): part of a kept page's key.
+_session_keys_in_pages: set[str] = set()
+
+
+def pages_show_from_session(*keys: str) -> None:
+    """Every page shows something read from these session keys: a page kept whole is kept per their values."""
+    _session_keys_in_pages.update(keys)
 
 
 def kept_page(view: ViewT) -> ViewT:
@@ -359,8 +366,9 @@ def kept_page(view: ViewT) -> ViewT:
     version and sends the page, with this request's CSRF token put in, without running the view.
 
     The key carries the person as they are (:func:`state_of`), the address with its scheme, host and query string,
-    the language and the day. So the view must depend on nothing else: no time of day, nothing of the session but
-    the messages (a request with messages to show runs the view: they are shown once). Not kept: other methods,
+    the language, the day and what of the session every page shows (:func:`pages_show_from_session`). So the view
+    must depend on nothing else: no time of day, nothing else of the session but the messages (a request with
+    messages to show runs the view: they are shown once). Not kept: other methods,
     htmx requests, an answer other than a plain 200 without cookies, a view that changed data. The view's access
     check is not made again on a visit again: its answer for this person at this version is the one kept, as for
     ``access(kept=...)``; the role check of ``role_required``, outside, still runs."""
@@ -376,7 +384,8 @@ def kept_page(view: ViewT) -> ViewT:
         ):
             return view(request, *args, **kwargs)
         before = version()
-        parts = (request.build_absolute_uri(), timezone.localdate().isoformat(), state_of(user))
+        shown = sorted((key, str(request.session.get(key))) for key in _session_keys_in_pages)
+        parts = (request.build_absolute_uri(), timezone.localdate().isoformat(), state_of(user), shown)
         key = full_key(f"page:{for_person(request, view.__module__ + '.' + view.__name__, parts)}")
         here, kept = _local_get(key)
         if not here:

@@ -233,3 +233,18 @@ def test_a_refusal_is_not_kept_and_a_change_of_role_shows_at_once(consortium, me
     User.objects.filter(pk=contact.pk).update(role=Role.PARTICIPANT)
     assert client.get(reports).status_code == 403  # role_required runs on every visit, with the person read again
     assert client_for(UserFactory(role=Role.PARTICIPANT, organisation=member)).get(reports).status_code == 403
+
+
+def test_the_two_factor_banner_from_the_session_goes_with_it(consortium) -> None:
+    from tilts.accounts import mfa
+
+    person = UserFactory(role=Role.COORDINATOR)  # must set up 2FA: signing in starts the grace period
+    client = client_for(person)
+    dashboard = reverse("backoffice:dashboard")
+    banner = "Jūsu lomai ir nepieciešama divpakāpju autentifikācija"
+    assert banner in client.get(dashboard).text
+    assert banner in client.get(dashboard).text  # kept
+    session = client.session
+    session.pop(mfa.SESSION_KEY)  # what adding an authenticator does (mfa.on_authenticator_added)
+    session.save()
+    assert banner not in client.get(dashboard).text

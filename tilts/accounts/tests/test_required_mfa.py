@@ -18,7 +18,8 @@ def test_during_the_grace_period_a_banner_asks(coordinator: User) -> None:
     page = client_for(coordinator).get(reverse("backoffice:dashboard"))
     assert page.status_code == 200
     coordinator.refresh_from_db()
-    assert coordinator.mfa_required_from.date() == timezone.localdate() + datetime.timedelta(days=14)
+    # Both in Riga's time: between midnight in Riga and midnight UTC the two dates differ.
+    assert timezone.localdate(coordinator.mfa_required_from) == timezone.localdate() + datetime.timedelta(days=14)
     assert "Jūsu lomai ir nepieciešama divpakāpju autentifikācija" in page.content.decode()
 
 

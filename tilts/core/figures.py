@@ -223,7 +223,9 @@ class _Kept:
 # What this process keeps: in_process() values, and a copy of each value cached() read from the shared cache or
 # computed, under the same key (the figures version in it), so a page visited again reads nothing but the version.
 # A key carries the version, so no copy is ever out of date; the least recently read are dropped beyond
-# FIGURES_LOCAL_BYTES (settings), and each expires as its shared copy does.
+# FIGURES_LOCAL_BYTES (settings). Each lives as long as its shared copy is kept for, counted from when this process
+# read it (a figure read late in its shared life may stay here up to twice that; a page kept whole, for what is left
+# of its shared copy's life).
 _local: TLRUCache[str, _Kept] = TLRUCache(
     maxsize=getattr(settings, "FIGURES_LOCAL_BYTES", 8 * 2**20),
     ttu=lambda _key, kept, now: now + kept.seconds,
@@ -361,6 +363,23 @@ def pages_show_from_session(*keys: str) -> None:
     _session_keys_in_pages.update(keys)
 
 
+# A page kept whole skips the view's access check: it lives no longer than an access kept (tilts.core.access), so
+# that a change the version missed (a move that failed, a write made outside Tilts) shows within a minute.
+PAGE_SECONDS = 60
+
+
+def _token_left_in(body: str, request: HttpRequest) -> bool:
+    """Whether a CSRF token of this request is still in ``body`` (rendered where _TOKENS_IN_PAGE does not look: a
+    template changed, say): such a page is not kept, or later visits would get this request's token."""
+    from django.middleware.csrf import _unmask_cipher_token  # type: ignore[attr-defined]  # Django's own unmasking
+
+    secret = request.META.get("CSRF_COOKIE")
+    return bool(secret) and any(
+        _unmask_cipher_token(candidate) == secret
+        for candidate in re.findall(r"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])", body)
+    )
+
+
 def kept_page(view: ViewT) -> ViewT:
     """A signed-in person's page (GET) kept whole until the next change: a visit again reads the session and the
     version and sends the page, with this request's CSRF token put in, without running the view.
@@ -369,9 +388,11 @@ def kept_page(view: ViewT) -> ViewT:
     the language, the day and what of the session every page shows (:func:`pages_show_from_session`). So the view
     must depend on nothing else: no time of day, nothing else of the session but the messages (a request with
     messages to show runs the view: they are shown once). Not kept: other methods,
-    htmx requests, an answer other than a plain 200 without cookies, a view that changed data. The view's access
-    check is not made again on a visit again: its answer for this person at this version is the one kept, as for
-    ``access(kept=...)``; the role check of ``role_required``, outside, still runs."""
+    htmx requests, an answer other than a plain 200 without cookies, a view that changed data, a page that holds
+    the hole's characters (refused in submitted text: tilts.core.middleware) or a token where it was not looked
+    for. The view's access check is not made again on a visit again: its answer for this person at this version is
+    the one kept, for :data:`PAGE_SECONDS` at most, as for ``access(kept=...)``; the role check of
+    ``role_required``, outside, still runs."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -390,10 +411,10 @@ def kept_page(view: ViewT) -> ViewT:
         here, kept = _local_get(key)
         if not here:
             kept = cache.get(key)
-            if kept is not None:
-                _local_keep(key, kept, FIGURES_SECONDS)
+            if kept is not None:  # for what is left of the shared copy's life, not a new one
+                _local_keep(key, kept, kept[0] - time.time())
         if kept is not None:
-            headers, body = kept
+            _until, headers, body = kept
             again = HttpResponse(body.replace(CSRF_HOLE, get_token(request)))
             for name, value in headers:
                 again[name] = value
@@ -406,10 +427,12 @@ def kept_page(view: ViewT) -> ViewT:
             and version() == before
             and not _uncommitted_changes()
         ):
-            body = _TOKENS_IN_PAGE.sub(CSRF_HOLE, response.content.decode(response.charset))
-            kept = (list(response.items()), body)
-            cache.set(key, kept, FIGURES_SECONDS)
-            _local_keep(key, kept, FIGURES_SECONDS)
+            page = response.content.decode(response.charset)
+            body = _TOKENS_IN_PAGE.sub(CSRF_HOLE, page)
+            if CSRF_HOLE not in page and not _token_left_in(body, request):
+                kept = (time.time() + PAGE_SECONDS, list(response.items()), body)
+                cache.set(key, kept, PAGE_SECONDS)
+                _local_keep(key, kept, PAGE_SECONDS)
         return response
 
     return wrapper  # type: ignore[return-value]

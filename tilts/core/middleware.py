@@ -1,4 +1,5 @@
 import json
+import re
 import time
 from collections.abc import Callable, Iterator
 
@@ -11,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tilts.core.downloads import SANDBOX
+
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 
 
 class ApiLanguageMiddleware:
@@ -119,6 +122,9 @@ class RequestGuardMiddleware:
         for field, text in self._texts(request):
             if "\x00" in text:
                 return field, _("Text may not contain NUL characters.")
+            if _PRIVATE_USE.search(text):
+                # No text needs them, and pages kept with their forms mark where each request's token goes with two.
+                return field, _("Text may not contain private-use characters (U+E000 to U+F8FF).")
             if len(text) > settings.TEXT_MAX_LENGTH:
                 limit = settings.TEXT_MAX_LENGTH
                 return field, ngettext(

@@ -35,53 +35,40 @@ def payments_due(user: User, today: datetime.date) -> list[WaitingItem]:
         .filter(report__status=ReportStatus.ACCEPTED)
         .annotate(prefinanced=Subquery(prefinanced))
     )
-    recoveries = accepted.filter(report__final_grant_total__lt=F("prefinanced"))
-    balances = accepted.filter(
-        Q(prefinanced__isnull=True)
-        | Q(report__final_grant_total__isnull=True)
-        | Q(report__final_grant_total__gte=F("prefinanced"))
+    # Both counted in one grouped query (each a join of every accepted report's mobility).
+    back = Q(report__final_grant_total__lt=F("prefinanced"))  # unknown (NULL) on either side: a balance to pay
+    grouped = list(
+        accepted.values("project_id", "project__title")
+        .annotate(total=Count("pk"), back=Count("pk", filter=back))
+        .order_by("project_id")
     )
-    items = []
-    # A mobility has several grant agreements (its versions), so the pre-financings count each mobility once; it
-    # has at most one report, so the balances need no DISTINCT (which sorted every accepted report's mobility).
-    for mobilities, distinct, text in (
+    balances = [{**row, "n": row["total"] - row["back"]} for row in grouped if row["total"] > row["back"]]
+    recoveries = [{**row, "n": row["back"]} for row in grouped if row["back"]]
+    # A mobility has several grant agreements (its versions), so the pre-financings count each mobility once.
+    signed_rows = signed.values("project_id", "project__title").annotate(n=Count("pk", distinct=True))
+    items: list[WaitingItem] = []
+    for rows, text in (
         (
-            signed,
-            True,
+            list(signed_rows.order_by("project_id")),
             lambda n, project: (
-                ngettext(
-                    "%(project)s: %(n)d pre-financing to pay",
-                    "%(project)s: %(n)d pre-financings to pay",
-                    n,
-                )
+                ngettext("%(project)s: %(n)d pre-financing to pay", "%(project)s: %(n)d pre-financings to pay", n)
                 % {"n": n, "project": project}
             ),
         ),
         (
             balances,
-            False,
             lambda n, project: (
-                ngettext(
-                    "%(project)s: %(n)d balance to pay",
-                    "%(project)s: %(n)d balances to pay",
-                    n,
-                )
+                ngettext("%(project)s: %(n)d balance to pay", "%(project)s: %(n)d balances to pay", n)
                 % {"n": n, "project": project}
             ),
         ),
         (
             recoveries,
-            False,
             lambda n, project: (
-                ngettext(
-                    "%(project)s: %(n)d amount to be paid back",
-                    "%(project)s: %(n)d amounts to be paid back",
-                    n,
-                )
+                ngettext("%(project)s: %(n)d amount to be paid back", "%(project)s: %(n)d amounts to be paid back", n)
                 % {"n": n, "project": project}
             ),
         ),
     ):
-        rows = mobilities.values("project_id", "project__title").annotate(n=Count("pk", distinct=distinct))
-        items += per_project(list(rows.order_by("project_id")), text, "payments:project", "", "payments_due")
+        items += per_project(rows, text, "payments:project", "", "payments_due")
     return items

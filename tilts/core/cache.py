@@ -63,8 +63,8 @@ class DatabaseCache(db.DatabaseCache):
                 cursor.execute(f"SELECT COUNT(*) FROM {table}")
                 count = cursor.fetchone()[0]
                 if count > self._max_entries:
-                    # Django's cull: the expired rows, then a share of the rest (all of it with CULL_FREQUENCY 0).
-                    self._cull(alias, cursor, tz_now().replace(microsecond=0), count)  # type: ignore[attr-defined]
+                    # The expired rows, then a share of the rest (all of it with CULL_FREQUENCY 0): see _cull.
+                    self._cull(alias, cursor, tz_now().replace(microsecond=0), count)
                 else:
                     cursor.execute(f"DELETE FROM {table} WHERE {expiry} < %s", [now])
             cursor.execute(
@@ -72,3 +72,28 @@ class DatabaseCache(db.DatabaseCache):
                 f"ON CONFLICT ({cache_key}) DO UPDATE SET {stored} = EXCLUDED.{stored}, {expiry} = EXCLUDED.{expiry}",
                 [key, encoded, connection.ops.adapt_datetimefield_value(expires)],
             )
+
+    def _cull(self, db: str, cursor: Any, now: datetime, num: int) -> None:
+        """Django's cull (the expired rows, then the lowest share of the rest by key; all of it with CULL_FREQUENCY
+        0), sparing the values kept for ever: the versions (tilts.core.figures), the worker's heartbeat and the
+        retention run's time, which a cull would otherwise drop with everyone's kept pages (a new version from the
+        clock) or with /healthz's sign of the worker's life."""
+        connection = connections[db]
+        quote = connection.ops.quote_name
+        table, cache_key, expiry = quote(self._table), quote("cache_key"), quote("expires")  # type: ignore[attr-defined]
+        adapt = connection.ops.adapt_datetimefield_value
+        forever = adapt(datetime.max.replace(microsecond=0))  # how set() stores "no timeout"
+        cursor.execute(f"DELETE FROM {table} WHERE {expiry} < %s", [adapt(now)])
+        remaining = num - cursor.rowcount
+        if remaining <= self._max_entries:
+            return
+        if self._cull_frequency == 0:
+            cursor.execute(f"DELETE FROM {table} WHERE {expiry} < %s", [forever])
+            return
+        cursor.execute(
+            f"SELECT {cache_key} FROM {table} WHERE {expiry} < %s ORDER BY {cache_key} LIMIT 1 OFFSET %s",
+            [forever, remaining // self._cull_frequency],
+        )
+        last = cursor.fetchone()
+        if last:
+            cursor.execute(f"DELETE FROM {table} WHERE {cache_key} < %s AND {expiry} < %s", [last[0], forever])

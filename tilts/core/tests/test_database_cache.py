@@ -79,3 +79,19 @@ def test_a_set_that_fails_is_given_up_and_leaves_the_transaction_usable(django_a
             cache.set("not-kept", 1)
             assert User.objects.count() == 0  # the transaction still answers
     assert cache.get("not-kept") is None
+
+
+@pytest.mark.parametrize("frequency", [2, 0])
+def test_a_cull_spares_the_values_kept_for_ever(settings, frequency: int) -> None:
+    """The versions and the worker's heartbeat: culled, every kept page would be dropped for everyone, and /healthz
+    would report the worker silent."""
+    settings.CACHES = {"default": {**DATABASE_CACHE, "OPTIONS": {"MAX_ENTRIES": 10, "CULL_FREQUENCY": frequency}}}
+    with mock.patch.object(database_cache, "_sets", iter(range(1, 100))):
+        cache.set("a-version", 7, timeout=None)  # sorts first: Django's cull by key would drop it first
+        for number in range(30):
+            cache.set(f"key-{number:02}", number)
+    with mock.patch.object(database_cache, "_sets", iter([database_cache.CULL_EVERY])):
+        cache.set("the-last", "x")
+    assert cache.get("a-version") == 7
+    kept = sum(cache.get(f"key-{number:02}") is not None for number in range(30))
+    assert kept == (15 if frequency == 2 else 0)

@@ -17,10 +17,6 @@ from django.contrib.auth.base_user import AbstractBaseUser
 
 from tilts.core import figures
 
-# The person is read again at least this often, even if no version moved (a move that failed, a write made
-# outside Tilts): a minute, not the figures' five.
-PERSON_SECONDS = 60
-
 
 def kept_user(backend: DjangoModelBackend, user_id: object) -> AbstractBaseUser | None:
     def read() -> AbstractBaseUser | None:
@@ -32,7 +28,8 @@ def kept_user(backend: DjangoModelBackend, user_id: object) -> AbstractBaseUser 
         # None too (one who may no longer sign in): kept until the next change like the rest.
         return user if backend.user_can_authenticate(user) else None
 
-    return figures.in_process(f"accounts:user:{user_id}", read, PERSON_SECONDS)
+    # Read again within a minute even if no version moved (figures.RECHECK_SECONDS), not the figures' five.
+    return figures.in_process(f"accounts:user:{user_id}", read, figures.RECHECK_SECONDS)
 
 
 class ModelBackend(DjangoModelBackend):

@@ -48,11 +48,12 @@ def access(
 
     ``kept`` names the look-up and the person ``visible`` was built for (``("project", user)``): the object found
     is kept in this process until the next change (tilts.core.figures.in_process; each request gets its own copy),
-    for a minute at most, so a page visited again finds it without a query. Who sees what depends only on rows of
-    Tilts' own tables, any write to which is a change, and on the person object the query was built from: its key
-    carries every field loaded on that object (tilts.core.figures.state_of), so a person changed in memory, or read
-    before a change, never finds an answer kept for another. The answer kept is thus the one the query would give.
-    A refusal is never kept. Not for a query that locks rows (``select_for_update``).
+    for a minute at most (``figures.RECHECK_SECONDS``), so a page visited again finds it without a query. Who sees
+    what depends only on rows of Tilts' own tables, any write to which is a change, and on the person object the
+    query was built from: its key carries every field loaded on that object (tilts.core.figures.state_of), so a
+    person changed in memory, or read before a change, never finds an answer kept for another. The answer kept is
+    thus the one the query would give. A refusal is never kept. Not for a query that locks rows
+    (``select_for_update``).
     """
     try:
         if kept is None:
@@ -60,17 +61,12 @@ def access(
         else:
             name, person = kept
             key = f"access:{name}:{person.pk}:{figures.state_of(person)}:{object_id}"
-            found = figures.in_process(key, partial(visible.get, pk=object_id), ACCESS_SECONDS)
+            found = figures.in_process(key, partial(visible.get, pk=object_id), figures.RECHECK_SECONDS)
     except (ObjectDoesNotExist, ValueError, TypeError):
         raise NotFound from None
     if for_write and (may_change is None or not may_change(found)):
         raise Forbidden
     return found
-
-
-# An access kept is checked again at least this often, even if no version moved (a move that failed, a write made
-# outside Tilts).
-ACCESS_SECONDS = 60
 
 
 def require(allowed: bool) -> None:

@@ -5,8 +5,9 @@ holds more than ``MAX_ENTRIES``), then a transaction that reads the key and upda
 value on every API request (the rate limits' history) and for every part a page keeps after a change, so here
 ``set`` is one statement, an insert that updates the row when the key is there (``INSERT ... ON CONFLICT``, which
 PostgreSQL and SQLite both have; other databases keep Django's), and on one ``set`` in :data:`CULL_EVERY` of each
-process the table is counted and, past ``MAX_ENTRIES``, culled as Django culls it (else its expired rows are
-deleted). ``get``, ``add``, ``incr`` and the rest are Django's.
+process the table is counted and culled: its expired rows, and past ``MAX_ENTRIES`` a share of the rest, as
+Django culls it but sparing the values kept for ever (:meth:`DatabaseCache._cull`). ``get``, ``add``, ``incr`` and
+the rest are Django's.
 """
 
 import base64
@@ -59,14 +60,9 @@ class DatabaseCache(db.DatabaseCache):
         table, cache_key, stored, expiry = (quote(name) for name in names)
         with connection.cursor() as cursor:
             if next(_sets) % CULL_EVERY == 0:
-                now = connection.ops.adapt_datetimefield_value(tz_now().replace(microsecond=0))
                 cursor.execute(f"SELECT COUNT(*) FROM {table}")
-                count = cursor.fetchone()[0]
-                if count > self._max_entries:
-                    # The expired rows, then a share of the rest (all of it with CULL_FREQUENCY 0): see _cull.
-                    self._cull(alias, cursor, tz_now().replace(microsecond=0), count)
-                else:
-                    cursor.execute(f"DELETE FROM {table} WHERE {expiry} < %s", [now])
+                # The expired rows, and past MAX_ENTRIES a share of the rest: see _cull.
+                self._cull(alias, cursor, tz_now().replace(microsecond=0), cursor.fetchone()[0])
             cursor.execute(
                 f"INSERT INTO {table} ({cache_key}, {stored}, {expiry}) VALUES (%s, %s, %s) "
                 f"ON CONFLICT ({cache_key}) DO UPDATE SET {stored} = EXCLUDED.{stored}, {expiry} = EXCLUDED.{expiry}",

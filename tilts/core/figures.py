@@ -171,7 +171,7 @@ def _numbers(asked: tuple[Version, ...]) -> list[int]:
         _settle_before_read(each)  # moved first if this thread changed what it counts (and dropped from memo)
     if memo is None:
         return _read(asked)
-    missing = [each for each in {**_known, **{each.key: each for each in asked}}.values() if each.key not in memo]
+    missing = [each for each in _known.values() if each.key not in memo]  # every Version is known (its __init__)
     if missing:
         memo.update(zip((each.key for each in missing), _read(missing), strict=True))
     return [int(memo[each.key]) for each in asked]
@@ -265,6 +265,24 @@ def _local_seen(current: int) -> None:
                 _local_version = current
 
 
+def _kept_anywhere(key: str, found: dict[str, Any], life: Callable[[Any], float]) -> Any:
+    """What is kept under ``key``: this process's copy, else the shared cache's (from ``found`` when read already),
+    then copied here for ``life(value)`` seconds; None when neither has it."""
+    here, value = _local_get(key)
+    if here:
+        return value
+    value = found[key] if key in found else cache.get(key)
+    if value is not None:
+        _local_keep(key, value, life(value))
+    return value
+
+
+def _keep_everywhere(key: str, value: object, seconds: float) -> None:
+    """Keep ``value`` in the shared cache and in this process, for ``seconds``."""
+    cache.set(key, value, seconds)
+    _local_keep(key, value, seconds)
+
+
 def forget_in_process() -> None:
     """Drop everything this process keeps (each test starts with nothing kept)."""
     with _local_lock:
@@ -290,14 +308,10 @@ def full_key(key: str) -> str:
 def cached_from(key: str, compute: Callable[[], T], found: dict[str, Any], seconds: int = FIGURES_SECONDS) -> T:
     """As :func:`cached`, with ``found``: values already read by ``cache.get_many([full_key(...), ...])``."""
     kept_under = full_key(key)
-    here, value = _local_get(kept_under)
-    if here:
-        return value  # type: ignore[no-any-return]
-    value = found[kept_under] if kept_under in found else cache.get(kept_under)
+    value = _kept_anywhere(kept_under, found, lambda _value: seconds)
     if value is None:
         value = compute()
-        cache.set(kept_under, value, seconds)
-    _local_keep(kept_under, value, seconds)
+        _keep_everywhere(kept_under, value, seconds)
     return value  # type: ignore[no-any-return]
 
 
@@ -320,6 +334,12 @@ CSRF_HOLE = "\ue000csrf_token\ue001"
 _KEPT_TOKEN = f'name="csrfmiddlewaretoken" value="{CSRF_HOLE}"'
 
 
+def _with_token(html: str, request: HttpRequest) -> str:
+    """``html`` with this request's CSRF token where each :data:`CSRF_HOLE` is (letters and digits: nothing to
+    escape)."""
+    return html.replace(CSRF_HOLE, get_token(request))
+
+
 def cached_html(
     request: HttpRequest, name: str, parts: tuple[object, ...], render: Callable[[], str], *, forms: bool = False
 ) -> SafeString:
@@ -335,7 +355,7 @@ def cached_html(
     if "csrfmiddlewaretoken" in (html.replace(_KEPT_TOKEN, "") if forms else html):
         raise ValueError(f"{name}: a form in the cached part of a page must be rendered with figures.CSRF_HOLE")
     if forms:
-        html = html.replace(CSRF_HOLE, get_token(request))  # letters and digits: nothing to escape
+        html = _with_token(html, request)
     return mark_safe(html)  # rendered by our own templates, escaped there
 
 
@@ -363,9 +383,10 @@ def pages_show_from_session(*keys: str) -> None:
     _session_keys_in_pages.update(keys)
 
 
-# A page kept whole skips the view's access check: it lives no longer than an access kept (tilts.core.access), so
-# that a change the version missed (a move that failed, a write made outside Tilts) shows within a minute.
-PAGE_SECONDS = 60
+# What is kept in place of a check (the signed-in person: tilts.accounts.backends; an access: tilts.core.access; a
+# page kept whole, which skips the view's access check) is checked again at least this often, even if no version
+# moved: a change the version missed (a move that failed, a write made outside Tilts) shows within a minute.
+RECHECK_SECONDS = 60
 
 
 def _token_left_in(body: str, request: HttpRequest) -> bool:
@@ -391,7 +412,7 @@ def kept_page(view: ViewT) -> ViewT:
     htmx requests, an answer other than a plain 200 without cookies, a view that changed data, a page that holds
     the hole's characters (refused in submitted text: tilts.core.middleware) or a token where it was not looked
     for. The view's access check is not made again on a visit again: its answer for this person at this version is
-    the one kept, for :data:`PAGE_SECONDS` at most, as for ``access(kept=...)``; the role check of
+    the one kept, for :data:`RECHECK_SECONDS` at most, as for ``access(kept=...)``; the role check of
     ``role_required``, outside, still runs."""
 
     @wraps(view)
@@ -408,14 +429,11 @@ def kept_page(view: ViewT) -> ViewT:
         shown = sorted((key, str(request.session.get(key))) for key in _session_keys_in_pages)
         parts = (request.build_absolute_uri(), timezone.localdate().isoformat(), state_of(user), shown)
         key = full_key(f"page:{for_person(request, view.__module__ + '.' + view.__name__, parts)}")
-        here, kept = _local_get(key)
-        if not here:
-            kept = cache.get(key)
-            if kept is not None:  # for what is left of the shared copy's life, not a new one
-                _local_keep(key, kept, kept[0] - time.time())
+        # Copied here for what is left of the shared copy's life, not a new one.
+        kept = _kept_anywhere(key, {}, lambda kept: kept[0] - time.time())
         if kept is not None:
             _until, headers, body = kept
-            again = HttpResponse(body.replace(CSRF_HOLE, get_token(request)))
+            again = HttpResponse(_with_token(body, request))
             for name, value in headers:
                 again[name] = value
             return again
@@ -430,9 +448,7 @@ def kept_page(view: ViewT) -> ViewT:
             page = response.content.decode(response.charset)
             body = _TOKENS_IN_PAGE.sub(CSRF_HOLE, page)
             if CSRF_HOLE not in page and not _token_left_in(body, request):
-                kept = (time.time() + PAGE_SECONDS, list(response.items()), body)
-                cache.set(key, kept, PAGE_SECONDS)
-                _local_keep(key, kept, PAGE_SECONDS)
+                _keep_everywhere(key, (time.time() + RECHECK_SECONDS, list(response.items()), body), RECHECK_SECONDS)
         return response
 
     return wrapper  # type: ignore[return-value]

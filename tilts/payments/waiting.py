@@ -17,7 +17,8 @@ from tilts.selection.models import AgreementKind, AgreementStatus
 
 @source(Audience.COORDINATOR, 60)
 def payments_due(user: User, today: datetime.date) -> list[WaitingItem]:
-    """Pre-financing of signed grant agreements and balances of accepted reports not yet recorded as paid."""
+    """Pre-financing of signed grant agreements, and balances of accepted reports (amounts to be paid back when
+    below zero), not yet recorded."""
 
     def unpaid(kind: str) -> Any:
         return Mobility.objects.exclude(status=MobilityStatus.CANCELLED).exclude(

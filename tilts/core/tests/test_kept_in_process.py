@@ -257,9 +257,9 @@ def test_a_page_kept_whole_lives_a_minute_here_for_what_is_left_of_its_shared_li
     client.get(dashboard)
     (stored,) = [key for key in cache._cache if ":page:" in key]  # type: ignore[attr-defined]
     key = stored.split(":", 2)[2]  # without the cache's own prefix: what figures keeps it under
-    assert cache._expire_info[stored] - time.time() <= figures.PAGE_SECONDS  # type: ignore[attr-defined]
+    assert cache._expire_info[stored] - time.time() <= figures.RECHECK_SECONDS  # type: ignore[attr-defined]
     assert figures._local_get(key)[0]
-    with mock.patch("time.monotonic", return_value=time.monotonic() + figures.PAGE_SECONDS + 1):
+    with mock.patch("time.monotonic", return_value=time.monotonic() + figures.RECHECK_SECONDS + 1):
         assert not figures._local_get(key)[0]  # a minute at most: the page skips the view's access check
     # A copy read from the shared cache late in its life is kept here only for what is left of it.
     figures.forget_in_process()

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tilts.consortium.models import Organisation
 from tilts.exports.beneficiary_module import load_codes
-from tilts.exports.models import ExportKind, ModuleMobility
+from tilts.exports.models import MODULE_INPUTS, ExportKind, ModuleMobility
 
 
 class ExportForm(forms.Form):
@@ -27,14 +27,7 @@ class ModuleDetailsForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = ModuleMobility
-        fields = [
-            "means_of_transport",
-            "transport_description",
-            "expensive_travel_cost",
-            "expensive_travel_justification",
-            "inclusion_support_amount",
-            "inclusion_support_justification",
-        ]
+        fields = list(MODULE_INPUTS)
         widgets = {
             "expensive_travel_justification": forms.Textarea(attrs={"rows": 3}),
             "inclusion_support_justification": forms.Textarea(attrs={"rows": 3}),

@@ -82,6 +82,18 @@ class EUReportStatus(models.TextChoices):
     EXCLUDED = "excluded", pgettext_lazy("EU report", "Excluded by the national agency")
 
 
+# The module's inputs that the grant engine does not hold (ModuleMobility's fields of them): the form that edits
+# them and the export check that reads them name the same ones.
+MODULE_INPUTS = (
+    "means_of_transport",
+    "transport_description",
+    "expensive_travel_cost",
+    "expensive_travel_justification",
+    "inclusion_support_amount",
+    "inclusion_support_justification",
+)
+
+
 class ModuleMobility(models.Model):
     """What the Beneficiary Module needs about one mobility beyond Tilts' plan (docs/beneficiary-module.md).
 

@@ -21,7 +21,15 @@ from tilts.consortium.models import MembershipStatus, Organisation
 from tilts.core.access import access
 from tilts.core.collation import latvian_sort_key
 from tilts.exports import beneficiary_module as bm
-from tilts.exports.models import EUReportStatus, ExportJob, ModuleImport, ModuleImportRow, ModuleMobility, RowKind
+from tilts.exports.models import (
+    MODULE_INPUTS,
+    EUReportStatus,
+    ExportJob,
+    ModuleImport,
+    ModuleImportRow,
+    ModuleMobility,
+    RowKind,
+)
 from tilts.mobility.models import Mobility, MobilityStatus
 from tilts.mobility.selectors import ProjectBudget, mobilities_for, project_budget
 from tilts.projects.models import BudgetCategory, Project
@@ -261,16 +269,7 @@ _MOBILITY_VALUES = (
 )
 _PERSON_VALUES = ("first_name", "last_name", "email", "date_of_birth", "gender", "nationality")
 _ORGANISATION_VALUES = ("oid", "short_name", "legal_name")
-_MODULE_VALUES = (
-    "id",
-    "activity_id",
-    "means_of_transport",
-    "transport_description",
-    "expensive_travel_cost",
-    "expensive_travel_justification",
-    "inclusion_support_amount",
-    "inclusion_support_justification",
-)
+_MODULE_VALUES = ("id", "activity_id", *MODULE_INPUTS)
 _REPORT_VALUES = (
     "id",
     "status",
